@@ -1,0 +1,14 @@
+"""normsim: how humanitarian norms diffuse to non-state armed groups, on Mesa.
+
+    >>> from normsim import NormDiffusionModel, run
+    >>> table = run({"group_centralisation": 0.3}, seed=1, steps=52)
+"""
+
+from normsim.agents import ArmedGroup, Commander, Community, Fighter, Persuader
+from normsim.model import NormDiffusionModel
+from normsim.run import run, run_model
+from normsim.scenario import ScenarioError, load
+
+__version__ = "0.1.0"
+__all__ = ["NormDiffusionModel", "Persuader", "ArmedGroup", "Commander", "Fighter", "Community",
+           "run", "run_model", "load", "ScenarioError", "__version__"]
