@@ -35,6 +35,9 @@ UNCOMMITTED_SIGNAL = 0.5  # top commander's emphasis before a commitment, relati
 INTENSITY_CROWDING = 0.6  # share of integration drive lost at full intensity ("other priorities")
 ACCESS_INTENSITY_LOSS = 0.5  # share of access lost at full intensity
 LEADER_TRUST_KEPT = 0.5  # share of trust that survives a new top commander (trust is personal)
+TRUST_EROSION = 0.005  # weekly share of trust lost without contact (relationships need upkeep)
+SETBACK_FLOOR = 0.05  # a factor below this level has nothing a setback could take
+DOCTRINE_ADOPTED, DOCTRINE_SLIPPED = 0.5, 0.4  # doctrine levels of the two events (hysteresis)
 SPIKE_MEMORY, SPIKE_RATIO, SPIKE_MIN = 0.9, 1.5, 5  # violation-spike detection (EWMA)
 SANCTION_REPORT_GAP = 13  # weeks between 'sanction enforced' events of one group
 HARM_MEMORY, SUPPORT_RATE = 0.9, 0.02  # communities' memory of harm; pace of support change
@@ -80,7 +83,7 @@ class Persuader(mesa.Agent):
         group.meetings += 1
         group.last_meeting = model.steps
         if group.meetings == 1:
-            model.log("first contact", group, self, "first meeting with the top commander")
+            model.log("first contact", group, self, "the persuader met the top commander for the first time")
         h3 = h3_renowned_in_group(p.reputation, g.aspiration, strength=h.h3_strength,
                                   enabled=h.h3_enabled)
         h5 = h5_depoliticised(model.environment.politicisation(p.politicisation),
@@ -92,7 +95,8 @@ class Persuader(mesa.Agent):
                 group.practical_agreement = True
                 group.trust += PRACTICAL_TRUST_GAIN * (1.0 - group.trust)
                 model.log("practical agreement", group, self,
-                          "a practical problem (prisoners, a checkpoint) was solved together")
+                          "together they solved a practical problem (prisoners, a checkpoint); "
+                          "trust grows faster from now on")
             if group.practical_agreement:
                 bonus = PRACTICAL_TRUST_BONUS
         group.trust = min(1.0, group.trust + p.trust_rate * h3 * h5 * bonus * (1.0 - group.trust))
@@ -126,6 +130,7 @@ class ArmedGroup(mesa.Agent):
         self.meetings = 0
         self.last_meeting: int | None = None
         self.practical_agreement = False
+        self.doctrine_adopted = False
         self.committed = False
         self.commitments = 0
         self.acceptance_ceiling = INCOMPATIBLE_CEILING if g.core_goal_incompatible else 1.0
@@ -150,6 +155,8 @@ class ArmedGroup(mesa.Agent):
         """The leadership decides; the integration cycle turns; perhaps a new top commander."""
         model, s = self.model, self.model.settings
         cc, L, week = model.commanders, self.index, model.steps
+        if self.last_meeting != week:
+            self.trust *= 1.0 - TRUST_EROSION
         env, h = model.environment, s.hypotheses
         h6 = h6_long_exposure(self.meetings, strength=h.h6_strength, enabled=h.h6_enabled,
                               half=h.h6_exposure_half)
@@ -165,9 +172,9 @@ class ArmedGroup(mesa.Agent):
                 and self.last_meeting == week):
             self.committed, self.commitments = True, self.commitments + 1
             model.log("commitment made", self, self.leader,
-                      "the top commander publicly committed to respect IHL")
+                      "the top commander publicly committed the group to respect IHL")
         elif self.committed and a < LAPSE_ACCEPTANCE:
-            self._lapse("the top commander no longer stands by the commitment")
+            self._lapse("the top commander no longer stands by the group's commitment")
         cc.emphasis[L] = a * a * (1.0 if self.committed else UNCOMMITTED_SIGNAL)
 
         self._turn_the_cycle(cc.emphasis[L] * (1.0 - INTENSITY_CROWDING * env.intensity))
@@ -183,22 +190,25 @@ class ArmedGroup(mesa.Agent):
     def _turn_the_cycle(self, drive: float) -> None:
         model, s = self.model, self.model.settings
         i_s, week = s.integration, model.steps
-        before = self.factors
         self.factors = integration.advance(
-            before, drive=drive, structure=self.structure, growth=i_s.growth,
+            self.factors, drive=drive, structure=self.structure, growth=i_s.growth,
             reinforcement=i_s.reinforcement, decay=i_s.decay, department=s.group.ihl_department,
             department_isolation=i_s.department_isolation)
-        if model.rng.random() < i_s.setback_rate * (0.5 + model.environment.intensity):
-            factor = int(model.rng.integers(4))
+        hit = model.rng.random() < i_s.setback_rate * (0.5 + model.environment.intensity)
+        factor = int(model.rng.integers(4)) if hit else None
+        if factor is not None and self.factors[factor] >= SETBACK_FLOOR:  # else nothing to lose
+            name = integration.FACTORS[factor]
             self.factors = integration.setback(self.factors, factor, i_s.setback_size)
-            model.log("setback", self, None, f"a setback in {integration.FACTORS[factor]} "
-                      "pulled the other factors down with it", detail=integration.FACTORS[factor])
-        d0, d1 = before[integration.DOCTRINE], self.factors[integration.DOCTRINE]
-        if d0 < 0.5 <= d1:
+            model.log("setback", self, None, f"a setback in {name} pulled the other integration "
+                      "factors down with it", detail=name)
+        doctrine = self.factors[integration.DOCTRINE]
+        if not self.doctrine_adopted and doctrine >= DOCTRINE_ADOPTED:
+            self.doctrine_adopted = True
             model.log("doctrine adopted", self, self.leader, "IHL was added to the group's doctrine "
-                      "and code of conduct")
-        elif d1 < 0.5 <= d0:
-            model.log("doctrine slipped", self, self.leader, "IHL lost its place in the doctrine")
+                      "and code of conduct; training follows")
+        elif self.doctrine_adopted and doctrine < DOCTRINE_SLIPPED:
+            self.doctrine_adopted = False
+            model.log("doctrine slipped", self, self.leader, "IHL lost its place in the group's doctrine")
         training = self.factors[integration.TRAINING]
         if week > 0 and week % i_s.training_interval == 0 and training >= 0.05:
             model.drills[self.index] = i_s.drill_effect * training * self.transmission
@@ -212,10 +222,12 @@ class ArmedGroup(mesa.Agent):
         model.commanders.replace(np.array([self.index]), continuity, model.rng,
                                  g.baseline_knowledge, g.baseline_acceptance)
         self.trust *= LEADER_TRUST_KEPT
-        model.log("commander replaced", self, self.leader, "a new top commander took over",
-                  detail="strategic")
+        doctrine = self.factors[integration.DOCTRINE]
+        model.log("commander replaced", self, self.leader, "a new top commander took over; "
+                  + ("the doctrine carries the priority over" if doctrine >= DOCTRINE_ADOPTED
+                     else "with little in the doctrine, the priority may slip"), detail="strategic")
         if self.committed and model.commanders.acceptance[self.index] < LAPSE_ACCEPTANCE:
-            self._lapse("the new top commander does not stand by the commitment")
+            self._lapse("the new top commander does not stand by the group's commitment")
 
     def _lapse(self, why: str) -> None:
         self.committed = False
@@ -229,14 +241,15 @@ class ArmedGroup(mesa.Agent):
         self.sanctions_enforced = float(outcome.sanctions[i])
         ewma = self.violations_ewma
         if ewma is not None and self.violations >= max(SPIKE_MIN, SPIKE_RATIO * ewma):
-            model.log("violation spike", self, None, f"{self.violations:.0f} violations this week, "
-                      f"against about {ewma:.0f} usually", self.violations)
+            model.log("violation spike", self, None, f"violations spiked to {self.violations:.0f} "
+                      f"this week, against about {ewma:.0f} usually", self.violations)
         self.violations_ewma = (self.violations if ewma is None
                                 else SPIKE_MEMORY * ewma + (1 - SPIKE_MEMORY) * self.violations)
         if self.sanctions_enforced and model.steps - self.last_sanction_event >= SANCTION_REPORT_GAP:
             self.last_sanction_event = model.steps
-            model.log("sanction enforced", self, None, f"{self.sanctions_enforced:.0f} fighters "
-                      "were disciplined for violations this week", self.sanctions_enforced)
+            n = int(self.sanctions_enforced)
+            model.log("sanction enforced", self, None, f"the group disciplined {n} "
+                      f"fighter{'s' if n != 1 else ''} for violations this week", n)
 
 
 class Commander(mesa.Agent):

@@ -33,16 +33,18 @@ class Environment:
         return (s.peace_start_week != NEVER and week >= s.peace_start_week
                 and (s.peace_end_week == NEVER or week < s.peace_end_week))
 
-    def advance(self, week: int) -> list[str]:
-        """Move to ``week``; return the names of environment events that happened."""
+    def advance(self, week: int) -> list[tuple[str, str]]:
+        """Move to ``week``; return the events that happened, as (kind, text in words)."""
         s, events = self.settings, []
         peace = self.in_peace(week)
         if peace != self.peace:
-            events.append("peace process started" if peace else "peace process ended")
+            events.append(("peace process started", "peace talks opened; the fighting calms") if peace
+                          else ("peace process ended", "the peace talks ended; the fighting resumes"))
         self.peace = peace
         if s.listing_week != NEVER and week == s.listing_week:
             self.listed = True
-            events.append("group listed")
+            events.append(("group listed", "the state listed the group as a terrorist "
+                           "organisation, politicising any contact with it"))
         if s.intensity_volatility > 0:
             self.shock = PERSISTENCE * self.shock + s.intensity_volatility * self.rng.normal()
         base = s.conflict_intensity * (1.0 - s.peace_calming if peace else 1.0)

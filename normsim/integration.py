@@ -8,8 +8,8 @@ the other areas (progress as well as setbacks)."
 
 Each factor is a level in [0, 1]. Each week (:func:`advance`):
 
-* a factor grows at ``growth * drive * structure * gate * (1 + reinforcement * others)`` times
-  its remaining gap, where ``drive`` is the top command's commitment (seed 002: "ensuring the
+* a factor grows at ``growth * pace * drive * structure * gate * (1 + reinforcement * others)``
+  times its remaining gap, where ``pace`` sets the factor's own speed (:data:`PACE`), ``drive`` is the top command's commitment (seed 002: "ensuring the
   commitment of the top-command echelon ... is indispensable"), ``structure`` the strength of the
   chain of command ("a weak structure ... may even bring it to a complete standstill"),
   ``others`` the mean of the other three factors (mutual reinforcement), and ``gate`` is 1 for
@@ -29,6 +29,9 @@ import numpy as np
 
 FACTORS = ("doctrine", "training", "equipment", "sanctions")
 DOCTRINE, TRAINING, EQUIPMENT, SANCTIONS = range(4)
+#: relative pace of each factor (assumption): procurement makes equipment the slowest to change,
+#: and sanctions follow training, since they punish transgressions of what was taught
+PACE = np.array([1.0, 1.0, 0.6, 0.8])
 DEPARTMENT_DRAFTING_BOOST = 1.2  # assumption: a dedicated department writes texts faster
 SETBACK_SPILLOVER = 0.5  # assumption: others lose half the relative size of the setback
 
@@ -40,7 +43,7 @@ def advance(levels: np.ndarray, *, drive: float, structure: float, growth: float
     levels = np.asarray(levels, dtype=float)
     others = (levels.sum() - levels) / 3.0
     gate = np.array([1.0, levels[DOCTRINE], levels[DOCTRINE], levels[DOCTRINE]])
-    rate = growth * drive * structure * gate * (1.0 + reinforcement * others)
+    rate = growth * PACE * drive * structure * gate * (1.0 + reinforcement * others)
     if department:
         rate = rate * np.array([DEPARTMENT_DRAFTING_BOOST] + [1.0 - department_isolation] * 3)
     erosion = decay * (1.0 + reinforcement * (1.0 - others))

@@ -46,7 +46,11 @@ class NormDiffusionModel(mesa.Model):
     """
 
     def __init__(self, *, rng=None, settings: Scenario | None = None, **params):
+        if rng is None:  # draw a seed we can record, so that even an unseeded run can be replayed
+            rng = int(np.random.SeedSequence().entropy % 2**63)
         super().__init__(rng=rng)
+        #: the integer seed of this run (None when a Generator was passed as ``rng``)
+        self.seed = int(rng) if isinstance(rng, (int, np.integer)) else None
         self.settings = s = from_flat(params, base=settings)
         n_groups, n_comm = s.group.count, s.community.per_group
         self.environment = Environment(s.environment, self.rng)
@@ -104,9 +108,9 @@ class NormDiffusionModel(mesa.Model):
     # -- one week ---------------------------------------------------------------------------
     def step(self) -> None:
         s, week = self.settings, self.steps
-        for what in self.environment.advance(week):
+        for kind, text in self.environment.advance(week):
             for g in self.group_agents:
-                self.log(what, g, None, what)
+                self.log(kind, g, None, text)
         self.persuaders.do("step")
         self.drills[:] = 0.0
         self.groups.do("step")
@@ -139,7 +143,7 @@ class NormDiffusionModel(mesa.Model):
         for i in idx:
             agent = self.commander_agents[i]
             self.log("commander replaced", agent.group, agent, f"a new {agent.level} commander "
-                     "took over a command", detail=agent.level)
+                     "took over", detail=agent.level)
 
     # -- records and events -----------------------------------------------------------------
     def log(self, kind: str, group: ArmedGroup | None, agent: mesa.Agent | None, text: str,

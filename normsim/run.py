@@ -13,7 +13,13 @@ from typing import Any
 
 import pandas as pd
 
+import tomli_w
+
+from normsim.analysis import narrative
+from normsim.files import write_atomically, write_table, write_text_atomically
 from normsim.model import NormDiffusionModel
+from normsim.provenance import content_hash, provenance
+from normsim.records import STAGES
 from normsim.scenario import load
 from normsim.schema import Scenario
 
@@ -34,3 +40,59 @@ def run(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: int | 
         scenario: Scenario | str | Path | None = None) -> pd.DataFrame:
     """Run one simulation and return its tidy table (one row per recorded step and group)."""
     return run_model(params, seed, steps=steps, scenario=scenario).records()
+
+
+def save_run(model: NormDiffusionModel, out: str | Path, name: str = "run") -> list[Path]:
+    """Write a finished run to ``out``: the tidy table and the events (Parquet and CSV), the
+    compliance figure (PNG), the resolved scenario (TOML, runnable as is) and provenance (in the
+    Parquet metadata and ``provenance.json``). Every file is written atomically."""
+    import json
+
+    from normsim.analysis.figures import run_trajectory
+
+    out = Path(out)
+    settings = model.settings.model_copy(update={"run": model.settings.run.model_copy(
+        update={"seed": model.seed, "steps": int(model.steps)})})
+    scenario_text = tomli_w.dumps(settings.model_dump())
+    meta = provenance(scenario=name, seed=model.seed, steps=int(model.steps),
+                      scenario_hash=content_hash(scenario_text))
+    records, events = model.records(), model.events()
+    paths = [write_table(records, out / "records.parquet", meta),
+             write_atomically(out / "records.csv", lambda p: records.to_csv(p, index=False)),
+             write_table(events, out / "events.parquet", meta),
+             write_atomically(out / "events.csv", lambda p: events.to_csv(p, index=False)),
+             write_text_atomically(out / "scenario.toml", scenario_text),
+             write_text_atomically(out / "provenance.json", json.dumps(meta, indent=2) + "\n")]
+    fig = run_trajectory(records, events, title=settings.title)
+    paths.append(write_atomically(out / "compliance.png",
+                                  lambda p: fig.savefig(p, format="png")))
+    return paths
+
+
+def summary(model: NormDiffusionModel) -> str:
+    """A few lines on a finished run: compliance at the start and the end, the score card, and
+    the milestones."""
+    records, events = model.records(), model.events()
+    s = model.settings
+    first = records[(records["step"] >= 1) & (records["step"] <= 52)]["compliance_rate"].mean()
+    last = records[records["step"] > records["step"].max() - 52]["compliance_rate"].mean()
+    final = records[records["step"] == records["step"].max()]
+    stage = int(round(final["stage"].mean()))
+    lines = [
+        f"{s.title}",
+        f"  seed {model.seed}, {model.steps} weeks, {s.group.count} group(s) of "
+        f"{s.group.fighters} fighters",
+        f"  compliance (share of encounters that respect IHL): {first:.2f} in the first year, "
+        f"{last:.2f} in the last year",
+        f"  score card at the end: stage {stage} of {len(STAGES) - 1}, '{STAGES[stage]}' "
+        f"(highest reached: {int(records['stage'].max())}); "
+        f"{int(final['violations'].sum())} violations in the last week",
+    ]
+    milestones = narrative.sentences(narrative.key_events(events))
+    if milestones:
+        lines.append("  milestones:")
+        shown = milestones[:12]
+        lines += [f"    {m}" for m in shown]
+        if len(milestones) > len(shown):
+            lines.append(f"    ... and {len(milestones) - len(shown)} more (events.csv)")
+    return "\n".join(lines)

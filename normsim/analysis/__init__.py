@@ -1,0 +1,1 @@
+"""Analysis of model output: summaries, figures and reports (data flows one way into here)."""

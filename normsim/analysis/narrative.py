@@ -1,0 +1,37 @@
+"""The event log in words: "Week 60: the top commander publicly committed ..."
+
+The model writes each event's ``text`` in words when it happens; this module chooses which
+events a reader needs and phrases them as a timeline (for the CLI summary, the workshop app and
+reports).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: events a reader follows; routine ones (drills, lower-level replacements) are left out
+KEY_KINDS = ("first contact", "practical agreement", "commitment made", "commitment lapsed",
+             "doctrine adopted", "doctrine slipped", "setback", "violation spike",
+             "peace process started", "peace process ended", "group listed", "commander replaced",
+             "sanction enforced", "training cycle")
+
+
+def key_events(events: pd.DataFrame, kinds=KEY_KINDS, first_only=("sanction enforced",
+               "training cycle", "violation spike")) -> pd.DataFrame:
+    """Events worth telling: the kinds in ``kinds``, the top commander's replacements only, and
+    just the first of each group's ``first_only`` kinds."""
+    ev = events[events["kind"].isin(kinds)]
+    ev = ev[(ev["kind"] != "commander replaced") | (ev["detail"] == "strategic")]
+    repeat = ev["kind"].isin(first_only) & ev.duplicated(["group", "kind"])
+    return ev[~repeat]
+
+
+def sentences(events: pd.DataFrame, many_groups: bool | None = None) -> list[str]:
+    """One sentence per event: 'Week 12 (group 0): a practical problem ... was solved together.'"""
+    if many_groups is None:
+        many_groups = events["group"].nunique() > 1
+    out = []
+    for ev in events.itertuples(index=False):
+        who = f" (group {ev.group})" if many_groups and ev.group >= 0 else ""
+        out.append(f"Week {ev.step}{who}: {ev.text}.")
+    return out

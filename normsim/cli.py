@@ -1,0 +1,102 @@
+"""The ``normsim`` command: a thin shell over the library (parse, call, print).
+
+A user's mistake (a bad scenario, an unknown parameter, a folder that cannot be written) ends
+with one clear message on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import textwrap
+from pathlib import Path
+
+import click
+
+from normsim.scenario import PARAMETERS, ScenarioError, allowed, list_scenarios, load
+from normsim.schema import SECTIONS
+
+USER_ERROR = 2
+
+
+def user_errors(func):
+    """Turn the library's errors about user input into a message and exit status 2."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ScenarioError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(USER_ERROR)
+        except OSError as err:
+            click.echo(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), err=True)
+            sys.exit(USER_ERROR)
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="normsim")
+def main():
+    """Simulate how humanitarian norms (IHL) diffuse from a persuader to non-state armed groups.
+
+    Start with 'normsim scenarios' to see the shipped situations, then
+    'normsim run baseline' to simulate one and write its table and figure.
+    """
+
+
+@main.command()
+@click.argument("scenario")
+@click.option("--seed", type=int, default=None, help="Seed of the run (default: the scenario's).")
+@click.option("--steps", type=click.IntRange(min=1), default=None,
+              help="Weeks to simulate (default: the scenario's, 520 in the baseline).")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a parameter, e.g. --set group.centralisation=0.3 (repeatable; see "
+                   "'normsim parameters').")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the results (default: results/SCENARIO-seedN).")
+@user_errors
+def run(scenario, seed, steps, overrides, out):
+    """Run one SCENARIO (a shipped name or a TOML file) and write its results.
+
+    Writes records.parquet and records.csv (one row per week and group), events.parquet and
+    events.csv, compliance.png, the resolved scenario.toml (runnable again as is) and
+    provenance.json, then prints a short summary.
+    """
+    from normsim.run import run_model, save_run, summary
+
+    settings = load(scenario, overrides)
+    seed = settings.run.seed if seed is None else seed
+    name = Path(scenario).stem
+    out = out or Path("results") / f"{name}-seed{seed}"
+    model = run_model(seed=seed, steps=steps, scenario=settings)
+    paths = save_run(model, out, name)
+    click.echo(summary(model))
+    click.echo(f"wrote {len(paths)} files to {out}/: " + ", ".join(p.name for p in paths))
+
+
+@main.command()
+def scenarios():
+    """List the shipped scenarios with their descriptions."""
+    for name, title, description, _ in list_scenarios():
+        click.echo(click.style(name, bold=True) + f" — {title}")
+        click.echo(textwrap.indent(textwrap.fill(" ".join(description.split()), 92), "    "))
+        click.echo()
+
+
+@main.command()
+@click.argument("section", required=False, type=click.Choice(list(SECTIONS)))
+def parameters(section):
+    """List every model parameter: name, default, allowed values and meaning."""
+    from normsim.scenario import defaults
+    values = defaults()
+    for flat, (sec, field) in PARAMETERS.items():
+        if section and sec != section:
+            continue
+        info = SECTIONS[sec].model_fields[field]
+        click.echo(click.style(f"{sec}.{field}", bold=True)
+                   + f" (keyword {flat}) = {values[flat]!r}; {allowed(sec, field)}")
+        click.echo(textwrap.indent(textwrap.fill(info.description, 92), "    "))
+
+
+if __name__ == "__main__":
+    main()
