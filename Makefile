@@ -1,0 +1,31 @@
+# Two commands on a fresh machine:  make run  |  make test
+# Both create .venv with a Python >= 3.12 found by scripts/find-python (or PYTHON=...).
+
+PYTHON ?= $(shell scripts/find-python)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test bench clean
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "make: no Python >= 3.12 found (see the message above)"; exit 1; fi
+	@echo "setting up $(VENV) with $(PYTHON)"
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	@touch $(STAMP)
+
+## run: set up, then run the main job (the baseline scenario) and write its table and figure
+run: $(STAMP)
+	$(BIN)/normsim run baseline --out results/baseline
+
+## test: set up, then run the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## bench: set up, then measure speed (prints a table and machine-readable lines)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) results .pytest_cache .hypothesis
