@@ -67,7 +67,7 @@ class Persuader(mesa.Agent):
         for group in self.groups:
             due = group.last_meeting is None or week - group.last_meeting >= p.contact_interval
             access = p.access * (1.0 - ACCESS_INTENSITY_LOSS * env.intensity)
-            if due and self.model.rng.random() < access:
+            if due and self.model.streams.meetings.random() < access:
                 self.meet(group)
 
     def meet(self, group: ArmedGroup) -> None:
@@ -89,9 +89,10 @@ class Persuader(mesa.Agent):
         h5 = h5_depoliticised(model.environment.politicisation(p.politicisation),
                               strength=h.h5_strength, enabled=h.h5_enabled)
         bonus = 1.0
+        roll = model.streams.meetings.random()  # drawn at every meeting: keeps the stream in step
         if p.practical_first:
             a, b = PRACTICAL_SUCCESS
-            if not group.practical_agreement and model.rng.random() < a + b * group.trust:
+            if not group.practical_agreement and roll < a + b * group.trust:
                 group.practical_agreement = True
                 group.trust += PRACTICAL_TRUST_GAIN * (1.0 - group.trust)
                 model.log("practical agreement", group, self,
@@ -178,7 +179,7 @@ class ArmedGroup(mesa.Agent):
         cc.emphasis[L] = a * a * (1.0 if self.committed else UNCOMMITTED_SIGNAL)
 
         self._turn_the_cycle(cc.emphasis[L] * (1.0 - INTENSITY_CROWDING * env.intensity))
-        if model.rng.random() < s.group.leadership_turnover:
+        if model.streams.groups.random() < s.group.leadership_turnover:
             self._replace_leader()
         model.signals.openness[L] = h2_current_views(
             s.group.people_war, s.group.contrary_practice, strength=h.h2_strength,
@@ -194,9 +195,10 @@ class ArmedGroup(mesa.Agent):
             self.factors, drive=drive, structure=self.structure, growth=i_s.growth,
             reinforcement=i_s.reinforcement, decay=i_s.decay, department=s.group.ihl_department,
             department_isolation=i_s.department_isolation)
-        hit = model.rng.random() < i_s.setback_rate * (0.5 + model.environment.intensity)
-        factor = int(model.rng.integers(4)) if hit else None
-        if factor is not None and self.factors[factor] >= SETBACK_FLOOR:  # else nothing to lose
+        rng = model.streams.groups
+        hit, factor = rng.random(), int(rng.integers(4))  # both drawn weekly: streams stay in step
+        if (hit < i_s.setback_rate * (0.5 + model.environment.intensity)
+                and self.factors[factor] >= SETBACK_FLOOR):  # else there is nothing to lose
             name = integration.FACTORS[factor]
             self.factors = integration.setback(self.factors, factor, i_s.setback_size)
             model.log("setback", self, None, f"a setback in {name} pulled the other integration "
@@ -219,7 +221,7 @@ class ArmedGroup(mesa.Agent):
         """A new top commander; he keeps as much of the old priority as doctrine holds."""
         model, g = self.model, self.model.settings.group
         continuity = np.array([self.factors[integration.DOCTRINE]])
-        model.commanders.replace(np.array([self.index]), continuity, model.rng,
+        model.commanders.replace(np.array([self.index]), continuity, model.streams.commanders,
                                  g.baseline_knowledge, g.baseline_acceptance)
         self.trust *= LEADER_TRUST_KEPT
         doctrine = self.factors[integration.DOCTRINE]

@@ -98,5 +98,23 @@ def parameters(section):
         click.echo(textwrap.indent(textwrap.fill(info.description, 92), "    "))
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (127.0.0.1: this computer only).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True,
+              help="Port to listen on.")
+@click.option("--preset", default="baseline", show_default=True,
+              help="Scenario the page opens on (see 'normsim scenarios').")
+@user_errors
+def app(host, port, preset):
+    """Start the workshop app in the browser: presets, controls, live charts, the story.
+
+    Works with no internet; each browser tab gets its own run. Stop it with Ctrl+C.
+    """
+    from normsim.app import serve
+
+    serve(host=host, port=port, preset=preset)
+
+
 if __name__ == "__main__":
     main()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import inspect
 import math
+from dataclasses import dataclass, fields
 
 import mesa
 import numpy as np
@@ -31,6 +32,26 @@ from normsim.cohort import CommanderCohort, FighterCohort, GroupSignals, OPERATI
 from normsim.environment import Environment
 from normsim.scenario import defaults, from_flat
 from normsim.schema import Scenario
+
+
+@dataclass(frozen=True)
+class RandomStreams:
+    """One generator per process, all spawned from the model's seeded ``rng``.
+
+    Separate streams keep each process's draws in step across runs with the same seed: changing
+    how persuasive the persuader is does not shift when setbacks or leadership changes happen
+    (common random numbers), so comparisons between conditions are sharper.
+    """
+
+    environment: np.random.Generator  # intensity shocks
+    meetings: np.random.Generator  # access to the leadership, practical agreements
+    groups: np.random.Generator  # setbacks, leadership turnover
+    commanders: np.random.Generator  # commanders' baselines and replacements
+    fighters: np.random.Generator  # fighters' baselines, encounters, violations, sanctions, turnover
+
+    @classmethod
+    def spawn(cls, rng: np.random.Generator) -> RandomStreams:
+        return cls(*rng.spawn(len(fields(cls))))
 
 
 class NormDiffusionModel(mesa.Model):
@@ -48,16 +69,19 @@ class NormDiffusionModel(mesa.Model):
     def __init__(self, *, rng=None, settings: Scenario | None = None, **params):
         if rng is None:  # draw a seed we can record, so that even an unseeded run can be replayed
             rng = int(np.random.SeedSequence().entropy % 2**63)
+        elif isinstance(rng, np.integer):  # stdlib random (Mesa's model.random) wants an int
+            rng = int(rng)
         super().__init__(rng=rng)
         #: the integer seed of this run (None when a Generator was passed as ``rng``)
         self.seed = int(rng) if isinstance(rng, (int, np.integer)) else None
         self.settings = s = from_flat(params, base=settings)
         n_groups, n_comm = s.group.count, s.community.per_group
-        self.environment = Environment(s.environment, self.rng)
+        self.streams = RandomStreams.spawn(self.rng)
+        self.environment = Environment(s.environment, self.streams.environment)
         self.commanders = CommanderCohort(
             n_groups, s.group.operational_commanders, s.group.units_per_commander, n_comm,
-            self.rng, s.group.baseline_knowledge, s.group.baseline_acceptance)
-        self.fighters = FighterCohort(self.commanders, s.group.fighters, self.rng,
+            self.streams.commanders, s.group.baseline_knowledge, s.group.baseline_acceptance)
+        self.fighters = FighterCohort(self.commanders, s.group.fighters, self.streams.fighters,
                                       s.group.baseline_knowledge, s.group.baseline_acceptance,
                                       n_groups * n_comm)
         self.signals = GroupSignals(
@@ -78,7 +102,8 @@ class NormDiffusionModel(mesa.Model):
                 self.persuader_agents[g.index % len(self.persuader_agents)].groups.append(g)
         self.commander_agents = list(Commander.create_agents(self, self.commanders.n,
                                                              index=np.arange(self.commanders.n)))
-        self.fighter_agents = Fighter.create_agents(self, self.fighters.n, index=np.arange(self.fighters.n))
+        self.fighter_agents = list(Fighter.create_agents(self, self.fighters.n,
+                                                         index=np.arange(self.fighters.n)))
         self.community_agents = list(Community.create_agents(
             self, n_groups * n_comm, index=list(range(n_groups * n_comm)),
             group=[g for g in self.group_agents for _ in range(n_comm)]))
@@ -122,7 +147,7 @@ class NormDiffusionModel(mesa.Model):
         self.week_outcome = self.fighters.week(
             self.signals, self.commanders.emphasis, pressure, self.environment.intensity,
             s.fighters, s.community.influence, s.group.fighter_turnover,
-            s.group.baseline_knowledge, s.group.baseline_acceptance, self.rng)
+            s.group.baseline_knowledge, s.group.baseline_acceptance, self.streams.fighters)
         self.groups.do("observe_week", self.week_outcome)
         self.communities.do("step")
         if week % self.record_every == 0:
@@ -134,12 +159,13 @@ class NormDiffusionModel(mesa.Model):
         cc = self.commanders
         first = cc.slices[OPERATIONAL].start
         n_lower = cc.n - first
-        count = self.rng.binomial(n_lower, g.commander_turnover) if g.commander_turnover else 0
+        rng = self.streams.commanders
+        count = rng.binomial(n_lower, g.commander_turnover) if g.commander_turnover else 0
         if not count:
             return
-        idx = first + np.sort(self.rng.choice(n_lower, size=count, replace=False))
+        idx = first + np.sort(rng.choice(n_lower, size=count, replace=False))
         continuity = self.signals.doctrine[cc.group[idx]]
-        cc.replace(idx, continuity, self.rng, g.baseline_knowledge, g.baseline_acceptance)
+        cc.replace(idx, continuity, rng, g.baseline_knowledge, g.baseline_acceptance)
         for i in idx:
             agent = self.commander_agents[i]
             self.log("commander replaced", agent.group, agent, f"a new {agent.level} commander "

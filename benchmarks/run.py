@@ -1,0 +1,530 @@
+#!/usr/bin/env python
+"""normsim speed benchmarks (``make bench``): a table, then one ``key: value`` line per figure.
+
+Sections (``--only`` takes these names, comma-separated):
+
+  step     fighter-steps per second of a full model step (every agent kind, records at the
+           default period) at 10^3 ... 10^6 fighters, one group, units of ~50 fighters
+  peer     the fighter update alone against the same rule written as a per-agent Mesa model
+           (``benchmarks/mesa_baseline.py``), group-level signals held fixed, at 10^4 and 10^5
+  scaling  per-fighter cost of a full step at 10^6 relative to 10^4 (linear = 1)
+  memory   peak memory per fighter and build time, each size in a fresh subprocess
+  sweeps   placeholder until ``normsim sweep`` exists
+  record   share of a full step spent in ``model.record()`` (data collection)
+
+The machine is noisy: every figure is a median over repeats, and every ratio is taken between
+measurements made side by side (interleaved rounds) in the same run, then its median over rounds.
+The process is pinned to one CPU (``--no-pin`` to keep the affinity it has).
+
+``--quick`` runs small sizes (a smoke test, a few seconds). ``--profile`` runs pyinstrument (if
+installed) and a statement-level timer on a full model step at ``--fighters`` (10^5) fighters.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # one core: no hidden thread pools
+
+import argparse
+import ast
+import gc
+import inspect
+import json
+import math
+import platform
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import mesa  # noqa: E402
+import numpy as np  # noqa: E402
+
+from benchmarks import mesa_baseline  # noqa: E402
+from normsim.model import NormDiffusionModel  # noqa: E402
+
+SECTIONS = ("step", "peer", "scaling", "memory", "sweeps", "record")
+FIGHTERS_PER_UNIT = 50
+OPERATIONAL = 3
+SEED = 12345
+
+
+def label(n: int) -> str:
+    """10000 -> '1e4' (the suffix of the machine-readable keys)."""
+    e = round(math.log10(n))
+    return f"1e{e}" if 10 ** e == n else str(n)
+
+
+def model_params(n: int) -> dict:
+    """One group of ``n`` fighters; units scaled to keep ~50 fighters each."""
+    return {"group_fighters": n, "group_operational_commanders": OPERATIONAL,
+            "group_units_per_commander": max(1, round(n / (FIGHTERS_PER_UNIT * OPERATIONAL)))}
+
+
+def build_model(n: int) -> NormDiffusionModel:
+    return NormDiffusionModel(rng=SEED, **model_params(n))
+
+
+def med(values) -> float:
+    return float(statistics.median(values)) if values else math.nan
+
+
+def fmt_rate(x: float) -> str:
+    if not math.isfinite(x):
+        return "n/a"
+    return f"{x / 1e6:.2f} M" if x >= 1e6 else f"{x / 1e3:.0f} k"
+
+
+# -- 1, 3, 6: full model steps, with record() timed separately ------------------------------------
+def measure_steps(sizes, rounds, target_s, out, log):
+    """Interleaved rounds over every size: in each round, each model runs a few steps."""
+    models, rec, steps_per_round = {}, {}, {}
+    for n in sizes:
+        t0 = time.perf_counter()
+        model = build_model(n)
+        out[f"build_inprocess_s_{label(n)}"] = time.perf_counter() - t0
+        times: list[float] = []
+        original = model.record
+
+        def timed_record(original=original, times=times):
+            t = time.perf_counter()
+            original()
+            times.append(time.perf_counter() - t)
+
+        model.record = timed_record  # model.step() calls self.record(): now timed
+        rec[n] = times
+        warm = []
+        for _ in range(3):
+            t = time.perf_counter()
+            model.step()
+            warm.append(time.perf_counter() - t)
+        steps_per_round[n] = max(1, min(200, round(target_s / min(warm))))
+        models[n] = model
+        log(f"  built {n:>9,} fighters in {out[f'build_inprocess_s_{label(n)}']:.2f} s, "
+            f"{steps_per_round[n]} steps per round")
+
+    step_t = defaultdict(list)  # every timed step
+    rec_t = defaultdict(list)  # record() time within it (0 when it did not record)
+    round_median = defaultdict(list)  # per round, per size
+    for _ in range(rounds):
+        for n in sizes:
+            model, mine = models[n], []
+            for _ in range(steps_per_round[n]):
+                before = len(rec[n])
+                t = time.perf_counter()
+                model.step()
+                dt = time.perf_counter() - t
+                mine.append(dt)
+                step_t[n].append(dt)
+                rec_t[n].append(rec[n][-1] if len(rec[n]) > before else 0.0)
+            round_median[n].append(med(mine))
+
+    results = {}
+    for n in sizes:
+        m = models[n]
+        results[n] = {
+            "units": m.fighters.n_units, "agents": len(m.agents), "step_s": med(step_t[n]),
+            "record_s": med(rec_t[n]),
+            "record_share": med([r / s for r, s in zip(rec_t[n], step_t[n])]),
+            "steps": len(step_t[n]), "round_median": round_median[n],
+            "record_every": m.record_every,
+        }
+        results[n]["rate"] = n / results[n]["step_s"]
+    models.clear()
+    gc.collect()
+    return results
+
+
+def scaling_ratio(results, small, big) -> float:
+    """Median over rounds of (per-fighter step cost at big) / (per-fighter cost at small)."""
+    a, b = results[small]["round_median"], results[big]["round_median"]
+    return med([(tb / big) / (ta / small) for ta, tb in zip(a, b)])
+
+
+# -- 2: the fighter update against the per-agent Mesa peer ---------------------------------------
+def measure_peer(sizes, rounds, target_s, log):
+    results = {}
+    for n in sizes:
+        world, cc, fc = mesa_baseline.build(n, seed=SEED)
+        t0 = time.perf_counter()
+        peer = mesa_baseline.PerAgentFighterModel(world, cc, fc, rng=SEED)  # same initial state
+        peer_build = time.perf_counter() - t0
+        rng = np.random.default_rng(SEED)
+        t = time.perf_counter()
+        peer.step()
+        peer_warm = time.perf_counter() - t
+        t = time.perf_counter()
+        for _ in range(3):
+            mesa_baseline.cohort_week(world, fc, rng)
+        cohort_warm = (time.perf_counter() - t) / 3
+        peer_steps = max(1, round(target_s / peer_warm))
+        cohort_steps = max(3, round(target_s / cohort_warm))
+        log(f"  peer {n:>9,} fighters: per-agent model built in {peer_build:.2f} s; "
+            f"{rounds} rounds of {peer_steps} per-agent and {cohort_steps} array steps")
+        c_all, p_all, ratios = [], [], []
+        for _ in range(rounds):
+            ct = []
+            for _ in range(cohort_steps):
+                t = time.perf_counter()
+                mesa_baseline.cohort_week(world, fc, rng)
+                ct.append(time.perf_counter() - t)
+            pt = []
+            for _ in range(peer_steps):
+                t = time.perf_counter()
+                peer.step()
+                pt.append(time.perf_counter() - t)
+            c_all += ct
+            p_all += pt
+            ratios.append(med(pt) / med(ct))
+        results[n] = {"cohort_rate": n / med(c_all), "mesa_rate": n / med(p_all),
+                      "ratio": med(ratios), "mesa_build_s": peer_build,
+                      "mesa_steps": len(p_all), "cohort_steps": len(c_all),
+                      "mesa_step_s": med(p_all)}
+        del peer, world, cc, fc
+        gc.collect()
+    return results
+
+
+# -- 4: memory and build time in a fresh subprocess ------------------------------------------------
+_MEMORY_PROBE = r"""
+import gc, json, sys, time
+sys.path.insert(0, sys.argv[2])
+import numpy, mesa
+import normsim.model
+from benchmarks.run import build_model
+
+def status(key):  # this process's own figures, in MiB (ru_maxrss would include the parent's
+    with open("/proc/self/status") as f:  # peak: it survives the vfork + exec of subprocess)
+        return next(int(l.split()[1]) for l in f if l.startswith(key + ":")) / 1024
+
+n = int(sys.argv[1])
+gc.collect()
+try:  # reset the peak (VmHWM) to the current resident set, so the import's transients drop out
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    base = status("VmRSS")
+except OSError:
+    base = status("VmHWM")
+t = time.perf_counter()
+m = build_model(n)
+build_s = time.perf_counter() - t
+built_rss, built_peak = status("VmRSS"), status("VmHWM")
+for _ in range(3):
+    m.step()
+print(json.dumps({"baseline_mb": base, "build_s": build_s, "built_rss_mb": built_rss,
+                  "built_peak_mb": built_peak, "peak_mb": status("VmHWM"),
+                  "rss_mb": status("VmRSS")}))
+"""
+
+
+def measure_memory(sizes, log):
+    results = {}
+    for n in sizes:
+        proc = subprocess.run([sys.executable, "-c", _MEMORY_PROBE, str(n), str(ROOT)],
+                              capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError(f"memory probe at {n} fighters failed:\n{proc.stderr}")
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        r["bytes_per_fighter"] = (r["peak_mb"] - r["baseline_mb"]) * 2**20 / n
+        r["resident_bytes_per_fighter"] = (r["rss_mb"] - r["baseline_mb"]) * 2**20 / n
+        results[n] = r
+        log(f"  memory {n:>9,} fighters: peak {r['peak_mb']:.0f} MiB, build {r['build_s']:.2f} s")
+    return results
+
+
+# -- the profile ------------------------------------------------------------------------------------
+class StatementTimer:
+    """Wall time per statement of a few functions (``sys.monitoring`` LINE events, Python 3.12).
+
+    Time is inclusive (a statement that calls another timed function includes it), and C calls
+    (numpy) are charged to the statement that makes them, which a sampling profiler cannot split.
+    """
+
+    def __init__(self, funcs):
+        self.funcs = {f.__code__: f for f in funcs}
+        self.statement = {code: self._statements(f) for code, f in self.funcs.items()}
+        self.time = defaultdict(float)  # (code, statement line) -> seconds
+        self.calls = defaultdict(float)  # code -> inclusive seconds
+        self.stack: list[list] = []  # [code, statement line, start]
+        self.last = 0.0
+
+    @staticmethod
+    def _statements(func) -> dict[int, int]:
+        lines, first = inspect.getsourcelines(func)
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+        fn = tree.body[0]
+        mapping = {}
+        for node in ast.walk(fn):  # breadth first: inner statements overwrite outer ones
+            if isinstance(node, ast.stmt) and node is not fn:
+                for ln in range(node.lineno, node.end_lineno + 1):
+                    mapping[ln + first - 1] = node.lineno + first - 1
+        return mapping
+
+    def _charge(self, now):
+        dt = now - self.last
+        for frame in self.stack:
+            if frame[1] is not None:
+                self.time[(frame[0], frame[1])] += dt
+        self.last = now
+
+    def _on_start(self, code, offset):
+        self._charge(time.perf_counter())
+        self.stack.append([code, None, self.last])
+
+    def _on_line(self, code, line):
+        self._charge(time.perf_counter())
+        if self.stack and self.stack[-1][0] is code:
+            self.stack[-1][1] = self.statement[code].get(line, line)
+
+    def _on_return(self, code, offset, retval):
+        self._charge(time.perf_counter())
+        if self.stack and self.stack[-1][0] is code:
+            frame = self.stack.pop()
+            self.calls[code] += self.last - frame[2]
+
+    def __enter__(self):
+        mon, ev = sys.monitoring, sys.monitoring.events
+        self.tool = mon.PROFILER_ID
+        mon.use_tool_id(self.tool, "normsim-bench")
+        mon.register_callback(self.tool, ev.PY_START, self._on_start)
+        mon.register_callback(self.tool, ev.LINE, self._on_line)
+        mon.register_callback(self.tool, ev.PY_RETURN, self._on_return)
+        for code in self.funcs:
+            mon.set_local_events(self.tool, code, ev.PY_START | ev.LINE | ev.PY_RETURN)
+        return self
+
+    def __exit__(self, *exc):
+        mon = sys.monitoring
+        for code in self.funcs:
+            mon.set_local_events(self.tool, code, 0)
+        for event in (mon.events.PY_START, mon.events.LINE, mon.events.PY_RETURN):
+            mon.register_callback(self.tool, event, None)
+        mon.free_tool_id(self.tool)
+
+    def report(self, steps: int, step_s: float, min_share=0.003) -> str:
+        out = []
+        for code, func in self.funcs.items():
+            total = self.calls[code] / steps
+            out.append(f"\n{func.__qualname__} ({Path(code.co_filename).name}:{code.co_firstlineno})"
+                       f": {total * 1e3:.3f} ms per step, {total / step_s:.1%} of the step")
+            src = dict(enumerate(inspect.getsourcelines(func)[0], inspect.getsourcelines(func)[1]))
+            rows = sorted((line, t) for (c, line), t in self.time.items() if c is code)
+            for line, t in rows:
+                per = t / steps
+                if per / step_s < min_share:
+                    continue
+                text = src.get(line, "").strip()
+                out.append(f"  {line:4d}  {per * 1e3:8.3f} ms  {per / step_s:6.1%}  {text[:80]}")
+        return "\n".join(out)
+
+
+def profile(n: int, steps: int | None) -> None:
+    from normsim import records
+    from normsim.cohort import CommanderCohort, FighterCohort
+
+    print(f"profile: full model step at {n:,} fighters ({model_params(n)})")
+    t = time.perf_counter()
+    model = build_model(n)
+    print(f"  build {time.perf_counter() - t:.2f} s")
+    for _ in range(3):
+        model.step()
+    t = time.perf_counter()
+    model.step()
+    one = time.perf_counter() - t
+    steps = steps or max(5, min(500, round(3.0 / one)))
+
+    t = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    step_s = (time.perf_counter() - t) / steps
+    print(f"  {steps} steps, {step_s * 1e3:.2f} ms per step, {n / step_s / 1e6:.2f} M fighter-steps/s")
+
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        print("\npyinstrument is not installed (.venv/bin/pip install pyinstrument); "
+              "skipping the call tree")
+    else:
+        prof = Profiler(interval=0.0002)
+        prof.start()
+        for _ in range(steps):
+            model.step()
+        prof.stop()
+        print(prof.output_text(unicode=False, color=False, show_all=False))
+
+    funcs = [NormDiffusionModel.step, NormDiffusionModel.record, FighterCohort.week,
+             FighterCohort._turn_over, CommanderCohort.update, records.group_rows]
+    with StatementTimer(funcs) as timer:
+        t = time.perf_counter()
+        for _ in range(steps):
+            model.step()
+        timed = (time.perf_counter() - t) / steps
+    print(f"statement times (wall, inclusive, {steps} steps, {timed * 1e3:.2f} ms per step with "
+          f"the timer on; statements under {0.3:.1f}% not shown):")
+    print(timer.report(steps, timed))
+
+
+# -- the table ----------------------------------------------------------------------------------------
+def machine_info() -> str:
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return (f"Python {platform.python_version()}, numpy {np.__version__}, mesa {mesa.__version__}; "
+            f"{cpu}, {os.cpu_count()} CPUs, load {load}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small sizes: a smoke test of a few seconds")
+    ap.add_argument("--only", default="", help=f"comma-separated sections: {', '.join(SECTIONS)}")
+    ap.add_argument("--profile", action="store_true", help="profile a full model step instead")
+    ap.add_argument("--fighters", type=float, default=1e5, help="fighters for --profile (1e5)")
+    ap.add_argument("--steps", type=int, default=None, help="steps for --profile (about 3 s' worth)")
+    ap.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
+    args = ap.parse_args(argv)
+    started = time.perf_counter()
+
+    pinned = "not pinned"
+    if not args.no_pin and hasattr(os, "sched_setaffinity"):
+        cpu = max(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+        pinned = f"pinned to CPU {cpu}"
+
+    if args.profile:
+        print(f"{machine_info()}; {pinned}")
+        profile(int(args.fighters), args.steps)
+        return 0
+
+    only = [s.strip() for s in args.only.split(",") if s.strip()] or list(SECTIONS)
+    unknown = set(only) - set(SECTIONS)
+    if unknown:
+        ap.error(f"unknown section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}")
+
+    if args.quick:
+        step_sizes, peer_sizes, mem_sizes = [10**3, 10**4], [10**3, 10**4], [10**4]
+        scale_pair, record_size = (10**3, 10**4), 10**4
+        rounds, peer_rounds, target = 3, 2, 0.03
+    else:
+        step_sizes, peer_sizes, mem_sizes = [10**3, 10**4, 10**5, 10**6], [10**4, 10**5], [10**5, 10**6]
+        scale_pair, record_size = (10**4, 10**6), 10**5
+        rounds, peer_rounds, target = 7, 5, 0.3
+
+    need_steps = set()
+    if "step" in only:
+        need_steps |= set(step_sizes)
+    if "scaling" in only:
+        need_steps |= set(scale_pair)
+    if "record" in only:
+        need_steps.add(record_size)
+
+    print(f"normsim speed benchmarks{' (quick)' if args.quick else ''}: {machine_info()}; {pinned}")
+    log = lambda msg: print(msg, flush=True)  # noqa: E731
+    kv: dict[str, float] = {}
+    steps = measure_steps(sorted(need_steps), rounds, target, kv, log) if need_steps else {}
+    peer = measure_peer(peer_sizes, peer_rounds, target, log) if "peer" in only else {}
+    memory = measure_memory(mem_sizes, log) if "memory" in only else {}
+
+    print()
+    if "step" in only:
+        r0 = steps[step_sizes[0]]
+        print(f"1. Model step: full step (every agent kind; records every {r0['record_every']} "
+              f"week, the default), one group, units of ~{FIGHTERS_PER_UNIT} fighters; "
+              "medians over steps")
+        print(f"   {'fighters':>10}  {'units':>6}  {'agents':>9}  {'build s':>7}  {'step ms':>9}  "
+              f"{'fighter-steps/s':>15}  {'steps':>5}")
+        for n in step_sizes:
+            r = steps[n]
+            print(f"   {n:>10,}  {r['units']:>6,}  {r['agents']:>9,}  "
+                  f"{kv[f'build_inprocess_s_{label(n)}']:>7.2f}  {r['step_s'] * 1e3:>9.3f}  "
+                  f"{fmt_rate(r['rate']):>15}  {r['steps']:>5}")
+            kv[f"fighter_steps_per_s_{label(n)}"] = r["rate"]
+            kv[f"step_ms_{label(n)}"] = r["step_s"] * 1e3
+        print()
+    if "peer" in only:
+        print("2. Against the peer: the fighter update alone, group signals, commanders' emphasis "
+              "and community pressure held fixed and identical")
+        print("   (normsim: FighterCohort.week, arrays; peer: each fighter a mesa.Agent with its "
+              "own step, shuffle_do; benchmarks/mesa_baseline.py)")
+        print(f"   {'fighters':>10}  {'normsim f-steps/s':>17}  {'per-agent Mesa':>14}  "
+              f"{'ratio':>6}  {'peer build s':>12}  {'normsim full step / peer':>24}")
+        for n in peer_sizes:
+            r = peer[n]
+            full = ""
+            if n in steps:
+                full_ratio = r["mesa_step_s"] / steps[n]["step_s"]
+                kv[f"ratio_full_step_vs_mesa_{label(n)}"] = full_ratio
+                full = f"{full_ratio:.1f}x"
+            print(f"   {n:>10,}  {fmt_rate(r['cohort_rate']):>17}  {fmt_rate(r['mesa_rate']):>14}  "
+                  f"{r['ratio']:>5.1f}x  {r['mesa_build_s']:>12.2f}  {full:>24}")
+            kv[f"fighter_update_steps_per_s_{label(n)}"] = r["cohort_rate"]
+            kv[f"mesa_fighter_steps_per_s_{label(n)}"] = r["mesa_rate"]
+            kv[f"ratio_vs_mesa_{label(n)}"] = r["ratio"]
+        print("   (ratio: median over interleaved rounds of per-agent time / array time; last "
+              "column: the whole normsim step, every agent kind and records, against the peer's "
+              "fighter update alone)")
+        print()
+    if "scaling" in only:
+        small, big = scale_pair
+        ratio = scaling_ratio(steps, small, big)
+        kv[f"scaling_{label(big)}_vs_{label(small)}"] = ratio
+        print(f"3. Scaling: per-fighter cost of a full step at {big:,} relative to {small:,}: "
+              f"{ratio:.2f} (linear = 1; median over interleaved rounds)")
+        print()
+    if "memory" in only:
+        print("4. Memory and build time (each size in a fresh subprocess; peak RSS (VmHWM) over "
+              "build and 3 steps, minus the RSS of that interpreter once it has imported normsim)")
+        print(f"   {'fighters':>10}  {'baseline MiB':>12}  {'peak MiB':>9}  {'bytes/fighter':>13}  "
+              f"{'resident after':>14}  {'build s':>7}")
+        for n in mem_sizes:
+            r = memory[n]
+            print(f"   {n:>10,}  {r['baseline_mb']:>12.0f}  {r['peak_mb']:>9.0f}  "
+                  f"{r['bytes_per_fighter']:>13.0f}  {r['resident_bytes_per_fighter']:>12.0f} B  "
+                  f"{r['build_s']:>7.2f}")
+            kv[f"memory_bytes_per_fighter_{label(n)}"] = r["bytes_per_fighter"]
+            kv[f"peak_rss_mb_{label(n)}"] = r["peak_mb"]
+            kv[f"build_s_{label(n)}"] = r["build_s"]
+        kv["baseline_rss_mb"] = memory[mem_sizes[0]]["baseline_mb"]
+        print()
+    if "sweeps" in only:
+        # ---- PLACEHOLDER: sweeps (runs per second of `normsim sweep`, serial and on 2 workers) ----
+        print("5. Sweeps")
+        print("   sweeps: not yet measured (needs normsim sweep)")
+        print()
+    if "record" in only:
+        r = steps[record_size]
+        print(f"6. Data collection: model.record() (records every {r['record_every']} week, the "
+              "default) timed apart from the rest of the step")
+        print(f"   {'fighters':>10}  {'record ms':>9}  {'step ms':>9}  {'share':>6}")
+        for n in sorted(steps):
+            x = steps[n]
+            print(f"   {n:>10,}  {x['record_s'] * 1e3:>9.3f}  {x['step_s'] * 1e3:>9.3f}  "
+                  f"{x['record_share']:>6.1%}")
+            kv[f"record_share_{label(n)}"] = x["record_share"]
+            kv[f"record_ms_{label(n)}"] = x["record_s"] * 1e3
+        kv["record_share"] = r["record_share"]
+        print()
+
+    kv["bench_wall_s"] = time.perf_counter() - started
+    print(f"total time {kv['bench_wall_s']:.0f} s")
+    print()
+    print("# machine-readable")
+    for key, value in kv.items():
+        print(f"{key}: {value:.6g}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

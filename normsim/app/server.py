@@ -1,0 +1,93 @@
+"""Start the workshop app: check the input, keep everything on this machine, serve the page.
+
+Offline by design: Solara's JavaScript and CSS come from the ``solara-assets`` package in the
+environment (served by Solara's own asset route), its CDN is pointed at a closed port on this
+machine so that a missing file fails at once instead of being fetched from the internet, and
+Solara's telemetry is off. Charts are PNGs drawn on the server, so no charting library is
+loaded in the browser.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import sys
+import threading
+import time
+
+from normsim.scenario import load
+
+PAGE = "normsim.app.page"
+CLOSED_PORT = "http://127.0.0.1:9/"  # the discard port: nothing listens, a fetch fails at once
+
+#: Solara settings for an offline, private, quiet server (read when Solara is imported)
+ENVIRONMENT = {
+    "SOLARA_APP": PAGE,
+    "SOLARA_MODE": "production",
+    "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
+    "SOLARA_ASSETS_PROXY": "true",
+    "SOLARA_ASSETS_CDN": CLOSED_PORT,
+    "SOLARA_ASSETS_FONTAWESOME_ENABLED": "false",
+    "SOLARA_THEME_SHOW_BANNER": "false",
+    "SOLARA_THEME_TITLE": "normsim",
+}
+
+
+def check_port(host: str, port: int) -> None:
+    """Raise OSError with a message in words when ``host:port`` cannot be listened on."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as err:
+        raise OSError(errno.EADDRNOTAVAIL, f"cannot listen on host '{host}': {err.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        try:
+            sock.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise OSError(err.errno, f"port {port} on {host} is already in use (another "
+                              "'normsim app'?); choose a free one with --port") from None
+            raise OSError(err.errno, f"cannot listen on {host}:{port}: {err.strerror}") from None
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, preset: str = "baseline") -> None:
+    """Serve the app until Ctrl+C. ScenarioError for a bad preset, OSError for a bad address."""
+    load(preset)  # a bad preset name ends here, with the list of shipped ones
+    check_port(host, port)
+    os.environ.update(ENVIRONMENT)
+    os.environ["NORMSIM_APP_PRESET"] = preset
+    started = time.perf_counter()
+
+    import uvicorn
+    import solara.server.settings as settings
+
+    settings.main.mode = "production"
+    settings.telemetry.mixpanel_enable = False
+    from solara.server.starlette import app
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+
+    def announce():
+        while not server.started and not server.should_exit:
+            time.sleep(0.05)
+        if server.started:
+            print(f"normsim app: open {url} in a browser (ready in "
+                  f"{time.perf_counter() - started:.1f} s; Ctrl+C stops it)", flush=True)
+            _warm_up()
+
+    threading.Thread(target=announce, daemon=True).start()
+    server.run()
+    if not server.started:  # uvicorn could not bind after all (a race for the port)
+        raise OSError(errno.EADDRINUSE, f"could not start the server on {host}:{port}")
+
+
+def _warm_up() -> None:
+    """Import what the first page needs, so that the first visitor does not wait for it."""
+    import normsim.app.page  # noqa: F401  (matplotlib, the model, the views)
+
+
+if __name__ == "__main__":  # python -m normsim.app.server [port]
+    serve(port=int(sys.argv[1]) if len(sys.argv) > 1 else 8765)

@@ -1,0 +1,176 @@
+"""The model as a Mesa model: agents, records, events, determinism, batch_run, parameters."""
+
+import inspect
+import math
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+
+from normsim import (ArmedGroup, Commander, Community, Fighter, NormDiffusionModel, Persuader,
+                     load, run)
+from normsim.records import EVENT_KINDS, GROUP_COLUMNS, OUTCOMES, STAGES, outcomes
+from normsim.scenario import PARAMETERS, defaults
+
+from conftest import SMALL
+
+
+def test_a_default_model_holds_all_five_kinds_of_agent():
+    model = NormDiffusionModel(settings=load("baseline"), rng=1)
+    kinds = {type(a) for a in model.agents}
+    assert kinds == {Persuader, ArmedGroup, Commander, Fighter, Community}
+    assert len(model.agents_by_type[Fighter]) == 600
+    assert len(model.agents_by_type[Commander]) == 1 + 3 + 12
+    levels = sorted({c.level for c in model.agents_by_type[Commander]})
+    assert levels == ["operational", "strategic", "tactical"]
+
+
+def test_agents_are_views_onto_the_cohort_state():
+    model = NormDiffusionModel(rng=2, **SMALL)
+    model.step()
+    fighter = model.fighter_agents[5]
+    assert fighter.acceptance == model.fighters.acceptance[5]
+    assert fighter.commander.level == "tactical"
+    assert fighter.commander.superior.level == "operational"
+    assert fighter.commander.superior.superior is model.group_agents[0].leader
+    assert fighter in fighter.commander.fighters
+    assert fighter.community.group is fighter.group
+    top = model.group_agents[0].leader
+    assert top.superior is None and len(top.subordinates) == 2
+
+
+def test_same_seed_same_tables_and_different_seeds_differ():
+    a, b = run(SMALL, seed=5, steps=80), run(SMALL, seed=5, steps=80)
+    pd.testing.assert_frame_equal(a, b)
+    c = run(SMALL, seed=6, steps=80)
+    assert not a.equals(c)
+
+
+def test_seed_zero_is_a_seed():
+    a, b = run(SMALL, seed=0, steps=30), run(SMALL, seed=0, steps=30)
+    pd.testing.assert_frame_equal(a, b)
+    assert NormDiffusionModel(rng=0, **SMALL).seed == 0
+
+
+def test_an_unseeded_model_records_a_seed_that_replays_it():
+    first = NormDiffusionModel(**SMALL)
+    first.run_model(40)
+    again = NormDiffusionModel(rng=first.seed, **SMALL)
+    again.run_model(40)
+    pd.testing.assert_frame_equal(first.records(), again.records())
+
+
+def test_the_tidy_table_has_one_row_per_step_and_group():
+    df = run({**SMALL, "group_count": 3}, seed=1, steps=20)
+    assert list(df.columns) == GROUP_COLUMNS
+    assert len(df) == 21 * 3 and not df.duplicated(["step", "group"]).any()
+    assert set(df["stage_name"]) <= set(STAGES)
+    assert (df["stage_name"] == [STAGES[s] for s in df["stage"]]).all()
+
+
+def test_record_every_thins_the_table_but_keeps_the_last_week():
+    df = run({**SMALL, "record_every": 10}, seed=1, steps=25)
+    assert list(df["step"]) == [0, 10, 20, 25]
+
+
+def test_events_are_a_table_of_known_kinds_with_agents():
+    model = NormDiffusionModel(rng=3)
+    model.run_model(300)
+    ev = model.events()
+    assert list(ev.columns) == ["step", "group", "agent", "agent_type", "kind", "detail",
+                                "value", "text"]
+    assert set(ev["kind"]) <= set(EVENT_KINDS)
+    assert {"first contact", "commitment made", "training cycle"} <= set(ev["kind"])
+    ids = {a.unique_id for a in model.agents}
+    assert set(ev.loc[ev["agent"] >= 0, "agent"]) <= ids
+    assert ev["step"].is_monotonic_increasing
+
+
+def test_mesa_batch_run_returns_rows():
+    rows = mesa.batch_run(NormDiffusionModel, parameters={**SMALL, "group_centralisation": [0.3, 0.8]},
+                          rng=[1, 2], max_steps=10, number_processes=1, display_progress=False)
+    df = pd.DataFrame(rows)
+    assert len(df) == 4 and {"compliance_rate", "stage", "group_centralisation"} <= set(df.columns)
+    assert df["Step"].eq(10).all()
+
+
+def test_the_signature_lists_every_parameter_with_its_default():
+    sig = inspect.signature(NormDiffusionModel)
+    values = defaults()
+    assert list(sig.parameters)[:2] == ["rng", "settings"]
+    for name, value in values.items():
+        assert sig.parameters[name].default == value
+    assert "seed" not in sig.parameters  # batch_run must pass rng=
+
+
+def test_bad_keyword_parameters_are_refused_with_a_clear_message():
+    with pytest.raises(ValueError, match="group_centralisation = 2.0 is not allowed|"
+                                         "group.centralisation = 2.0 is not allowed"):
+        NormDiffusionModel(group_centralisation=2.0)
+    with pytest.raises(ValueError, match="did you mean"):
+        NormDiffusionModel(group_centralisaton=0.5)
+
+
+def test_numpy_scalars_are_accepted_as_parameters():
+    model = NormDiffusionModel(rng=np.int64(4), group_fighters=np.int64(30),
+                               group_centralisation=np.float64(0.4))
+    assert model.settings.group.fighters == 30 and model.seed == 4
+
+
+def test_outcomes_are_declared_as_data_and_reduce_a_run():
+    df = run(SMALL, seed=1, steps=60)
+    out = outcomes(df)
+    assert set(out) == set(OUTCOMES)
+    last_year = df[df["step"] > 60 - 52]["compliance_rate"].mean()
+    assert out["final_compliance"] == pytest.approx(last_year)
+    assert out["highest_stage"] == df["stage"].max()
+
+
+# -- every parameter is read ---------------------------------------------------------------
+# Some parameters only act when another one enables them; the change is tested there.
+ENABLERS = {
+    "environment_peace_end_week": {"environment_peace_start_week": 10},
+    "environment_peace_calming": {"environment_peace_start_week": 10},
+    "environment_listing_politicisation": {"environment_listing_week": 10},
+    "integration_department_isolation": {"group_ihl_department": True},
+    "integration_setback_size": {"integration_setback_rate": 0.5},
+}
+SPECIAL = {"environment_peace_start_week": 20, "environment_peace_end_week": 60,
+           "environment_listing_week": 20, "persuader_start_week": 20, "persuader_end_week": 60,
+           "record_every": 5}
+
+
+def changed(name, value):
+    from normsim.scenario import PARAMETERS as P
+    from normsim.schema import SECTIONS
+    if name in SPECIAL:
+        return SPECIAL[name]
+    if isinstance(value, bool):
+        return not value
+    sec, field = P[name]
+    info = SECTIONS[sec].model_fields[field]
+    lo = next(m.ge for m in info.metadata if hasattr(m, "ge"))
+    hi = next(m.le for m in info.metadata if hasattr(m, "le"))
+    if isinstance(value, int):
+        return value + 1 if value + 1 <= hi else value - 1
+    step = 0.25 * (hi - lo) if hi - lo <= 10 else 1.0
+    return value + step if value + step <= hi else value - step
+
+
+@pytest.mark.parametrize("name", list(PARAMETERS))
+def test_every_parameter_is_read(name):
+    """Changing any one parameter changes the run (Mesa's Epstein example ships a slider that
+    nothing reads)."""
+    base = {**SMALL, **ENABLERS.get(name, {})}
+    value = base.get(name, defaults()[name])
+    params = {**base, name: changed(name, value)}
+    steps = 200
+
+    def result(p):
+        m = NormDiffusionModel(rng=11, **p)
+        m.run_model(steps)
+        return m.records(), m.events()
+
+    (r0, e0), (r1, e1) = result(base), result(params)
+    assert not (r0.equals(r1) and e0.equals(e1)), f"{name} changed nothing"

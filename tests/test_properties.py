@@ -1,0 +1,93 @@
+"""Properties over random valid parameter sets (hypothesis): rates stay in [0, 1], agents are
+conserved, and a seed fixes the run."""
+
+import math
+
+import numpy as np
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from normsim import ArmedGroup, Commander, Community, Fighter, NormDiffusionModel, Persuader
+from normsim.scenario import PARAMETERS
+from normsim.schema import SECTIONS
+
+SIZES = {"group_count": (1, 3), "group_fighters": (1, 40), "group_operational_commanders": (1, 3),
+         "group_units_per_commander": (1, 3), "community_per_group": (1, 3),
+         "persuader_count": (0, 3), "record_every": (1, 3)}
+WEEKS = ("environment_peace_start_week", "environment_peace_end_week",
+         "environment_listing_week", "persuader_start_week", "persuader_end_week")
+
+
+def value_strategy(name):
+    sec, field = PARAMETERS[name]
+    info = SECTIONS[sec].model_fields[field]
+    if name in SIZES:
+        return st.integers(*SIZES[name])
+    if info.annotation is bool:
+        return st.booleans()
+    lo = next(m.ge for m in info.metadata if hasattr(m, "ge"))
+    hi = next(m.le for m in info.metadata if hasattr(m, "le"))
+    if name in WEEKS:
+        return st.integers(-1, 40)
+    if info.annotation is int:
+        return st.integers(lo, min(hi, lo + 60))
+    return st.floats(lo, hi, allow_nan=False)
+
+
+@st.composite
+def parameter_sets(draw):
+    names = draw(st.lists(st.sampled_from(sorted(PARAMETERS)), max_size=25, unique=True))
+    params = {n: draw(value_strategy(n)) for n in names}
+    for n, (lo, hi) in SIZES.items():  # keep every model small
+        params.setdefault(n, min(hi, 20) if n == "group_fighters" else lo)
+    for start, end in (("environment_peace_start_week", "environment_peace_end_week"),
+                       ("persuader_start_week", "persuader_end_week")):
+        s, e = params.get(start, -1 if "peace" in start else 0), params.get(end, -1)
+        if e != -1 and e <= s:
+            params[end] = -1
+    if params.get("persuader_start_week", 0) < 0:
+        params["persuader_start_week"] = 0
+    return params
+
+
+RATES = ["compliance_rate", "knowledge_fighters", "acceptance_fighters", "fear_fighters",
+         "knowledge_strategic", "acceptance_strategic", "knowledge_operational",
+         "acceptance_operational", "knowledge_tactical", "acceptance_tactical",
+         "emphasis_strategic", "doctrine", "training", "equipment", "sanctions", "trust",
+         "community_support", "community_harm", "community_pressure", "intensity",
+         "politicisation"]
+KINDS = (Persuader, ArmedGroup, Commander, Fighter, Community)
+SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SLOW
+@given(parameter_sets(), st.integers(0, 2**32))
+def test_rates_stay_in_the_unit_interval_and_agents_are_conserved(params, seed):
+    model = NormDiffusionModel(rng=seed, **params)
+    counts = {k: len(model.agents_by_type.get(k, [])) for k in KINDS}
+    model.run_model(30)
+    assert {k: len(model.agents_by_type.get(k, [])) for k in KINDS} == counts
+    df = model.records()
+    for col in RATES:
+        values = df[col]
+        if col == "compliance_rate":  # undefined only in a week without encounters
+            assert values.isna().eq(df["encounters"] == 0).all()
+            values = values.dropna()
+        assert values.between(0, 1).all(), col
+    assert (df["violations"] <= df["encounters"]).all()
+    assert (df["fighters"] == params["group_fighters"]).all()
+    assert df["stage"].between(0, 6).all()
+    arrays = (model.fighters.knowledge, model.fighters.acceptance, model.fighters.fear,
+              model.commanders.acceptance, model.commanders.emphasis)
+    assert all(((a >= 0) & (a <= 1)).all() for a in arrays)
+
+
+@settings(max_examples=15, deadline=None)
+@given(parameter_sets(), st.integers(0, 2**32))
+def test_a_seed_fixes_the_run(params, seed):
+    a, b = (NormDiffusionModel(rng=seed, **params) for _ in range(2))
+    a.run_model(25)
+    b.run_model(25)
+    pd.testing.assert_frame_equal(a.records(), b.records())
+    pd.testing.assert_frame_equal(a.events(), b.events())
