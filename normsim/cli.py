@@ -76,7 +76,10 @@ def run(scenario, seed, steps, overrides, out):
 
 @main.command()
 def scenarios():
-    """List the shipped scenarios with their descriptions."""
+    """List the shipped scenarios (in scenarios/) with their descriptions.
+
+    Run one with 'normsim run NAME'; copy one to start a scenario of your own.
+    """
     for name, title, description, _ in list_scenarios():
         click.echo(click.style(name, bold=True) + f" — {title}")
         click.echo(textwrap.indent(textwrap.fill(" ".join(description.split()), 92), "    "))

@@ -1,0 +1,145 @@
+"""The command line: outputs of `normsim run`, listings, and what bad input gets (exit status 2,
+one message naming the file, the field, the value and what is allowed; never a traceback)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from normsim.cli import main
+from normsim.files import table_metadata
+from normsim.scenario import list_scenarios
+
+SMALL_SET = ["--set", "group.fighters=40", "--set", "group.units_per_commander=2"]
+
+
+def invoke(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_run_writes_table_events_figure_scenario_and_provenance(tmp_path):
+    out = tmp_path / "r"
+    result = invoke("run", "baseline", "--seed", 3, "--steps", 60, *SMALL_SET, "--out", out)
+    assert result.exit_code == 0, result.output
+    names = {"records.parquet", "records.csv", "events.parquet", "events.csv", "compliance.png",
+             "scenario.toml", "provenance.json"}
+    assert names <= {p.name for p in out.iterdir()}
+    table = pd.read_parquet(out / "records.parquet")
+    assert table["step"].max() == 60 and len(table) == 61
+    pd.testing.assert_frame_equal(table, pd.read_csv(out / "records.csv"), check_dtype=False)
+    meta = table_metadata(out / "records.parquet")
+    assert meta["seed"] == 3 and meta["mesa"] and meta["scenario_hash"].startswith("sha256:")
+    assert json.loads((out / "provenance.json").read_text()) == meta
+    assert (out / "compliance.png").stat().st_size > 10_000
+    assert "compliance" in result.output and "score card" in result.output
+
+
+def test_the_written_scenario_replays_the_run_exactly(tmp_path):
+    invoke("run", "peace_window", "--seed", 5, "--steps", 40, *SMALL_SET, "--out", tmp_path / "a")
+    invoke("run", tmp_path / "a" / "scenario.toml", "--out", tmp_path / "b")
+    a = pd.read_parquet(tmp_path / "a" / "records.parquet")
+    b = pd.read_parquet(tmp_path / "b" / "records.parquet")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_scenarios_lists_every_shipped_scenario_with_its_description():
+    result = invoke("scenarios")
+    assert result.exit_code == 0
+    for name, title, description, _ in list_scenarios():
+        assert name in result.output and title in result.output
+        assert description.split()[0] in result.output
+
+
+def test_the_required_scenarios_are_shipped_and_valid():
+    names = {n for n, *_ in list_scenarios()}
+    assert {"baseline", "early_peoples_war", "late_entrenched", "incompatible_goal",
+            "peace_window", "politicised", "conditional_persuader"} <= names
+    for name, title, description, path in list_scenarios():
+        assert path.read_text().lstrip().startswith("title"), name  # opens in words
+        assert len(description.split()) >= 20, name
+
+
+@pytest.mark.parametrize("command", ["run", "scenarios", "parameters"])
+def test_every_command_explains_itself(command):
+    result = invoke(command, "--help")
+    assert result.exit_code == 0 and len(result.output) > 150
+
+
+def test_parameters_lists_every_parameter_with_range_and_meaning():
+    result = invoke("parameters")
+    assert "group.centralisation (keyword group_centralisation) = 0.7; a number from 0 to 1" \
+        in result.output
+
+
+# -- bad input ---------------------------------------------------------------------------
+BAD_FILES = {  # file content -> words the message must contain
+    "unknown_key": ("[group]\ncentralisaton = 0.3\n", ["group.centralisaton", "not a parameter",
+                                                       "did you mean group.centralisation"]),
+    "wrong_type": ('[group]\nfighters = "many"\n', ["group.fighters", '"many"',
+                                                    "a whole number from 1 to 5000000"]),
+    "out_of_range": ("[group]\ncentralisation = 1.5\n", ["group.centralisation", "1.5",
+                                                         "a number from 0 to 1"]),
+    "bool_for_number": ("[persuader]\nreputation = true\n", ["persuader.reputation", "true",
+                                                             "a number from 0 to 1"]),
+    "malformed": ("[group\ncentralisation = 0.3\n", ["malformed TOML", "line 1"]),
+    "unknown_section": ("[grup]\ncentralisation = 0.3\n", ["[grup]", "did you mean group"]),
+    "window": ("[persuader]\nstart_week = 50\nend_week = 10\n", ["end_week = 10", "start_week = 50"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_a_bad_scenario_file_gets_exit_2_and_a_clear_message(tmp_path, case):
+    text, words = BAD_FILES[case]
+    path = tmp_path / f"{case}.toml"
+    path.write_text(text)
+    out = tmp_path / "out"
+    result = invoke("run", path, "--out", out)
+    assert result.exit_code == 2
+    assert str(path) in result.output
+    for w in words:
+        assert w in result.output, (w, result.output)
+    assert not out.exists()  # nothing written
+
+
+@pytest.mark.parametrize("override,words", [
+    ("group.centralisation", ["expected KEY=VALUE"]),
+    ("group.centralisation=abc", ["group.centralisation", '"abc"', "a number from 0 to 1"]),
+    ("group.nope=1", ["'group.nope' is not a parameter"]),
+    ("persuader.contact_interval=0", ["persuader.contact_interval = 0", "from 1 to 520"]),
+])
+def test_a_bad_set_gets_exit_2_and_a_clear_message(override, words):
+    result = invoke("run", "baseline", "--set", override)
+    assert result.exit_code == 2
+    assert "--set" in result.output
+    for w in words:
+        assert w in result.output, (w, result.output)
+
+
+def test_a_missing_scenario_gets_exit_2_and_the_list_of_shipped_ones():
+    result = invoke("run", "no/such/file.toml")
+    assert result.exit_code == 2
+    assert "no scenario file at 'no/such/file.toml'" in result.output and "baseline" in result.output
+
+
+def test_an_output_folder_that_cannot_be_written_gets_exit_2(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = invoke("run", "baseline", "--steps", 5, *SMALL_SET, "--out", blocker / "sub")
+    assert result.exit_code == 2 and "error:" in result.output
+
+
+def test_the_real_command_prints_no_traceback(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text("[group]\nfighters = -3\n")
+    proc = subprocess.run([sys.executable, "-m", "normsim.cli", "run", str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (f"error: {path}: group.fighters = -3 is not allowed: "
+                                   "expected a whole number from 1 to 5000000")
+    assert "Traceback" not in proc.stderr + proc.stdout
