@@ -107,7 +107,7 @@ def measure_steps(sizes, rounds, target_s, out, log):
             t = time.perf_counter()
             model.step()
             warm.append(time.perf_counter() - t)
-        steps_per_round[n] = max(1, min(200, round(target_s / min(warm))))
+        steps_per_round[n] = max(2, min(200, round(target_s / min(warm))))
         models[n] = model
         log(f"  built {n:>9,} fighters in {out[f'build_inprocess_s_{label(n)}']:.2f} s, "
             f"{steps_per_round[n]} steps per round")
@@ -152,44 +152,50 @@ def scaling_ratio(results, small, big) -> float:
 
 # -- 2: the fighter update against the per-agent Mesa peer ---------------------------------------
 def measure_peer(sizes, rounds, target_s, log):
+    """Interleaved rounds: array fighter updates, then the per-agent Mesa step, then array updates
+    again (a sandwich, so that both halves see the caches the peer leaves behind), and full
+    normsim model steps the same way; ratios are taken per round."""
     results = {}
     for n in sizes:
         world, cc, fc = mesa_baseline.build(n, seed=SEED)
         t0 = time.perf_counter()
         peer = mesa_baseline.PerAgentFighterModel(world, cc, fc, rng=SEED)  # same initial state
         peer_build = time.perf_counter() - t0
+        full = build_model(n)
         rng = np.random.default_rng(SEED)
-        t = time.perf_counter()
-        peer.step()
-        peer_warm = time.perf_counter() - t
-        t = time.perf_counter()
-        for _ in range(3):
-            mesa_baseline.cohort_week(world, fc, rng)
-        cohort_warm = (time.perf_counter() - t) / 3
-        peer_steps = max(1, round(target_s / peer_warm))
-        cohort_steps = max(3, round(target_s / cohort_warm))
-        log(f"  peer {n:>9,} fighters: per-agent model built in {peer_build:.2f} s; "
-            f"{rounds} rounds of {peer_steps} per-agent and {cohort_steps} array steps")
-        c_all, p_all, ratios = [], [], []
+        week = lambda: mesa_baseline.cohort_week(world, fc, rng)  # noqa: E731
+
+        def timed(fn, k):
+            out = []
+            for _ in range(k):
+                t = time.perf_counter()
+                fn()
+                out.append(time.perf_counter() - t)
+            return out
+
+        warm = {name: min(timed(fn, 2)) for name, fn in
+                (("peer", peer.step), ("week", week), ("full", full.step))}
+        k_peer = max(1, round(target_s / warm["peer"]))
+        k_week = max(2, round(target_s / warm["week"] / 2))  # per half of the sandwich
+        k_full = max(2, round(target_s / warm["full"] / 2))
+        log(f"  peer {n:>9,} fighters: per-agent model built in {peer_build:.2f} s; {rounds} rounds "
+            f"of {k_peer} per-agent, 2x{k_week} array and 2x{k_full} full-model steps")
+        c_all, p_all, f_all, ratios, full_ratios = [], [], [], [], []
         for _ in range(rounds):
-            ct = []
-            for _ in range(cohort_steps):
-                t = time.perf_counter()
-                mesa_baseline.cohort_week(world, fc, rng)
-                ct.append(time.perf_counter() - t)
-            pt = []
-            for _ in range(peer_steps):
-                t = time.perf_counter()
-                peer.step()
-                pt.append(time.perf_counter() - t)
+            ct, ft = timed(week, k_week), timed(full.step, k_full)
+            pt = timed(peer.step, k_peer)
+            ct += timed(week, k_week)
+            ft += timed(full.step, k_full)
             c_all += ct
             p_all += pt
+            f_all += ft
             ratios.append(med(pt) / med(ct))
+            full_ratios.append(med(pt) / med(ft))
         results[n] = {"cohort_rate": n / med(c_all), "mesa_rate": n / med(p_all),
-                      "ratio": med(ratios), "mesa_build_s": peer_build,
-                      "mesa_steps": len(p_all), "cohort_steps": len(c_all),
-                      "mesa_step_s": med(p_all)}
-        del peer, world, cc, fc
+                      "full_rate": n / med(f_all), "ratio": med(ratios),
+                      "full_ratio": med(full_ratios), "mesa_build_s": peer_build,
+                      "mesa_steps": len(p_all), "cohort_steps": len(c_all)}
+        del peer, world, cc, fc, full
         gc.collect()
     return results
 
@@ -310,12 +316,12 @@ class StatementTimer:
             mon.register_callback(self.tool, event, None)
         mon.free_tool_id(self.tool)
 
-    def report(self, steps: int, step_s: float, min_share=0.003) -> str:
+    def report(self, steps: int, step_s: float, min_share=0.003, what="the step") -> str:
         out = []
         for code, func in self.funcs.items():
             total = self.calls[code] / steps
             out.append(f"\n{func.__qualname__} ({Path(code.co_filename).name}:{code.co_firstlineno})"
-                       f": {total * 1e3:.3f} ms per step, {total / step_s:.1%} of the step")
+                       f": {total * 1e3:.3f} ms per call, {total / step_s:.1%} of {what}")
             src = dict(enumerate(inspect.getsourcelines(func)[0], inspect.getsourcelines(func)[1]))
             rows = sorted((line, t) for (c, line), t in self.time.items() if c is code)
             for line, t in rows:
@@ -332,9 +338,12 @@ def profile(n: int, steps: int | None) -> None:
     from normsim.cohort import CommanderCohort, FighterCohort
 
     print(f"profile: full model step at {n:,} fighters ({model_params(n)})")
-    t = time.perf_counter()
-    model = build_model(n)
-    print(f"  build {time.perf_counter() - t:.2f} s")
+    with StatementTimer([NormDiffusionModel.__init__]) as timer:
+        t = time.perf_counter()
+        model = build_model(n)
+        build_s = time.perf_counter() - t
+    print(f"  build {build_s:.2f} s; where it goes (statements over 1% of the build):")
+    print(textwrap.indent(timer.report(1, build_s, min_share=0.01, what="the build").strip(), "  "))
     for _ in range(3):
         model.step()
     t = time.perf_counter()
@@ -420,7 +429,7 @@ def main(argv=None) -> int:
     else:
         step_sizes, peer_sizes, mem_sizes = [10**3, 10**4, 10**5, 10**6], [10**4, 10**5], [10**5, 10**6]
         scale_pair, record_size = (10**4, 10**6), 10**5
-        rounds, peer_rounds, target = 7, 5, 0.3
+        rounds, peer_rounds, target = 7, 7, 0.3
 
     need_steps = set()
     if "step" in only:
@@ -458,23 +467,21 @@ def main(argv=None) -> int:
               "and community pressure held fixed and identical")
         print("   (normsim: FighterCohort.week, arrays; peer: each fighter a mesa.Agent with its "
               "own step, shuffle_do; benchmarks/mesa_baseline.py)")
-        print(f"   {'fighters':>10}  {'normsim f-steps/s':>17}  {'per-agent Mesa':>14}  "
-              f"{'ratio':>6}  {'peer build s':>12}  {'normsim full step / peer':>24}")
+        print(f"   {'fighters':>10}  {'normsim update':>14}  {'per-agent Mesa':>14}  {'ratio':>6}  "
+              f"{'normsim full step':>17}  {'ratio':>6}  {'peer build s':>12}")
         for n in peer_sizes:
             r = peer[n]
-            full = ""
-            if n in steps:
-                full_ratio = r["mesa_step_s"] / steps[n]["step_s"]
-                kv[f"ratio_full_step_vs_mesa_{label(n)}"] = full_ratio
-                full = f"{full_ratio:.1f}x"
-            print(f"   {n:>10,}  {fmt_rate(r['cohort_rate']):>17}  {fmt_rate(r['mesa_rate']):>14}  "
-                  f"{r['ratio']:>5.1f}x  {r['mesa_build_s']:>12.2f}  {full:>24}")
+            print(f"   {n:>10,}  {fmt_rate(r['cohort_rate']):>14}  {fmt_rate(r['mesa_rate']):>14}  "
+                  f"{r['ratio']:>5.1f}x  {fmt_rate(r['full_rate']):>17}  {r['full_ratio']:>5.1f}x  "
+                  f"{r['mesa_build_s']:>12.2f}")
             kv[f"fighter_update_steps_per_s_{label(n)}"] = r["cohort_rate"]
             kv[f"mesa_fighter_steps_per_s_{label(n)}"] = r["mesa_rate"]
             kv[f"ratio_vs_mesa_{label(n)}"] = r["ratio"]
-        print("   (ratio: median over interleaved rounds of per-agent time / array time; last "
-              "column: the whole normsim step, every agent kind and records, against the peer's "
-              "fighter update alone)")
+            kv[f"full_step_fighter_steps_per_s_in_peer_rounds_{label(n)}"] = r["full_rate"]
+            kv[f"ratio_full_step_vs_mesa_{label(n)}"] = r["full_ratio"]
+        print("   (fighter-steps/s; ratios: median over interleaved rounds of the per-agent time over "
+              "normsim's, for the fighter update alone and for normsim's whole model step, every "
+              "agent kind and records included)")
         print()
     if "scaling" in only:
         small, big = scale_pair
