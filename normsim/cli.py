@@ -7,6 +7,7 @@ with one clear message on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -72,6 +73,71 @@ def run(scenario, seed, steps, overrides, out):
     paths = save_run(model, out, name)
     click.echo(summary(model))
     click.echo(f"wrote {len(paths)} files to {out}/: " + ", ".join(p.name for p in paths))
+
+
+@main.command()
+@click.argument("experiment")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Local processes (default: all cores).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Run on an existing Dask distributed cluster instead of local processes.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: results/EXPERIMENT). Rerunning on it resumes.")
+@click.option("--replicates", type=click.IntRange(min=1), default=None,
+              help="Replicates per condition (default: the experiment's).")
+@click.option("--steps", type=click.IntRange(min=1), default=None,
+              help="Weeks per run (default: the experiment's).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@user_errors
+def sweep(experiment, workers, scheduler, out, replicates, steps, quiet):
+    """Run an EXPERIMENT (a name in experiments/ or a TOML file): every condition x replicate.
+
+    Results stream to OUT/runs/ as runs finish (one Parquet file per run; read them all with
+    pandas.read_parquet("OUT/runs")). Interrupt at any time: rerun the same command to resume
+    where it stopped; finished runs are never lost or redone.
+    """
+    from normsim.engines import sweep as run_sweep
+    from normsim.experiment import load_experiment, plan
+
+    exp, text = load_experiment(experiment, replicates=replicates, steps=steps)
+    the_plan = plan(exp, text)
+    out = out or Path("results") / Path(experiment).stem
+    where = f"the Dask cluster at {scheduler}" if scheduler else \
+        f"{workers or os.cpu_count()} local process(es)"
+    click.echo(f"{exp.title}: {len(the_plan.conditions)} conditions x {exp.replicates} replicates "
+               f"= {len(the_plan.runs())} runs of {exp.steps} weeks, on {where} -> {out}/")
+    try:
+        report = run_sweep(the_plan, out, text, workers=workers, scheduler=scheduler,
+                           progress=not quiet)
+    except KeyboardInterrupt:
+        from normsim.store import Store
+        saved = len(Store(out).done())
+        click.echo(f"\ninterrupted: {saved} of {len(the_plan.runs())} runs are saved in {out}/; "
+                   "run the same command again to resume.", err=True)
+        sys.exit(130)
+    click.echo(f"done: {report.ran} runs now, {report.skipped} already there"
+               + (f", {report.removed_partials} partial files cleaned" if report.removed_partials else "")
+               + f". Next: normsim summarize {out}")
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Compliance level for 'weeks to threshold' (default: the experiment's).")
+@user_errors
+def summarize(out, threshold):
+    """Estimates from a sweep folder OUT: per condition the final compliance with a 95% CI, the
+    weeks to reach a threshold and the final score-card stage; SALib indices for Sobol and
+    Morris designs. Writes the tables as CSV to OUT/summary/."""
+    from normsim.analysis.summaries import describe, summarize as estimates, write_summary
+    from normsim.store import read_manifest
+
+    manifest = read_manifest(out)
+    threshold = manifest["threshold"] if threshold is None else threshold
+    tables = estimates(out, threshold)
+    click.echo(describe(manifest, tables, threshold))
+    paths = write_summary(out, tables)
+    click.echo(f"\nwrote {', '.join(p.name for p in paths)} to {out / 'summary'}/")
 
 
 @main.command()

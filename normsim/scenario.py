@@ -62,11 +62,11 @@ def _nested(scenario: Scenario) -> dict[str, Any]:
     return scenario.model_dump()
 
 
-def _locate(key: str) -> tuple[str, str] | None:
+def locate(key: str) -> tuple[str, str] | None:
     return PARAMETERS.get(key) or _DOTTED.get(key)
 
 
-def _suggest(key: str) -> str:
+def suggest(key: str) -> str:
     close = difflib.get_close_matches(key, [*_DOTTED, *PARAMETERS, *SECTIONS], n=1, cutoff=0.75)
     return f" (did you mean {close[0]}?)" if close else ""
 
@@ -83,9 +83,9 @@ def with_values(base: Scenario, values: Mapping[str, Any], origin: str) -> Scena
             continue
         if isinstance(value, np.generic):  # numpy scalars from SALib, pandas or batch_run
             value = value.item()
-        where = _locate(key)
+        where = locate(key)
         if where is None:
-            raise ScenarioError(f"{origin}: '{key}' is not a parameter{_suggest(key)}. "
+            raise ScenarioError(f"{origin}: '{key}' is not a parameter{suggest(key)}. "
                                 "See 'normsim parameters' for the list.")
         data[where[0]][where[1]] = value
     return validate(data, origin)
@@ -189,10 +189,10 @@ def _explain(error: Mapping[str, Any], data: Mapping[str, Any]) -> str:
     dotted = ".".join(loc)
     if kind == "extra_forbidden":
         if len(loc) == 1:
-            return (f"[{loc[0]}] is not a section{_suggest(loc[0])}; sections are: "
+            return (f"[{loc[0]}] is not a section{suggest(loc[0])}; sections are: "
                     + ", ".join(SECTIONS) + ", plus title and description")
         known = ", ".join(SECTIONS[loc[0]].model_fields) if loc[0] in SECTIONS else ""
-        return f"{dotted} is not a parameter{_suggest(dotted)}; [{loc[0]}] has: {known}"
+        return f"{dotted} is not a parameter{suggest(dotted)}; [{loc[0]}] has: {known}"
     if len(loc) == 2 and loc[0] in SECTIONS and loc[1] in SECTIONS[loc[0]].model_fields:
         return f"{dotted} = {_show(value)} is not allowed: expected {allowed(loc[0], loc[1])}"
     if len(loc) == 1 and loc[0] in SECTIONS:

@@ -1,0 +1,213 @@
+"""Estimates from a sweep: trajectories with confidence intervals, effects, time to a threshold,
+score-card stages, and SALib sensitivity indices. Plain tables in, plain tables out.
+
+Runs are first pooled over their groups (compliance = 1 - violations / encounters of all
+groups; other columns averaged), then summarised over replicates with a t-interval.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from normsim.records import OUTCOMES, STAGES, outcomes
+from normsim.store import read_conditions, read_manifest, read_runs
+
+LEVEL = 0.95
+SMOOTHING_WEEKS = 13  # time to threshold: the 13-week mean must reach it (not one lucky week)
+RUN = ["condition", "replicate"]
+
+
+def per_run(records: pd.DataFrame) -> pd.DataFrame:
+    """One row per run and step, pooled over the run's groups."""
+    numeric = records.select_dtypes("number").columns.difference(["group", "seed", *RUN, "step"])
+    pooled = records.groupby([*RUN, "step"], sort=True)[list(numeric)].mean()
+    sums = records.groupby([*RUN, "step"], sort=True)[["encounters", "violations"]].sum()
+    pooled["compliance_rate"] = 1.0 - sums["violations"] / sums["encounters"].where(sums["encounters"] > 0)
+    pooled[["encounters", "violations"]] = sums
+    return pooled.reset_index()
+
+
+def mean_ci(values, level: float = LEVEL) -> tuple[float, float, float, int]:
+    """Mean and t-interval of the finite values: (mean, low, high, n)."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    n = len(x)
+    if n == 0:
+        return (np.nan, np.nan, np.nan, 0)
+    m = float(x.mean())
+    if n == 1:
+        return (m, np.nan, np.nan, 1)
+    half = stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / np.sqrt(n)
+    return (m, m - half, m + half, n)
+
+
+def _ci_frame(groups, column: str) -> pd.DataFrame:
+    rows = {key: mean_ci(g[column]) for key, g in groups}
+    idx = pd.MultiIndex.from_tuples(rows) if rows and isinstance(next(iter(rows)), tuple) else None
+    out = pd.DataFrame(list(rows.values()), columns=["mean", "ci_low", "ci_high", "n"],
+                       index=idx if idx is not None else list(rows))
+    return out
+
+
+def trajectories(runs: pd.DataFrame, column: str = "compliance_rate") -> pd.DataFrame:
+    """Per condition and step: mean of ``column`` over replicates with its 95% interval."""
+    out = _ci_frame(runs.groupby(["condition", "step"]), column)
+    out.index.names = ["condition", "step"]
+    return out.reset_index()
+
+
+def time_to_threshold(runs: pd.DataFrame, threshold: float, record_every: int = 1) -> pd.DataFrame:
+    """Per run: the first week the 13-week mean compliance reaches ``threshold`` (NaN: never)."""
+    window = max(1, round(SMOOTHING_WEEKS / record_every))
+    rows = []
+    for (c, r), g in runs.groupby(RUN, sort=True):
+        g = g[g["step"] > 0]
+        smooth = g["compliance_rate"].rolling(window, min_periods=window).mean()
+        hit = g.loc[smooth >= threshold, "step"]
+        rows.append((c, r, float(hit.iloc[0]) if len(hit) else np.nan))
+    return pd.DataFrame(rows, columns=[*RUN, "weeks_to_threshold"])
+
+
+def run_outcomes(runs: pd.DataFrame) -> pd.DataFrame:
+    """Per run: every outcome of :data:`normsim.records.OUTCOMES`."""
+    rows = [{"condition": c, "replicate": r, **outcomes(g)} for (c, r), g in runs.groupby(RUN)]
+    return pd.DataFrame(rows)
+
+
+def effects(per_run_outcomes: pd.DataFrame, conditions: pd.DataFrame,
+            names=("final_compliance", "mean_compliance", "weeks_to_threshold",
+                   "final_stage")) -> pd.DataFrame:
+    """Per condition: the factor values, and each outcome's mean with its 95% interval."""
+    table = conditions.copy()
+    for name in names:
+        if name not in per_run_outcomes:
+            continue
+        ci = _ci_frame(per_run_outcomes.groupby("condition"), name)
+        table[[f"{name}", f"{name}_ci_low", f"{name}_ci_high"]] = ci[["mean", "ci_low", "ci_high"]]
+    table["replicates"] = per_run_outcomes.groupby("condition").size()
+    if "weeks_to_threshold" in per_run_outcomes:
+        table["share_reaching_threshold"] = per_run_outcomes.groupby("condition")[
+            "weeks_to_threshold"].apply(lambda s: s.notna().mean())
+    return table
+
+
+def stage_distribution(records: pd.DataFrame) -> pd.DataFrame:
+    """Per condition: the share of groups (over replicates) at each score-card stage at the end."""
+    last = records[records["step"] == records["step"].max()]
+    shares = (last.groupby("condition")["stage"].value_counts(normalize=True)
+              .unstack(fill_value=0.0).reindex(columns=range(len(STAGES)), fill_value=0.0))
+    shares.columns = [f"stage {s}: {STAGES[s]}" for s in shares.columns]
+    return shares
+
+
+def stage_shares_over_time(records: pd.DataFrame) -> pd.DataFrame:
+    """Per condition and step: the share of groups at each stage (for the stage figure)."""
+    shares = (records.groupby(["condition", "step"])["stage"].value_counts(normalize=True)
+              .unstack(fill_value=0.0).reindex(columns=range(len(STAGES)), fill_value=0.0))
+    return shares.reset_index()
+
+
+def sensitivity(manifest: dict, per_run_outcomes: pd.DataFrame, samples: pd.DataFrame | None,
+                outcome: str | None = None) -> pd.DataFrame | None:
+    """SALib indices for a Sobol or Morris sweep (None for other designs).
+
+    Sobol: first-order (S1) and total (ST) indices with 95% intervals; Morris: mu*, its 95%
+    interval, and sigma. The outcome is averaged over replicates of each sample point.
+    """
+    design = manifest["design"]
+    if design not in ("sobol", "morris") or samples is None:
+        return None
+    outcome = outcome or manifest.get("outcome", "final_compliance")
+    y = per_run_outcomes.groupby("condition")[outcome].mean().reindex(range(len(samples)))
+    if y.isna().any():
+        return None  # the sweep is not finished: indices need every sample point
+    problem = {"num_vars": len(manifest["factors"]), "names": manifest["factors"],
+               "bounds": [[samples[c].min(), samples[c].max()] for c in manifest["factors"]]}
+    seed = manifest["root_seed"] % 2**32
+    if design == "sobol":
+        from SALib.analyze import sobol
+        res = sobol.analyze(problem, y.to_numpy(), calc_second_order=False, conf_level=LEVEL,
+                            seed=seed)
+        table = pd.DataFrame({"S1": res["S1"], "S1_conf": res["S1_conf"], "ST": res["ST"],
+                              "ST_conf": res["ST_conf"]}, index=manifest["factors"])
+    else:
+        from SALib.analyze import morris
+        res = morris.analyze(problem, samples.to_numpy(), y.to_numpy(), conf_level=LEVEL,
+                             seed=seed)
+        table = pd.DataFrame({"mu_star": res["mu_star"], "mu_star_conf": res["mu_star_conf"],
+                              "sigma": res["sigma"], "mu": res["mu"]}, index=manifest["factors"])
+    table.index.name = "parameter"
+    table.insert(0, "outcome", outcome)
+    return table.reset_index()
+
+
+def summarize(out: str | Path, threshold: float | None = None) -> dict[str, pd.DataFrame]:
+    """Every estimate of a sweep folder, as tables: ``trajectories``, ``effects``, ``stages``,
+    ``outcomes`` (per run) and, for Sobol or Morris designs, ``sensitivity``."""
+    manifest = read_manifest(out)
+    threshold = manifest["threshold"] if threshold is None else threshold
+    records = read_runs(out)
+    conditions = read_conditions(out)
+    runs = per_run(records)
+    per = run_outcomes(runs).merge(
+        time_to_threshold(runs, threshold, manifest["record_every"]), on=RUN)
+    tables = {
+        "trajectories": trajectories(runs).merge(conditions, left_on="condition",
+                                                 right_index=True),
+        "effects": effects(per, conditions),
+        "stages": stage_distribution(records),
+        "outcomes": per,
+    }
+    samples_path = Path(out) / "samples.parquet"
+    samples = pd.read_parquet(samples_path) if samples_path.is_file() else None
+    sens = sensitivity(manifest, per, samples)
+    if sens is not None:
+        tables["sensitivity"] = sens
+    return tables
+
+
+__all__ = ["per_run", "mean_ci", "trajectories", "time_to_threshold", "run_outcomes", "effects",
+           "stage_distribution", "stage_shares_over_time", "sensitivity", "summarize", "OUTCOMES"]
+
+
+def write_summary(out: str | Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
+    """Write each table as CSV in ``OUT/summary/`` (atomically); return the paths."""
+    from normsim.files import write_atomically
+    folder = Path(out) / "summary"
+    paths = []
+    for name, table in tables.items():
+        keep_index = name in ("effects", "stages")
+        paths.append(write_atomically(folder / f"{name}.csv",
+                                      lambda p, t=table: t.to_csv(p, index=keep_index)))
+    return paths
+
+
+def describe(manifest: dict, tables: dict[str, pd.DataFrame], threshold: float) -> str:
+    """The summary in words and small tables, for the terminal."""
+    eff = tables["effects"]
+    factors = [c for c in manifest["factors"] if c in eff.columns]
+    lines = [manifest["title"], textwrap.fill(" ".join(manifest["question"].split()), 96), "",
+             f"{len(eff)} conditions x {manifest['replicates']} replicates, "
+             f"{manifest['steps']} weeks ({manifest['design']} design)", ""]
+    fmt = pd.DataFrame(index=eff.index)
+    for f in factors:
+        fmt[f] = eff[f]
+    fmt["final compliance [95% CI]"] = [
+        f"{m:.3f} [{lo:.3f}, {hi:.3f}]" for m, lo, hi in
+        zip(eff["final_compliance"], eff["final_compliance_ci_low"], eff["final_compliance_ci_high"])]
+    fmt[f"weeks to {threshold:g} [95% CI]"] = [
+        "never" if np.isnan(m) else f"{m:.0f} [{lo:.0f}, {hi:.0f}]" for m, lo, hi in
+        zip(eff["weeks_to_threshold"], eff["weeks_to_threshold_ci_low"],
+            eff["weeks_to_threshold_ci_high"])]
+    fmt["reached"] = [f"{s:.0%}" for s in eff["share_reaching_threshold"]]
+    fmt["final stage"] = eff["final_stage"].round(1)
+    lines.append(fmt.to_string(max_rows=40))
+    if "sensitivity" in tables:
+        lines += ["", "Sensitivity of " + tables["sensitivity"]["outcome"].iloc[0] + ":",
+                  tables["sensitivity"].drop(columns="outcome").round(3).to_string(index=False)]
+    return "\n".join(lines)

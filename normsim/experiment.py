@@ -1,0 +1,255 @@
+"""Experiment files and their designs: which runs a sweep makes.
+
+An experiment is a TOML file in ``experiments/``: the question it asks in words, a base
+scenario, the factors to vary (value lists for a full factorial; ranges for Latin hypercube,
+Sobol (Saltelli) and Morris designs from SALib), parameters fixed for every run, the number of
+replicates and steps, and how often to record. :func:`plan` turns it into plain data: a table
+of conditions and a list of runs ``(run_id, condition, replicate, seed)``.
+
+Seeds: one child of ``numpy.random.SeedSequence(root_seed)`` per replicate, shared by every
+condition (common random numbers: replicate r of every condition meets the same random events,
+which sharpens comparisons). Children are prefix-stable, so raising the number of replicates
+keeps the seeds of the replicates already run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from normsim.provenance import content_hash
+from normsim.scenario import PARAMETERS, ScenarioError, locate, suggest, allowed, from_flat, load
+from normsim.schema import SECTIONS, Scenario
+
+EXPERIMENT_DIR = Path(__file__).resolve().parent.parent / "experiments"
+DESIGNS = ("factorial", "lhs", "sobol", "morris")
+
+
+class Factor(BaseModel):
+    """A parameter to vary: ``values`` (factorial) or ``min`` and ``max`` (sampled designs)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    values: list[Any] | None = None
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        if self.values is None and (self.min is None or self.max is None):
+            raise ValueError("give values = [...] or both min and max")
+        if self.values is not None and len(self.values) == 0:
+            raise ValueError("values is empty")
+        if self.min is not None and self.max is not None and not self.min < self.max:
+            raise ValueError(f"empty range: min = {self.min} must be below max = {self.max}")
+        return self
+
+
+class Design(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    kind: Literal["factorial", "lhs", "sobol", "morris"] = "factorial"
+    samples: int = Field(16, ge=1, le=100_000, description="LHS: points; Sobol: base sample N "
+                         "(runs N (2D + 2)); Morris: trajectories (runs r (D + 1))")
+    levels: int = Field(4, ge=2, le=20, description="Morris grid levels")
+    outcome: str = Field("final_compliance", description="the outcome sensitivity indices analyse")
+
+
+class Experiment(BaseModel):
+    """A validated experiment file."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    title: str
+    question: str
+    scenario: str = "baseline"
+    replicates: int = Field(10, ge=1, le=100_000)
+    steps: int = Field(520, ge=1, le=100_000)
+    record_every: int = Field(1, ge=1, le=10_000)
+    root_seed: int = Field(0, ge=0, le=2**63 - 1)
+    threshold: float = Field(0.9, ge=0, le=1, description="compliance level for time-to-threshold")
+    design: Design = Design()
+    factors: dict[str, Factor]
+    fixed: dict[str, Any] = {}
+
+    @model_validator(mode="after")
+    def _factors_fit_the_design(self):
+        if not self.factors:
+            raise ValueError("factors: give at least one factor to vary")
+        for name, factor in self.factors.items():
+            if self.design.kind == "factorial" and factor.values is None:
+                raise ValueError(f"factors.{name}: a factorial design needs values = [...]")
+            if self.design.kind != "factorial" and (factor.min is None or factor.max is None):
+                raise ValueError(f"factors.{name}: a {self.design.kind} design needs min and max")
+        return self
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a sweep does: conditions (one row each, flat parameter values) and runs."""
+
+    experiment: Experiment
+    scenario: Scenario
+    conditions: pd.DataFrame  # index: condition id; columns: the varied flat parameters
+    seeds: tuple[int, ...]  # one per replicate
+    identity: str  # hash of everything that fixes the results except the number of replicates
+    samples: np.ndarray | None = None  # SALib's sample matrix (sobol, morris), rows = conditions
+
+    @property
+    def factor_names(self) -> list[str]:
+        return list(self.conditions.columns)
+
+    def runs(self) -> list[tuple[str, int, int, int]]:
+        """(run_id, condition, replicate, seed) for every run, in a fixed order."""
+        return [(run_id(c, r), c, r, self.seeds[r])
+                for r in range(len(self.seeds)) for c in self.conditions.index]
+
+    def task(self, condition: int, replicate: int) -> dict:
+        """Everything a worker needs for one run, as plain data."""
+        params = {**self.fixed_flat, **self.condition(condition),
+                  "record_every": self.experiment.record_every}
+        return {"run_id": run_id(condition, replicate), "condition": int(condition),
+                "replicate": int(replicate), "seed": int(self.seeds[replicate]),
+                "scenario": self.scenario.model_dump(), "params": _plain(params),
+                "steps": self.experiment.steps}
+
+    def condition(self, condition: int) -> dict:
+        """The varied parameters of one condition, each with its own type (``.at`` keeps ints)."""
+        return _plain({col: self.conditions.at[condition, col] for col in self.conditions.columns})
+
+    @property
+    def fixed_flat(self) -> dict:
+        return {flat(k): v for k, v in self.experiment.fixed.items()}
+
+
+def run_id(condition: int, replicate: int) -> str:
+    return f"c{condition:05d}-r{replicate:04d}"
+
+
+def flat(key: str) -> str:
+    where = locate(key)
+    return key if where is None else next(k for k, v in PARAMETERS.items() if v == where)
+
+
+def _plain(d: Mapping) -> dict:
+    return {k: (v.item() if isinstance(v, np.generic) else v) for k, v in d.items()}
+
+
+# -- loading and validation --------------------------------------------------------------------
+
+def experiment_path(name_or_path: str | Path) -> Path:
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    shipped = EXPERIMENT_DIR / f"{name_or_path}.toml"
+    if shipped.is_file():
+        return shipped
+    names = ", ".join(p.stem for p in sorted(EXPERIMENT_DIR.glob("*.toml")))
+    raise ScenarioError(f"no experiment file at '{name_or_path}', and it is not a shipped "
+                        f"experiment (shipped: {names}).")
+
+
+def load_experiment(name_or_path: str | Path, replicates: int | None = None,
+                    steps: int | None = None) -> tuple[Experiment, str]:
+    """Validate an experiment file (with optional overrides); return it and its source text."""
+    path = experiment_path(name_or_path)
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: malformed TOML: {err}.") from None
+    if replicates is not None:
+        data["replicates"] = replicates
+    if steps is not None:
+        data["steps"] = steps
+    try:
+        exp = Experiment.model_validate(data)
+    except ValidationError as err:
+        lines = []
+        for e in err.errors():
+            loc = ".".join(str(p) for p in e["loc"] if not isinstance(p, int))
+            msg = e["msg"].removeprefix("Value error, ")
+            value = f" = {e['input']!r}" if not isinstance(e.get("input"), dict) else ""
+            lines.append(f"{loc}{value}: {msg}" if loc else msg)
+        raise ScenarioError(f"{path}: " + "; ".join(dict.fromkeys(lines))) from None
+    _check_parameters(exp, path)
+    if not Path(exp.scenario).is_file() and (path.parent / exp.scenario).is_file():
+        exp = exp.model_copy(update={"scenario": str(path.parent / exp.scenario)})
+    return exp, text
+
+
+def _check_parameters(exp: Experiment, path: Path) -> None:
+    for where, keys in (("factors", exp.factors), ("fixed", exp.fixed)):
+        for key in keys:
+            if locate(key) is None:
+                raise ScenarioError(f"{path}: {where}.{key} is not a model parameter{suggest(key)}; "
+                                    "see 'normsim parameters'.")
+    for key, factor in exp.factors.items():
+        section, field = locate(key)
+        info = SECTIONS[section].model_fields[field]
+        if factor.values is None:
+            if info.annotation is bool:
+                raise ScenarioError(f"{path}: factors.{key} is true or false: give values = "
+                                    "[false, true] and a factorial design")
+            lo = next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+            hi = next((m.le for m in info.metadata if hasattr(m, "le")), None)
+            if (lo is not None and factor.min < lo) or (hi is not None and factor.max > hi):
+                raise ScenarioError(f"{path}: factors.{key} range [{factor.min}, {factor.max}] is "
+                                    f"not allowed: {key} takes {allowed(section, field)}")
+
+
+def plan(exp: Experiment, source_text: str = "") -> Plan:
+    """The conditions, seeds and identity of an experiment; every condition is validated."""
+    scenario = load(exp.scenario)
+    names = [flat(k) for k in exp.factors]
+    samples = None
+    if exp.design.kind == "factorial":
+        rows = list(itertools.product(*(f.values for f in exp.factors.values())))
+    else:
+        samples = _sample(exp, names)
+        rows = [tuple(_cast(n, v) for n, v in zip(names, row)) for row in samples]
+    conditions = pd.DataFrame(rows, columns=names)
+    conditions.index.name = "condition"
+    fixed = {flat(k): v for k, v in exp.fixed.items()}
+    for c in conditions.index:  # every condition must be a valid scenario
+        row = {col: conditions.at[c, col] for col in conditions.columns}
+        try:
+            from_flat({**fixed, **_plain(row)}, base=scenario, origin="experiment")
+        except ScenarioError as err:
+            raise ScenarioError(f"condition {c} of the experiment is not valid: {err}") from None
+    seeds = tuple(int(s.generate_state(1, np.uint64)[0] >> np.uint64(1))
+                  for s in np.random.SeedSequence(exp.root_seed).spawn(exp.replicates))
+    identity = content_hash(exp.model_copy(update={"replicates": 0}).model_dump_json()
+                            + scenario.model_dump_json())
+    return Plan(exp, scenario, conditions, seeds, identity, samples)
+
+
+def _cast(name: str, value: float):
+    section, field = PARAMETERS[name]
+    kind = SECTIONS[section].model_fields[field].annotation
+    return int(round(value)) if kind is int else float(value)
+
+
+def salib_problem(exp: Experiment) -> dict:
+    """The SALib problem dict of a sampled design."""
+    return {"num_vars": len(exp.factors), "names": [flat(k) for k in exp.factors],
+            "bounds": [[f.min, f.max] for f in exp.factors.values()]}
+
+
+def _sample(exp: Experiment, names: list[str]) -> np.ndarray:
+    problem = salib_problem(exp)
+    seed = exp.root_seed % (2**32)
+    n = exp.design.samples
+    if exp.design.kind == "lhs":
+        from SALib.sample import latin
+        return latin.sample(problem, n, seed=seed)
+    if exp.design.kind == "sobol":
+        from SALib.sample import sobol
+        return sobol.sample(problem, n, calc_second_order=False, seed=seed)
+    from SALib.sample import morris
+    return morris.sample(problem, n, num_levels=exp.design.levels, seed=seed)
