@@ -26,7 +26,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from normsim.provenance import content_hash
-from normsim.scenario import PARAMETERS, ScenarioError, locate, suggest, allowed, from_flat, load
+from normsim.scenario import (PARAMETERS, ScenarioError, allowed, from_flat, load, locate,
+                              suggest, with_values)
 from normsim.schema import SECTIONS, Scenario
 
 EXPERIMENT_DIR = Path(__file__).resolve().parent.parent / "experiments"
@@ -180,7 +181,19 @@ def load_experiment(name_or_path: str | Path, replicates: int | None = None,
     _check_parameters(exp, path)
     if not Path(exp.scenario).is_file() and (path.parent / exp.scenario).is_file():
         exp = exp.model_copy(update={"scenario": str(path.parent / exp.scenario)})
+    _check_values(exp, path)
     return exp, text
+
+
+def _check_values(exp: Experiment, path: Path) -> None:
+    """Each listed value, over the base scenario and the fixed parameters, must be valid."""
+    try:
+        base = with_values(load(exp.scenario), exp.fixed, f"{path}: fixed")
+    except ScenarioError as err:
+        raise ScenarioError(f"{path}: scenario = '{exp.scenario}': {err}") from None
+    for key, factor in exp.factors.items():
+        for value in factor.values or ():
+            with_values(base, {key: value}, f"{path}: factors.{key}")
 
 
 def _check_parameters(exp: Experiment, path: Path) -> None:
