@@ -279,5 +279,4 @@ class PerAgentFighterModel(mesa.Model):
 def cohort_state(fc: FighterCohort) -> dict[str, np.ndarray]:
     """The same view of the cohort's state as :meth:`PerAgentFighterModel.state`."""
     return {name: np.array(getattr(fc, name), copy=True)
-            for name in ("knowledge", "acceptance", "baseline", "deterred", "fear", "encounters",
-                         "violations")}
+            for name in ("knowledge", "acceptance", "baseline", "deterred", "fear", "violations")}

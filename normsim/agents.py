@@ -9,6 +9,7 @@ once with array operations, because a Python ``step`` per fighter is ~100x slowe
 from __future__ import annotations
 
 import math
+from statistics import fmean
 from typing import TYPE_CHECKING
 
 import mesa
@@ -162,7 +163,7 @@ class ArmedGroup(mesa.Agent):
         h6 = h6_long_exposure(self.meetings, strength=h.h6_strength, enabled=h.h6_enabled,
                               half=h.h6_exposure_half)
         decay = s.group.acceptance_decay * decay_multiplier(h6)
-        pressure = np.mean([c.pressure for c in self.communities])
+        pressure = fmean(c.pressure for c in self.communities)
         a = cc.acceptance[L]
         a += (s.community.influence * s.group.people_war * pressure * cc.knowledge[L] * (1.0 - a)
               - decay * (a - cc.baseline[L]))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit
 
 STRATEGIC, OPERATIONAL, TACTICAL = 0, 1, 2
 LEVELS = ("strategic", "operational", "tactical")
@@ -139,27 +140,39 @@ class WeekOutcome:
 
 
 class FighterCohort:
-    """Every fighter of every group as arrays; one :meth:`week` updates them all."""
+    """Every fighter of every group as arrays; one :meth:`week` updates them all.
+
+    Fighters are stored group by group, and what reaches a fighter (his commander's orders,
+    enforcement, his community's pressure) is computed once per unit and looked up per fighter.
+    """
 
     def __init__(self, commanders: CommanderCohort, per_group: int, rng: np.random.Generator,
                  baseline_knowledge: float, baseline_acceptance: float, n_communities: int):
         n_groups, units_per_group = commanders.n_groups, commanders.tactical_per_group
-        self.n = n_groups * per_group
+        self.n, self.per_group = n_groups * per_group, per_group
         self.n_groups, self.n_communities = n_groups, n_communities
         self.group = np.repeat(np.arange(n_groups, dtype=np.int64), per_group)
         within = np.tile(np.arange(per_group, dtype=np.int64), n_groups)
         self.unit = self.group * units_per_group + within % units_per_group
         self.n_units = n_groups * units_per_group
         self.unit_size = np.maximum(np.bincount(self.unit, minlength=self.n_units), 1)
-        self.commander = commanders.tactical_offset + self.unit  # index into the commander cohort
-        self.community = commanders.unit_community[self.unit]
+        self.unit_commander = commanders.tactical_offset + np.arange(self.n_units)
+        self.unit_group = commanders.group[self.unit_commander]
+        self.unit_community = commanders.unit_community
+        self.commander = self.unit_commander[self.unit]  # index into the commander cohort
+        self.community = self.unit_community[self.unit]
+        self.community_size = np.bincount(self.community, minlength=n_communities).astype(float)
+        self.group_starts = np.arange(n_groups) * per_group
         self.baseline = draw_baseline(rng, baseline_acceptance, self.n)
         self.knowledge = draw_baseline(rng, baseline_knowledge, self.n)
         self.acceptance = self.baseline.copy()
         self.deterred = np.zeros(self.n)
         self.fear = np.zeros(self.n)
-        self.encounters = np.zeros(self.n, dtype=np.int64)
         self.violations = np.zeros(self.n, dtype=np.int64)
+
+    def group_means(self, values: np.ndarray) -> np.ndarray:
+        """Mean of a per-fighter array within each group (fighters are stored group by group)."""
+        return np.add.reduceat(values, self.group_starts) / self.per_group
 
     def drill(self, effect_by_group: np.ndarray) -> None:
         """A training cycle: close ``effect_by_group[g]`` of each fighter's knowledge gap."""
@@ -173,42 +186,52 @@ class FighterCohort:
         ``emphasis`` is the commander cohort's emphasis, ``pressure`` each community's pressure,
         ``f`` the fighters settings (:class:`normsim.schema.FighterSettings`).
         """
-        g, comm = self.group, self.community
-        order = emphasis[self.commander] * s.transmission[g]  # what reaches the fighter
+        ug, u = self.unit_group, self.unit
+        commander = emphasis[self.unit_commander]
+        order = commander * s.transmission[ug]  # what reaches a unit of his orders
+        uptake = (f.learning_rate * s.openness[ug] * order
+                  + influence * pressure[self.unit_community] * s.people_war[ug])
+        enforcement = s.sanctions[ug] * s.transmission[ug] * (0.5 + 0.5 * commander)
+        circumstances = (np.log(f.base_violation / (1.0 - f.base_violation))
+                         + f.intensity_effect * (intensity - 0.5) + f.contrary_effect * s.contrary[ug]
+                         - f.equipment_effect * s.equipment[ug])
+
         k, a = self.knowledge, self.acceptance
-        k += f.learning_rate * order * (1.0 - k)
-        peer = np.bincount(self.unit, weights=a, minlength=self.n_units) / self.unit_size
-        a += ((f.learning_rate * s.openness[g] * order + influence * pressure[comm] * s.people_war[g])
-              * k * (1.0 - a)
-              + f.peer_influence * (peer[self.unit] - a)
-              - s.decay[g] * (a - self.baseline))
+        k += f.learning_rate * order[u] * (1.0 - k)
+        peer = np.bincount(u, weights=a, minlength=self.n_units) / self.unit_size
+        a += (uptake[u] * k * (1.0 - a) + f.peer_influence * (peer[u] - a)
+              - s.decay[ug][u] * (a - self.baseline))
         np.clip(a, 0.0, 1.0, out=a)
         np.clip(k, 0.0, 1.0, out=k)
+        np.clip(enforcement[u] + self.deterred, 0.0, 1.0, out=self.fear)
 
-        enforcement = s.sanctions[g] * s.transmission[g] * (0.5 + 0.5 * emphasis[self.commander])
-        np.clip(enforcement + self.deterred, 0.0, 1.0, out=self.fear)
-        self.encounters = rng.poisson(f.encounter_rate * (0.5 + intensity), size=self.n)
-        logit = (np.log(f.base_violation / (1.0 - f.base_violation))
-                 + f.intensity_effect * (intensity - 0.5) + f.contrary_effect * s.contrary[g]
-                 - f.acceptance_effect * a - f.knowledge_effect * k
-                 - f.fear_effect * self.fear - f.equipment_effect * s.equipment[g])
-        self.violations = rng.binomial(self.encounters, 1.0 / (1.0 + np.exp(-logit)))
+        # Encounters are Poisson(rate) and each violates with chance p; by Poisson thinning the
+        # violations are Poisson(rate p) and the respectful encounters Poisson(rate (1 - p)),
+        # independent: draw the first per fighter, the second summed per community.
+        rate = f.encounter_rate * (0.5 + intensity)
+        p = expit(circumstances[u] - f.acceptance_effect * a - f.knowledge_effect * k
+                  - f.fear_effect * self.fear)
+        self.violations = rng.poisson(rate * p)
+        nc = self.n_communities
+        respected = rng.poisson(rate * (self.community_size
+                                        - np.bincount(self.community, weights=p, minlength=nc)))
 
         # sanctions: each violator is disciplined with the chance his chain enforces them
         violators = np.flatnonzero(self.violations)
-        caught = violators[rng.random(len(violators)) < enforcement[violators]]
+        caught = violators[rng.random(len(violators)) < enforcement[u[violators]]]
         self.deterred *= DETERRENCE_RETENTION
         self.deterred[caught] = np.minimum(1.0, self.deterred[caught] + DETERRENCE_PER_SANCTION)
 
         recruits = self._turn_over(turnover, baseline_knowledge, baseline_acceptance, rng)
-        ng, nc = self.n_groups, self.n_communities
+        violations = np.bincount(self.community, weights=self.violations, minlength=nc)
+        encounters = violations + respected
+        per_group = nc // self.n_groups  # communities are stored group by group too
         return WeekOutcome(
-            encounters=np.bincount(g, weights=self.encounters, minlength=ng),
-            violations=np.bincount(g, weights=self.violations, minlength=ng),
-            sanctions=np.bincount(g[caught], minlength=ng).astype(float),
-            community_encounters=np.bincount(comm, weights=self.encounters, minlength=nc),
-            community_violations=np.bincount(comm, weights=self.violations, minlength=nc),
-            community_recruits=np.bincount(comm[recruits], minlength=nc).astype(float),
+            encounters=encounters.reshape(self.n_groups, per_group).sum(axis=1),
+            violations=violations.reshape(self.n_groups, per_group).sum(axis=1),
+            sanctions=np.bincount(self.group[caught], minlength=self.n_groups).astype(float),
+            community_encounters=encounters, community_violations=violations,
+            community_recruits=np.bincount(self.community[recruits], minlength=nc).astype(float),
         )
 
     def _turn_over(self, rate: float, baseline_knowledge: float, baseline_acceptance: float,

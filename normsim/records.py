@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from functools import partial
+from statistics import fmean
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
@@ -67,9 +68,7 @@ def stage(group, acceptance_fighters: float) -> int:
 def group_rows(model: NormDiffusionModel) -> list[dict]:
     """This week's row for each group."""
     fc, cc, n = model.fighters, model.commanders, len(model.group_agents)
-    count = np.maximum(np.bincount(fc.group, minlength=n), 1)
-    per_group = {q: np.bincount(fc.group, weights=getattr(fc, q), minlength=n) / count
-                 for q in ("knowledge", "acceptance", "fear")}
+    per_group = {q: fc.group_means(getattr(fc, q)) for q in ("knowledge", "acceptance", "fear")}
     per_level = {}
     for lvl, sl in zip(LEVELS, cc.slices):
         g = cc.group[sl]
@@ -85,7 +84,7 @@ def group_rows(model: NormDiffusionModel) -> list[dict]:
         row = {
             "step": model.steps, "group": i, "compliance_rate": grp.compliance_rate,
             "encounters": grp.encounters, "violations": grp.violations,
-            "sanctions_enforced": grp.sanctions_enforced, "fighters": int(count[i]),
+            "sanctions_enforced": grp.sanctions_enforced, "fighters": fc.per_group,
             "knowledge_fighters": float(per_group["knowledge"][i]), "acceptance_fighters": acc,
             "fear_fighters": float(per_group["fear"][i]),
             **{k: float(v[i]) for k, v in per_level.items()},
@@ -93,9 +92,9 @@ def group_rows(model: NormDiffusionModel) -> list[dict]:
             **{name: float(grp.factors[j]) for j, name in enumerate(FACTORS)},
             "trust": grp.trust, "meetings": grp.meetings,
             "practical_agreement": grp.practical_agreement,
-            "community_support": float(np.mean([c.support for c in comm])),
-            "community_harm": float(np.mean([c.harm for c in comm])),
-            "community_pressure": float(np.mean([c.pressure for c in comm])),
+            "community_support": fmean(c.support for c in comm),
+            "community_harm": fmean(c.harm for c in comm),
+            "community_pressure": fmean(c.pressure for c in comm),
             "commitments": grp.commitments, "committed": grp.committed,
             "stage": st, "stage_name": STAGES[st], "intensity": env.intensity,
             "politicisation": env.politicisation(politic), "peace_process": env.peace,
@@ -113,9 +112,9 @@ def totals(rows: list[dict]) -> dict[str, float]:
         "compliance_rate": 1.0 - viol / enc if enc else math.nan,
         "violations": viol,
         "acceptance_fighters": sum(r["acceptance_fighters"] * r["fighters"] for r in rows) / fighters,
-        "trust": float(np.mean([r["trust"] for r in rows])),
-        "doctrine": float(np.mean([r["doctrine"] for r in rows])),
-        "stage": float(np.mean([r["stage"] for r in rows])),
+        "trust": fmean(r["trust"] for r in rows),
+        "doctrine": fmean(r["doctrine"] for r in rows),
+        "stage": fmean(r["stage"] for r in rows),
         "commitments": sum(r["commitments"] for r in rows),
     }
 

@@ -87,14 +87,19 @@ def weekly_z(weeks=4, fighters=40_000, mutate=None, seed=7):
         peer.step()
         out_p = peer.outcome()
         a, b = cohort_state(fc), peer.state()
-        # totals of per-fighter counts: variance n * var(per fighter), from both samples
-        for q in ("encounters", "violations"):
-            var = n * (a[q].var() + b[q].var())
-            z[f"{q} {week}"] = (a[q].sum() - b[q].sum()) / math.sqrt(var)
-            cumulative[q][0] += a[q].sum() - b[q].sum()
+        # totals of per-fighter counts: variance n * var(per fighter), from both samples (the
+        # cohort draws respectful encounters per community, so its encounters' spread is taken
+        # from the peer's per-fighter counts, which follow the same law)
+        totals = {"encounters": (out_c.encounters.sum(), b["encounters"].sum(),
+                                 2 * n * b["encounters"].var()),
+                  "violations": (a["violations"].sum(), b["violations"].sum(),
+                                 n * (a["violations"].var() + b["violations"].var()))}
+        for q, (x, y, var) in totals.items():
+            z[f"{q} {week}"] = (x - y) / math.sqrt(var)
+            cumulative[q][0] += x - y
             cumulative[q][1] += var
             z[f"{q} over weeks 0-{week}"] = cumulative[q][0] / math.sqrt(cumulative[q][1])
-        assert out_c.encounters[0] == a["encounters"].sum()  # the tallies are the same counts
+        assert out_c.violations[0] == a["violations"].sum()  # the tallies are the same counts
         assert out_p.encounters[0] == b["encounters"].sum()
         assert out_p.violations[0] == b["violations"].sum()
         assert np.array_equal(out_p.community_violations.round(), out_p.community_violations)
