@@ -194,6 +194,16 @@ def describe(manifest: dict, tables: dict[str, pd.DataFrame], threshold: float) 
     lines = [manifest["title"], textwrap.fill(" ".join(manifest["question"].split()), 96), "",
              f"{len(eff)} conditions x {manifest['replicates']} replicates, "
              f"{manifest['steps']} weeks ({manifest['design']} design)", ""]
+    if manifest["design"] != "factorial":  # hundreds of sample points: describe the spread
+        per = tables["outcomes"]
+        q = per["final_compliance"].quantile([0.05, 0.5, 0.95])
+        lines.append(f"final compliance over the {len(per)} runs: median {q[0.5]:.3f}, "
+                     f"90% of runs within [{q[0.05]:.3f}, {q[0.95]:.3f}]; "
+                     f"{per['weeks_to_threshold'].notna().mean():.0%} reach {threshold:g}")
+        if "sensitivity" in tables:
+            lines += ["", "Sensitivity of " + tables["sensitivity"]["outcome"].iloc[0] + ":",
+                      tables["sensitivity"].drop(columns="outcome").round(3).to_string(index=False)]
+        return "\n".join(lines)
     fmt = pd.DataFrame(index=eff.index)
     for f in factors:
         fmt[f] = eff[f]
@@ -207,7 +217,4 @@ def describe(manifest: dict, tables: dict[str, pd.DataFrame], threshold: float) 
     fmt["reached"] = [f"{s:.0%}" for s in eff["share_reaching_threshold"]]
     fmt["final stage"] = eff["final_stage"].round(1)
     lines.append(fmt.to_string(max_rows=40))
-    if "sensitivity" in tables:
-        lines += ["", "Sensitivity of " + tables["sensitivity"]["outcome"].iloc[0] + ":",
-                  tables["sensitivity"].drop(columns="outcome").round(3).to_string(index=False)]
     return "\n".join(lines)
