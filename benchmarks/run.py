@@ -9,7 +9,8 @@ Sections (``--only`` takes these names, comma-separated):
            (``benchmarks/mesa_baseline.py``), group-level signals held fixed, at 10^4 and 10^5
   scaling  per-fighter cost of a full step at 10^6 relative to 10^4 (linear = 1)
   memory   peak memory per fighter and build time, each size in a fresh subprocess
-  sweeps   placeholder until ``normsim sweep`` exists
+  sweeps   runs per minute of ``normsim sweep`` on 1 and 2 local workers and on a 2-worker Dask
+           cluster on 127.0.0.1 (child processes, all CPUs); peak memory at few and many runs
   record   share of a full step spent in ``model.record()`` (data collection)
 
 The machine is noisy: every figure is a median over repeats, and every ratio is taken between
@@ -50,6 +51,7 @@ import mesa  # noqa: E402
 import numpy as np  # noqa: E402
 
 from benchmarks import mesa_baseline  # noqa: E402
+from benchmarks.sweeps import EXPERIMENT as SWEEP_EXPERIMENT, measure_sweeps  # noqa: E402
 from normsim.model import NormDiffusionModel  # noqa: E402
 
 SECTIONS = ("step", "peer", "scaling", "memory", "sweeps", "record")
@@ -445,6 +447,7 @@ def main(argv=None) -> int:
     steps = measure_steps(sorted(need_steps), rounds, target, kv, log) if need_steps else {}
     peer = measure_peer(peer_sizes, peer_rounds, target, log) if "peer" in only else {}
     memory = measure_memory(mem_sizes, log) if "memory" in only else {}
+    sweeps = measure_sweeps(2 if args.quick else 20, log) if "sweeps" in only else {}
 
     print()
     if "step" in only:
@@ -506,9 +509,20 @@ def main(argv=None) -> int:
         kv["baseline_rss_mb"] = memory[mem_sizes[0]]["baseline_mb"]
         print()
     if "sweeps" in only:
-        # ---- PLACEHOLDER: sweeps (runs per second of `normsim sweep`, serial and on 2 workers) ----
-        print("5. Sweeps")
-        print("   sweeps: not yet measured (needs normsim sweep)")
+        r = sweeps
+        print(f"5. Sweeps: normsim sweep {SWEEP_EXPERIMENT}, {r['runs']} runs of 520 weeks "
+              "(wall time, process start-up included)")
+        print(f"   {'engine':>22}  {'wall s':>7}  {'runs/min':>8}")
+        for key, name in (("1", "1 local worker"), ("2", "2 local workers"),
+                          ("dask", "Dask, 2 workers (lo)")):
+            print(f"   {name:>22}  {r[f'wall_{key}']:>7.1f}  {r[f'runs_per_min_{key}']:>8.0f}")
+            kv[f"sweep_runs_per_min_{key}"] = r[f"runs_per_min_{key}"]
+        kv["sweep_speedup_2_workers"] = r["speedup_2"]
+        few, many = sorted(k for k in r if k.startswith("peak_mb_"))
+        print(f"   2 workers / 1 worker: {r['speedup_2']:.2f}x; peak memory of an in-process "
+              f"sweep: {r[few]:.0f} MiB at {few.split('_')[-1]} runs, {r[many]:.0f} MiB at "
+              f"{many.split('_')[-1]} runs")
+        kv["sweep_peak_mb_few_runs"], kv["sweep_peak_mb_many_runs"] = r[few], r[many]
         print()
     if "record" in only:
         r = steps[record_size]

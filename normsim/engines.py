@@ -100,7 +100,11 @@ def _bounded(submit, tasks: list[dict], window: int, done_iter) -> Iterator:
 
 
 def _on_processes(tasks: list[dict], workers: int) -> Iterator:
-    ctx = multiprocessing.get_context("forkserver" if sys.platform == "linux" else "spawn")
+    if sys.platform == "linux":  # workers fork from a server that has imported normsim once
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["normsim.engines"])
+    else:
+        ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         try:
             yield from _bounded(lambda t: pool.submit(run_task, t), tasks,
