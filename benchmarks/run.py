@@ -11,7 +11,7 @@ Sections (``--only`` takes these names, comma-separated):
   memory   peak memory per fighter and build time, each size in a fresh subprocess
   sweeps   runs per minute of ``normsim sweep`` on 1 and 2 local workers and on a 2-worker Dask
            cluster on 127.0.0.1 (child processes, all CPUs); peak memory at few and many runs
-  record   share of a full step spent in ``model.record()`` (data collection)
+  record   share of a full step spent in ``model.collect()`` (data collection)
 
 The machine is noisy: every figure is a median over repeats, and every ratio is taken between
 measurements made side by side (interleaved rounds) in the same run, then its median over rounds.
@@ -86,7 +86,7 @@ def fmt_rate(x: float) -> str:
     return f"{x / 1e6:.2f} M" if x >= 1e6 else f"{x / 1e3:.0f} k"
 
 
-# -- 1, 3, 6: full model steps, with record() timed separately ------------------------------------
+# -- 1, 3, 6: full model steps, with collect() timed separately ------------------------------------
 def measure_steps(sizes, rounds, target_s, out, log):
     """Interleaved rounds over every size: in each round, each model runs a few steps."""
     models, rec, steps_per_round = {}, {}, {}
@@ -95,14 +95,14 @@ def measure_steps(sizes, rounds, target_s, out, log):
         model = build_model(n)
         out[f"build_inprocess_s_{label(n)}"] = time.perf_counter() - t0
         times: list[float] = []
-        original = model.record
+        original = model.collect
 
         def timed_record(original=original, times=times):
             t = time.perf_counter()
             original()
             times.append(time.perf_counter() - t)
 
-        model.record = timed_record  # model.step() calls self.record(): now timed
+        model.collect = timed_record  # model.step() calls self.collect(): now timed
         rec[n] = times
         warm = []
         for _ in range(3):
@@ -115,7 +115,7 @@ def measure_steps(sizes, rounds, target_s, out, log):
             f"{steps_per_round[n]} steps per round")
 
     step_t = defaultdict(list)  # every timed step
-    rec_t = defaultdict(list)  # record() time within it (0 when it did not record)
+    rec_t = defaultdict(list)  # collect() time within it (0 when it did not record)
     round_median = defaultdict(list)  # per round, per size
     for _ in range(rounds):
         for n in sizes:
@@ -372,7 +372,7 @@ def profile(n: int, steps: int | None) -> None:
         prof.stop()
         print(prof.output_text(unicode=False, color=False, show_all=False))
 
-    funcs = [NormDiffusionModel.step, NormDiffusionModel.record, FighterCohort.week,
+    funcs = [NormDiffusionModel.step, NormDiffusionModel.collect, FighterCohort.week,
              FighterCohort._turn_over, CommanderCohort.update, records.group_rows]
     with StatementTimer(funcs) as timer:
         t = time.perf_counter()
@@ -526,7 +526,7 @@ def main(argv=None) -> int:
         print()
     if "record" in only:
         r = steps[record_size]
-        print(f"6. Data collection: model.record() (records every {r['record_every']} week, the "
+        print(f"6. Data collection: model.collect() (records every {r['record_every']} week, the "
               "default) timed apart from the rest of the step")
         print(f"   {'fighters':>10}  {'record ms':>9}  {'step ms':>9}  {'share':>6}")
         for n in sorted(steps):

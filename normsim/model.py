@@ -115,7 +115,7 @@ class NormDiffusionModel(mesa.Model):
                                                 tables={"groups": records.GROUP_COLUMNS,
                                                         "events": records.EVENT_COLUMNS})
         self._last_recorded = None
-        self.record()
+        self.collect()
 
     # -- the agent sets, by kind ------------------------------------------------------------
     @property
@@ -151,7 +151,7 @@ class NormDiffusionModel(mesa.Model):
         self.groups.do("observe_week", self.week_outcome)
         self.communities.do("step")
         if week % self.record_every == 0:
-            self.record()
+            self.collect()
 
     def _replace_commanders(self) -> None:
         """Operational and tactical commanders are replaced at ``commander_turnover`` a week."""
@@ -185,7 +185,7 @@ class NormDiffusionModel(mesa.Model):
             "agent_type": "" if agent is None else type(agent).__name__,
             "kind": kind, "detail": detail, "value": float(value), "text": text})
 
-    def record(self) -> None:
+    def collect(self) -> None:
         """Collect this week's rows (one per group) and the model reporters, once per week."""
         if self._last_recorded == self.steps:
             return
@@ -208,7 +208,7 @@ class NormDiffusionModel(mesa.Model):
         """Run ``steps`` weeks (the scenario's ``run.steps`` by default); record the last one."""
         for _ in range(self.settings.run.steps if steps is None else steps):
             self.step()
-        self.record()
+        self.collect()
 
 
 def _signature() -> inspect.Signature:
