@@ -140,6 +140,50 @@ def summarize(out, threshold):
     click.echo(f"\nwrote {', '.join(p.name for p in paths)} to {out / 'summary'}/")
 
 
+PLOT_KINDS = ("trajectories, effect, heatmap, integration, setbacks, stages, harm, sensitivity, "
+              "discovery")
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--kind", required=True, metavar="KIND", help=f"The figure: {PLOT_KINDS}.")
+@click.option("--factor", "factors", multiple=True, metavar="NAME",
+              help="A factor to show (repeatable; e.g. persuader.principled): the x axis then the "
+                   "series of 'effect', the axes of 'heatmap', the series of time figures.")
+@click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default=None,
+              help="File format (default: from --out, else png).")
+@click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: OUT/figures/KIND.png).")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Compliance level for 'weeks to threshold' and 'high' in discovery "
+                   "(default: the experiment's).")
+@user_errors
+def plot(out, kind, factors, fmt, target, threshold):
+    """Draw one figure of the sweep in folder OUT (written by 'normsim sweep')."""
+    from normsim.analysis.report import save_plot
+
+    path = save_plot(out, kind, factors, fmt, target, threshold)
+    click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the report (default: OUT/report).")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Compliance level for 'weeks to threshold' and 'high' in discovery "
+                   "(default: the experiment's).")
+@user_errors
+def report(out, folder, threshold):
+    """Write every figure that fits the sweep in OUT, and report.md: the question, parameters,
+    effects with 95% CIs, sensitivity indices, discovery rules and provenance."""
+    from normsim.analysis.report import write_report
+
+    path = write_report(out, folder, threshold)
+    figures = sorted(p.name for p in path.parent.glob("*.png"))
+    click.echo(f"wrote {path} with {len(figures)} figures: {', '.join(figures)}")
+
+
 @main.command()
 def scenarios():
     """List the shipped scenarios (in scenarios/) with their descriptions.

@@ -48,6 +48,6 @@ def test_the_readme_opens_with_the_two_command_quick_start():
     assert "make run" in head and "make test" in head
 
 
-@pytest.mark.parametrize("command", ["run", "scenarios", "parameters", "sweep", "summarize"])
+@pytest.mark.parametrize("command", ["run", "scenarios", "parameters", "sweep", "summarize", "plot", "report", "app"])
 def test_the_readme_shows_every_command(command):
     assert f"normsim {command}" in README

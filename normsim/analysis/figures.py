@@ -1,13 +1,29 @@
 """Figures: each function takes tidy tables and returns a matplotlib Figure (for notebooks and
-scripts alike); saving is the caller's business."""
+scripts alike); saving is the caller's business.
+
+``run_trajectory`` draws one run. The ``plot_*`` functions draw a sweep over time, one line per
+series: they take a table keyed by ``condition`` and ``replicate`` with a ``series`` column
+(:meth:`normsim.analysis.results.Results.with_series` adds it; without one, all runs are one
+series). Means carry a 95% t-interval over runs (:func:`normsim.analysis.summaries.trajectories`).
+"""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.figure import Figure
 
 from normsim.analysis.style import MILESTONES, PALETTE, apply_style, label
 from normsim.integration import FACTORS
+from normsim.records import STAGES
+
+#: series colours: Okabe & Ito, yellow last (it is faint on white)
+SERIES_COLOURS = tuple(c for c in PALETTE if c != "#F0E442") + ("#F0E442",)
+BAND = "95% confidence band of the mean"
+FAINT_RUNS = 200  # at most this many single runs drawn per series
 
 ROLLING_WEEKS = 13  # a quarter: smooths week-to-week noise in single-run trajectories
 
@@ -54,3 +70,173 @@ def _mark_milestones(ax, events: pd.DataFrame) -> None:
         ax.axvline(ev["step"], color="0.5", lw=0.8, ls=":")
         ax.text(ev["step"], 0.03 + 0.07 * (k % 4), " " + MILESTONES[ev["kind"]], rotation=0,
                 fontsize=8.5, color="0.25", va="bottom")
+
+
+# -- sweeps over time ------------------------------------------------------------------------
+
+def series_colour(i: int) -> str:
+    return SERIES_COLOURS[i % len(SERIES_COLOURS)]
+
+
+def _series(table: pd.DataFrame, series: str) -> pd.DataFrame:
+    if series in table:
+        return table
+    return table.assign(**{series: pd.Categorical(["all runs"] * len(table))})
+
+
+def _levels(table: pd.DataFrame, series: str) -> list:
+    col = table[series]
+    cats = col.cat.categories if isinstance(col.dtype, pd.CategoricalDtype) else pd.unique(col)
+    present = set(col.dropna().unique())
+    return [c for c in cats if c in present]
+
+
+def _mean_band(ax, table: pd.DataFrame, column: str, series: str, runs_faint: bool = False,
+               lw: float = 2.4) -> None:
+    """Per series: the mean over runs with its 95% band (and each run, faint)."""
+    from normsim.analysis.summaries import trajectories  # scipy: only when a sweep is drawn
+
+    levels = _levels(table, series)
+    codes = table[series].map({lev: i for i, lev in enumerate(levels)}).astype(int)
+    est = trajectories(table.assign(condition=codes), column)
+    n_runs = table.groupby(["condition", "replicate"]).ngroups
+    for i, lev in enumerate(levels):
+        colour = series_colour(i)
+        if runs_faint:
+            alpha = max(0.03, min(0.3, 10.0 / max(n_runs, 1)))
+            mine = list(table[codes == i].groupby(["condition", "replicate"]))
+            if len(mine) > FAINT_RUNS:  # a random subset keeps the figure readable
+                keep = np.random.default_rng(0).choice(len(mine), FAINT_RUNS, replace=False)
+                mine = [mine[k] for k in sorted(keep)]
+            for _, run in mine:
+                ax.plot(run["step"], run[column], color=colour, lw=0.6, alpha=alpha, zorder=1)
+        e = est[est["condition"] == i]
+        ax.fill_between(e["step"], e["ci_low"], e["ci_high"], color=colour, alpha=0.25, lw=0,
+                        zorder=2)
+        ax.plot(e["step"], e["mean"], color=colour, lw=lw, label=str(lev), zorder=3)
+
+
+def _legend(fig: Figure, ax, n: int) -> None:
+    handles, names = ax.get_legend_handles_labels()
+    if n > 1:
+        width = max(len(t) for t in names)
+        fig.legend(handles, names, loc="outside lower center", ncol=1 if width > 45 else 2,
+                   frameon=False)
+
+
+def _finish(fig: Figure, title: str, subtitle: str) -> Figure:
+    if title:
+        fig.suptitle(title + (f"\n{subtitle}" if subtitle else ""), fontsize=14)
+    return fig
+
+
+def plot_trajectories(runs: pd.DataFrame, column: str = "compliance_rate", series: str = "series",
+                      threshold: float | None = None, title: str = "") -> Figure:
+    """Compliance (or ``column``) over time: per series the mean over runs with a 95% band,
+    each run faint; a dashed line at ``threshold``."""
+    apply_style()
+    runs = _series(runs, series)
+    fig = Figure(figsize=(11, 6.5), layout="constrained")
+    ax = fig.subplots()
+    _mean_band(ax, runs, column, series, runs_faint=True)
+    if threshold is not None:
+        ax.axhline(threshold, color="0.3", lw=1, ls="--")
+        ax.text(ax.get_xlim()[0], threshold, f" threshold {threshold:g}", va="bottom",
+                fontsize=10, color="0.3")
+    low = np.nanmin(runs[column].to_numpy(dtype=float)) if len(runs) else 0.0
+    if column == "compliance_rate":
+        ax.set_ylim(max(0.0, math.floor(low * 10) / 10), 1.0)
+    ax.set_xlabel(label("step"))
+    ax.set_ylabel(label(column))
+    _legend(fig, ax, runs[series].nunique())
+    n = runs.drop_duplicates(["condition", "replicate"]).groupby(series, observed=True).size()
+    count = f"{n.min()}" if n.min() == n.max() else f"{n.min()}–{n.max()}"
+    faint = "some single runs" if n.max() > FAINT_RUNS else "single runs"
+    return _finish(fig, title, f"mean of {count} runs per line, {BAND}; faint lines: {faint}")
+
+
+def plot_harm(runs: pd.DataFrame, series: str = "series", title: str = "") -> Figure:
+    """Violations per week and harm to communities over time, per series (mean, 95% band)."""
+    apply_style()
+    runs = _series(runs, series)
+    fig = Figure(figsize=(11, 8), layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    _mean_band(top, runs, "violations", series)
+    _mean_band(bottom, runs, "community_harm", series)
+    top.set_ylabel(label("violations"))
+    bottom.set_ylabel(label("community_harm"))
+    bottom.set_xlabel(label("step"))
+    top.set_ylim(bottom=0)
+    bottom.set_ylim(bottom=0)
+    _legend(fig, top, runs[series].nunique())
+    return _finish(fig, title, f"mean over runs, {BAND}")
+
+
+def plot_integration(runs: pd.DataFrame, series: str = "series", title: str = "") -> Figure:
+    """The four integration factors over time, one panel each, per series (mean, 95% band)."""
+    apply_style()
+    runs = _series(runs, series)
+    fig = Figure(figsize=(12, 8.5), layout="constrained")
+    axes = fig.subplots(2, 2, sharex=True, sharey=True).ravel()
+    for ax, factor in zip(axes, FACTORS):
+        _mean_band(ax, runs, factor, series)
+        ax.set_title(label(factor).capitalize())
+        ax.set_ylim(0, 1)
+    for ax in axes[2:]:
+        ax.set_xlabel(label("step"))
+    for ax in axes[::2]:
+        ax.set_ylabel("level (0–1)")
+    _legend(fig, axes[0], runs[series].nunique())
+    return _finish(fig, title, f"mean over runs, {BAND}")
+
+
+def stage_colours() -> list:
+    """One colour per score-card stage, light (no contact) to dark (integrated): viridis, a
+    perceptually ordered map that reads with the common colour-vision deficiencies."""
+    cmap = colormaps["viridis"]
+    return [cmap(x) for x in np.linspace(0.97, 0.0, len(STAGES))]
+
+
+def stage_shares(records: pd.DataFrame, series: str = "series") -> pd.DataFrame:
+    """Per series and step: the share of groups (over runs) at each stage (columns 0 to 6)."""
+    from normsim.analysis.summaries import stage_shares_over_time
+
+    records = _series(records, series)
+    levels = _levels(records, series)
+    codes = records[series].map({lev: i for i, lev in enumerate(levels)}).astype(int)
+    shares = stage_shares_over_time(records.assign(condition=codes))
+    shares.insert(0, series, [levels[c] for c in shares.pop("condition")])
+    return shares
+
+
+def plot_stages(records: pd.DataFrame, series: str = "series", title: str = "") -> Figure:
+    """Score-card stages over time: per series, the share of groups at each stage (stacked)."""
+    apply_style()
+    records = _series(records, series)
+    levels = _levels(records, series)
+    cols = 1 if len(levels) == 1 else 2
+    rows = math.ceil(len(levels) / cols)
+    fig = Figure(figsize=(11 if cols == 1 else 13, 5.5 if rows == 1 else 3.6 * rows + 1),
+                 layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)).ravel()
+    colours = stage_colours()
+    shares = stage_shares(records, series)
+    for ax, lev in zip(axes, levels):
+        s = shares[shares[series] == lev]
+        ax.stackplot(s["step"], *[s[k] for k in range(len(STAGES))], colors=colours,
+                     labels=[f"{k}: {name}" for k, name in enumerate(STAGES)], lw=0)
+        ax.set_ylim(0, 1)
+        ax.set_xlim(s["step"].min(), s["step"].max())
+        if len(levels) > 1:
+            ax.set_title(str(lev).replace(", ", "\n"), fontsize=11)
+    for ax in axes[len(levels):]:
+        ax.set_visible(False)
+    for ax in axes[max(0, len(levels) - cols):len(levels)]:  # the lowest panel of each column
+        ax.xaxis.set_tick_params(labelbottom=True)
+        ax.set_xlabel(label("step"))
+    for ax in axes[::cols]:
+        ax.set_ylabel("share of runs at stage")
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles[::-1], names[::-1], loc="outside right center", title="score-card stage",
+               frameon=False)
+    return _finish(fig, title, "share of runs (groups) at each stage of the score card")

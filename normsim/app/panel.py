@@ -5,16 +5,23 @@ from __future__ import annotations
 import numpy as np
 import solara
 
-from normsim.app.controls import BUNDLES, HYPOTHESES, Control
+from normsim.app.controls import BUNDLES, CONTROLS, HYPOTHESES, Control
 from normsim.app.session import Session, presets
+from normsim.scenario import load
 
 v = solara.v
 
 
 @solara.component
-def ControlRow(control: Control, value, on_value, changed: bool = False, key_prefix: str = ""):
-    """One parameter: its question, a slider (or switch) bounded by the schema, its value."""
-    classes = ["nm-control", f"nm-c-{key_prefix}{control.name}"] + (["nm-changed"] if changed else [])
+def ControlRow(control: Control, value, on_value, changed: bool = False, preset: bool = False,
+               key_prefix: str = ""):
+    """One parameter: its question, a slider (or switch) bounded by the schema, its value.
+
+    ``preset``: the chosen preset sets it (blue mark); ``changed``: the visitor changed it from
+    the preset's value (orange mark).
+    """
+    classes = ["nm-control", f"nm-c-{key_prefix}{control.name}"]
+    classes += ["nm-changed"] if changed else ["nm-preset"] if preset else []
     label = [control.question]
     if control.hypothesis:
         label += [" ", v.Html(tag="span", class_="nm-h", children=[f"({control.hypothesis})"])]
@@ -35,8 +42,11 @@ def ControlRow(control: Control, value, on_value, changed: bool = False, key_pre
 
 
 @solara.component
-def PresetPicker(session: Session, on_change):
+def PresetPicker(session: Session, on_change, version: int = 0):
     shipped = presets()
+    if session.preset not in shipped:  # a scenario file given with --preset
+        own = load(session.preset)
+        shipped[session.preset] = (own.title, " ".join(own.description.split()))
     items = [{"text": f"{name} — {title}", "value": name} for name, (title, _) in shipped.items()]
     with v.Html(tag="div", class_="nm-card nm-presets"):
         v.Html(tag="div", class_="nm-card-title", children=["Start from a preset"])
@@ -45,18 +55,31 @@ def PresetPicker(session: Session, on_change):
                  class_="nm-preset-select", menu_props={"maxHeight": 520})
         title, description = shipped.get(session.preset, (session.preset, ""))
         v.Html(tag="div", class_="nm-desc nm-preset-desc mt-2", children=[description])
-        changed = session.preset_changes()
+        sets, changed = session.preset_sets(), session.preset_changes()
+        notes = []
+        if sets:
+            notes.append(f"It sets {_count(len(sets))} (marked in blue).")
         if changed:
-            v.Html(tag="div", class_="nm-desc mt-1",
-                   children=[f"You changed {len(changed)} setting{'s' if len(changed) > 1 else ''} "
-                             "(marked in orange)."])
+            notes.append(f"You changed {_count(len(changed))} (marked in orange).")
+        hidden = {k: value for k, value in sets.items() if k not in CONTROLS}
+        if hidden:
+            notes.append("Also set, without a control here: "
+                         + ", ".join(f"{k} = {value}" for k, value in hidden.items()) + ".")
+        for note in notes:
+            v.Html(tag="div", class_="nm-desc nm-preset-note mt-1", children=[note])
+
+
+def _count(n: int) -> str:
+    return f"{n} setting{'s' if n != 1 else ''}"
 
 
 @solara.component
-def SeedPicker(session: Session, on_change):
+def SeedPicker(session: Session, on_change, version: int = 0):
     def set_seed(seed):
         if seed is not None and 0 <= seed < 2**63:
             on_change(lambda: session.set_seed(seed))
+        else:
+            on_change(lambda: session.refuse("the seed must be a whole number, 0 or more."))
 
     def new_seed():
         on_change(lambda: session.set_seed(int(np.random.default_rng().integers(0, 10_000))))
@@ -72,14 +95,19 @@ def SeedPicker(session: Session, on_change):
 
 
 @solara.component
-def ControlPanel(session: Session, on_change):
+def Refusal(error: str):
+    """Why the last change was not applied (settings that contradict each other, a bad seed)."""
+    if error:
+        v.Html(tag="div", class_="nm-card nm-error", children=["Not applied: " + error])
+
+
+@solara.component
+def ControlPanel(session: Session, on_change, version: int = 0):
     """Everything a trainer sets, top to bottom; any change starts again from week 0."""
-    PresetPicker(session, on_change)
-    SeedPicker(session, on_change)
-    if session.error:
-        v.Html(tag="div", class_="nm-card nm-error", children=[
-            "Not applied: " + session.error])
-    changed = session.preset_changes()
+    PresetPicker(session, on_change, version=version)
+    SeedPicker(session, on_change, version=version)
+    Refusal(session.error)
+    sets, changed = session.preset_sets(), session.preset_changes()
     for bundle in BUNDLES + HYPOTHESES:
         with v.Html(tag="div", class_=f"nm-card nm-bundle nm-bundle-{bundle.key}"):
             v.Html(tag="div", class_="nm-card-title", children=[bundle.title])
@@ -87,4 +115,4 @@ def ControlPanel(session: Session, on_change):
             for control in bundle.controls:
                 ControlRow(control, session.values[control.name],
                            lambda x, n=control.name: on_change(lambda: session.set_value(n, x)),
-                           changed=control.name in changed)
+                           changed=control.name in changed, preset=control.name in sets)

@@ -15,6 +15,7 @@ import socket
 import sys
 import threading
 import time
+import warnings
 
 from normsim.scenario import load
 
@@ -31,6 +32,7 @@ ENVIRONMENT = {
     "SOLARA_ASSETS_FONTAWESOME_ENABLED": "false",
     "SOLARA_THEME_SHOW_BANNER": "false",
     "SOLARA_THEME_TITLE": "normsim",
+    "SOLARA_KERNEL_CULL_TIMEOUT": "2h",  # a closed tab's run is kept for 2 h (not 24 h), then freed
 }
 
 
@@ -39,9 +41,11 @@ def check_port(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as err:
-        raise OSError(errno.EADDRNOTAVAIL, f"cannot listen on host '{host}': {err.strerror}") from None
+        raise OSError(errno.EADDRNOTAVAIL,
+                      f"cannot listen on host '{host}': {err.strerror}") from None
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: TIME_WAIT is free
         try:
             sock.bind(address)
         except OSError as err:
@@ -59,6 +63,8 @@ def serve(host: str = "127.0.0.1", port: int = 8765, preset: str = "baseline") -
     os.environ["NORMSIM_APP_PRESET"] = preset
     started = time.perf_counter()
 
+    # Solara warns about cookies on plain http; on 127.0.0.1 that is expected, not news
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none", category=UserWarning)
     import uvicorn
     import solara.server.settings as settings
 
@@ -66,9 +72,13 @@ def serve(host: str = "127.0.0.1", port: int = 8765, preset: str = "baseline") -
     settings.telemetry.mixpanel_enable = False
     from solara.server.starlette import app
 
+    import normsim.app.page  # noqa: F401  (matplotlib, the model): the first visitor need not wait
+
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    if host in ("0.0.0.0", "::"):
+        url = f"http://127.0.0.1:{port}/ (or this computer's address, from other computers)"
 
     def announce():
         while not server.started and not server.should_exit:
@@ -76,17 +86,19 @@ def serve(host: str = "127.0.0.1", port: int = 8765, preset: str = "baseline") -
         if server.started:
             print(f"normsim app: open {url} in a browser (ready in "
                   f"{time.perf_counter() - started:.1f} s; Ctrl+C stops it)", flush=True)
-            _warm_up()
 
     threading.Thread(target=announce, daemon=True).start()
-    server.run()
-    if not server.started:  # uvicorn could not bind after all (a race for the port)
-        raise OSError(errno.EADDRINUSE, f"could not start the server on {host}:{port}")
-
-
-def _warm_up() -> None:
-    """Import what the first page needs, so that the first visitor does not wait for it."""
-    import normsim.app.page  # noqa: F401  (matplotlib, the model, the views)
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn shut down cleanly, then passes Ctrl+C on
+        pass
+    except SystemExit:  # uvicorn exits when it cannot bind after all
+        if server.started:
+            raise
+    if not server.started:  # another program took the port between the check and the start
+        raise OSError(errno.EADDRINUSE, f"could not listen on {host}:{port} (in use?); "
+                      "choose a free port with --port")
+    print("normsim app: stopped", flush=True)
 
 
 if __name__ == "__main__":  # python -m normsim.app.server [port]

@@ -7,6 +7,7 @@ two visitors never share a model. No model logic lives here: this wraps the libr
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass, field
 
@@ -14,8 +15,12 @@ import pandas as pd
 
 from normsim.analysis.narrative import key_events, sentences
 from normsim.model import NormDiffusionModel
-from normsim.scenario import ScenarioError, list_scenarios, load, to_flat, with_values
+from normsim.scenario import (ScenarioError, defaults, list_scenarios, load, to_flat,
+                              with_values)
 from normsim.schema import Scenario
+
+
+_SERIALS = itertools.count()
 
 
 def presets() -> dict[str, tuple[str, str]]:
@@ -30,6 +35,8 @@ class Run:
 
     settings: Scenario
     seed: int
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    serial: int = field(default_factory=lambda: next(_SERIALS))  # tells the views a new run
     model: NormDiffusionModel = field(init=False)
     _cache: dict = field(init=False, default_factory=dict)
 
@@ -45,10 +52,11 @@ class Run:
             self.model.step()
 
     def _cached(self, key, make):
-        hit = self._cache.get(key)
-        if hit is None or hit[0] != self.week:
-            hit = self._cache[key] = (self.week, make())
-        return hit[1]
+        with self.lock:  # the play loop may be stepping the model in another thread
+            hit = self._cache.get(key)
+            if hit is None or hit[0] != self.week:
+                hit = self._cache[key] = (self.week, make())
+            return hit[1]
 
     def records(self) -> pd.DataFrame:
         return self._cached("records", self.model.records)
@@ -104,10 +112,13 @@ class Session:
             try:
                 self.scenario(values)
             except ScenarioError as err:
-                self.error = str(err).removeprefix("the app's settings: ")
-                return
+                return self.refuse(str(err).removeprefix("the app's settings: "))
             self.values = values
             self.rebuild()
+
+    def refuse(self, why: str) -> None:
+        """Keep the settings as they are and say why (shown until the next accepted change)."""
+        self.error = why
 
     def set_seed(self, seed: int) -> None:
         with self.lock:
@@ -120,10 +131,14 @@ class Session:
                 for value in (left, right):
                     self.scenario({**self.values, name: value})
             except ScenarioError as err:
-                self.error = str(err).removeprefix("the app's settings: ")
-                return
+                return self.refuse(str(err).removeprefix("the app's settings: "))
             self.compare = (name, left, right)
             self.rebuild()
+
+    def preset_sets(self) -> dict:
+        """Parameters the chosen preset sets away from the library's defaults."""
+        base, preset = defaults(), to_flat(load(self.preset))
+        return {k: v for k, v in preset.items() if base[k] != v}
 
     def preset_changes(self) -> dict:
         """Parameters whose value differs from the chosen preset's (what the visitor changed)."""
@@ -135,9 +150,9 @@ class Session:
         """Build the main run and both comparison runs at week 0, all from the same seed."""
         with self.lock:
             self.error = ""
-            self.main = Run(self.scenario(), self.seed)
+            self.main = Run(self.scenario(), self.seed, self.lock)
             name, left, right = self.compare
-            self.pair = tuple(Run(self.scenario({**self.values, name: v}), self.seed)
+            self.pair = tuple(Run(self.scenario({**self.values, name: v}), self.seed, self.lock)
                               for v in (left, right))
 
     @property

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import solara
 
 from normsim.app import charts
 from normsim.app.controls import BUNDLES, CONTROLS, HYPOTHESES
-from normsim.app.panel import ControlRow
+from normsim.app.panel import ControlRow, Refusal
 from normsim.app.session import Run, Session
 from normsim.records import STAGES
 
@@ -15,15 +17,21 @@ STORY_LINES = 40
 
 
 @solara.component
-def Chart(name: str, draw, *args, deps=()):
-    """A figure as a PNG, redrawn only when ``deps`` change."""
-    image = solara.use_memo(lambda: charts.png(draw, *args), list(deps))
+def Chart(name: str, build, data: tuple, key, deps, lock=None):
+    """A live figure (built anew when ``key`` changes) as a PNG, redrawn when ``deps`` change."""
+    live = solara.use_memo(lambda: charts.Live(build), [key])
+
+    def draw():
+        with lock or nullcontext():  # hold the model still while the figure reads it
+            return live.png(*data)
+
+    image = solara.use_memo(draw, [key, *deps])
     with v.Html(tag="div", class_=f"nm-chart nm-chart-{name}"):
         solara.Image(image, format="png", width="100%")
 
 
 @solara.component
-def ScoreCard(run: Run, prefix: str = ""):
+def ScoreCard(run: Run, prefix: str = "", week: int = 0):
     """Seed 002's score card: the stages in order, those reached filled, the current one dark."""
     now = run.now()
     stage = int(now["stage"])
@@ -36,7 +44,7 @@ def ScoreCard(run: Run, prefix: str = ""):
 
 
 @solara.component
-def Story(run: Run, title: str = "What happened, and why", limit: int = STORY_LINES):
+def Story(run: Run, title: str = "What happened, and why", limit: int = STORY_LINES, week: int = 0):
     """The running log in words, newest first."""
     lines = run.story()[::-1][:limit]
     with v.Html(tag="div", class_="nm-card"):
@@ -49,26 +57,23 @@ def Story(run: Run, title: str = "What happened, and why", limit: int = STORY_LI
 
 
 @solara.component
-def RunView(session: Session):
+def RunView(session: Session, version: int = 0):
     run, weeks = session.main, session.weeks
-    deps = (id(run), run.week)
-    ScoreCard(run)
-    with v.Html(tag="div", class_="nm-grid"):
+    deps = (run.serial, run.week)
+    ScoreCard(run, week=run.week)
+    with v.Html(tag="div", class_="nm-grid nm-run-grid"):
         with v.Html(tag="div"):
-            Chart("compliance", charts.compliance, run.records(), weeks, deps=deps)
-            Chart("factors", charts.factors, run.records(), weeks, deps=deps)
-            Chart("trust", charts.trust, run.records(), weeks, deps=deps)
+            for name, make in (("compliance", charts.compliance), ("factors", charts.factors),
+                               ("trust", charts.trust)):
+                Chart(name, make(weeks), (run.records(),), key=weeks, deps=deps)
         with v.Html(tag="div"):
-            Story(run)
-            Chart("structure", charts.structure, run.model, deps=deps)
-
-
-def _side_name(name: str, value) -> str:
-    return f"{CONTROLS[name].show(value)}"
+            Story(run, week=run.week)
+            Chart("structure", charts.structure(run.model), (run.model,), key=run.serial, deps=deps,
+                  lock=run.lock)
 
 
 @solara.component
-def CompareView(session: Session, on_change):
+def CompareView(session: Session, on_change, version: int = 0):
     """Two settings side by side from the same seed: the difference one factor makes."""
     name, left, right = session.compare
     control = CONTROLS[name]
@@ -88,6 +93,7 @@ def CompareView(session: Session, on_change):
             "so any difference comes from this factor alone."])
         v.Select(items=options, v_model=name, label="The factor to vary", hide_details=True,
                  on_v_model=choose, class_="nm-compare-factor", menu_props={"maxHeight": 520})
+        Refusal(session.error)
         with v.Html(tag="div", class_="nm-grid mt-2"):
             with v.Html(tag="div", class_="nm-left"):
                 ControlRow(control, left, lambda x: on_change(
@@ -98,16 +104,27 @@ def CompareView(session: Session, on_change):
                     lambda: session.set_compare(name, left, x)), key_prefix="right-")
                 v.Html(tag="div", class_="nm-card-sub", children=["Right (dashed orange line)"])
     a, b = session.pair
-    names = (f"left: {_side_name(name, left)}", f"right: {_side_name(name, right)}")
-    deps = (id(a), a.week)
-    Chart("compare", charts.comparison, a.records(), b.records(), names, session.weeks, deps=deps)
-    with v.Html(tag="div", class_="nm-grid"):
-        for run, side, words in ((a, "left", names[0]), (b, "right", names[1])):
-            with v.Html(tag="div", class_=f"nm-compare-{side}"):
-                now = run.now()
-                v.Html(tag="div", class_=f"nm-card-title nm-{side}", children=[
-                    f"{control.question}: {words}"])
-                v.Html(tag="div", class_="nm-big", children=[
-                    f"Compliance now: {now['compliance_rate']:.0%}" if run.week else "Compliance now: —"])
-                ScoreCard(run, prefix=f"-{side}")
-                Story(run, title="What happened", limit=8)
+    names = (f"left: {control.show(left)}", f"right: {control.show(right)}")
+    deps = (a.serial, a.week)
+    with v.Html(tag="div", class_="nm-grid nm-compare-grid"):
+        with v.Html(tag="div"):
+            for name, column in (("compare", "compliance_rate"), ("compare-stage", "stage")):
+                Chart(name, charts.comparison(session.weeks, names, column),
+                      (a.records(), b.records()), key=(session.weeks, names), deps=deps)
+        with v.Html(tag="div"):
+            for run, side, words in ((a, "left", names[0]), (b, "right", names[1])):
+                Side(run, side, words, week=run.week)
+
+
+@solara.component
+def Side(run: Run, side: str, words: str, week: int = 0):
+    """One side of the comparison: its value, compliance now, score card and latest events."""
+    with v.Html(tag="div", class_=f"nm-card nm-compare-{side}"):
+        v.Html(tag="div", class_=f"nm-card-title nm-{side}", children=[words.capitalize()])
+        now = run.now()
+        v.Html(tag="div", class_="nm-big", children=[
+            f"Compliance now: {now['compliance_rate']:.0%}" if run.week else "Compliance now: —"])
+        ScoreCard(run, prefix=f"-{side}", week=week)
+        with v.Html(tag="div", class_="nm-story"):
+            for line in run.story()[::-1][:4]:
+                v.Html(tag="div", children=[line])

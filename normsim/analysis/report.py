@@ -1,0 +1,330 @@
+"""Figures by name, and the report of a sweep: a folder of figures and a Markdown file.
+
+``figure(results, kind, factors)`` draws one figure of :data:`KINDS`; ``relevant_kinds``
+says which fit a sweep's design; ``write_report`` writes them all with the experiment's question,
+its parameters, the tables of effects with confidence intervals, sensitivity indices, discovery
+rules and provenance (what ``normsim report`` does); ``save_plot`` is ``normsim plot``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from normsim.analysis import comparisons as C
+from normsim.analysis import figures as F
+from normsim.analysis.discovery import discover, plot_discovery
+from normsim.analysis.labels import factor_label, outcome_label, value_text, words
+from normsim.analysis.results import Results, load
+from normsim.analysis.setbacks import aligned_setbacks, plot_setbacks
+from normsim.experiment import flat
+from normsim.files import write_atomically, write_text_atomically
+from normsim.scenario import PARAMETERS, ScenarioError
+
+#: every figure, by the name ``--kind`` takes, with what it shows
+KINDS = {
+    "trajectories": "Compliance over time: for each condition (or group of conditions) the "
+                    "mean over runs with a 95% band; faint lines are single runs.",
+    "effect": "Final compliance and weeks until compliance reaches the threshold, by factor "
+              "level: means over runs with 95% confidence intervals.",
+    "heatmap": "Final compliance for each combination of two factors (in sampled designs, the "
+               "two most influential, in quartiles): mean over runs [95% CI].",
+    "integration": "The integration factors (doctrine, training, equipment, internal sanctions) "
+                   "over time: means with 95% bands.",
+    "setbacks": "How a setback in one integration factor propagates to the others: the mean "
+                "change of each factor in the weeks around setbacks, with 95% bands.",
+    "stages": "Score-card stages over time: the share of runs at each stage.",
+    "harm": "Violations per week and harm to communities over time: means with 95% bands.",
+    "sensitivity": "Sensitivity indices of final compliance with 95% intervals: Sobol first- "
+                   "and total-order, or Morris mu* and sigma.",
+    "discovery": "Scenario discovery: which combinations of conditions lead to high final "
+                 "compliance, as rules with their coverage and density.",
+}
+FORMATS = ("png", "svg", "pdf")
+
+
+def check_kind(kind: str) -> str:
+    if kind not in KINDS:
+        raise ScenarioError(f"--kind {kind!r} is not a figure; choose one of: {', '.join(KINDS)}.")
+    return kind
+
+
+def figure(res: Results, kind: str, factors=()) -> Figure:
+    """The figure ``kind`` of a sweep; ``factors`` chooses the factors to show (dotted or flat
+    names): the x axis and series of ``effect``, the two axes of ``heatmap``, the rules'
+    factors of ``discovery``, the series of time figures (other factors pooled)."""
+    check_kind(kind)
+    names = [res.factor(f) for f in factors]
+    title = res.manifest["title"]
+    if kind in ("trajectories", "integration", "harm"):
+        runs = res.with_series(res.runs, names)
+        if kind == "trajectories":
+            return F.plot_trajectories(runs, threshold=res.threshold, title=title)
+        return (F.plot_integration if kind == "integration" else F.plot_harm)(runs, title=title)
+    if kind == "stages":
+        return F.plot_stages(res.with_series(res.records, names), title=title)
+    if kind == "effect":
+        if len(names) > 2:
+            raise ScenarioError("--kind effect takes one or two --factor (the x axis, then one "
+                                f"line per level of the second); got {len(names)}.")
+        if not names and res.design != "factorial":
+            return C.plot_effects_grid(res.outcomes, res.factors, title=title)
+        x, *by = names or res.factors[:2]
+        return C.plot_effect(res.outcomes, x, by[0] if by else None, res.threshold, title)
+    if kind == "heatmap":
+        pair = names or top_factors(res, 2)
+        if len(pair) != 2:
+            raise ScenarioError(f"--kind heatmap needs two factors; {_which(res, names)}.")
+        return C.plot_heatmap(res.outcomes, pair[0], pair[1], title=title)
+    if kind == "setbacks":
+        aligned = aligned_setbacks(res.records, res.events, res.record_every)
+        if aligned.empty:
+            raise ScenarioError(f"no setback in {res.out}: no run recorded a setback in an "
+                                "integration factor (is integration.setback_rate 0?).")
+        return plot_setbacks(aligned, title)
+    if kind == "sensitivity":
+        return C.plot_sensitivity(_sensitivity(res), title)
+    found = discover(res.outcomes, names or res.factors, res.threshold)
+    return plot_discovery(found, res.outcomes, title)
+
+
+def _which(res: Results, names) -> str:
+    if names:
+        return f"--factor was given {len(names)} time(s)"
+    return f"this sweep varies {len(res.factors)}: {', '.join(words(f) for f in res.factors)}"
+
+
+def _sensitivity(res: Results) -> pd.DataFrame:
+    if res.design not in ("sobol", "morris"):
+        raise ScenarioError(f"--kind sensitivity needs a sobol or morris design; {res.out} has a "
+                            f"{res.design} design (try --kind effect or discovery).")
+    if res.sensitivity is None:
+        raise ScenarioError(f"sensitivity indices need every sample point: {res.finished} of "
+                            f"{res.planned} runs of {res.out} are finished; finish the sweep "
+                            "(rerun the same 'normsim sweep' command to resume).")
+    return res.sensitivity
+
+
+def relevant_kinds(res: Results) -> list[str]:
+    """The figures that fit this sweep's design and data."""
+    kinds = ["trajectories", "effect"]
+    if len(res.factors) >= 2:
+        kinds.append("heatmap")
+    kinds += ["integration"]
+    if len(res.events) and (res.events["kind"] == "setback").any():
+        kinds.append("setbacks")
+    kinds += ["stages", "harm"]
+    if res.design in ("sobol", "morris") and res.sensitivity is not None:
+        kinds.append("sensitivity")
+    high = res.outcomes["final_compliance"].dropna() >= res.threshold
+    if high.any() and not high.all():
+        kinds.append("discovery")
+    return kinds
+
+
+def save_plot(out, kind: str, factors=(), fmt: str | None = None, target=None,
+              threshold: float | None = None) -> Path:
+    """Draw one figure of the sweep in ``out`` and save it (what ``normsim plot`` does)."""
+    check_kind(kind)
+    if fmt is not None and fmt not in FORMATS:
+        raise ScenarioError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}.")
+    if target is not None:
+        target = Path(target)
+        suffix = target.suffix.lstrip(".").lower()
+        if suffix in FORMATS and fmt and suffix != fmt:
+            raise ScenarioError(f"--out {target} ends in .{suffix} but --format is {fmt}.")
+        if suffix not in FORMATS:
+            target = target.with_name(target.name + f".{fmt or 'png'}")
+    res = load(out, threshold)
+    target = target or Path(out) / "figures" / f"{kind}.{fmt or 'png'}"
+    return _save(figure(res, kind, factors), target)
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    fmt = path.suffix.lstrip(".")
+    return write_atomically(path, lambda tmp: fig.savefig(tmp, format=fmt))
+
+
+# -- the report --------------------------------------------------------------------------------
+
+def write_report(out, folder=None, threshold: float | None = None) -> Path:
+    """Write every relevant figure (PNG) and ``report.md`` to ``folder`` (default OUT/report);
+    return the path of the report."""
+    res = load(out, threshold)
+    folder = Path(folder) if folder is not None else Path(out) / "report"
+    m = res.manifest
+    lines = [f"# {m['title']}", "", "> " + " ".join(m["question"].split()), ""]
+    lines += _design(res) + _parameters(res)
+    lines += ["## Figures", ""]
+    by = _split_by(res)
+    kinds = relevant_kinds(res)
+    for stale in set(KINDS) - set(kinds):  # from an earlier report in the same folder
+        (folder / f"{stale}.png").unlink(missing_ok=True)
+    for kind in kinds:
+        fig = figure(res, kind, by if kind in ("trajectories", "integration", "harm", "stages")
+                     else ())
+        _save(fig, folder / f"{kind}.png")
+        lines += [f"### {kind.capitalize()}", "", KINDS[kind], "", f"![{kind}]({kind}.png)", ""]
+    lines += _effects(res, folder) + _sensitivity_section(res, folder)
+    lines += _discovery_section(res, folder) + _provenance(res)
+    return write_text_atomically(folder / "report.md", "\n".join(lines) + "\n")
+
+
+def top_factors(res: Results, n: int) -> list[str]:
+    """The ``n`` most influential factors by sensitivity index (else the first ``n``)."""
+    s = res.sensitivity
+    if s is None:
+        return res.factors[:n]
+    main = "ST" if "ST" in s else "mu_star"
+    return list(s.sort_values(main, ascending=False)["parameter"].iloc[:n])
+
+
+def _split_by(res: Results) -> list[str]:
+    """Time figures of a Sobol or Morris sweep: split by the most influential factor."""
+    return [] if res.sensitivity is None else top_factors(res, 1)
+
+
+def md_table(table: pd.DataFrame) -> list[str]:
+    """A DataFrame as Markdown table lines (index dropped)."""
+    cells = [[str(v) for v in row] for row in table.itertuples(index=False)]
+    head = [str(c) for c in table.columns]
+    return (["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+            + ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in cells] + [""])
+
+
+def _dotted(flat: str) -> str:
+    section, field = PARAMETERS.get(flat, (None, flat))
+    return field if section in (None, "hypotheses", "run") else f"{section}.{field}"
+
+
+def _design(res: Results) -> list[str]:
+    m = res.manifest
+    rows = [("design", m["design"]), ("base scenario", m["scenario"]),
+            ("conditions", m["conditions"]), ("replicates per condition", m["replicates"]),
+            ("runs finished", f"{res.finished} of {res.planned}"),
+            ("weeks per run", m["steps"]), ("recorded every", f"{m['record_every']} weeks"),
+            ("compliance threshold", f"{res.threshold:g}"), ("root seed", m["root_seed"])]
+    note = [] if res.finished == res.planned else [
+        f"**The sweep is not finished** ({res.finished} of {res.planned} runs): the estimates "
+        "below are provisional.", ""]
+    return ["## Design", ""] + md_table(pd.DataFrame(rows, columns=["", "value"])) + note
+
+
+def _ranges(res: Results) -> dict:
+    """Factor -> (min, max) as declared in the experiment file kept in the sweep folder."""
+    try:
+        data = tomllib.loads((res.out / "experiment.toml").read_text(encoding="utf-8"))
+        return {flat(k): (v["min"], v["max"]) for k, v in data.get("factors", {}).items()
+                if "min" in v and "max" in v}
+    except (OSError, tomllib.TOMLDecodeError, TypeError, KeyError, ScenarioError):
+        return {}
+
+
+def _parameters(res: Results) -> list[str]:
+    rows = []
+    ranges = _ranges(res)
+    for f in res.factors:
+        values = res.conditions[f]
+        if res.design == "factorial":
+            shown = ", ".join(value_text(f, v) for v in pd.unique(values))
+        else:
+            lo, hi = ranges.get(f, (values.min(), values.max()))
+            shown = f"{value_text(f, lo)} to {value_text(f, hi)} (sampled)"
+        rows.append((f"`{_dotted(f)}`", factor_label(f), shown))
+    lines = ["## Parameters", "", "Factors (varied):", ""]
+    lines += md_table(pd.DataFrame(rows, columns=["parameter", "meaning", "values"]))
+    fixed = res.manifest.get("fixed") or {}
+    if fixed:
+        lines += ["Fixed in every run:", ""]
+        lines += md_table(pd.DataFrame([(f"`{k}`", factor_label(k), v) for k, v in fixed.items()],
+                                       columns=["parameter", "meaning", "value"]))
+    lines += [f"All other parameters as in the base scenario `{res.manifest['scenario']}` "
+              "(see `normsim parameters`).", ""]
+    return lines
+
+
+def _ci(m, lo, hi, digits=3) -> str:
+    if not np.isfinite(m):
+        return "never"
+    if not np.isfinite(lo):
+        return f"{m:.{digits}f}"
+    return f"{m:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+
+
+def _effects(res: Results, folder: Path) -> list[str]:
+    eff = res.effects
+    write_atomically(folder / "effects.csv", lambda p: eff.to_csv(p))
+    lines = ["## Effects", "", "Per condition: means over replicates with 95% t-intervals. Weeks "
+             f"to {res.threshold:g} are averaged over the runs that reached it; 'reached' is "
+             "their share. Final compliance is the mean over the last 52 weeks.", ""]
+    if len(eff) > 40:
+        return lines + [f"{len(eff)} conditions: see [effects.csv](effects.csv).", ""]
+    t = pd.DataFrame({words(f): [value_text(f, v) for v in eff[f]] for f in res.factors})
+    t["final compliance [95% CI]"] = [_ci(*r) for r in eff[
+        ["final_compliance", "final_compliance_ci_low", "final_compliance_ci_high"]].to_numpy()]
+    weeks = ["weeks_to_threshold", "weeks_to_threshold_ci_low", "weeks_to_threshold_ci_high"]
+    t[f"weeks to {res.threshold:g} [95% CI]"] = [_ci(*r, digits=0)
+                                                 for r in eff[weeks].to_numpy()]
+    t["reached"] = [f"{s:.0%}" for s in eff["share_reaching_threshold"]]
+    t["final stage [95% CI]"] = [_ci(*r, digits=1) for r in eff[
+        ["final_stage", "final_stage_ci_low", "final_stage_ci_high"]].to_numpy()]
+    t["runs"] = eff["replicates"].to_numpy()
+    return lines + md_table(t) + ["All columns: [effects.csv](effects.csv).", ""]
+
+
+def _sensitivity_section(res: Results, folder: Path) -> list[str]:
+    if res.design not in ("sobol", "morris"):
+        return []
+    lines = ["## Sensitivity", ""]
+    if res.sensitivity is None:
+        return lines + [f"Indices need every sample point; {res.finished} of {res.planned} runs "
+                        "are finished.", ""]
+    s = res.sensitivity
+    write_atomically(folder / "sensitivity.csv", lambda p: s.to_csv(p, index=False))
+    if "ST" in s:
+        s = s.sort_values("ST", ascending=False)
+        t = pd.DataFrame({"parameter": [words(p) for p in s["parameter"]],
+                          "first order S1 ± 95%": [f"{a:.3f} ± {b:.3f}" for a, b in
+                                                   zip(s["S1"], s["S1_conf"])],
+                          "total order ST ± 95%": [f"{a:.3f} ± {b:.3f}" for a, b in
+                                                   zip(s["ST"], s["ST_conf"])]})
+    else:
+        s = s.sort_values("mu_star", ascending=False)
+        t = pd.DataFrame({"parameter": [words(p) for p in s["parameter"]],
+                          "mu* ± 95%": [f"{a:.3f} ± {b:.3f}" for a, b in
+                                        zip(s["mu_star"], s["mu_star_conf"])],
+                          "sigma": [f"{v:.3f}" for v in s["sigma"]],
+                          "mu": [f"{v:.3f}" for v in s["mu"]]})
+    return lines + [f"Outcome: {outcome_label(s['outcome'].iloc[0])}.", ""] + md_table(t)
+
+
+def _discovery_section(res: Results, folder: Path) -> list[str]:
+    lines = ["## Scenario discovery", ""]
+    try:
+        found = discover(res.outcomes, res.factors, res.threshold)
+    except ScenarioError as err:
+        return lines + [str(err), ""]
+    rules = found.rules.drop(columns="box")
+    write_atomically(folder / "rules.csv", lambda p: rules.to_csv(p, index=False))
+    t = pd.DataFrame({"rule": rules["rule"], "runs": rules["runs"], "high": rules["high"],
+                      "density": [f"{d:.0%}" for d in rules["density"]],
+                      "coverage": [f"{c:.0%}" for c in rules["coverage"]]})
+    return lines + [
+        f"'High' means final compliance ≥ {res.threshold:g}: {found.high} of {found.runs} runs "
+        f"({found.high / found.runs:.0%}). Rules are leaves of a decision tree of depth 3 where "
+        "high runs are more common than overall. Density: share of the rule's runs that are "
+        "high; coverage: share of all high runs in the rule.", ""] + md_table(t)
+
+
+def _provenance(res: Results) -> list[str]:
+    p = dict(res.manifest.get("provenance") or {})
+    p["identity"] = res.manifest.get("identity", p.get("identity"))
+    p["report written"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    rows = [(k, f"`{v}`") for k, v in p.items() if v is not None]
+    return ["## Provenance", "", f"Sweep folder: `{res.out}`.", ""] + md_table(
+        pd.DataFrame(rows, columns=["", "value"]))
