@@ -150,16 +150,25 @@ def tidy_events(table: pd.DataFrame) -> pd.DataFrame:
 FINAL_WEEKS = 52
 
 
-def _final_year(df: pd.DataFrame, column: str) -> float:
-    last = df["step"].max()
-    return float(df.loc[df["step"] > last - FINAL_WEEKS, column].mean())
+def _select(df: pd.DataFrame, by, keep) -> pd.DataFrame:
+    """Rows whose step passes ``keep(step, last step of their run)``."""
+    last = df.groupby(by)["step"].transform("max") if by else df["step"].max()
+    return df[keep(df["step"], last)]
 
 
-REDUCERS: dict[str, Callable[[pd.DataFrame, str], float]] = {
-    "last": lambda df, c: float(df.loc[df["step"] == df["step"].max(), c].mean()),
-    "mean": lambda df, c: float(df[c].mean()),
-    "max": lambda df, c: float(df[c].max()),
-    "final_year_mean": _final_year,
+def _reduce(df: pd.DataFrame, column: str, by, how: str):
+    if by:
+        return df.groupby(by)[column].agg(how)
+    return float(df[column].agg(how))
+
+
+#: reducer name -> f(table, column, by): a float for one run (by=None), or a Series per ``by``
+REDUCERS: dict[str, Callable] = {
+    "last": lambda df, c, by=None: _reduce(_select(df, by, lambda s, last: s == last), c, by, "mean"),
+    "mean": lambda df, c, by=None: _reduce(df, c, by, "mean"),
+    "max": lambda df, c, by=None: _reduce(df, c, by, "max"),
+    "final_year_mean": lambda df, c, by=None: _reduce(
+        _select(df, by, lambda s, last: s > last - FINAL_WEEKS), c, by, "mean"),
 }
 
 #: outcome name -> (column of the tidy table, reducer name); each averages over groups
@@ -175,7 +184,12 @@ OUTCOMES: dict[str, tuple[str, str]] = {
 }
 
 
-def outcomes(table: pd.DataFrame, names=None) -> dict[str, float]:
-    """Reduce one run's tidy table to its outcomes (all of :data:`OUTCOMES` by default)."""
-    return {name: REDUCERS[OUTCOMES[name][1]](table, OUTCOMES[name][0])
-            for name in (names or OUTCOMES)}
+def outcomes(table: pd.DataFrame, names=None, by=None):
+    """Reduce one run's tidy table to its outcomes (all of :data:`OUTCOMES` by default).
+
+    With ``by`` (e.g. ``["condition", "replicate"]``), reduce many runs at once: a DataFrame with
+    one row per run instead of a dict.
+    """
+    values = {name: REDUCERS[OUTCOMES[name][1]](table, OUTCOMES[name][0], by)
+              for name in (names or OUTCOMES)}
+    return pd.DataFrame(values) if by else values

@@ -132,7 +132,15 @@ def read_events(out: str | Path) -> pd.DataFrame:
 
 
 def read_conditions(out: str | Path) -> pd.DataFrame:
+    """One row per condition: the varied parameters."""
+    Store(out).manifest()
     return pd.read_parquet(Path(out) / "conditions.parquet").set_index("condition")
+
+
+def read_samples(out: str | Path) -> pd.DataFrame | None:
+    """SALib's sample matrix of a Sobol or Morris sweep (None for other designs)."""
+    path = Path(out) / "samples.parquet"
+    return pd.read_parquet(path) if path.is_file() else None
 
 
 def read_manifest(out: str | Path) -> dict:

@@ -16,7 +16,7 @@ import pandas as pd
 from normsim.analysis import summaries as S
 from normsim.analysis.labels import condition_text, factor_label, value_text, words
 from normsim.scenario import PARAMETERS, ScenarioError, locate
-from normsim.store import read_conditions, read_events, read_manifest, read_runs
+from normsim.store import read_conditions, read_events, read_manifest, read_runs, read_samples
 
 MAX_SERIES = 8  # more conditions than this are pooled (or split by --factor) in time figures
 CONTINUOUS = 6  # a factor with more distinct values than this is binned into thirds
@@ -125,19 +125,12 @@ def load(out: str | Path, threshold: float | None = None) -> Results:
     out = Path(out)
     manifest = read_manifest(out)
     threshold = float(manifest["threshold"] if threshold is None else threshold)
-    records = read_runs(out)
-    conditions = read_conditions(out)
-    runs = S.per_run(records)
-    per = S.run_outcomes(runs).merge(
-        S.time_to_threshold(runs, threshold, manifest["record_every"]), on=S.RUN)
-    per = per.merge(conditions, left_on="condition", right_index=True, how="left")
-    samples_path = out / "samples.parquet"
-    samples = pd.read_parquet(samples_path) if samples_path.is_file() else None
+    records, conditions, samples = read_runs(out), read_conditions(out), read_samples(out)
+    est = S.estimates(records, conditions, manifest, threshold, samples)
     return Results(
-        out=out, manifest=manifest, conditions=conditions, records=records, runs=runs,
-        outcomes=per, effects=S.effects(per, conditions.loc[sorted(per["condition"].unique())]),
-        events=read_events(out), threshold=threshold, samples=samples,
-        sensitivity=S.sensitivity(manifest, per, samples))
+        out=out, manifest=manifest, conditions=conditions, records=records, runs=est["runs"],
+        outcomes=est["outcomes"], effects=est["effects"], events=read_events(out),
+        threshold=threshold, samples=samples, sensitivity=est["sensitivity"])
 
 
 def _dotted(flat: str) -> str:

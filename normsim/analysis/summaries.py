@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from normsim.records import OUTCOMES, STAGES, outcomes
-from normsim.store import read_conditions, read_manifest, read_runs
+from normsim.store import read_conditions, read_manifest, read_runs, read_samples
 
 LEVEL = 0.95
 SMOOTHING_WEEKS = 13  # time to threshold: the 13-week mean must reach it (not one lucky week)
@@ -64,19 +64,32 @@ def trajectories(runs: pd.DataFrame, column: str = "compliance_rate") -> pd.Data
 def time_to_threshold(runs: pd.DataFrame, threshold: float, record_every: int = 1) -> pd.DataFrame:
     """Per run: the first week the 13-week mean compliance reaches ``threshold`` (NaN: never)."""
     window = max(1, round(SMOOTHING_WEEKS / record_every))
-    rows = []
-    for (c, r), g in runs.groupby(RUN, sort=True):
-        g = g[g["step"] > 0]
-        smooth = g["compliance_rate"].rolling(window, min_periods=window).mean()
-        hit = g.loc[smooth >= threshold, "step"]
-        rows.append((c, r, float(hit.iloc[0]) if len(hit) else np.nan))
-    return pd.DataFrame(rows, columns=[*RUN, "weeks_to_threshold"])
+    live = runs[runs["step"] > 0].sort_values([*RUN, "step"])
+    smooth = (live.groupby(RUN)["compliance_rate"].rolling(window, min_periods=window).mean()
+              .reset_index(level=RUN, drop=True))
+    first = live.loc[smooth.reindex(live.index) >= threshold].groupby(RUN)["step"].min()
+    every = runs[RUN].drop_duplicates().set_index(RUN).index
+    return (first.astype(float).reindex(every).rename("weeks_to_threshold").reset_index()
+            .sort_values(RUN, ignore_index=True))
 
 
 def run_outcomes(runs: pd.DataFrame) -> pd.DataFrame:
     """Per run: every outcome of :data:`normsim.records.OUTCOMES`."""
-    rows = [{"condition": c, "replicate": r, **outcomes(g)} for (c, r), g in runs.groupby(RUN)]
-    return pd.DataFrame(rows)
+    return outcomes(runs, by=RUN).reset_index()
+
+
+def estimates(records: pd.DataFrame, conditions: pd.DataFrame, manifest: dict, threshold: float,
+              samples: pd.DataFrame | None = None) -> dict[str, pd.DataFrame | None]:
+    """The estimates of a sweep from its tables: ``runs`` (pooled per run and step), ``outcomes``
+    (per run, with weeks to threshold and factor values), ``effects`` (per condition, 95% CIs)
+    and ``sensitivity`` (SALib indices, or None)."""
+    runs = per_run(records)
+    per = run_outcomes(runs).merge(time_to_threshold(runs, threshold, manifest["record_every"]),
+                                   on=RUN)
+    per = per.merge(conditions, left_on="condition", right_index=True, how="left")
+    finished = conditions.loc[sorted(per["condition"].unique())]
+    return {"runs": runs, "outcomes": per, "effects": effects(per, finished),
+            "sensitivity": sensitivity(manifest, per, samples)}
 
 
 def effects(per_run_outcomes: pd.DataFrame, conditions: pd.DataFrame,
@@ -151,28 +164,23 @@ def summarize(out: str | Path, threshold: float | None = None) -> dict[str, pd.D
     ``outcomes`` (per run) and, for Sobol or Morris designs, ``sensitivity``."""
     manifest = read_manifest(out)
     threshold = manifest["threshold"] if threshold is None else threshold
-    records = read_runs(out)
-    conditions = read_conditions(out)
-    runs = per_run(records)
-    per = run_outcomes(runs).merge(
-        time_to_threshold(runs, threshold, manifest["record_every"]), on=RUN)
+    records, conditions = read_runs(out), read_conditions(out)
+    est = estimates(records, conditions, manifest, threshold, read_samples(out))
     tables = {
-        "trajectories": trajectories(runs).merge(conditions, left_on="condition",
-                                                 right_index=True),
-        "effects": effects(per, conditions),
+        "trajectories": trajectories(est["runs"]).merge(conditions, left_on="condition",
+                                                        right_index=True),
+        "effects": est["effects"],
         "stages": stage_distribution(records),
-        "outcomes": per,
+        "outcomes": est["outcomes"],
     }
-    samples_path = Path(out) / "samples.parquet"
-    samples = pd.read_parquet(samples_path) if samples_path.is_file() else None
-    sens = sensitivity(manifest, per, samples)
-    if sens is not None:
-        tables["sensitivity"] = sens
+    if est["sensitivity"] is not None:
+        tables["sensitivity"] = est["sensitivity"]
     return tables
 
 
 __all__ = ["per_run", "mean_ci", "trajectories", "time_to_threshold", "run_outcomes", "effects",
-           "stage_distribution", "stage_shares_over_time", "sensitivity", "summarize", "OUTCOMES"]
+           "stage_distribution", "stage_shares_over_time", "sensitivity", "estimates", "summarize",
+           "OUTCOMES"]
 
 
 def write_summary(out: str | Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
@@ -210,7 +218,7 @@ def describe(manifest: dict, tables: dict[str, pd.DataFrame], threshold: float) 
     fmt["final compliance [95% CI]"] = [
         f"{m:.3f} [{lo:.3f}, {hi:.3f}]" for m, lo, hi in
         zip(eff["final_compliance"], eff["final_compliance_ci_low"], eff["final_compliance_ci_high"])]
-    fmt[f"weeks to {threshold:g} [95% CI]"] = [
+    fmt[f"weeks to {threshold:g} [95% CI] (if reached)"] = [
         "never" if np.isnan(m) else f"{m:.0f} [{lo:.0f}, {hi:.0f}]" for m, lo, hi in
         zip(eff["weeks_to_threshold"], eff["weeks_to_threshold_ci_low"],
             eff["weeks_to_threshold_ci_high"])]
