@@ -182,10 +182,17 @@ def test_an_unreachable_scheduler_is_named_within_seconds(tmp_path):
 
 
 # -- killed and resumed: real signals to real processes ------------------------------------------
+def _as_in_a_terminal():
+    # pytest-xdist workers ignore SIGINT, and children inherit that: restore the default so
+    # the sweep sees Ctrl-C as it would in a terminal
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_sweep(path, out, workers=2):
     return subprocess.Popen([str(BIN / "normsim"), "sweep", str(path), "--workers", str(workers),
                              "--out", str(out), "--quiet"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_as_in_a_terminal)
 
 
 def wait_for_runs(out, n, proc, timeout=60):
@@ -201,7 +208,7 @@ def wait_for_runs(out, n, proc, timeout=60):
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_a_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, sig):
-    path = experiment_file(tmp_path, replicates=15, steps=150, fighters=200)
+    path = experiment_file(tmp_path, replicates=15, steps=300, fighters=200)
     out = tmp_path / "killed"
     proc = start_sweep(path, out)
     wait_for_runs(out, 4, proc)
