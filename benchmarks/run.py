@@ -447,7 +447,7 @@ def main(argv=None) -> int:
     steps = measure_steps(sorted(need_steps), rounds, target, kv, log) if need_steps else {}
     peer = measure_peer(peer_sizes, peer_rounds, target, log) if "peer" in only else {}
     memory = measure_memory(mem_sizes, log) if "memory" in only else {}
-    sweeps = measure_sweeps(2 if args.quick else 20, log) if "sweeps" in only else {}
+    sweeps = measure_sweeps(2 if args.quick else 50, log) if "sweeps" in only else {}
 
     print()
     if "step" in only:
@@ -512,14 +512,20 @@ def main(argv=None) -> int:
         r = sweeps
         print(f"5. Sweeps: normsim sweep {SWEEP_EXPERIMENT}, {r['runs']} runs of 520 weeks "
               "(wall time, process start-up included)")
-        print(f"   {'engine':>22}  {'wall s':>7}  {'runs/min':>8}")
+        print(f"   {'engine':>22}  {'wall s':>7}  {'runs/min':>8}  {'steady runs/min':>15}")
         for key, name in (("1", "1 local worker"), ("2", "2 local workers"),
                           ("dask", "Dask, 2 workers (lo)")):
-            print(f"   {name:>22}  {r[f'wall_{key}']:>7.1f}  {r[f'runs_per_min_{key}']:>8.0f}")
+            print(f"   {name:>22}  {r[f'wall_{key}']:>7.1f}  {r[f'runs_per_min_{key}']:>8.0f}  "
+                  f"{r[f'steady_runs_per_min_{key}']:>15.0f}")
             kv[f"sweep_runs_per_min_{key}"] = r[f"runs_per_min_{key}"]
+            kv[f"sweep_steady_runs_per_min_{key}"] = r[f"steady_runs_per_min_{key}"]
         kv["sweep_speedup_2_workers"] = r["speedup_2"]
+        kv["sweep_steady_speedup_2_workers"] = r["steady_speedup_2"]
         few, many = sorted(k for k in r if k.startswith("peak_mb_"))
-        print(f"   2 workers / 1 worker: {r['speedup_2']:.2f}x; peak memory of an in-process "
+        print("   (steady: runs finished per minute between the first and the last run written, "
+              "start-up excluded)")
+        print(f"   2 workers / 1 worker: {r['speedup_2']:.2f}x over the whole command, "
+              f"{r['steady_speedup_2']:.2f}x steady; peak memory of an in-process "
               f"sweep: {r[few]:.0f} MiB at {few.split('_')[-1]} runs, {r[many]:.0f} MiB at "
               f"{many.split('_')[-1]} runs")
         kv["sweep_peak_mb_few_runs"], kv["sweep_peak_mb_many_runs"] = r[few], r[many]

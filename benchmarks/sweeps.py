@@ -31,12 +31,16 @@ def _run(cmd, **kw):
                           **kw)
 
 
-def _sweep_wall(out: Path, replicates: int, *extra) -> float:
+def _sweep_wall(out: Path, replicates: int, *extra) -> tuple[float, float]:
+    """Wall time of the whole command, and the steady rate: runs finished per second between the
+    first and the last run file written (start-up excluded)."""
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
     _run([str(BIN / "normsim"), "sweep", EXPERIMENT, "--replicates", str(replicates), "--out",
           str(out), "--quiet", *extra])
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    stamps = sorted(p.stat().st_mtime for p in (out / "runs").glob("*.parquet"))
+    return wall, (len(stamps) - 1) / (stamps[-1] - stamps[0])
 
 
 def _free_port() -> int:
@@ -80,12 +84,13 @@ def measure_sweeps(replicates: int, log) -> dict:
     out: dict = {"runs": runs}
     try:
         log(f"  sweeps: {EXPERIMENT}, {runs} runs of 520 weeks, on 1 and 2 local workers ...")
-        out["wall_1"] = _sweep_wall(tmp / "one", replicates, "--workers", "1")
-        out["wall_2"] = _sweep_wall(tmp / "two", replicates, "--workers", "2")
+        out["wall_1"], out["steady_1"] = _sweep_wall(tmp / "one", replicates, "--workers", "1")
+        out["wall_2"], out["steady_2"] = _sweep_wall(tmp / "two", replicates, "--workers", "2")
         log("  sweeps: on a 2-worker Dask cluster on 127.0.0.1 ...")
         address, procs = _dask_cluster(2)
         try:
-            out["wall_dask"] = _sweep_wall(tmp / "dask", replicates, "--scheduler", address)
+            out["wall_dask"], out["steady_dask"] = _sweep_wall(tmp / "dask", replicates,
+                                                               "--scheduler", address)
         finally:
             for p in procs:
                 os.killpg(p.pid, signal.SIGTERM)
@@ -100,5 +105,7 @@ def measure_sweeps(replicates: int, log) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
     for key in ("1", "2", "dask"):
         out[f"runs_per_min_{key}"] = 60.0 * runs / out[f"wall_{key}"]
+        out[f"steady_runs_per_min_{key}"] = 60.0 * out[f"steady_{key}"]
     out["speedup_2"] = out["wall_1"] / out["wall_2"]
+    out["steady_speedup_2"] = out["steady_2"] / out["steady_1"]
     return out

@@ -33,6 +33,12 @@ def run_task(task: dict):
     return meta, model.records(), model.events()
 
 
+def run_and_store(task: dict, out: Path, meta: dict) -> str:
+    """Run one task and write it to the store at ``out`` (on a machine that shares that disk)."""
+    Store(out).write_run(*run_task(task), meta)
+    return task["run_id"]
+
+
 @dataclass
 class SweepReport:
     total: int
@@ -60,15 +66,17 @@ def sweep(plan: Plan, out: str | Path, experiment_text: str = "", *, workers: in
     pending = [plan.task(c, r) for rid, c, r, _ in all_runs if rid not in done]
     bar = _progress(len(all_runs), len(all_runs) - len(pending), progress)
     try:
-        if client is not None:
-            results = _on_dask(client, pending)
+        if client is not None:  # Dask workers may not share our disk: they send tables back
+            for run_meta, records, events in _on_dask(client, pending):
+                store.write_run(run_meta, records, events, meta)
+                bar.update(1)
         elif (workers or os.cpu_count() or 1) <= 1 or len(pending) <= 1:
-            results = map(run_task, pending)
-        else:
-            results = _on_processes(pending, workers or os.cpu_count() or 1)
-        for run_meta, records, events in results:
-            store.write_run(run_meta, records, events, meta)
-            bar.update(1)
+            for task in pending:
+                run_and_store(task, store.out, meta)
+                bar.update(1)
+        else:  # local workers write their own runs, so this process stays light
+            for _ in _on_processes(pending, workers or os.cpu_count() or 1, store.out, meta):
+                bar.update(1)
     finally:
         bar.close()
         if client is not None:
@@ -99,7 +107,7 @@ def _bounded(submit, tasks: list[dict], window: int, done_iter) -> Iterator:
                 running.add(submit(nxt))
 
 
-def _on_processes(tasks: list[dict], workers: int) -> Iterator:
+def _on_processes(tasks: list[dict], workers: int, out: Path, meta: dict) -> Iterator:
     if sys.platform == "linux":  # workers fork from a server that has imported normsim once
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["normsim.engines"])
@@ -107,7 +115,7 @@ def _on_processes(tasks: list[dict], workers: int) -> Iterator:
         ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         try:
-            yield from _bounded(lambda t: pool.submit(run_task, t), tasks,
+            yield from _bounded(lambda t: pool.submit(run_and_store, t, out, meta), tasks,
                                 workers * IN_FLIGHT_PER_WORKER,
                                 lambda fs: wait(fs, return_when=FIRST_COMPLETED))
         except BaseException:
