@@ -87,9 +87,11 @@ def run(scenario, seed, steps, overrides, out):
               help="Replicates per condition (default: the experiment's).")
 @click.option("--steps", type=click.IntRange(min=1), default=None,
               help="Weeks per run (default: the experiment's).")
+@click.option("--samples", type=click.IntRange(min=1), default=None,
+              help="Sample size of an LHS, Sobol or Morris design (default: the experiment's).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @user_errors
-def sweep(experiment, workers, scheduler, out, replicates, steps, quiet):
+def sweep(experiment, workers, scheduler, out, replicates, steps, samples, quiet):
     """Run an EXPERIMENT (a name in experiments/ or a TOML file): every condition x replicate.
 
     Results stream to OUT/runs/ as runs finish (one Parquet file per run; read them all with
@@ -99,7 +101,7 @@ def sweep(experiment, workers, scheduler, out, replicates, steps, quiet):
     from normsim.engines import sweep as run_sweep
     from normsim.experiment import load_experiment, plan
 
-    exp, text = load_experiment(experiment, replicates=replicates, steps=steps)
+    exp, text = load_experiment(experiment, replicates=replicates, steps=steps, samples=samples)
     the_plan = plan(exp, text)
     out = out or Path("results") / Path(experiment).stem
     where = f"the Dask cluster at {scheduler}" if scheduler else \

@@ -156,8 +156,11 @@ def experiment_path(name_or_path: str | Path) -> Path:
 
 
 def load_experiment(name_or_path: str | Path, replicates: int | None = None,
-                    steps: int | None = None) -> tuple[Experiment, str]:
-    """Validate an experiment file (with optional overrides); return it and its source text."""
+                    steps: int | None = None, samples: int | None = None) -> tuple[Experiment, str]:
+    """Validate an experiment file (with optional overrides); return it and its source text.
+
+    ``samples`` overrides the design's sample size (LHS points, Sobol N, Morris trajectories).
+    """
     path = experiment_path(name_or_path)
     text = path.read_text(encoding="utf-8")
     try:
@@ -168,6 +171,8 @@ def load_experiment(name_or_path: str | Path, replicates: int | None = None,
         data["replicates"] = replicates
     if steps is not None:
         data["steps"] = steps
+    if samples is not None:
+        data.setdefault("design", {})["samples"] = samples
     try:
         exp = Experiment.model_validate(data)
     except ValidationError as err:
