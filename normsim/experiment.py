@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from normsim.provenance import content_hash
 from normsim.scenario import (PARAMETERS, ScenarioError, allowed, from_flat, load, locate,
-                              suggest, with_values)
+                              shipped_or_file, suggest, with_values)
 from normsim.schema import SECTIONS, Scenario
 
 EXPERIMENT_DIR = Path(__file__).resolve().parent.parent / "experiments"
@@ -144,15 +144,8 @@ def _plain(d: Mapping) -> dict:
 # -- loading and validation --------------------------------------------------------------------
 
 def experiment_path(name_or_path: str | Path) -> Path:
-    path = Path(name_or_path)
-    if path.is_file():
-        return path
-    shipped = EXPERIMENT_DIR / f"{name_or_path}.toml"
-    if shipped.is_file():
-        return shipped
-    names = ", ".join(p.stem for p in sorted(EXPERIMENT_DIR.glob("*.toml")))
-    raise ScenarioError(f"no experiment file at '{name_or_path}', and it is not a shipped "
-                        f"experiment (shipped: {names}).")
+    """The file of a shipped experiment name (``h4_principles``) or of a path."""
+    return shipped_or_file(name_or_path, EXPERIMENT_DIR, "experiment")
 
 
 def load_experiment(name_or_path: str | Path, replicates: int | None = None,

@@ -120,17 +120,22 @@ def apply_overrides(scenario: Scenario, overrides: Iterable[str] | Mapping[str, 
     return with_values(scenario, values, origin) if values else scenario
 
 
-def scenario_path(name_or_path: str | Path) -> Path:
-    """The file of a shipped scenario name (``baseline``) or of a path; ScenarioError if none."""
+def shipped_or_file(name_or_path: str | Path, folder: Path, kind: str) -> Path:
+    """A file path, or the name of a shipped ``kind`` in ``folder``; ScenarioError if neither."""
     path = Path(name_or_path)
     if path.is_file():
         return path
-    shipped = SCENARIO_DIR / f"{name_or_path}.toml"
+    shipped = folder / f"{name_or_path}.toml"
     if shipped.is_file():
         return shipped
-    names = ", ".join(n for n, *_ in list_scenarios())
-    raise ScenarioError(f"no scenario file at '{name_or_path}', and it is not a shipped scenario "
+    names = ", ".join(sorted(p.stem for p in folder.glob("*.toml")))
+    raise ScenarioError(f"no {kind} file at '{name_or_path}', and it is not a shipped {kind} "
                         f"(shipped: {names}).")
+
+
+def scenario_path(name_or_path: str | Path) -> Path:
+    """The file of a shipped scenario name (``baseline``) or of a path; ScenarioError if none."""
+    return shipped_or_file(name_or_path, SCENARIO_DIR, "scenario")
 
 
 def load(name_or_path: str | Path, overrides: Iterable[str] | Mapping[str, Any] = ()) -> Scenario:
