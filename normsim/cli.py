@@ -19,6 +19,11 @@ from normsim.schema import SECTIONS
 
 USER_ERROR = 2
 
+threshold_option = click.option(
+    "--threshold", type=click.FloatRange(0, 1), default=None,
+    help="Compliance level for 'weeks to threshold' (and 'high' in discovery); default: the "
+         "experiment's.")
+
 
 def user_errors(func):
     """Turn the library's errors about user input into a message and exit status 2."""
@@ -124,8 +129,7 @@ def sweep(experiment, workers, scheduler, out, replicates, steps, samples, quiet
 
 @main.command()
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help="Compliance level for 'weeks to threshold' (default: the experiment's).")
+@threshold_option
 @user_errors
 def summarize(out, threshold):
     """Estimates from a sweep folder OUT: per condition the final compliance with a 95% CI, the
@@ -156,9 +160,7 @@ PLOT_KINDS = ("trajectories, effect, heatmap, integration, setbacks, stages, har
               help="File format (default: from --out, else png).")
 @click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: OUT/figures/KIND.png).")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help="Compliance level for 'weeks to threshold' and 'high' in discovery "
-                   "(default: the experiment's).")
+@threshold_option
 @user_errors
 def plot(out, kind, factors, fmt, target, threshold):
     """Draw one figure of the sweep in folder OUT (written by 'normsim sweep')."""
@@ -172,9 +174,7 @@ def plot(out, kind, factors, fmt, target, threshold):
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--out", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the report (default: OUT/report).")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
-              help="Compliance level for 'weeks to threshold' and 'high' in discovery "
-                   "(default: the experiment's).")
+@threshold_option
 @user_errors
 def report(out, folder, threshold):
     """Write every figure that fits the sweep in OUT, and report.md: the question, parameters,
