@@ -95,7 +95,8 @@ class GroupSettings(Section):
         0.7, 0, 1, meaning="How much the group's ideology depends on and protects the population "
         "('people's war') (H2); also how much community pressure weighs on it.",
         source="Seed 002, H2: 'Particularly in \"people's war\" models ... popular support of the arms "
-        "carrier plays a significant role'.")
+        "carrier plays a significant role'. Default 0.7: such an ideology is the ICRC's 'point of "
+        "entry'.")
     contrary_practice: float = P(
         0.3, 0, 1, meaning="How entrenched conduct and ideology contrary to the norm are (H2); also "
         "raises fighters' odds of violating.", source="Seed 002, H2: 'little knowledge of conduct that "
@@ -103,7 +104,7 @@ class GroupSettings(Section):
     aspiration: float = P(
         0.7, 0, 1, meaning="How much the group wishes to join the international community or gain "
         "recognition (H3).", source="Seed 002, H3: 'the international community – to which numerous "
-        "arms carriers aspire to be members'.")
+        "arms carriers aspire to be members'. Default 0.7: 'numerous' aspire.")
     centralisation: float = P(
         0.7, 0, 1, meaning="Strength of the structure: centralisation, hierarchy, chain of command. "
         "Scales integration progress and how far orders travel down the chain.",
@@ -187,7 +188,8 @@ class PersuaderSettings(Section):
                           "conditions.", source="Assumption.")
     persuasion_rate: float = P(
         0.02, 0, 1, meaning="Share of the top commander's acceptance gap closed per meeting at full "
-        "trust and full knowledge in neutral conditions.", source="Assumption.")
+        "trust and full knowledge in neutral conditions.", source="Assumption: with it, the "
+        "leadership commits after one to three years (seed 002: 'a long-term endeavour').")
 
     @model_validator(mode="after")
     def _window(self):
@@ -276,7 +278,9 @@ def _h_enabled(n: int, quote: str) -> Any:
 
 def _h_strength(n: int, quote: str) -> Any:
     return P(0.8, 0, 1, meaning=f"Strength of H{n}: the most favourable condition multiplies its "
-             "effect by 1 + strength, the least favourable by 1 - strength.", source=quote)
+             "effect by 1 + strength, the least favourable by 1 - strength.",
+             source=quote + " Default 0.8: assumption (strong, but no condition blocks the "
+             "mechanism entirely).")
 
 
 _Q = {1: "Seed 002, H1.", 2: "Seed 002, H2.", 3: "Seed 002, H3.", 4: "Seed 002, H4.",
