@@ -71,7 +71,7 @@ import sys
 from normsim.engines import sweep
 from normsim.experiment import load_experiment, plan
 exp, text = load_experiment(sys.argv[1], replicates=int(sys.argv[2]), steps=100)
-sweep(plan(exp, text), sys.argv[3], text, workers=1, progress=False)
+sweep(plan(exp), sys.argv[3], text, workers=1, progress=False)
 hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))
 print(int(hwm.split()[1]) / 1024)
 """

@@ -107,7 +107,7 @@ def sweep(experiment, workers, scheduler, out, replicates, steps, samples, quiet
     from normsim.experiment import load_experiment, plan
 
     exp, text = load_experiment(experiment, replicates=replicates, steps=steps, samples=samples)
-    the_plan = plan(exp, text)
+    the_plan = plan(exp)
     out = out or Path("results") / Path(experiment).stem
     where = f"the Dask cluster at {scheduler}" if scheduler else \
         f"{workers or os.cpu_count()} local process(es)"

@@ -214,7 +214,7 @@ def _check_parameters(exp: Experiment, path: Path) -> None:
                                     f"not allowed: {key} takes {allowed(section, field)}")
 
 
-def plan(exp: Experiment, source_text: str = "") -> Plan:
+def plan(exp: Experiment) -> Plan:
     """The conditions, seeds and identity of an experiment; every condition is validated."""
     scenario = load(exp.scenario)
     names = [flat(k) for k in exp.factors]

@@ -58,10 +58,6 @@ def to_flat(scenario: Scenario) -> dict[str, Any]:
     return {name: getattr(getattr(scenario, s), f) for name, (s, f) in PARAMETERS.items()}
 
 
-def _nested(scenario: Scenario) -> dict[str, Any]:
-    return scenario.model_dump()
-
-
 def locate(key: str) -> tuple[str, str] | None:
     return PARAMETERS.get(key) or _DOTTED.get(key)
 
@@ -76,7 +72,7 @@ def with_values(base: Scenario, values: Mapping[str, Any], origin: str) -> Scena
 
     ``origin`` names where the values came from (a file, ``--set``) for error messages.
     """
-    data = _nested(base)
+    data = base.model_dump()
     for key, value in values.items():
         if key in ("title", "description"):
             data[key] = value

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from normsim.experiment import Plan
+from normsim.experiment import Plan, salib_problem
 from normsim.files import write_table, write_text_atomically
 from normsim.scenario import ScenarioError
 
@@ -72,6 +72,7 @@ class Store:
             "threshold": exp.threshold, "outcome": exp.design.outcome,
             "conditions": len(plan.conditions), "runs": len(plan.conditions) * exp.replicates,
             "seeds": list(plan.seeds), "provenance": provenance,
+            "bounds": (salib_problem(exp)["bounds"] if plan.samples is not None else None),
         }
         write_text_atomically(self.out / "experiment.toml", experiment_text)
         write_table(plan.conditions.reset_index(), self.out / "conditions.parquet", manifest)

@@ -4,7 +4,6 @@ one message naming the file, the field, the value and what is allowed; never a t
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest

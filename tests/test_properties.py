@@ -1,9 +1,7 @@
 """Properties over random valid parameter sets (hypothesis): rates stay in [0, 1], agents are
 conserved, and a seed fixes the run."""
 
-import math
 
-import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

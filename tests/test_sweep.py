@@ -1,7 +1,6 @@
 """Sweeps: designs, the streaming store, resume after a real kill, determinism across engines,
 and real Dask scheduler and worker processes on 127.0.0.1."""
 
-import json
 import os
 import signal
 import socket
@@ -86,7 +85,7 @@ def test_hypothesis_experiments_exist_for_h1_to_h6():
 def test_seeds_are_spawned_from_the_root_and_recorded_with_each_run(tmp_path):
     import numpy as np
     exp, text = load_experiment(experiment_file(tmp_path))
-    p = plan(exp, text)
+    p = plan(exp)
     children = np.random.SeedSequence(7).spawn(4)
     expected = [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
     assert list(p.seeds) == expected
@@ -114,7 +113,7 @@ def test_every_output_carries_provenance(tmp_path):
 
 def test_one_worker_two_workers_same_table(tmp_path):
     exp, text = load_experiment(experiment_file(tmp_path, replicates=3))
-    p = plan(exp, text)
+    p = plan(exp)
     sweep(p, tmp_path / "one", text, workers=1, progress=False)
     sweep(p, tmp_path / "two", text, workers=2, progress=False)
     pd.testing.assert_frame_equal(read_runs(tmp_path / "one"), read_runs(tmp_path / "two"))
@@ -229,7 +228,7 @@ def test_a_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, sig):
     resumed = invoke("sweep", path, "--workers", 2, "--out", out, "--quiet")
     assert resumed.exit_code == 0 and f"{done} already there" in resumed.output
     exp, text = load_experiment(path)
-    sweep(plan(exp, text), tmp_path / "clean", text, workers=2, progress=False)
+    sweep(plan(exp), tmp_path / "clean", text, workers=2, progress=False)
     a, b = read_runs(out), read_runs(tmp_path / "clean")
     assert a["run_id"].nunique() == 30 and not a.duplicated(["run_id", "step", "group"]).any()
     pd.testing.assert_frame_equal(a, b)
@@ -280,7 +279,7 @@ def cluster():
 def test_dask_gives_the_local_result(tmp_path, cluster):
     address, _ = cluster
     exp, text = load_experiment(experiment_file(tmp_path, replicates=3))
-    p = plan(exp, text)
+    p = plan(exp)
     sweep(p, tmp_path / "dask", text, scheduler=address, progress=False)
     sweep(p, tmp_path / "local", text, workers=1, progress=False)
     pd.testing.assert_frame_equal(read_runs(tmp_path / "dask"), read_runs(tmp_path / "local"))
@@ -298,7 +297,7 @@ def test_a_dask_worker_dying_mid_sweep_has_its_runs_redone(tmp_path, cluster):
     stdout, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 0, stderr
     exp, text = load_experiment(path)
-    sweep(plan(exp, text), tmp_path / "local", text, workers=2, progress=False)
+    sweep(plan(exp), tmp_path / "local", text, workers=2, progress=False)
     a = read_runs(out)
     assert a["run_id"].nunique() == 24
     pd.testing.assert_frame_equal(a, read_runs(tmp_path / "local"))

@@ -140,7 +140,7 @@ def sensitivity(manifest: dict, per_run_outcomes: pd.DataFrame, samples: pd.Data
     if y.isna().any():
         return None  # the sweep is not finished: indices need every sample point
     problem = {"num_vars": len(manifest["factors"]), "names": manifest["factors"],
-               "bounds": [[samples[c].min(), samples[c].max()] for c in manifest["factors"]]}
+               "bounds": manifest["bounds"]}  # the declared ranges the sample was drawn from
     seed = manifest["root_seed"] % 2**32
     if design == "sobol":
         from SALib.analyze import sobol
@@ -191,7 +191,7 @@ def write_summary(out: str | Path, tables: dict[str, pd.DataFrame]) -> list[Path
     for name, table in tables.items():
         keep_index = name in ("effects", "stages")
         paths.append(write_atomically(folder / f"{name}.csv",
-                                      lambda p, t=table: t.to_csv(p, index=keep_index)))
+                                      lambda p, t=table, k=keep_index: t.to_csv(p, index=k)))
     return paths
 
 
