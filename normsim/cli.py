@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from normsim.scenario import PARAMETERS, ScenarioError, allowed, list_scenarios, load
-from normsim.schema import SECTIONS
+from normsim.scenario import (ALL_SECTIONS, PARAMETERS, ScenarioError, allowed, list_scenarios,
+                              load)
 
 USER_ERROR = 2
 
@@ -43,7 +43,7 @@ def user_errors(func):
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="normsim")
 def main():
-    """Simulate how humanitarian norms (IHL) diffuse from a persuader to non-state armed groups.
+    """Simulate how humanitarian norms (IHL) diffuse from engagers to non-state armed groups.
 
     Start with 'normsim scenarios' to see the shipped situations, then
     'normsim run baseline' to simulate one and write its table and figure.
@@ -60,11 +60,14 @@ def main():
                    "'normsim parameters').")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the results (default: results/SCENARIO-seedN).")
+@click.option("--counterfactual", is_flag=True,
+              help="Also run the same scenario and seed without engagement, record its compliance "
+                   "beside the run's (compliance_counterfactual) and print the engagement effect.")
 @user_errors
-def run(scenario, seed, steps, overrides, out):
+def run(scenario, seed, steps, overrides, out, counterfactual):
     """Run one SCENARIO (a shipped name or a TOML file) and write its results.
 
-    Writes records.parquet and records.csv (one row per week and group), events.parquet and
+    Writes records.parquet and records.csv (one row per week, group and norm), events.parquet and
     events.csv, compliance.png, the resolved scenario.toml (runnable again as is) and
     provenance.json, then prints a short summary.
     """
@@ -74,7 +77,7 @@ def run(scenario, seed, steps, overrides, out):
     seed = settings.run.seed if seed is None else seed
     name = Path(scenario).stem
     out = out or Path("results") / f"{name}-seed{seed}"
-    model = run_model(seed=seed, steps=steps, scenario=settings)
+    model = run_model(seed=seed, steps=steps, scenario=settings, counterfactual=counterfactual)
     paths = save_run(model, out, name)
     click.echo(summary(model))
     click.echo(f"wrote {len(paths)} files to {out}/: " + ", ".join(p.name for p in paths))
@@ -154,7 +157,7 @@ PLOT_KINDS = ("trajectories, effect, heatmap, integration, setbacks, stages, har
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--kind", required=True, metavar="KIND", help=f"The figure: {PLOT_KINDS}.")
 @click.option("--factor", "factors", multiple=True, metavar="NAME",
-              help="A factor to show (repeatable; e.g. persuader.principled): the x axis then the "
+              help="A factor to show (repeatable; e.g. dialogue.principled): the x axis then the "
                    "series of 'effect', the axes of 'heatmap', the series of time figures.")
 @click.option("--format", "fmt", type=click.Choice(["png", "svg", "pdf"]), default=None,
               help="File format (default: from --out, else png).")
@@ -199,18 +202,36 @@ def scenarios():
 
 
 @main.command()
-@click.argument("section", required=False, type=click.Choice(list(SECTIONS)))
+@click.argument("section", required=False, type=click.Choice(list(ALL_SECTIONS)))
 def parameters(section):
-    """List every model parameter: name, default, allowed values and meaning."""
+    """List every model parameter: name, default, allowed values and meaning.
+
+    SECTION is a table of a scenario file ([group], [environment] ...) or an engager kind
+    ([[engager]] kind = "dialogue" ...; its keywords set every engager of the kind).
+    """
     from normsim.scenario import defaults
     values = defaults()
     for flat, (sec, field) in PARAMETERS.items():
         if section and sec != section:
             continue
-        info = SECTIONS[sec].model_fields[field]
+        info = ALL_SECTIONS[sec].model_fields[field]
         click.echo(click.style(f"{sec}.{field}", bold=True)
                    + f" (keyword {flat}) = {values[flat]!r}; {allowed(sec, field)}")
         click.echo(textwrap.indent(textwrap.fill(info.description, 92), "    "))
+
+
+@main.command()
+def engagers():
+    """List the kinds of engager, with what each does, the norms it handles, and its events.
+
+    Name one in a scenario with an [[engager]] table: kind = "dialogue" (see 'normsim
+    parameters KIND' for its settings).
+    """
+    from normsim.engagers import KINDS
+
+    for kind, cls in KINDS.items():
+        click.echo(click.style(kind, bold=True) + f" — {cls.summary}")
+        click.echo(f"    norms it handles: {', '.join(cls.handles)}")
 
 
 @main.command()

@@ -9,15 +9,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from normsim.scenario import PARAMETERS, allowed
-from normsim.schema import RUN_ONLY, SECTIONS
+from normsim.scenario import ALL_SECTIONS, PARAMETERS, allowed
+from normsim.schema import ENGAGER_SECTIONS, RUN_ONLY
 
 ODD = Path(__file__).resolve().parent.parent / "docs" / "ODD.md"
 START, END = "<!-- parameters:start -->", "<!-- parameters:end -->"
-TITLES = {"run": "Run", "environment": "Environment (success-factor bundle: environment)",
-          "group": "Armed group (bundle: armed group)", "persuader": "Persuader (bundle: persuader)",
-          "community": "Communities", "integration": "Integration cycle",
-          "fighters": "Fighters' conduct", "hypotheses": "Hypotheses H1–H6 (switches and strengths)"}
+
+
+def title(section: str) -> str:
+    """A section's heading: its declared title (an engager kind's says it is one)."""
+    cls = ALL_SECTIONS[section]
+    text = cls.title or section.title()
+    return f"Engager `{section}`: {text}" if section in ENGAGER_SECTIONS else text
 
 
 def _cell(text: str) -> str:
@@ -28,17 +31,20 @@ def parameter_tables() -> str:
     """Markdown: one table per section with key, keyword, default, range, unit, meaning, source."""
     flat_of = {v: k for k, v in PARAMETERS.items()}
     out = []
-    for section, cls in SECTIONS.items():
-        out += [f"#### {TITLES[section]}", "",
+    for section, cls in ALL_SECTIONS.items():
+        out += [f"#### {title(section)}", "",
                 "| key | keyword | default | allowed | unit | meaning | source or assumption |",
                 "|---|---|---|---|---|---|---|"]
         for field, info in cls.model_fields.items():
             extra = info.json_schema_extra or {}
-            keyword = flat_of.get((section, field), "—" if field in RUN_ONLY else "")
+            if field == "kind":
+                continue
+            keyword = flat_of.get((section, field), "—")
             default = info.default
             default = str(default).lower() if isinstance(default, bool) else default
             out.append("| " + " | ".join(_cell(x) for x in (
-                f"`{section}.{field}`", f"`{keyword}`" if keyword != "—" else "— (run only)",
+                f"`{section}.{field}`", f"`{keyword}`" if keyword != "—" else (
+                    "— (run only)" if field in RUN_ONLY else "— (a list, per engager)"),
                 f"`{default}`", allowed(section, field), extra.get("unit", ""),
                 info.description, extra.get("source", ""))) + " |")
         out.append("")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from normsim.experiment import Plan
+from normsim.counterfactual import run_twin
 from normsim.model import NormDiffusionModel
 from normsim.provenance import content_hash, provenance
 from normsim.scenario import ScenarioError, validate
@@ -29,6 +30,8 @@ def run_task(task: dict):
     settings = validate(task["scenario"], f"run {task['run_id']}")
     model = NormDiffusionModel(rng=task["seed"], settings=settings, **task["params"])
     model.run_model(task["steps"])
+    if task.get("counterfactual", True):
+        model.attach_twin(run_twin(NormDiffusionModel, model.settings, task["seed"], model.steps))
     meta = {k: task[k] for k in ("run_id", "condition", "replicate", "seed")}
     return meta, model.records(), model.events()
 

@@ -11,10 +11,62 @@ official list of terrorist organisations)".
 from __future__ import annotations
 
 import numpy as np
+from pydantic import model_validator
 
-from normsim.schema import NEVER, EnvironmentSettings
+from normsim.events import declare
+from normsim.params import NEVER, P, Section
 
 PERSISTENCE = 0.95  # assumption: weekly persistence of intensity shocks (offensives, lulls)
+
+PEACE_STARTED = declare("peace process started", "peace talks opened; the fighting calms",
+                        marker="peace talks")
+PEACE_ENDED = declare("peace process ended", "the peace talks ended; the fighting resumes",
+                      marker="talks end")
+LISTED = declare("group listed", "the state listed the group as a terrorist organisation, "
+                 "politicising any contact with it", marker="listing")
+
+
+class EnvironmentSettings(Section):
+    title = "Environment (success-factor bundle: environment)"
+    bundle = "environment"
+    conflict_intensity: float = P(
+        0.5, 0, 1, meaning="Intensity of the conflict: 0 calm, 1 large-scale operations. Raises "
+        "encounters with civilians and the odds of violating, lowers access and slows integration.",
+        source="Seed 002, General environmental factors: 'if an armed group is in the midst of "
+        "large-scale military operations, other priorities will inevitably prevail over long-term "
+        "compliance with IHL'.")
+    intensity_volatility: float = P(
+        0.03, 0, 0.5, meaning="Standard deviation of the weekly random shock to intensity "
+        "(mean-reverting, persistence 0.95).", source="Assumption: conflicts have offensives and lulls.")
+    peace_start_week: int = P(
+        NEVER, -1, 100_000, unit="week", meaning="Week a peace process or peace talks start (-1: none).",
+        source="Seed 002: 'An integration process is carried out with greater success when a peace "
+        "process or peace talks are underway'.")
+    peace_end_week: int = P(
+        NEVER, -1, 100_000, unit="week", meaning="Week the peace process ends (-1: it lasts to the end).",
+        source="Seed 002 (as peace_start_week); MODEL.md: successes can decay.")
+    peace_calming: float = P(
+        0.5, 0, 1, meaning="Share by which a peace process lowers conflict intensity; during it "
+        "commitments also come at a lower threshold (compliance statements within ceasefires).",
+        source="Seed 002, H6: compliance 'within the framework of ceasefires and peace-agreements'. "
+        "Size: assumption.")
+    listing_week: int = P(
+        NEVER, -1, 100_000, unit="week", meaning="Week the state lists the group as a terrorist "
+        "organisation or restricts contact with it (-1: never).",
+        source="Seed 002: early contact comes 'prior to ... the inclusion of the arms carriers in an "
+        "official list of terrorist organisations'; seed 003 on host-government objections.")
+    listing_politicisation: float = P(
+        0.4, 0, 1, meaning="Politicisation a listing adds to the engagement (capped at 1).",
+        source="H5 (seed 002). Size: assumption.")
+
+    @model_validator(mode="after")
+    def _peace_window(self):
+        if self.peace_end_week != NEVER and self.peace_end_week <= self.peace_start_week:
+            raise ValueError(f"peace talks must end after they start: they start in week "
+                             f"{self.peace_start_week} and peace_end_week is "
+                             f"{self.peace_end_week} (-1: they last to the end)")
+        return self
+
 
 
 class Environment:
@@ -23,8 +75,10 @@ class Environment:
 
     def __init__(self, settings: EnvironmentSettings, rng: np.random.Generator):
         self.settings, self.rng = settings, rng
-        self.shock = 0.0
-        self.intensity = settings.conflict_intensity
+        # the shock starts in its stationary distribution, so a run starts in equilibrium
+        spread = settings.intensity_volatility / np.sqrt(1.0 - PERSISTENCE**2)
+        self.shock = float(rng.normal(0.0, spread)) if spread > 0 else 0.0
+        self.intensity = self._level(self.in_peace(0))
         self.peace = self.in_peace(0)
         self.listed = settings.listing_week == 0
 
@@ -33,22 +87,24 @@ class Environment:
         return (s.peace_start_week != NEVER and week >= s.peace_start_week
                 and (s.peace_end_week == NEVER or week < s.peace_end_week))
 
-    def advance(self, week: int) -> list[tuple[str, str]]:
-        """Move to ``week``; return the events that happened, as (kind, text in words)."""
+    def _level(self, peace: bool) -> float:
+        s = self.settings
+        base = s.conflict_intensity * (1.0 - s.peace_calming if peace else 1.0)
+        return float(np.clip(base + self.shock, 0.0, 1.0))
+
+    def advance(self, week: int) -> list:
+        """Move to ``week``; return the kinds of event that happened (declared above)."""
         s, events = self.settings, []
         peace = self.in_peace(week)
         if peace != self.peace:
-            events.append(("peace process started", "peace talks opened; the fighting calms") if peace
-                          else ("peace process ended", "the peace talks ended; the fighting resumes"))
+            events.append(PEACE_STARTED if peace else PEACE_ENDED)
         self.peace = peace
         if s.listing_week != NEVER and week == s.listing_week:
             self.listed = True
-            events.append(("group listed", "the state listed the group as a terrorist "
-                           "organisation, politicising any contact with it"))
+            events.append(LISTED)
         if s.intensity_volatility > 0:
             self.shock = PERSISTENCE * self.shock + s.intensity_volatility * self.rng.normal()
-        base = s.conflict_intensity * (1.0 - s.peace_calming if peace else 1.0)
-        self.intensity = float(np.clip(base + self.shock, 0.0, 1.0))
+        self.intensity = self._level(peace)
         return events
 
     def politicisation(self, own: float) -> float:

@@ -26,9 +26,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from normsim.provenance import content_hash
-from normsim.scenario import (PARAMETERS, ScenarioError, allowed, from_flat, load, locate,
+from normsim.scenario import (ALL_SECTIONS, PARAMETERS, ScenarioError, allowed, from_flat, load,
+                              locate,
                               shipped_or_file, suggest, with_values)
-from normsim.schema import SECTIONS, Scenario
+from normsim.schema import Scenario
 
 EXPERIMENT_DIR = Path(__file__).resolve().parent.parent / "experiments"
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
@@ -74,6 +75,8 @@ class Experiment(BaseModel):
     record_every: int = Field(1, ge=1, le=10_000)
     root_seed: int = Field(0, ge=0, le=2**63 - 1)
     threshold: float = Field(0.9, ge=0, le=1, description="compliance level for time-to-threshold")
+    counterfactual: bool = Field(True, description="run each run's twin without engagement, for "
+                                 "the engagement effect and durability (normsim.counterfactual)")
     design: Design = Design()
     factors: dict[str, Factor]
     fixed: dict[str, Any] = {}
@@ -116,8 +119,8 @@ class Plan:
                   "record_every": self.experiment.record_every}
         return {"run_id": run_id(condition, replicate), "condition": int(condition),
                 "replicate": int(replicate), "seed": int(self.seeds[replicate]),
-                "scenario": self.scenario.model_dump(), "params": _plain(params),
-                "steps": self.experiment.steps}
+                "scenario": self.scenario.model_dump(by_alias=True), "params": _plain(params),
+                "steps": self.experiment.steps, "counterfactual": self.experiment.counterfactual}
 
     def condition(self, condition: int) -> dict:
         """The varied parameters of one condition, each with its own type (``.at`` keeps ints)."""
@@ -202,7 +205,7 @@ def _check_parameters(exp: Experiment, path: Path) -> None:
                                     "see 'normsim parameters'.")
     for key, factor in exp.factors.items():
         section, field = locate(key)
-        info = SECTIONS[section].model_fields[field]
+        info = ALL_SECTIONS[section].model_fields[field]
         if factor.values is None:
             if info.annotation is bool:
                 raise ScenarioError(f"{path}: factors.{key} is true or false: give values = "
@@ -242,7 +245,7 @@ def plan(exp: Experiment) -> Plan:
 
 def _cast(name: str, value: float):
     section, field = PARAMETERS[name]
-    kind = SECTIONS[section].model_fields[field].annotation
+    kind = ALL_SECTIONS[section].model_fields[field].annotation
     return int(round(value)) if kind is int else float(value)
 
 

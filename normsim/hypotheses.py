@@ -16,7 +16,11 @@ armed group and its environment, H3 and H4 of the persuader, H5 and H6 of the in
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+
+from normsim.params import P, Section
 
 BUNDLES = {
     "h1": "armed group and environment", "h2": "armed group and environment",
@@ -115,24 +119,78 @@ def h5_depoliticised(politicisation, *, strength: float, enabled: bool):
     return modulation(1.0 - np.asarray(politicisation, dtype=float), strength, enabled)
 
 
-def h6_long_exposure(meetings, *, strength: float, enabled: bool, half: float):
+def h6_long_exposure(span_weeks, regularity, *, strength: float, enabled: bool, span_half: float):
     """H6 — information over a long time span makes integration durable.
 
     Seed 002: effective when "the actor to be persuaded has, over a long time span, been
     provided with information on new regulations and norms (H6)"; "The ICRC's integration
-    process is a long-term endeavour and subject to numerous hurdles"; follow-ups after a
-    commitment aid "the conversion of obligations into practice by means of continuous and
-    confidential bilateral dialogue".
+    process is a long-term endeavour"; trust depends on "formal aspects, such as the timespan
+    between meetings"; follow-ups after a commitment aid "the conversion of obligations into
+    practice by means of continuous and confidential bilateral dialogue".
 
-    Favourability: consolidation by accumulated meetings, ``meetings / (meetings + half)``.
+    Favourability: the time span of exposure and its regularity, not a count of meetings:
+    ``span / (span + span_half) * regularity``, where ``span`` is the weeks since the first
+    contact and ``regularity`` (in [0, 1]) falls as the gaps between contacts grow beyond a
+    regular rhythm (:meth:`normsim.groups.GroupState.regularity`). Twelve meetings in twelve
+    weeks count for less than twelve over three years; a long silence counts for little.
 
-    Acts on: durability. Acceptance of the top commander, commanders and fighters drifts back to
-    baseline at ``acceptance_decay * decay_multiplier(m)``; long exposure slows the drift.
+    Acts on: consolidation. The share of a person's gain that is internalised each week is
+    multiplied by it (:func:`normsim.internalisation.consolidation`): what was gained over a
+    long, regular exposure settles and lasts. It never slows anyone's drift back to where he
+    stands: someone who gained nothing has nothing to consolidate.
     """
-    meetings = np.asarray(meetings, dtype=float)
-    return modulation(meetings / (meetings + half), strength, enabled)
+    span = np.asarray(span_weeks, dtype=float)
+    return modulation(span / (span + span_half) * np.asarray(regularity, dtype=float),
+                      strength, enabled)
 
 
-def decay_multiplier(h6):
-    """How H6's multiplier scales decay: ``2 - m`` (1 when off, ``1 - s`` when fully consolidated)."""
-    return 2.0 - h6
+# -- settings ------------------------------------------------------------------------------------
+
+def _h_enabled(n: int, quote: str) -> Any:
+    return P(True, label=f"H{n} switched on",
+             meaning=f"Switch for H{n} (off: the mechanism is neutral, for ablation).", source=quote)
+
+
+def _h_strength(n: int, quote: str, default: float, why: str) -> Any:
+    return P(default, 0, 1, label=f"strength of H{n}",
+             meaning=f"Strength of H{n}: the most favourable condition multiplies its effect by "
+             "1 + strength, the least favourable by 1 - strength.", source=f"{quote} {why}")
+
+
+#: seed 002 ranks only one hypothesis: political ideology (H2) is "one of the most influential
+#: factors"; the others are not ranked against each other, so they share one lower default
+RANKED = ("Default 0.9: seed 002 calls political ideology 'one of the most influential factors "
+          "for the success of integrating IHL' and 'a key success factor'; a contrary ideology "
+          "makes integration 'rare'.")
+UNRANKED = ("Default 0.6: seed 002 does not rank this hypothesis against the others, so all "
+            "unranked ones share one value, below H2's (assumption).")
+_Q = {1: "Seed 002, H1.", 2: "Seed 002, H2.", 3: "Seed 002, H3.", 4: "Seed 002, H4.",
+      5: "Seed 002, H5.", 6: "Seed 002, H6."}
+
+
+class HypothesisSettings(Section):
+    title = "Hypotheses H1–H6 (switches and strengths)"
+    h1_enabled: bool = _h_enabled(1, _Q[1])
+    h1_strength: float = _h_strength(1, _Q[1], 0.6, UNRANKED)
+    h1_newness_halflife: float = P(104, 1, 5_200, unit="weeks", label="H1: half-life of newness",
+                                   meaning="Age at which a group's newness has halved (H1).",
+                                   source="Assumption (two years).")
+    h2_enabled: bool = _h_enabled(2, _Q[2])
+    h2_strength: float = _h_strength(2, _Q[2], 0.9, RANKED)
+    h3_enabled: bool = _h_enabled(3, _Q[3])
+    h3_strength: float = _h_strength(3, _Q[3], 0.6, UNRANKED)
+    h4_enabled: bool = _h_enabled(4, _Q[4])
+    h4_strength: float = _h_strength(4, _Q[4], 0.6, UNRANKED)
+    h5_enabled: bool = _h_enabled(5, _Q[5])
+    h5_strength: float = _h_strength(5, _Q[5], 0.6, UNRANKED)
+    h6_enabled: bool = _h_enabled(6, _Q[6])
+    h6_strength: float = _h_strength(6, _Q[6], 0.6, UNRANKED)
+    h6_span_half: float = P(104, 1, 5_200, unit="weeks", label="H6: span of half consolidation",
+                            meaning="Weeks since the first contact at which the time span is "
+                            "half-way to full consolidation (H6).",
+                            source="Seed 002: 'a long-term endeavour'. Two years: assumption.")
+    h6_regular_gap: float = P(13, 1, 520, unit="weeks", label="H6: longest regular gap",
+                              meaning="Gap between contacts up to which exposure counts as "
+                              "regular; longer gaps lower H6's regularity as gap / this (H6).",
+                              source="Seed 002: 'the timespan between meetings'. A quarter: "
+                              "assumption.")

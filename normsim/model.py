@@ -1,61 +1,62 @@
-"""NormDiffusionModel: a persuader engages armed groups; a step is a week.
+"""NormDiffusionModel: engagers engage armed groups on humanitarian norms; a step is a week.
 
 Each week, in this order:
 
 1. the environment moves (intensity, a peace process, a listing);
-2. each ``Persuader`` meets the leadership of the groups it engages, when a meeting is due and
-   access is granted (trust, information, persuasion: H1–H5);
-3. each ``ArmedGroup``'s leadership decides (commitment, emphasis), its integration cycle turns
-   (doctrine, training, equipment, sanctions; setbacks; training cycles), and its top commander
-   may be replaced;
-4. orders flow down the chain of command (operational, then tactical commanders), some of
-   whom are replaced;
+2. each engager (:mod:`normsim.engagers`) meets the leadership of the groups it engages when a
+   meeting is due and access is granted, and holds whatever leverage it has;
+3. each group's leadership (:mod:`normsim.leadership`) settles its view of each norm, follows
+   the leverage in force, commits or lets a commitment lapse, and drives its integration cycle
+   (:mod:`normsim.integration`: doctrine, training, equipment, sanctions; setbacks; training
+   cycles); its top commander may be replaced;
+4. orders flow down the chain of command (operational, then tactical commanders), some of whom
+   are replaced;
 5. fighters learn, take up the norm or not, meet civilians, violate or respect the norm, are
    sanctioned, and some are replaced by recruits;
-6. each ``Community`` registers harm, adjusts its support and presses the group;
+6. communities register harm, adjust their support and press the group;
 7. the records are collected (every ``record_every`` weeks).
+
+Gains settle or drift back as :mod:`normsim.internalisation` says, at every level.
 """
 
 from __future__ import annotations
 
 import inspect
 import math
-from dataclasses import dataclass, fields
 
 import mesa
 import numpy as np
 import pandas as pd
 
-from normsim import records
-from normsim.agents import ArmedGroup, Commander, Community, Fighter, Persuader
-from normsim.cohort import CommanderCohort, FighterCohort, GroupSignals, OPERATIONAL
+from normsim import leadership, records
+from normsim.agents import ArmedGroup, Commander, Community, Fighter
+from normsim.commanders import OPERATIONAL, CommanderCohort
+from normsim.communities import CommunityState
+from normsim.counterfactual import with_twin
+from normsim.engagers import KINDS
+from normsim.events import KINDS as EVENT_KINDS
+from normsim.events import EventKind, declare
 from normsim.environment import Environment
+from normsim.fighters import FighterCohort
+from normsim.groups import GroupState
+from normsim.hypotheses import h2_current_views
+from normsim.internalisation import Signals, consolidation
+from normsim.norms import FIGHTERS, NORMS
 from normsim.scenario import defaults, from_flat
 from normsim.schema import Scenario
+from normsim.world import RandomStreams
 
+SPIKE_MEMORY, SPIKE_RATIO, SPIKE_MIN = 0.9, 1.5, 5  # violation-spike detection (EWMA)
+SANCTION_REPORT_GAP = 13  # weeks between 'sanction enforced' events of one group
 
-@dataclass(frozen=True)
-class RandomStreams:
-    """One generator per process, all spawned from the model's seeded ``rng``.
-
-    Separate streams keep each process's draws in step across runs with the same seed: changing
-    how persuasive the persuader is does not shift when setbacks or leadership changes happen
-    (common random numbers), so comparisons between conditions are sharper.
-    """
-
-    environment: np.random.Generator  # intensity shocks
-    meetings: np.random.Generator  # access to the leadership, practical agreements
-    groups: np.random.Generator  # setbacks, leadership turnover
-    commanders: np.random.Generator  # commanders' baselines and replacements
-    fighters: np.random.Generator  # fighters' baselines, encounters, violations, sanctions, turnover
-
-    @classmethod
-    def spawn(cls, rng: np.random.Generator) -> RandomStreams:
-        return cls(*rng.spawn(len(fields(cls))))
+SPIKE = declare("violation spike", "violations of {norm} spiked to {detail} this week",
+                first_only=True)
+SANCTION = declare("sanction enforced", "the group disciplined {detail} for violations this "
+                   "week", first_only=True)
 
 
 class NormDiffusionModel(mesa.Model):
-    """Norm diffusion from a persuader to non-state armed groups.
+    """Norm diffusion from engagers to non-state armed groups.
 
     Every model parameter is a keyword argument with its default (see ``normsim parameters`` or
     ``docs/ODD.md``), e.g. ``NormDiffusionModel(group_centralisation=0.3, rng=42)``. Pass
@@ -75,133 +76,180 @@ class NormDiffusionModel(mesa.Model):
         #: the integer seed of this run (None when a Generator was passed as ``rng``)
         self.seed = int(rng) if isinstance(rng, (int, np.integer)) else None
         self.settings = s = from_flat(params, base=settings)
-        n_groups, n_comm = s.group.count, s.community.per_group
         self.streams = RandomStreams.spawn(self.rng)
+        self.norms = tuple(NORMS[k] for k in s.norms)
         self.environment = Environment(s.environment, self.streams.environment)
-        self.commanders = CommanderCohort(
-            n_groups, s.group.operational_commanders, s.group.units_per_commander, n_comm,
-            self.streams.commanders, s.group.baseline_knowledge, s.group.baseline_acceptance)
-        self.fighters = FighterCohort(self.commanders, s.group.fighters, self.streams.fighters,
-                                      s.group.baseline_knowledge, s.group.baseline_acceptance,
-                                      n_groups * n_comm)
-        self.signals = GroupSignals(
-            transmission=np.zeros(n_groups), doctrine=np.zeros(n_groups),
-            training=np.zeros(n_groups), equipment=np.zeros(n_groups),
-            sanctions=np.zeros(n_groups), openness=np.ones(n_groups),
-            decay=np.zeros(n_groups), contrary=np.full(n_groups, s.group.contrary_practice),
-            people_war=np.full(n_groups, s.group.people_war))
-        self.drills = np.zeros(n_groups)
-        self.week_outcome = None
+        self.groups = GroupState([s.group] * s.group.count, len(self.norms),
+                                 s.integration.department_isolation)
+        self.commanders = CommanderCohort(self.groups, len(self.norms), s.community.per_group,
+                                          self.streams.commanders)
+        conduct = [i for i, n in enumerate(self.norms) if n.decided_by == FIGHTERS]
+        self.communities = CommunityState(self.groups.n, s.community)
+        self.fighters = FighterCohort(self.groups, self.commanders, conduct, self.streams.fighters,
+                                      self.communities.n, s.fighters, s.community.restraint)
+        self.communities.settle_harm(self._expected_harm)
 
-        self.group_agents = list(ArmedGroup.create_agents(self, n_groups, index=list(range(n_groups))))
-        self.signals.transmission[:] = [g.transmission for g in self.group_agents]
-        self.persuader_agents = list(Persuader.create_agents(self, s.persuader.count,
-                                                             index=list(range(s.persuader.count))))
-        for g in self.group_agents:  # groups are shared among persuaders in turn
-            if self.persuader_agents:
-                self.persuader_agents[g.index % len(self.persuader_agents)].groups.append(g)
+        self.group_agents = list(ArmedGroup.create_agents(self, self.groups.n,
+                                                          index=list(range(self.groups.n))))
+        self.engager_agents = [KINDS[e.kind](self, i, e) for i, e in enumerate(s.engagers)]
         self.commander_agents = list(Commander.create_agents(self, self.commanders.n,
                                                              index=np.arange(self.commanders.n)))
         self.fighter_agents = list(Fighter.create_agents(self, self.fighters.n,
                                                          index=np.arange(self.fighters.n)))
-        self.community_agents = list(Community.create_agents(
-            self, n_groups * n_comm, index=list(range(n_groups * n_comm)),
-            group=[g for g in self.group_agents for _ in range(n_comm)]))
-        for c in self.community_agents:
-            c.group.communities.append(c)
+        self.community_agents = list(Community.create_agents(self, self.communities.n,
+                                                             index=list(range(self.communities.n))))
 
         self.record_every = s.run.record_every
         self.datacollector = mesa.DataCollector(model_reporters=records.MODEL_REPORTERS,
                                                 tables={"groups": records.GROUP_COLUMNS,
                                                         "events": records.EVENT_COLUMNS})
+        self._primary = None
+        self._twin = None
         self._last_recorded = None
         self.collect()
 
+    # -- the World engagers and processes see (normsim.world.World) --------------------------
+    @property
+    def engagers(self) -> list:
+        return self.engager_agents
+
+    def leader_agent(self, group: int) -> Commander:
+        return self.commander_agents[self.commanders.leader[group]]
+
+    def norm_index(self, key: str) -> int:
+        return [n.key for n in self.norms].index(key)
+
     # -- the agent sets, by kind ------------------------------------------------------------
     @property
-    def persuaders(self) -> mesa.agent.AgentSet:
-        return self.agents_by_type.get(Persuader, mesa.agent.AgentSet([], random=self.random))
-
-    @property
-    def groups(self) -> mesa.agent.AgentSet:
+    def armed_groups(self) -> mesa.agent.AgentSet:
         return self.agents_by_type[ArmedGroup]
 
     @property
-    def communities(self) -> mesa.agent.AgentSet:
-        return self.agents_by_type[Community]
+    def engager_set(self) -> mesa.agent.AgentSet:
+        return mesa.agent.AgentSet(self.engager_agents, random=self.random)
 
     # -- one week ---------------------------------------------------------------------------
     def step(self) -> None:
-        s, week = self.settings, self.steps
-        for kind, text in self.environment.advance(week):
-            for g in self.group_agents:
-                self.log(kind, g, None, text)
-        self.persuaders.do("step")
-        self.drills[:] = 0.0
-        self.groups.do("step")
-        self.commanders.update(self.signals, s.group.command_learning)
+        s, week, g = self.settings, self.steps, self.groups
+        for kind in self.environment.advance(week):
+            for i in np.flatnonzero(g.alive):
+                self.log(kind, int(i))
+        self.engager_set.do("step")
+        signals = self._signals(week)
+        leverage = (np.sum([e.engagement.leverage for e in self.engager_agents], axis=0)
+                    if self.engager_agents else np.zeros((g.n, g.n_norms)))
+        drills = leadership.week(self, signals, leverage)
+        self.commanders.update(g, signals.openness, signals.decay, signals.forgetting,
+                               signals.kappa, g.command_learning)
         self._replace_commanders()
-        if self.drills.any():
-            self.fighters.drill(self.drills)
-        pressure = np.array([c.pressure for c in self.community_agents])
-        self.week_outcome = self.fighters.week(
-            self.signals, self.commanders.emphasis, pressure, self.environment.intensity,
-            s.fighters, s.community.influence, s.group.fighter_turnover,
-            s.group.baseline_knowledge, s.group.baseline_acceptance, self.streams.fighters)
-        self.groups.do("observe_week", self.week_outcome)
-        self.communities.do("step")
+        if drills.any():
+            self.fighters.drill(drills)
+        conduct = self.fighters.week(signals, self.commanders.emphasis, self.communities.pressure,
+                                     self.environment.intensity, self.streams.fighters)
+        self._observe(conduct)
+        self.communities.week(conduct.community_encounters.sum(axis=0),
+                              conduct.community_violations.sum(axis=0), conduct.community_recruits)
         if week % self.record_every == 0:
             self.collect()
 
+    def _signals(self, week: int) -> Signals:
+        s, g = self.settings, self.groups
+        h = s.hypotheses
+        openness = h2_current_views(g.people_war, g.contrary_practice, strength=h.h2_strength,
+                                    enabled=h.h2_enabled)
+        return Signals(openness=np.repeat(np.asarray(openness)[:, None], g.n_norms, axis=1),
+                       decay=g.acceptance_decay, forgetting=g.knowledge_decay,
+                       kappa=consolidation(g, week, s.internalisation, h))
+
+    def _expected_harm(self, pressure: np.ndarray) -> np.ndarray:
+        """Each community's expected share of violating encounters at the start, given
+        ``pressure`` (for :meth:`CommunityState.settle_harm`)."""
+        fc = self.fighters
+        if len(fc.norms) == 0:
+            return np.zeros(self.communities.n)
+        p = fc.violation_chance(fc.odds(pressure, self.environment.intensity)).mean(axis=0)
+        expected = np.bincount(fc.community, weights=p, minlength=self.communities.n)
+        return expected / np.maximum(fc.community_size, 1.0)
+
     def _replace_commanders(self) -> None:
-        """Operational and tactical commanders are replaced at ``commander_turnover`` a week."""
-        g = self.settings.group
-        cc = self.commanders
-        first = cc.slices[OPERATIONAL].start
-        n_lower = cc.n - first
+        """Operational and tactical commanders are replaced at their group's turnover rate."""
+        g, cc = self.groups, self.commanders
+        first = cc.at_level[OPERATIONAL][0] if len(cc.at_level[OPERATIONAL]) else cc.n
         rng = self.streams.commanders
-        count = rng.binomial(n_lower, g.commander_turnover) if g.commander_turnover else 0
-        if not count:
+        lower = np.arange(first, cc.n)
+        idx = lower[rng.random(len(lower)) < g.commander_turnover[cc.group[lower]]]
+        if not len(idx):
             return
-        idx = first + np.sort(rng.choice(n_lower, size=count, replace=False))
-        continuity = self.signals.doctrine[cc.group[idx]]
-        cc.replace(idx, continuity, rng, g.baseline_knowledge, g.baseline_acceptance)
+        cc.replace(idx, g.doctrine[cc.group[idx]].max(axis=1), rng, g)
         for i in idx:
             agent = self.commander_agents[i]
-            self.log("commander replaced", agent.group, agent, f"a new {agent.level} commander "
-                     "took over", detail=agent.level)
+            self.log(leadership.REPLACED, int(cc.group[i]), agent=agent, detail=agent.level)
+
+    def _observe(self, conduct) -> None:
+        """Take note of what the fighters did: occasions, violations (a spike?), sanctions."""
+        g, fc, week = self.groups, self.fighters, self.steps
+        g.occasions[:, fc.norms] = conduct.encounters.T
+        g.violations[:, fc.norms] = conduct.violations.T
+        g.sanctions_enforced = conduct.sanctions
+        v, ewma = g.violations, g.violations_ewma
+        spike = np.isfinite(ewma) & (v >= np.maximum(SPIKE_MIN, SPIKE_RATIO * np.nan_to_num(ewma)))
+        for i, n in zip(*np.nonzero(spike & g.alive[:, None])):
+            self.log(SPIKE, int(i), norm=int(n), value=float(v[i, n]),
+                     detail=f"{v[i, n]:.0f} against about {ewma[i, n]:.0f} usually")
+        g.violations_ewma = np.where(np.isfinite(ewma), SPIKE_MEMORY * ewma
+                                     + (1 - SPIKE_MEMORY) * v, v)
+        report = (g.sanctions_enforced > 0) & (week - g.last_sanction_event >= SANCTION_REPORT_GAP)
+        for i in np.flatnonzero(report):
+            g.last_sanction_event[i] = week
+            n = int(g.sanctions_enforced[i])
+            self.log(SANCTION, int(i), value=n, detail=f"{n} fighter{'s' if n != 1 else ''}")
 
     # -- records and events -----------------------------------------------------------------
-    def log(self, kind: str, group: ArmedGroup | None, agent: mesa.Agent | None, text: str,
-            value: float = math.nan, detail: str = "") -> None:
+    def log(self, kind: EventKind | str, group: int, *, agent: mesa.Agent | None = None,
+            engager=None, norm: int | None = None, detail: str = "", value: float = math.nan,
+            text: str | None = None) -> None:
         """Log an event (one data-collection path: the DataCollector's ``events`` table).
 
-        ``kind`` is one of :data:`normsim.records.EVENT_KINDS`; ``text`` says what happened in
-        words; ``detail`` is a short machine-readable qualifier (a factor, a level).
+        ``kind`` is a declared :class:`normsim.events.EventKind` (or its name); ``text`` says
+        what happened in words (default: the kind's words, with ``{norm}``, ``{detail}`` and
+        ``{engager}`` filled in); ``detail`` is a short qualifier (a factor, a level).
         """
+        event = kind if isinstance(kind, EventKind) else EVENT_KINDS[kind]
+        norm_key = self.norms[norm].key if norm is not None else ""
+        words = (text or event.words).format(
+            norm=self.norms[norm].title if norm is not None else "IHL", detail=detail,
+            engager=("the " + engager.name) if engager is not None else "the engager")
         self.datacollector.add_table_row("events", {
-            "step": self.steps, "group": -1 if group is None else group.index,
+            "step": self.steps, "group": group, "norm": norm_key,
             "agent": -1 if agent is None else agent.unique_id,
             "agent_type": "" if agent is None else type(agent).__name__,
-            "kind": kind, "detail": detail, "value": float(value), "text": text})
+            "engager": "" if engager is None else engager.name,
+            "kind": event.kind, "detail": detail, "value": float(value), "text": words})
 
     def collect(self) -> None:
-        """Collect this week's rows (one per group) and the model reporters, once per week."""
+        """Collect this week's rows (one per group and norm) and the model reporters, once."""
         if self._last_recorded == self.steps:
             return
         self._last_recorded = self.steps
-        rows = records.group_rows(self)
-        for row in rows:
-            self.datacollector.add_table_row("groups", row)
-        self._totals = records.totals(rows)
+        columns = records.week_columns(self)
+        records.append(self.datacollector.tables["groups"], columns)
+        if self._primary is None:
+            self._primary = columns["norm"] == self.norms[0].key
+        self._totals = records.totals(columns, self._primary)
         self.datacollector.collect(self)
 
     def records(self) -> pd.DataFrame:
-        """The tidy table: one row per (step, group)."""
-        return records.tidy(self.datacollector.get_table_dataframe("groups"))
+        """The tidy table: one row per (step, group, norm); with a twin attached
+        (:meth:`attach_twin`), the twin's compliance and violations beside each row."""
+        table = records.tidy(self.datacollector.get_table_dataframe("groups"))
+        return table if self._twin is None else with_twin(table, self._twin)
+
+    def attach_twin(self, twin_records: pd.DataFrame) -> None:
+        """Keep the records of this run's twin without engagement (:mod:`normsim.counterfactual`)."""
+        self._twin = twin_records
 
     def events(self) -> pd.DataFrame:
-        """The event log: one row per event (step, group, agent, kind, text, value)."""
+        """The event log: one row per event (step, group, norm, agent, kind, text, value)."""
         return records.tidy_events(self.datacollector.get_table_dataframe("events"))
 
     def run_model(self, steps: int | None = None) -> None:

@@ -21,7 +21,7 @@ import numpy as np
 from annotated_types import Ge, Le
 from pydantic import ValidationError
 
-from normsim.schema import RUN_ONLY, SECTIONS, Scenario
+from normsim.schema import ENGAGER_SECTIONS, RUN_ONLY, SECTIONS, Scenario
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -34,37 +34,113 @@ def flat_name(section: str, field: str) -> str:
     """The keyword name of a parameter: ``group.centralisation`` -> ``group_centralisation``.
 
     Hypothesis switches are already prefixed (``h1_strength``) and run settings stand alone
-    (``record_every``).
+    (``record_every``). An engager kind's parameters are named after the kind
+    (``dialogue_principled``) and set that field on every engager of the kind.
     """
     return field if section in ("hypotheses", "run") else f"{section}_{field}"
+
+
+#: every settings section by name: the scenario's sections and the engager kinds
+ALL_SECTIONS: dict[str, type] = {**SECTIONS, **ENGAGER_SECTIONS}
+_NOT_PARAMETERS = ("kind", "name", "groups", "norms")  # an engager's identity, not a number
+
+
+def _scalar(section: str, field: str) -> bool:
+    if section == "run":
+        return field not in RUN_ONLY
+    return not (section in ENGAGER_SECTIONS and field in _NOT_PARAMETERS)
 
 
 #: every model parameter: flat keyword name -> (section, field), in declaration order
 PARAMETERS: dict[str, tuple[str, str]] = {
     flat_name(s, f): (s, f)
-    for s, cls in SECTIONS.items() for f in cls.model_fields
-    if not (s == "run" and f in RUN_ONLY)
+    for s, cls in ALL_SECTIONS.items() for f in cls.model_fields if _scalar(s, f)
 }
-_DOTTED = {f"{s}.{f}": (s, f) for s, cls in SECTIONS.items() for f in cls.model_fields}
+_DOTTED = {f"{s}.{f}": (s, f) for s, cls in ALL_SECTIONS.items() for f in cls.model_fields
+           if f != "kind"}
+#: names from before engagers were plug-ins: the single persuader is a dialogue engager
+_LEGACY_SECTION = {"persuader": "dialogue"}
 
 
 def defaults() -> dict[str, Any]:
-    """Every model parameter's default, by flat name."""
-    return to_flat(Scenario())
+    """Every model parameter's default, by flat name (engager kinds: their class defaults)."""
+    return {name: ALL_SECTIONS[s].model_fields[f].default for name, (s, f) in PARAMETERS.items()}
 
 
 def to_flat(scenario: Scenario) -> dict[str, Any]:
-    """The model parameters of a scenario as flat keywords."""
-    return {name: getattr(getattr(scenario, s), f) for name, (s, f) in PARAMETERS.items()}
+    """The model parameters of a scenario as flat keywords (an engager kind's from the first
+    engager of that kind; kinds the scenario does not have are left out)."""
+    out = {}
+    for name, (s, f) in PARAMETERS.items():
+        if s in ENGAGER_SECTIONS:
+            first = next((e for e in scenario.engagers if e.kind == s), None)
+            if first is not None:
+                out[name] = getattr(first, f)
+        else:
+            out[name] = getattr(getattr(scenario, s), f)
+    return out
 
 
 def locate(key: str) -> tuple[str, str] | None:
+    """(section, field) of a flat (``group_centralisation``) or dotted (``group.centralisation``)
+    parameter name; the old ``persuader`` names map to the ``dialogue`` engager."""
+    for old, new in _LEGACY_SECTION.items():
+        for sep in ("_", "."):
+            if key.startswith(old + sep) and key != f"{old}{sep}count":
+                key = new + sep + key[len(old) + 1:]
     return PARAMETERS.get(key) or _DOTTED.get(key)
 
 
 def suggest(key: str) -> str:
-    close = difflib.get_close_matches(key, [*_DOTTED, *PARAMETERS, *SECTIONS], n=1, cutoff=0.75)
+    close = difflib.get_close_matches(key, [*_DOTTED, *PARAMETERS, *ALL_SECTIONS], n=1,
+                                      cutoff=0.75)
     return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _set(data: dict, section: str, field: str, value: Any, key: str, origin: str) -> None:
+    """Set one parameter in nested scenario data (an engager kind's: on every such engager)."""
+    if section not in ENGAGER_SECTIONS:
+        data[section][field] = value
+        return
+    tables = [e for e in data["engager"] if e.get("kind") == section]
+    if not tables:
+        have = ", ".join(sorted({e.get("kind", "?") for e in data["engager"]})) or "none"
+        raise ScenarioError(f"{origin}: '{key}' sets a {section} engager's parameter, but the "
+                            f"scenario has no {section} engager (its engagers: {have}); add an "
+                            f"[[engager]] table with kind = \"{section}\".")
+    for table in tables:
+        table[field] = value
+
+
+def _legacy_count(data: dict, count: Any, origin: str) -> None:
+    """``persuader.count`` (before engagers were plug-ins): that many dialogue engagers sharing
+    the groups in turn; 0 for none."""
+    if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 20:
+        raise ScenarioError(f"{origin}: persuader.count = {count!r} is not allowed: expected a "
+                            "whole number from 0 to 20 (the number of dialogue engagers)")
+    first = next((e for e in data["engager"] if e.get("kind") == "dialogue"), {"kind": "dialogue"})
+    others = [e for e in data["engager"] if e.get("kind") != "dialogue"]
+    n_groups = data.get("group", {}).get("count", 1)
+    dialogue = [{**first, "groups": [g for g in range(n_groups) if g % count == i]
+                 if count > 1 else first.get("groups", [])} for i in range(count)]
+    data["engager"] = dialogue + others
+
+
+def _legacy_tables(data: dict, origin: str) -> dict:
+    """Accept a ``[persuader]`` table (the form before ``[[engager]]`` tables)."""
+    if "persuader" not in data:
+        return data
+    data = dict(data)
+    table = dict(data.pop("persuader"))
+    if not isinstance(table, dict):
+        raise ScenarioError(f"{origin}: persuader must be a table ([persuader])")
+    if "engager" in data or "engagers" in data:
+        raise ScenarioError(f"{origin}: use either a [persuader] table (the old form) or "
+                            "[[engager]] tables, not both")
+    count = table.pop("count", 1)
+    data["engager"] = [{"kind": "dialogue", **table}]
+    _legacy_count(data, count, origin)
+    return data
 
 
 def with_values(base: Scenario, values: Mapping[str, Any], origin: str) -> Scenario:
@@ -72,18 +148,21 @@ def with_values(base: Scenario, values: Mapping[str, Any], origin: str) -> Scena
 
     ``origin`` names where the values came from (a file, ``--set``) for error messages.
     """
-    data = base.model_dump()
+    data = base.model_dump(by_alias=True)
     for key, value in values.items():
-        if key in ("title", "description"):
+        if key in ("title", "description", "norms"):
             data[key] = value
             continue
         if isinstance(value, np.generic):  # numpy scalars from SALib, pandas or batch_run
             value = value.item()
+        if key in ("persuader_count", "persuader.count"):
+            _legacy_count(data, value, origin)
+            continue
         where = locate(key)
         if where is None:
             raise ScenarioError(f"{origin}: '{key}' is not a parameter{suggest(key)}. "
                                 "See 'normsim parameters' for the list.")
-        data[where[0]][where[1]] = value
+        _set(data, where[0], where[1], value, key, origin)
     return validate(data, origin)
 
 
@@ -162,8 +241,9 @@ def list_scenarios() -> list[tuple[str, str, str, Path]]:
 
 def validate(data: Mapping[str, Any], origin: str) -> Scenario:
     """Validate nested scenario data; ScenarioError lists every problem, one line each."""
+    data = _legacy_tables(dict(data), origin)
     try:
-        return Scenario.model_validate(dict(data))
+        return Scenario.model_validate(data)
     except ValidationError as err:
         lines = [_explain(e, data) for e in err.errors()]
         head = f"{origin}: " if len(lines) == 1 else f"{origin}: {len(lines)} problems:\n  "
@@ -172,10 +252,16 @@ def validate(data: Mapping[str, Any], origin: str) -> Scenario:
 
 def allowed(section: str, field: str) -> str:
     """What a parameter accepts, in words: 'a number from 0 to 1'."""
-    info = SECTIONS[section].model_fields[field]
+    info = ALL_SECTIONS[section].model_fields[field]
     kind = info.annotation
     if kind is bool:
         return "true or false"
+    if kind is str:
+        return "a text in quotes"
+    if kind == list[int]:
+        return "a list of whole numbers, e.g. [0, 2]"
+    if kind == list[str]:
+        return "a list of texts, e.g. [\"mines\"]"
     lo = next((m.ge for m in info.metadata if isinstance(m, Ge)), None)
     hi = next((m.le for m in info.metadata if isinstance(m, Le)), None)
     noun = "a whole number" if kind is int else "a number"
@@ -184,14 +270,54 @@ def allowed(section: str, field: str) -> str:
     return noun
 
 
+def _explain_engager(error: Mapping[str, Any], loc: list[str]) -> str:
+    """An error inside the ``[[engager]]`` tables: loc is (engager, i[, kind], field...)."""
+    from normsim.engagers import KINDS
+
+    kind, value = error["type"], error.get("input")
+    number = int(loc[1]) + 1 if len(loc) > 1 and loc[1].isdigit() else None
+    where = f"engager {number}" if number else "engager"
+    rest = loc[2:]
+    section = rest[0] if rest and rest[0] in ENGAGER_SECTIONS else None
+    if section:
+        rest = rest[1:]
+    if kind in ("union_tag_invalid", "literal_error") and (not rest or rest == ["kind"]):
+        tag = value.get("kind") if isinstance(value, dict) else value
+        return (f"{where}: kind = {_show(tag)} is not an engager kind; kinds are: "
+                + ", ".join(KINDS))
+    if kind == "union_tag_not_found":
+        return f"{where}: give its kind, e.g. kind = 'dialogue' (kinds: {', '.join(KINDS)})"
+    if kind in ("model_type", "dict_type", "list_type", "model_attributes_type"):
+        return ("engager must be a list of tables ([[engager]] with kind = ...), not "
+                + _show(value))
+    if section is None and len(ENGAGER_SECTIONS) == 1:
+        section = next(iter(ENGAGER_SECTIONS))
+    fields = ENGAGER_SECTIONS[section].model_fields if section else {}
+    if len(rest) == 1 and kind == "extra_forbidden":
+        return (f"{where}: {rest[0]} is not a parameter of a {section} engager"
+                f"{suggest(section + '.' + rest[0])}; it has: {', '.join(fields)}")
+    if rest and rest[0] in fields:
+        return (f"{where} ({section}): {rest[0]} = {_show(value)} is not allowed: expected "
+                f"{allowed(section, rest[0])}")
+    return f"{where}: " + error["msg"].removeprefix("Value error, ")
+
+
 def _explain(error: Mapping[str, Any], data: Mapping[str, Any]) -> str:
     loc = [str(p) for p in error["loc"]]
     kind, value = error["type"], error.get("input")
     dotted = ".".join(loc)
+    if loc and loc[0] in ("engager", "engagers"):
+        return _explain_engager(error, loc)
+    if not loc:
+        return error["msg"].removeprefix("Value error, ")
+    if loc[0] == "norms":
+        return (f"norms = {_show(value)} is not allowed: expected a list of norm names, e.g. "
+                "[\"civilians\", \"mines\"]")
     if kind == "extra_forbidden":
         if len(loc) == 1:
             return (f"[{loc[0]}] is not a section{suggest(loc[0])}; sections are: "
-                    + ", ".join(SECTIONS) + ", plus title and description")
+                    + ", ".join(SECTIONS) + ", plus title, description, norms and [[engager]] "
+                    "tables")
         known = ", ".join(SECTIONS[loc[0]].model_fields) if loc[0] in SECTIONS else ""
         return f"{dotted} is not a parameter{suggest(dotted)}; [{loc[0]}] has: {known}"
     if len(loc) == 2 and loc[0] in SECTIONS and loc[1] in SECTIONS[loc[0]].model_fields:
@@ -213,4 +339,6 @@ def _show(value: Any) -> str:
         return f'"{value}"'
     if isinstance(value, dict):
         return "a table"
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return "a list of tables"
     return repr(value)

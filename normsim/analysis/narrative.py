@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-#: events a reader follows; routine ones (drills, lower-level replacements) are left out
-KEY_KINDS = ("first contact", "practical agreement", "commitment made", "commitment lapsed",
-             "doctrine adopted", "doctrine slipped", "setback", "violation spike",
-             "peace process started", "peace process ended", "group listed", "commander replaced",
-             "sanction enforced", "training cycle")
+from normsim import events as declared
 
 
-def key_events(events: pd.DataFrame, kinds=KEY_KINDS, first_only=("sanction enforced",
-               "training cycle", "violation spike")) -> pd.DataFrame:
-    """Events worth telling: the kinds in ``kinds``, the top commander's replacements only, and
-    just the first of each group's ``first_only`` kinds."""
+def key_events(events: pd.DataFrame, kinds=None, first_only=None) -> pd.DataFrame:
+    """Events worth telling: the kinds declared ``key`` (:mod:`normsim.events`), the top
+    commander's replacements only, and just the first of each group's routine (``first_only``)
+    kinds."""
+    kinds = declared.key_kinds() if kinds is None else kinds
+    first_only = declared.first_only_kinds() if first_only is None else first_only
     ev = events[events["kind"].isin(kinds)]
     ev = ev[(ev["kind"] != "commander replaced") | (ev["detail"] == "strategic")]
-    repeat = ev["kind"].isin(first_only) & ev.duplicated(["group", "kind"])
+    repeat = ev["kind"].isin(first_only) & ev.duplicated(["group", "kind", "norm"])
     return ev[~repeat]
 
 

@@ -8,32 +8,31 @@ import matplotlib
 matplotlib.use("Agg", force=False)  # figures are files unless a notebook chose a backend
 import matplotlib.pyplot as plt  # noqa: E402
 
+from normsim.events import markers  # noqa: E402
+
 #: Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
 LABELS = {
     "step": "weeks",
-    "compliance_rate": "share of encounters that respect IHL",
+    "compliance_rate": "share of occasions that respect the norm",
+    "compliance_counterfactual": "the same run without engagement",
     "violations": "violations per week",
     "acceptance_fighters": "fighters' acceptance of IHL (0–1)",
     "knowledge_fighters": "fighters' knowledge of IHL (0–1)",
     "acceptance_strategic": "top commander's acceptance of IHL (0–1)",
     "doctrine": "doctrine", "training": "training", "equipment": "equipment",
     "sanctions": "internal sanctions",
-    "trust": "persuader–group trust (0–1)",
+    "trust": "engager–group trust (0–1)",
+    "instruction": "instructions to comply for what it buys (0–1)",
+    "internalised_fighters": "fighters' internalised gain (0–1)",
     "community_harm": "harm to communities (0–1)",
     "community_support": "community support for the group (0–1)",
     "stage": "score-card stage",
 }
 
-#: events worth marking on a timeline, with a short label
-MILESTONES = {
-    "first contact": "first contact", "practical agreement": "practical agreement",
-    "commitment made": "commitment", "commitment lapsed": "commitment lapsed",
-    "doctrine adopted": "IHL in doctrine", "doctrine slipped": "doctrine slipped",
-    "peace process started": "peace talks", "peace process ended": "talks end",
-    "group listed": "listed", "commander replaced": "new top commander",
-}
+#: events worth marking on a timeline, with a short label (declared with each event kind)
+MILESTONES = markers()
 
 
 def label(column: str) -> str:

@@ -1,8 +1,10 @@
 """Estimates from a sweep: trajectories with confidence intervals, effects, time to a threshold,
 score-card stages, and SALib sensitivity indices. Plain tables in, plain tables out.
 
-Runs are first pooled over their groups (compliance = 1 - violations / encounters of all
-groups; other columns averaged), then summarised over replicates with a t-interval.
+Runs are first pooled over their groups (compliance = 1 - violations / occasions of all living
+groups, on the scenario's first norm; other columns averaged), then summarised over replicates
+with a t-interval. Outcomes per run (:mod:`normsim.outcomes`) are computed from every run's
+records at once.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from normsim.records import OUTCOMES, STAGES, outcomes
+from normsim.outcomes import OUTCOMES, outcomes
+from normsim.records import STAGES, primary
 from normsim.store import read_conditions, read_manifest, read_runs, read_samples
 
 LEVEL = 0.95
@@ -22,13 +25,32 @@ SMOOTHING_WEEKS = 13  # time to threshold: the 13-week mean must reach it (not o
 RUN = ["condition", "replicate"]
 
 
+def first_norm(records: pd.DataFrame) -> pd.DataFrame:
+    """Each run's rows of its scenario's first norm (the one summaries report)."""
+    if "norm" not in records or records["norm"].nunique() <= 1:
+        return records
+    first = records.groupby(RUN)["norm"].transform("first")
+    return records[records["norm"] == first]
+
+
 def per_run(records: pd.DataFrame) -> pd.DataFrame:
-    """One row per run and step, pooled over the run's groups."""
-    numeric = records.select_dtypes("number").columns.difference(["group", "seed", *RUN, "step"])
+    """One row per run and step, pooled over the run's living groups (first norm)."""
+    records = first_norm(records)
+    if "alive" in records:
+        records = records[records["alive"].astype(bool)]
+    numeric = records.select_dtypes(["number", "bool"]).columns.difference(
+        ["group", "seed", *RUN, "step"])
     pooled = records.groupby([*RUN, "step"], sort=True)[list(numeric)].mean()
-    sums = records.groupby([*RUN, "step"], sort=True)[["encounters", "violations"]].sum()
-    pooled["compliance_rate"] = 1.0 - sums["violations"] / sums["encounters"].where(sums["encounters"] > 0)
-    pooled[["encounters", "violations"]] = sums
+    counts = [c for c in ("occasions", "violations", "occasions_counterfactual",
+                          "violations_counterfactual") if c in records]
+    sums = records.groupby([*RUN, "step"], sort=True)[counts].sum()
+    pooled["compliance_rate"] = 1.0 - sums["violations"] / sums["occasions"].where(
+        sums["occasions"] > 0)
+    if "violations_counterfactual" in sums:
+        pooled["compliance_counterfactual"] = 1.0 - sums["violations_counterfactual"] / sums[
+            "occasions_counterfactual"].where(sums["occasions_counterfactual"] > 0)
+        pooled["engagement_effect"] = pooled["compliance_rate"] - pooled["compliance_counterfactual"]
+    pooled[counts] = sums
     return pooled.reset_index()
 
 
@@ -73,9 +95,9 @@ def time_to_threshold(runs: pd.DataFrame, threshold: float, record_every: int = 
             .sort_values(RUN, ignore_index=True))
 
 
-def run_outcomes(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per run: every outcome of :data:`normsim.records.OUTCOMES`."""
-    return outcomes(runs, by=RUN).reset_index()
+def run_outcomes(records: pd.DataFrame) -> pd.DataFrame:
+    """Per run: every outcome of :data:`normsim.outcomes.OUTCOMES`, from the runs' records."""
+    return outcomes(records, by=RUN).reset_index()
 
 
 def estimates(records: pd.DataFrame, conditions: pd.DataFrame, manifest: dict, threshold: float,
@@ -84,7 +106,7 @@ def estimates(records: pd.DataFrame, conditions: pd.DataFrame, manifest: dict, t
     (per run, with weeks to threshold and factor values), ``effects`` (per condition, 95% CIs)
     and ``sensitivity`` (SALib indices, or None)."""
     runs = per_run(records)
-    per = run_outcomes(runs).merge(time_to_threshold(runs, threshold, manifest["record_every"]),
+    per = run_outcomes(records).merge(time_to_threshold(runs, threshold, manifest["record_every"]),
                                    on=RUN)
     per = per.merge(conditions, left_on="condition", right_index=True, how="left")
     finished = conditions.loc[sorted(per["condition"].unique())]
@@ -93,7 +115,9 @@ def estimates(records: pd.DataFrame, conditions: pd.DataFrame, manifest: dict, t
 
 
 def effects(per_run_outcomes: pd.DataFrame, conditions: pd.DataFrame,
-            names=("final_compliance", "mean_compliance", "weeks_to_threshold",
+            names=("final_compliance", "mean_compliance", "engagement_effect",
+                   "engagement_effect_final_year", "violations_averted", "durability",
+                   "weeks_to_commitment", "weeks_to_doctrine", "weeks_to_threshold",
                    "final_stage")) -> pd.DataFrame:
     """Per condition: the factor values, and each outcome's mean with its 95% interval."""
     table = conditions.copy()
@@ -111,6 +135,7 @@ def effects(per_run_outcomes: pd.DataFrame, conditions: pd.DataFrame,
 
 def stage_distribution(records: pd.DataFrame) -> pd.DataFrame:
     """Per condition: the share of groups (over replicates) at each score-card stage at the end."""
+    records = first_norm(records)
     last = records[records["step"] == records["step"].max()]
     shares = (last.groupby("condition")["stage"].value_counts(normalize=True)
               .unstack(fill_value=0.0).reindex(columns=range(len(STAGES)), fill_value=0.0))
@@ -120,6 +145,7 @@ def stage_distribution(records: pd.DataFrame) -> pd.DataFrame:
 
 def stage_shares_over_time(records: pd.DataFrame) -> pd.DataFrame:
     """Per condition and step: the share of groups at each stage (for the stage figure)."""
+    records = first_norm(records)
     shares = (records.groupby(["condition", "step"])["stage"].value_counts(normalize=True)
               .unstack(fill_value=0.0).reindex(columns=range(len(STAGES)), fill_value=0.0))
     return shares.reset_index()

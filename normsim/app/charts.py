@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from normsim.analysis.style import PALETTE, label
-from normsim.cohort import OPERATIONAL, STRATEGIC, TACTICAL
+from normsim.commanders import OPERATIONAL, STRATEGIC, TACTICAL
 from normsim.integration import FACTORS
 from normsim.records import STAGES
 
@@ -119,9 +119,9 @@ def factors(weeks: int):
 
 
 def trust(weeks: int):
-    """Trust between persuader and group, and who has come to accept the norm."""
+    """Trust between engager and group, and who has come to accept the norm."""
     return _lines("Trust, and acceptance of IHL", "level (0–1)", weeks, [
-        ("persuader–group trust", PALETTE[0], 3.5, "-", _column("trust")),
+        ("engager–group trust", PALETTE[0], 3.5, "-", _column("trust")),
         ("top commander accepts IHL", PALETTE[3], 2.5, "--", _column("acceptance_strategic")),
         ("fighters accept IHL", PALETTE[2], 2.5, ":", _column("acceptance_fighters")),
     ])
@@ -173,7 +173,7 @@ def structure(model, group: int = 0):
             if sup in x:
                 ax.plot([x[sup], x[i]], [row[cc.level[sup]], row[cc.level[i]]], color="#999999",
                         lw=1.2, zorder=1)
-        first_tac = cc.slices[TACTICAL].start
+        first_tac = cc.tactical[0]
         for t in tac:
             k = int(cc.unit_community[t - first_tac]) - comms[0].index
             if 0 <= k < len(comms):
@@ -200,9 +200,9 @@ def structure(model, group: int = 0):
 
         def update(model):
             fc = model.fighters
-            unit = (np.bincount(fc.commander, weights=fc.acceptance, minlength=cc.n)
+            unit = (np.bincount(fc.commander, weights=fc.acceptance[0], minlength=cc.n)
                     / np.maximum(np.bincount(fc.commander, minlength=cc.n), 1))
-            leaders.set_array(model.commanders.acceptance[people])
+            leaders.set_array(model.commanders.acceptance[0, people])
             units.set_array(unit[tac])
             for n, (box, c) in enumerate(zip(boxes, comms), start=1):
                 box.set_text(f"community {n}\nharm {c.harm:.2f}\nsupport {c.support:.2f}")

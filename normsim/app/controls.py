@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from annotated_types import Ge, Le
 
 from normsim.scenario import PARAMETERS, allowed
-from normsim.schema import SECTIONS
+from normsim.scenario import ALL_SECTIONS as SECTIONS
 
 RUN_WEEKS = 520  # weeks shown on the time axis and the reach of week sliders (ten years)
 
@@ -110,14 +110,13 @@ BUNDLES: tuple[Bundle, ...] = (
         C("community_organisation", "How organised are the communities to press the group?"),
     )),
     Bundle("persuader", "The persuader", "H3 renowned in-group, H4 principles without conditions", (
-        C("persuader_count", "How many persuaders engage? (0: none, the control)", cap=5),
-        C("persuader_reputation",
+        C("dialogue_reputation",
           "How renowned is the persuader in the international community?", "H3"),
-        C("persuader_principled",
+        C("dialogue_principled",
           "Does it argue from principles, without conditions? (1 yes, 0 it sets conditions)",
           "H4"),
-        C("persuader_practical_framing", "How practically does it present the law?", "H4"),
-        C("persuader_access", "How often does a due meeting take place?"),
+        C("dialogue_practical_framing", "How practically does it present the law?", "H4"),
+        C("dialogue_access", "How often does a due meeting take place?"),
     )),
     Bundle("group", "The armed group", "H1 new or insecure, H2 current views", (
         C("group_age_weeks", "How new is the group to the conflict? Its age in weeks", "H1",
@@ -139,13 +138,13 @@ BUNDLES: tuple[Bundle, ...] = (
         C("group_fighters", "How many fighters?", cap=20_000),
     )),
     Bundle("interaction", "The interaction", "H5 less politicised, H6 long exposure", (
-        C("persuader_politicisation", "How much is the engagement tied to politics?", "H5"),
-        C("persuader_contact_interval", "How many weeks between meetings?", "H6", cap=52),
-        C("persuader_start_week", "In which week does the engagement start? (early beats late)",
+        C("dialogue_politicisation", "How much is the engagement tied to politics?", "H5"),
+        C("dialogue_contact_interval", "How many weeks between meetings?", "H6", cap=52),
+        C("dialogue_start_week", "In which week does the engagement start? (early beats late)",
           "H1", cap=RUN_WEEKS),
-        C("persuader_end_week", "In which week does the engagement end?", "H6",
+        C("dialogue_end_week", "In which week does the engagement end?", "H6",
           cap=RUN_WEEKS, never=True),
-        C("persuader_practical_first",
+        C("dialogue_practical_first",
           "Open with a practical problem (prisoners, a checkpoint)?"),
     )),
 )
@@ -165,4 +164,4 @@ HYPOTHESES = (Bundle("hypotheses", "The hypotheses", "switch one off to see what
 CONTROLS: dict[str, Control] = {c.name: c for b in BUNDLES + HYPOTHESES for c in b.controls}
 
 #: what the Compare tab offers to vary, with the two values it starts from
-COMPARE_DEFAULT = ("persuader_principled", 1.0, 0.0)
+COMPARE_DEFAULT = ("dialogue_principled", 1.0, 0.0)

@@ -1,0 +1,176 @@
+"""What every engager shares: its settings, its engagement record per group, its meetings.
+
+An engager is a Mesa agent that engages armed groups on norms (seed 002's ICRC; seed 001's
+Geneva Call; seed 003's peace operations). A kind is one module in ``normsim/engagers/`` that
+declares its settings (a :class:`EngagerSettings` subclass with ``kind``), its events (with
+:func:`normsim.events.declare`) and an :class:`Engager` subclass registered with
+:func:`register`; scenarios name it in a ``[[engager]]`` table (``kind = "dialogue"``).
+
+Per engager, the :class:`Engagement` record holds, for every group, the trust between the two,
+the contacts made, the commitments made through it and the leverage it holds over the group's
+conduct (the instrumental pull of :mod:`normsim.internalisation`).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import mesa
+import numpy as np
+from pydantic import model_validator
+
+from normsim.events import declare
+from normsim.params import NEVER, P, Section
+
+ACCESS_INTENSITY_LOSS = 0.5  # share of access lost at full intensity
+TRUST_EROSION = 0.005  # weekly share of trust lost without contact (relationships need upkeep)
+
+FIRST_CONTACT = declare("first contact", "{engager} met the top commander for the first time",
+                        marker="first contact")
+ENGAGEMENT_ENDED = declare("engagement ended", "{engager} ended its engagement with the group",
+                           marker="engagement ends")
+
+
+class EngagerSettings(Section):
+    """Settings every engager kind has; a kind adds its own fields and ``kind``."""
+
+    bundle = "persuader"
+    name: str = P("", meaning="A name for reports and the narrative (default: the kind's).",
+                  source="Convention.", label="name")
+    groups: list[int] = P([], meaning="Indices of the groups it engages (empty: every group).",
+                          source="MODEL.md: several engagers, many groups.", label="groups engaged")
+    norms: list[str] = P([], meaning="Norms it engages on, among those in play that its kind "
+                         "handles (empty: all of them).", source="Seeds 001, 003, 004: "
+                         "commitments on one specific norm.", label="norms engaged on")
+    reputation: float = P(
+        0.8, 0, 1, label="standing in the international community",
+        meaning="Standing as a member of the renowned in-group (the international community), "
+        "neutrality and reputation (H3).", source="Seed 002, H3 and 'Attributes of the NGO'.")
+    politicisation: float = P(
+        0.1, 0, 1, label="politicisation of the engagement",
+        meaning="How much the engagement links the norms to political issues (H5).",
+        source="Seed 002, H5: 'the linking of political issues with the norms ... do not form part "
+        "of the ICRC's integration concept'.")
+    contact_interval: int = P(
+        4, 1, 520, unit="weeks", label="interval between meetings",
+        meaning="Weeks between meetings with a group's leadership (H6).",
+        source="Seed 002, H6: trust depends on 'the timespan between meetings'.")
+    start_week: int = P(0, 0, 100_000, unit="week", label="week the engagement starts",
+                        meaning="Week the engagement starts.",
+                        source="Seed 002: 'the ICRC seeks engagement ... as early as possible'.")
+    end_week: int = P(NEVER, -1, 100_000, unit="week", label="week the engagement ends",
+                      meaning="Week the engagement ends (-1: never); to probe how durable "
+                      "compliance is.", source="MODEL.md: durability is an open question.")
+    access: float = P(0.9, 0, 1, label="access to the leadership",
+                      meaning="Chance a due meeting takes place in calm conditions (halved at "
+                      "full intensity).", source="Seed 002, H6: 'the security situation has to "
+                      "be stable enough'.")
+    trust_rate: float = P(0.04, 0, 1, label="trust gained per meeting",
+                          meaning="Share of the trust gap closed per meeting in neutral "
+                          "conditions.", source="Assumption.")
+
+    @model_validator(mode="after")
+    def _window(self):
+        if self.end_week != NEVER and self.end_week <= self.start_week:
+            raise ValueError(f"the engagement must end after it starts: it starts in week "
+                             f"{self.start_week} and end_week is {self.end_week} (-1: never)")
+        return self
+
+
+class Engagement:
+    """One engager's record with every group (arrays over groups ``G`` and norms ``N``)."""
+
+    def __init__(self, n_groups: int, n_norms: int):
+        self.engaged = np.zeros(n_groups, dtype=bool)  # it engages this group
+        self.trust = np.zeros(n_groups)
+        self.meetings = np.zeros(n_groups, dtype=np.int64)
+        self.last_meeting = np.full(n_groups, NEVER, dtype=np.int64)
+        self.met = np.zeros(n_groups, dtype=bool)  # a meeting took place this week
+        self.practical_agreement = np.zeros(n_groups, dtype=bool)  # a first problem solved
+        self.commitments = np.zeros((n_groups, n_norms), dtype=np.int64)
+        self.leverage = np.zeros((n_groups, n_norms))  # instrumental pull in force
+
+
+KINDS: dict[str, type[Engager]] = {}
+
+
+def register(cls: type[Engager]) -> type[Engager]:
+    """Register an engager kind by its ``kind`` (a class decorator)."""
+    if cls.kind in KINDS and KINDS[cls.kind] is not cls:
+        raise ValueError(f"engager kind {cls.kind!r} is registered twice")
+    KINDS[cls.kind] = cls
+    return cls
+
+
+class Engager(mesa.Agent):
+    """An engager. Its ``step`` meets the groups it engages when meetings are due and access is
+    granted, then lets its kind act (:meth:`meet`, :meth:`hold`)."""
+
+    kind: ClassVar[str]
+    Settings: ClassVar[type[EngagerSettings]]
+    handles: ClassVar[tuple[str, ...]]  #: norm keys it can engage on
+    offers_commitment: ClassVar[bool] = True  #: a group can commit publicly through it
+    summary: ClassVar[str]  #: what it does, in one line (``normsim engagers``)
+
+    def __init__(self, model, index: int, settings: EngagerSettings):
+        super().__init__(model)
+        self.index, self.settings = index, settings
+        world = model
+        norms = [n.key for n in world.norms]
+        wanted = settings.norms or [k for k in norms if k in self.handles]
+        self.on = np.array([k in wanted and k in self.handles for k in norms], dtype=bool)
+        self.engagement = Engagement(world.groups.n, len(norms))
+        chosen = settings.groups or range(world.groups.n)
+        self.engagement.engaged[list(chosen)] = True
+        self.was_active = False
+
+    @property
+    def name(self) -> str:
+        return self.settings.name or self.kind
+
+    @property
+    def commits_to(self) -> np.ndarray:
+        """Norms a group can commit to through this engager ``(N,)``."""
+        return self.on & self.offers_commitment
+
+    def active(self, week: int) -> bool:
+        s = self.settings
+        return week >= s.start_week and (s.end_week == NEVER or week < s.end_week)
+
+    def step(self) -> None:
+        world, rec = self.model, self.engagement
+        week = world.steps
+        rec.met[:] = False
+        active = self.active(week)
+        draws = world.streams.meetings.random(len(rec.trust))  # drawn weekly: streams in step
+        if not active:
+            if self.was_active:
+                for i in np.flatnonzero(rec.engaged & (rec.meetings > 0)):
+                    world.log(ENGAGEMENT_ENDED, int(i), engager=self)
+            self.was_active = False
+            rec.leverage[:] = 0.0
+            rec.trust *= 1.0 - TRUST_EROSION
+            return
+        self.was_active = True
+        s = self.settings
+        due = (rec.engaged & world.groups.alive
+               & ((rec.last_meeting == NEVER) | (week - rec.last_meeting >= s.contact_interval)))
+        access = s.access * (1.0 - ACCESS_INTENSITY_LOSS * world.environment.intensity)
+        met = due & (draws < access)
+        rec.trust[~met] *= 1.0 - TRUST_EROSION
+        idx = np.flatnonzero(met)
+        if len(idx):
+            rec.met[idx] = True
+            rec.meetings[idx] += 1
+            rec.last_meeting[idx] = week
+            world.groups.contact(idx, week)
+            for i in idx[rec.meetings[idx] == 1]:
+                world.log(FIRST_CONTACT, int(i), engager=self, agent=world.leader_agent(int(i)))
+            self.meet(world, idx)
+        self.hold(world)
+
+    def meet(self, world, idx: np.ndarray) -> None:
+        """What happens at this week's meetings with the groups ``idx`` (kind-specific)."""
+
+    def hold(self, world) -> None:
+        """Set the leverage in force this week (kind-specific; none by default)."""
