@@ -46,9 +46,12 @@ class CommanderCohort:
         self.superior = np.concatenate([
             np.full(G, -1, dtype=np.int64), op_group,
             np.repeat(op_index, np.repeat(groups.units_per_commander, ops))]).astype(np.int64)
-        self.at_level = [np.flatnonzero(self.level == lvl) for lvl in range(3)]
+        # levels are contiguous (strategic, operational, tactical), so each is a slice: in-place
+        # updates on views, no copies
+        bounds = np.cumsum([0, G, n_op, n_tac])
+        self.at_level = [slice(int(bounds[i]), int(bounds[i + 1])) for i in range(3)]
         self.leader = np.arange(G, dtype=np.int64)  # index of each group's top commander
-        self.tactical = self.at_level[TACTICAL]
+        self.tactical = np.arange(self.n)[self.at_level[TACTICAL]]
         # a group's units are stationed among its communities in turn
         first_tac = np.concatenate([[0], np.cumsum(tac)[:-1]])
         unit_in_group = np.arange(n_tac) - np.repeat(first_tac, tac)
@@ -80,17 +83,15 @@ class CommanderCohort:
             g = self.group[idx]
             reach = groups.transmission[g]
             signal = self.emphasis[:, self.superior[idx]] * reach
-            k, a = p.knowledge[:, idx], p.acceptance[:, idx]
-            k += learning[g] * (signal * (0.5 + 0.5 * doctrine[:, g])
-                                + 0.5 * training[:, g] * reach) * (1.0 - k)
+            k, a, b = p.knowledge[:, idx], p.acceptance[:, idx], p.baseline[:, idx]  # views
+            dg = doctrine[:, g]
+            k += learning[g] * (signal * (0.5 + 0.5 * dg) + 0.5 * training[:, g] * reach) * (1.0 - k)
             a += learning[g] * openness.T[:, g] * signal * k * (1.0 - a)
-            b = p.baseline[:, idx]
             settle(a, b, k, p.knowledge_origin[:, idx], decay=decay[g], forgetting=forgetting[g],
                    kappa=kappa.T[:, g])
             np.clip(a, 0.0, 1.0, out=a)
             np.clip(k, 0.0, 1.0, out=k)
-            p.acceptance[:, idx], p.knowledge[:, idx], p.baseline[:, idx] = a, k, b
-            self.emphasis[:, idx] = emphasis(a, p.origin[:, idx], doctrine[:, g])
+            self.emphasis[:, idx] = emphasis(a, p.origin[:, idx], dg)
 
     def replace(self, idx: np.ndarray, keep, rng: np.random.Generator, groups) -> None:
         """New commanders take over at ``idx``, keeping ``keep`` of their predecessors' gains."""

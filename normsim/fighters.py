@@ -170,8 +170,7 @@ class FighterCohort:
         k, a = p.knowledge, p.acceptance
         k += f.learning_rate * order[:, u] * (1.0 - k)
         gain = a - p.origin
-        peer = np.stack([np.bincount(u, weights=row, minlength=self.n_units) for row in gain])
-        peer /= self.unit_size
+        peer = _sum_by(gain, u, self.n_units) / self.unit_size
         a += uptake[:, u] * k * (1.0 - a) + f.peer_influence * (peer[:, u] - gain)
         settle(a, p.baseline, k, p.knowledge_origin, decay=signals.decay[self.group],
                forgetting=signals.forgetting[self.group],
@@ -184,11 +183,15 @@ class FighterCohort:
         # violations are Poisson(rate p) and the respectful encounters Poisson(rate (1 - p)),
         # independent: draw the first per fighter, the second summed per community.
         rate = f.encounter_rate * (0.5 + intensity)
+        live = None if g.alive.all() else g.alive[self.group]  # groups not in the field meet no one
         self.p = chance = self.violation_chance(self.odds(pressure, intensity))
-        self.violations = rng.poisson(rate * chance)
+        self.violations = rng.poisson(rate * chance if live is None else rate * chance * live)
         K = self.n_communities
-        expected = np.stack([np.bincount(self.community, weights=row, minlength=K) for row in chance])
-        respected = rng.poisson(rate * (self.community_size - expected))
+        if live is None:
+            respect = self.community_size - _sum_by(chance, self.community, K)
+        else:
+            respect = _sum_by(live * (1.0 - chance), self.community, K)
+        respected = rng.poisson(rate * respect)
 
         # sanctions: each violator is disciplined with the chance his chain enforces them
         caught = np.zeros(self.violations.shape, dtype=bool)
@@ -199,8 +202,7 @@ class FighterCohort:
         self.deterred[caught] = np.minimum(1.0, self.deterred[caught] + DETERRENCE_PER_SANCTION)
 
         recruits = self._turn_over(rng)
-        violations = np.stack([np.bincount(self.community, weights=row, minlength=K)
-                               for row in self.violations])
+        violations = _sum_by(self.violations, self.community, K)
         encounters = violations + respected
         by_group = self.community_group
         return Conduct(

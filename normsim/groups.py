@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from pydantic import model_validator
 
 from normsim import integration
+from normsim.events import declare
 from normsim.params import NEVER, P, Section
 
 #: per-group settings copied from each group's GroupSettings (float arrays unless bool/int)
@@ -23,9 +25,11 @@ PER_GROUP = ("fighters", "operational_commanders", "units_per_commander", "age_w
              "people_war", "contrary_practice", "aspiration", "centralisation", "factions",
              "wing_split", "core_goal_incompatible", "ihl_department", "leadership_turnover",
              "commander_turnover", "fighter_turnover", "baseline_knowledge", "baseline_acceptance",
-             "acceptance_decay", "knowledge_decay", "command_learning", "strength", "territorial", "start_week",
-             "end_week")
+             "acceptance_decay", "knowledge_decay", "command_learning", "start_week", "end_week")
 EXPOSURE_MEMORY = 0.8  # weight of the past gaps in the running mean gap between contacts
+
+EMERGED = declare("group emerged", "the group took up arms", marker="group emerges")
+ENDED = declare("group ended", "the group laid down its arms or was defeated", marker="group ends")
 
 
 class GroupSettings(Section):
@@ -117,23 +121,19 @@ class GroupSettings(Section):
         0.08, 0, 1, unit="per week", meaning="Weekly rate at which operational and tactical commanders "
         "take up their superior's emphasis and the doctrine.", source="Seed 002: doctrine 'to all "
         "pertinent command levels'. Size: assumption.", label="commanders' learning rate")
-    strength: float = P(
-        0.5, 0, 1, label="military strength against the state",
-        meaning="The group's military strength relative to the state's forces (0: far weaker, 1: "
-        "as strong or stronger); weak groups rely more on weapons and tactics some norms ban.",
-        source="Seed 002: 'should the arms carrier deem that the employment of land-mines is "
-        "fundamental for its success'; the balance of power in 'General environmental factors'.")
-    territorial: float = P(
-        0.5, 0, 1, label="territory held and defended",
-        meaning="How much the group holds and defends territory (0: none, mobile; 1: fixed "
-        "territory it must defend).", source="Seed 001: an armed group 'effectively in control of "
-        "a given area for a time'; seed 002 on territorial control (H1).")
     start_week: int = P(0, 0, 100_000, unit="week", label="week the group emerges",
                         meaning="Week the group emerges (0: it exists when the run starts; a "
                         "population staggers it).", source="Issue 11: groups emerge over a run.")
     end_week: int = P(NEVER, -1, 100_000, unit="week", label="week the group ends",
                       meaning="Week the group ends (disbands, is defeated or joins a peace deal; "
                       "-1: never).", source="Issue 11: groups end over a run.")
+
+    @model_validator(mode="after")
+    def _lifetime(self):
+        if self.end_week != NEVER and self.end_week <= self.start_week:
+            raise ValueError(f"the group must end after it emerges: it emerges in week "
+                             f"{self.start_week} and end_week is {self.end_week} (-1: never)")
+        return self
 
 
 
@@ -164,6 +164,7 @@ class GroupState:
         self.last_contact = np.full(G, NEVER, dtype=np.int64)
         self.mean_gap = np.zeros(G)
         self.contacts = np.zeros(G, dtype=np.int64)
+        self.engaged = np.zeros(G, dtype=bool)  # some engager engages the group this week
         # this week's conduct, per norm
         self.occasions = np.zeros((G, N))
         self.violations = np.zeros((G, N))
@@ -171,6 +172,13 @@ class GroupState:
         self.sanctions_enforced = np.zeros(G)
         self.violations_ewma = np.full((G, N), np.nan)
         self.last_sanction_event = np.full(G, -10**9, dtype=np.int64)
+
+    def live(self, week: int) -> tuple[np.ndarray, np.ndarray]:
+        """Bring groups to life and end them at their weeks; return (emerged, ended) indices."""
+        alive = (self.start_week <= week) & ((self.end_week == NEVER) | (week < self.end_week))
+        emerged, ended = np.flatnonzero(alive & ~self.alive), np.flatnonzero(~alive & self.alive)
+        self.alive = alive
+        return emerged, ended
 
     # -- exposure (H6) -----------------------------------------------------------------------
     def contact(self, groups: np.ndarray, week: int) -> None:
@@ -188,16 +196,21 @@ class GroupState:
         self.last_contact[groups] = week
 
     def span(self, week: int) -> np.ndarray:
-        """Weeks since the first contact (0 where there has been none)."""
-        return np.where(self.first_contact == NEVER, 0, week - self.first_contact).astype(float)
+        """The time span of exposure in weeks: from the first contact to this week while the
+        group is engaged, to the last contact once no engager engages it (0 before any)."""
+        until = np.where(self.engaged, week, self.last_contact)
+        return np.where(self.first_contact == NEVER, 0, until - self.first_contact).astype(float)
 
     def regularity(self, week: int, regular_gap: float) -> np.ndarray:
         """How regular contact has been, in [0, 1]: 1 while the running mean gap between
-        contacts, or the gap open since the last one, is within ``regular_gap`` weeks; it falls
-        as ``regular_gap / gap`` beyond (0 before any contact)."""
-        open_gap = np.where(self.last_contact == NEVER, np.inf, week - self.last_contact)
+        contacts -- and, while the group is still engaged, the gap open since the last one -- is
+        within ``regular_gap`` weeks; it falls as ``regular_gap / gap`` beyond (0 before any
+        contact). The silence after an engagement has ended is not irregular contact."""
+        open_gap = np.where(self.engaged & (self.last_contact != NEVER), week - self.last_contact,
+                            0)
         gap = np.maximum(np.where(self.contacts > 1, self.mean_gap, 0.0), open_gap)
-        return np.minimum(1.0, regular_gap / np.maximum(gap, 1e-9))
+        return np.where(self.contacts > 0, np.minimum(1.0, regular_gap / np.maximum(gap, 1e-9)),
+                        0.0)
 
     # -- views ------------------------------------------------------------------------------
     @property

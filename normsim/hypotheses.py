@@ -129,10 +129,11 @@ def h6_long_exposure(span_weeks, regularity, *, strength: float, enabled: bool, 
     practice by means of continuous and confidential bilateral dialogue".
 
     Favourability: the time span of exposure and its regularity, not a count of meetings:
-    ``span / (span + span_half) * regularity``, where ``span`` is the weeks since the first
-    contact and ``regularity`` (in [0, 1]) falls as the gaps between contacts grow beyond a
-    regular rhythm (:meth:`normsim.groups.GroupState.regularity`). Twelve meetings in twelve
-    weeks count for less than twelve over three years; a long silence counts for little.
+    ``span / (span + span_half) * regularity``, where ``span`` is the weeks from the first
+    contact (to now while engaged, to the last contact once the engagement is over) and
+    ``regularity`` (in [0, 1]) falls as the gaps between contacts grow beyond a regular rhythm
+    (:meth:`normsim.groups.GroupState.regularity`). Twelve meetings in twelve weeks count for
+    less than twelve over three years; a long silence during an engagement counts for little.
 
     Acts on: consolidation. The share of a person's gain that is internalised each week is
     multiplied by it (:func:`normsim.internalisation.consolidation`): what was gained over a

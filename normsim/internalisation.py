@@ -44,8 +44,9 @@ class InternalisationSettings(Section):
     bundle = "interaction"
     enabled: bool = P(
         True, label="internalisation switched on",
-        meaning="Switch for internalisation (off: gains never settle into anyone's baseline; "
-        "every gain drifts back once reinforcement stops, for ablation).",
+        meaning="Switch for internalisation (off: gains never settle into anyone's baseline and an "
+        "owned doctrine does not socialise its leaders; every gain drifts back once "
+        "reinforcement stops, for ablation).",
         source="Kelman 1958 (internalisation as a distinct process); seed 002.")
     rate: float = P(
         0.005, 0, 0.2, unit="per week", label="internalisation rate",

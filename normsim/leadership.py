@@ -64,8 +64,9 @@ def week(world, signals, leverage: np.ndarray) -> np.ndarray:
     L = cc.leader
     p = cc.people
     a, b, k = p.acceptance[:, L], p.baseline[:, L], p.knowledge[:, L]
-    pull = g.command_learning[:, None] * signals.openness * g.owned  # (G, N)
-    a += pull.T * k * (1.0 - a)
+    if s.internalisation.enabled:  # an owned doctrine socialises its leaders
+        pull = g.command_learning[:, None] * signals.openness * g.owned  # (G, N)
+        a += pull.T * k * (1.0 - a)
     settle(a, b, k, p.knowledge_origin[:, L], decay=signals.decay, forgetting=signals.forgetting,
            kappa=signals.kappa.T)
     top = ceiling(g).T

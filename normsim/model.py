@@ -38,7 +38,7 @@ from normsim.events import KINDS as EVENT_KINDS
 from normsim.events import EventKind, declare
 from normsim.environment import Environment
 from normsim.fighters import FighterCohort
-from normsim.groups import GroupState
+from normsim.groups import EMERGED, ENDED, GroupState
 from normsim.hypotheses import h2_current_views
 from normsim.internalisation import Signals, consolidation
 from normsim.norms import FIGHTERS, NORMS
@@ -92,6 +92,7 @@ class NormDiffusionModel(mesa.Model):
         self.group_agents = list(ArmedGroup.create_agents(self, self.groups.n,
                                                           index=list(range(self.groups.n))))
         self.engager_agents = [KINDS[e.kind](self, i, e) for i, e in enumerate(s.engagers)]
+        self._engager_set = None
         self.commander_agents = list(Commander.create_agents(self, self.commanders.n,
                                                              index=np.arange(self.commanders.n)))
         self.fighter_agents = list(Fighter.create_agents(self, self.fighters.n,
@@ -104,6 +105,7 @@ class NormDiffusionModel(mesa.Model):
                                                 tables={"groups": records.GROUP_COLUMNS,
                                                         "events": records.EVENT_COLUMNS})
         self._primary = None
+        self._layout = None
         self._twin = None
         self._last_recorded = None
         self.collect()
@@ -126,15 +128,25 @@ class NormDiffusionModel(mesa.Model):
 
     @property
     def engager_set(self) -> mesa.agent.AgentSet:
-        return mesa.agent.AgentSet(self.engager_agents, random=self.random)
+        if self._engager_set is None:
+            self._engager_set = mesa.agent.AgentSet(self.engager_agents, random=self.random)
+        return self._engager_set
 
     # -- one week ---------------------------------------------------------------------------
     def step(self) -> None:
         s, week, g = self.settings, self.steps, self.groups
+        emerged, ended = g.live(week)
+        for kind, which in ((EMERGED, emerged), (ENDED, ended)):
+            for i in which:
+                self.log(kind, int(i))
         for kind in self.environment.advance(week):
             for i in np.flatnonzero(g.alive):
                 self.log(kind, int(i))
         self.engager_set.do("step")
+        g.engaged[:] = False
+        for e in self.engager_agents:
+            if e.active(week):
+                g.engaged |= e.engagement.engaged
         signals = self._signals(week)
         leverage = (np.sum([e.engagement.leverage for e in self.engager_agents], axis=0)
                     if self.engager_agents else np.zeros((g.n, g.n_norms)))
@@ -174,7 +186,7 @@ class NormDiffusionModel(mesa.Model):
     def _replace_commanders(self) -> None:
         """Operational and tactical commanders are replaced at their group's turnover rate."""
         g, cc = self.groups, self.commanders
-        first = cc.at_level[OPERATIONAL][0] if len(cc.at_level[OPERATIONAL]) else cc.n
+        first = cc.at_level[OPERATIONAL].start
         rng = self.streams.commanders
         lower = np.arange(first, cc.n)
         idx = lower[rng.random(len(lower)) < g.commander_turnover[cc.group[lower]]]
@@ -231,7 +243,9 @@ class NormDiffusionModel(mesa.Model):
         if self._last_recorded == self.steps:
             return
         self._last_recorded = self.steps
-        columns = records.week_columns(self)
+        if self._layout is None:
+            self._layout = records.Layout(self)
+        columns = records.week_columns(self, self._layout)
         records.append(self.datacollector.tables["groups"], columns)
         if self._primary is None:
             self._primary = columns["norm"] == self.norms[0].key

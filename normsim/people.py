@@ -23,9 +23,15 @@ BASELINE_CONCENTRATION = 10.0  # assumption: spread of individual baselines, Bet
 def draw_baseline(rng: np.random.Generator, mean, n: int) -> np.ndarray:
     """Individual dispositions around ``mean`` (a number, or one mean per person): Beta with
     concentration 10; exactly ``mean`` where it is 0 or 1."""
-    mean = np.broadcast_to(np.asarray(mean, dtype=float), (n,))
-    inner = (mean > 0.0) & (mean < 1.0)
     k = BASELINE_CONCENTRATION
+    mean = np.asarray(mean, dtype=float)
+    if mean.ndim and n and (mean == mean.flat[0]).all():
+        mean = mean.flat[0]  # one mean for all: the scalar draw is several times faster
+    if mean.ndim == 0:
+        if mean <= 0.0 or mean >= 1.0:
+            return np.full(n, float(mean))
+        return rng.beta(mean * k, (1.0 - mean) * k, size=n)
+    inner = (mean > 0.0) & (mean < 1.0)
     m = np.where(inner, mean, 0.5)
     draws = rng.beta(m * k, (1.0 - m) * k, size=n)
     return np.where(inner, draws, mean)

@@ -27,6 +27,7 @@ STAGES = ("no contact", "contact", "dialogue", "commitment", "doctrine", "traini
           "integrated")
 INTEGRATED_LEVEL, INTEGRATED_ACCEPTANCE, STAGE_LEVEL = 0.7, 0.5, 0.5
 DIALOGUE_TRUST = 0.3  # trust at which both sides 'speak openly about difficult issues'
+STAGE_NAMES = np.array(STAGES, dtype=object)
 
 EVENT_COLUMNS = ["step", "group", "norm", "agent", "agent_type", "engager", "kind", "detail",
                  "value", "text"]
@@ -62,58 +63,74 @@ def stages(groups, trust: np.ndarray, meetings: np.ndarray, acceptance: np.ndarr
     return np.cumprod(conditions, axis=0).sum(axis=0).astype(np.int8)
 
 
-def _by_group(values: np.ndarray, group: np.ndarray, n: int) -> np.ndarray:
-    """Mean per group of ``values`` ``(N, k)`` -> ``(G, N)`` (NaN where a group has none)."""
-    size = np.bincount(group, minlength=n).astype(float)
-    sums = np.stack([np.bincount(group, weights=row, minlength=n) for row in values])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (sums / size).T
+class Layout:
+    """What stays fixed while a model runs, computed once: which rows belong to which group and
+    norm, and where each command level's commanders of each group sit in the cohort."""
+
+    def __init__(self, model: NormDiffusionModel):
+        g, cc = model.groups, model.commanders
+        G, N = g.n, g.n_norms
+        self.G, self.N = G, N
+        self.group = np.repeat(np.arange(G), N)
+        self.norm = np.tile(np.array([n.key for n in model.norms], dtype=object), G)
+        self.levels = []
+        for sl in cc.at_level:  # each level is contiguous and ordered by group
+            groups = cc.group[sl]
+            sizes = np.bincount(groups, minlength=G)
+            starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+            self.levels.append((sl, starts, sizes.astype(float)))
+        self.fighter_norms = np.isin(np.arange(N), model.fighters.norms)
+
+    def rep(self, x) -> np.ndarray:
+        """One value per group -> one per (group, norm)."""
+        x = np.asarray(x)
+        return x if self.N == 1 else np.repeat(x, self.N)
+
+    def by_level(self, values: np.ndarray, level: int) -> np.ndarray:
+        """Mean per group of one level's commanders: ``(N, commanders)`` -> ``(G, N)``."""
+        sl, starts, sizes = self.levels[level]
+        return (np.add.reduceat(values[:, sl], starts, axis=1) / sizes).T
 
 
-def week_columns(model: NormDiffusionModel) -> dict[str, np.ndarray]:
+def week_columns(model: NormDiffusionModel, layout: Layout) -> dict[str, np.ndarray]:
     """This week's rows as columns: one entry per (group, norm), groups outer."""
     g, cc, fc = model.groups, model.commanders, model.fighters
     G, N = g.n, g.n_norms
-    nan = np.full((G, N), np.nan)
+    rep = layout.rep
 
     def per_norm(arr_cn: np.ndarray) -> np.ndarray:  # fighters' (C, G) -> (G, N), NaN elsewhere
-        out = nan.copy()
+        if N == len(fc.norms):
+            return arr_cn.T
+        out = np.full((G, N), np.nan)
         out[:, fc.norms] = arr_cn.T
         return out
 
-    fighters = {q: per_norm(fc.group_means(getattr(fc, q) if q != "internalised" else
-                                           fc.baseline - fc.origin))
-                for q in ("knowledge", "acceptance", "fear", "internalised")}
-    levels = {}
-    for lvl, idx in zip(LEVELS, cc.at_level):
-        for q in ("knowledge", "acceptance"):
-            levels[f"{q}_{lvl}"] = _by_group(getattr(cc, q)[:, idx], cc.group[idx], G)
+    people = fc.people
+    fighters = {"knowledge": people.knowledge, "acceptance": people.acceptance, "fear": fc.fear,
+                "internalised": people.baseline - people.origin}
+    fighters = {q: per_norm(fc.group_means(v)) for q, v in fighters.items()}
+    levels = {f"{q}_{lvl}": layout.by_level(getattr(cc, q), i)
+              for i, lvl in enumerate(LEVELS) for q in ("knowledge", "acceptance")}
     L = cc.leader
     engagements = [e.engagement for e in model.engager_agents]
-    trust = np.max([e.trust for e in engagements], axis=0) if engagements else np.zeros(G)
-    meetings = np.sum([e.meetings for e in engagements], axis=0) if engagements else np.zeros(G)
-    leverage = (np.clip(np.sum([e.leverage for e in engagements], axis=0), 0, 1) if engagements
-                else np.zeros((G, N)))
-    engaged = np.zeros(G, dtype=bool)
-    for e in model.engager_agents:
-        if e.active(model.steps):
-            engaged |= e.engagement.engaged
-    practical = (np.any([e.practical_agreement for e in engagements], axis=0) if engagements
-                 else np.zeros(G, dtype=bool))
-    deciders = np.where(np.isin(np.arange(N), fc.norms), fighters["acceptance"],
-                        levels["acceptance_tactical"])
-    st = stages(g, trust, meetings, deciders)
+    if engagements:
+        trust = np.max([e.trust for e in engagements], axis=0)
+        meetings = np.sum([e.meetings for e in engagements], axis=0)
+        leverage = np.clip(np.sum([e.leverage for e in engagements], axis=0), 0, 1)
+        practical = np.any([e.practical_agreement for e in engagements], axis=0)
+    else:
+        trust, meetings = np.zeros(G), np.zeros(G, dtype=np.int64)
+        leverage, practical = np.zeros((G, N)), np.zeros(G, dtype=bool)
+    engaged = g.engaged
+    deciders = np.where(layout.fighter_norms, fighters["acceptance"], levels["acceptance_tactical"])
+    st = stages(g, trust, meetings, deciders).ravel()
     comm = model.communities
     env = model.environment
     with np.errstate(invalid="ignore", divide="ignore"):
         compliance = np.where(g.occasions > 0, 1.0 - g.violations / g.occasions, np.nan)
-
-    def rep(x):  # one value per group -> one per (group, norm)
-        return np.repeat(np.asarray(x), N)
-
-    cols = {
-        "step": np.full(G * N, model.steps), "group": rep(np.arange(G)),
-        "norm": np.tile(np.array([n.key for n in model.norms], dtype=object), G),
+    full = np.full
+    return {
+        "step": full(G * N, model.steps), "group": layout.group, "norm": layout.norm,
         "alive": rep(g.alive), "compliance_rate": compliance.ravel(),
         "occasions": g.occasions.ravel(), "violations": g.violations.ravel(),
         "sanctions_enforced": rep(g.sanctions_enforced), "fighters": rep(g.fighters),
@@ -129,11 +146,10 @@ def week_columns(model: NormDiffusionModel) -> dict[str, np.ndarray]:
         "community_harm": rep(comm.group_means(comm.harm, G)),
         "community_pressure": rep(comm.group_means(comm.pressure, G)),
         "commitments": g.commitments.ravel(), "committed": g.committed.ravel(),
-        "stage": st.ravel(), "stage_name": np.array(STAGES, dtype=object)[st.ravel()],
-        "intensity": np.full(G * N, env.intensity), "listed": np.full(G * N, env.listed),
-        "peace_process": np.full(G * N, env.peace), "engaged": rep(engaged),
+        "stage": st, "stage_name": STAGE_NAMES[st],
+        "intensity": full(G * N, env.intensity), "listed": full(G * N, env.listed),
+        "peace_process": full(G * N, env.peace), "engaged": rep(engaged),
     }
-    return cols
 
 
 def append(table: dict[str, list], columns: dict[str, np.ndarray]) -> None:

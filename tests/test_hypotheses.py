@@ -23,7 +23,7 @@ def test_every_multiplier_stays_within_its_strength(f1, f2, s):
         H.h3_renowned_in_group(f1, f2, strength=s, enabled=True),
         H.h4_principled_dialogue(f1, f2, strength=s, enabled=True),
         H.h5_depoliticised(f1, strength=s, enabled=True),
-        H.h6_long_exposure(f1 * 100, strength=s, enabled=True, half=12),
+        H.h6_long_exposure(f1 * 1000, f2, strength=s, enabled=True, span_half=104),
     ]
     for v in values:
         assert 1 - s - 1e-12 <= v <= 1 + s + 1e-12
@@ -36,7 +36,7 @@ def test_switched_off_is_neutral_whatever_the_conditions(a, b):
     assert H.h3_renowned_in_group(a, b, strength=1, enabled=False) == 1.0
     assert H.h4_principled_dialogue(a, b, strength=1, enabled=False) == 1.0
     assert H.h5_depoliticised(a, strength=1, enabled=False) == 1.0
-    assert H.h6_long_exposure(a * 50, strength=1, enabled=False, half=12) == 1.0
+    assert H.h6_long_exposure(a * 500, b, strength=1, enabled=False, span_half=104) == 1.0
 
 
 @given(st.floats(0, 2000), st.floats(1, 1000), unit)
@@ -83,11 +83,25 @@ def test_h5_politicisation_hurts(p1, p2):
         H.h5_depoliticised(hi, strength=0.8, enabled=True)
 
 
-@given(st.integers(0, 500), st.integers(1, 100))
-def test_h6_more_exposure_slows_decay(meetings, more):
-    m0 = H.h6_long_exposure(meetings, strength=0.8, enabled=True, half=12)
-    m1 = H.h6_long_exposure(meetings + more, strength=0.8, enabled=True, half=12)
-    assert H.decay_multiplier(m1) < H.decay_multiplier(m0)
+@given(st.integers(0, 1000), st.integers(1, 100), st.floats(0.01, 1))
+def test_h6_a_longer_span_consolidates_more(span, more, regularity):
+    m0 = H.h6_long_exposure(span, regularity, strength=0.8, enabled=True, span_half=104)
+    m1 = H.h6_long_exposure(span + more, regularity, strength=0.8, enabled=True, span_half=104)
+    assert m1 > m0
+
+
+@given(st.integers(1, 1000), unit, unit)
+def test_h6_regular_exposure_consolidates_more_than_irregular(span, r0, r1):
+    lo, hi = sorted((r0, r1))
+    m = [H.h6_long_exposure(span, r, strength=0.8, enabled=True, span_half=104) for r in (lo, hi)]
+    assert m[1] >= m[0]
+
+
+def test_h6_reads_the_time_span_not_a_count_of_meetings():
+    """Weekly meetings for three months count for less than quarterly ones over three years."""
+    crammed = H.h6_long_exposure(13, 1.0, strength=0.8, enabled=True, span_half=104)
+    spread = H.h6_long_exposure(156, 1.0, strength=0.8, enabled=True, span_half=104)
+    assert spread > crammed
 
 
 def test_modulation_accepts_arrays():

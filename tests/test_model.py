@@ -8,10 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from normsim import (ArmedGroup, Commander, Community, Fighter, NormDiffusionModel, Persuader,
-                     load, run)
-from normsim.records import EVENT_KINDS, GROUP_COLUMNS, OUTCOMES, STAGES, outcomes
-from normsim.scenario import PARAMETERS, defaults
+from normsim import ArmedGroup, Commander, Community, Fighter, NormDiffusionModel, load, run
+from normsim.engagers.dialogue import Dialogue
+from normsim.events import kinds as event_kinds
+from normsim.outcomes import OUTCOMES, outcomes
+from normsim.records import EVENT_COLUMNS, GROUP_COLUMNS, STAGES
+from normsim.scenario import ALL_SECTIONS, PARAMETERS, defaults
 
 from conftest import SMALL
 
@@ -19,7 +21,7 @@ from conftest import SMALL
 def test_a_default_model_holds_all_five_kinds_of_agent():
     model = NormDiffusionModel(settings=load("baseline"), rng=1)
     kinds = {type(a) for a in model.agents}
-    assert kinds == {Persuader, ArmedGroup, Commander, Fighter, Community}
+    assert kinds == {Dialogue, ArmedGroup, Commander, Fighter, Community}
     assert len(model.agents_by_type[Fighter]) == 600
     assert len(model.agents_by_type[Commander]) == 1 + 3 + 12
     levels = sorted({c.level for c in model.agents_by_type[Commander]})
@@ -30,7 +32,7 @@ def test_agents_are_views_onto_the_cohort_state():
     model = NormDiffusionModel(rng=2, **SMALL)
     model.step()
     fighter = model.fighter_agents[5]
-    assert fighter.acceptance == model.fighters.acceptance[5]
+    assert fighter.acceptance == model.fighters.acceptance[0, 5]
     assert fighter.commander.level == "tactical"
     assert fighter.commander.superior.level == "operational"
     assert fighter.commander.superior.superior is model.group_agents[0].leader
@@ -64,7 +66,7 @@ def test_an_unseeded_model_records_a_seed_that_replays_it():
 def test_the_tidy_table_has_one_row_per_step_and_group():
     df = run({**SMALL, "group_count": 3}, seed=1, steps=20)
     assert list(df.columns) == GROUP_COLUMNS
-    assert len(df) == 21 * 3 and not df.duplicated(["step", "group"]).any()
+    assert len(df) == 21 * 3 and not df.duplicated(["step", "group", "norm"]).any()
     assert set(df["stage_name"]) <= set(STAGES)
     assert (df["stage_name"] == [STAGES[s] for s in df["stage"]]).all()
 
@@ -78,9 +80,8 @@ def test_events_are_a_table_of_known_kinds_with_agents():
     model = NormDiffusionModel(rng=3)
     model.run_model(300)
     ev = model.events()
-    assert list(ev.columns) == ["step", "group", "agent", "agent_type", "kind", "detail",
-                                "value", "text"]
-    assert set(ev["kind"]) <= set(EVENT_KINDS)
+    assert list(ev.columns) == EVENT_COLUMNS
+    assert set(ev["kind"]) <= set(event_kinds())
     assert {"first contact", "commitment made", "training cycle"} <= set(ev["kind"])
     ids = {a.unique_id for a in model.agents}
     assert set(ev.loc[ev["agent"] >= 0, "agent"]) <= ids
@@ -129,7 +130,13 @@ def test_outcomes_are_declared_as_data_and_reduce_a_run():
 
 # -- every parameter is read ---------------------------------------------------------------
 # Some parameters only act when another one enables them; the change is tested there.
+CONDITIONAL = {"dialogue_principled": 0.5}  # conditions: leverage, instructions
 ENABLERS = {
+    "dialogue_conditions_leverage": CONDITIONAL,
+    "fighters_order_effect": CONDITIONAL,
+    "internalisation_instrumental_response": CONDITIONAL,
+    "internalisation_imposed_drive": CONDITIONAL,
+    "h6_regular_gap": {"dialogue_contact_interval": 26},  # gaps beyond the regular rhythm
     "environment_peace_end_week": {"environment_peace_start_week": 10},
     "environment_peace_calming": {"environment_peace_start_week": 10},
     "environment_listing_politicisation": {"environment_listing_week": 10},
@@ -137,19 +144,18 @@ ENABLERS = {
     "integration_setback_size": {"integration_setback_rate": 0.5},
 }
 SPECIAL = {"environment_peace_start_week": 20, "environment_peace_end_week": 60,
-           "environment_listing_week": 20, "persuader_start_week": 20, "persuader_end_week": 60,
-           "record_every": 5}
+           "environment_listing_week": 20, "dialogue_start_week": 20, "dialogue_end_week": 60,
+           "group_start_week": 10, "group_end_week": 100, "record_every": 5}
 
 
 def changed(name, value):
     from normsim.scenario import PARAMETERS as P
-    from normsim.schema import SECTIONS
     if name in SPECIAL:
         return SPECIAL[name]
     if isinstance(value, bool):
         return not value
     sec, field = P[name]
-    info = SECTIONS[sec].model_fields[field]
+    info = ALL_SECTIONS[sec].model_fields[field]
     lo = next(m.ge for m in info.metadata if hasattr(m, "ge"))
     hi = next(m.le for m in info.metadata if hasattr(m, "le"))
     if isinstance(value, int):

@@ -2,19 +2,22 @@
 conserved, and a seed fixes the run."""
 
 
+import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from normsim import ArmedGroup, Commander, Community, Fighter, NormDiffusionModel, Persuader
+from normsim import ArmedGroup, Commander, Community, Fighter, NormDiffusionModel
+from normsim.engagers.dialogue import Dialogue
+from normsim.scenario import ALL_SECTIONS as SECTIONS
 from normsim.scenario import PARAMETERS
-from normsim.schema import SECTIONS
 
 SIZES = {"group_count": (1, 3), "group_fighters": (1, 40), "group_operational_commanders": (1, 3),
          "group_units_per_commander": (1, 3), "community_per_group": (1, 3),
-         "persuader_count": (0, 3), "record_every": (1, 3)}
+         "record_every": (1, 3)}
 WEEKS = ("environment_peace_start_week", "environment_peace_end_week",
-         "environment_listing_week", "persuader_start_week", "persuader_end_week")
+         "environment_listing_week", "dialogue_start_week", "dialogue_end_week",
+         "group_start_week", "group_end_week")
 
 
 def value_strategy(name):
@@ -40,22 +43,25 @@ def parameter_sets(draw):
     for n, (lo, hi) in SIZES.items():  # keep every model small
         params.setdefault(n, min(hi, 20) if n == "group_fighters" else lo)
     for start, end in (("environment_peace_start_week", "environment_peace_end_week"),
-                       ("persuader_start_week", "persuader_end_week")):
+                       ("dialogue_start_week", "dialogue_end_week"),
+                       ("group_start_week", "group_end_week")):
         s, e = params.get(start, -1 if "peace" in start else 0), params.get(end, -1)
         if e != -1 and e <= s:
             params[end] = -1
-    if params.get("persuader_start_week", 0) < 0:
-        params["persuader_start_week"] = 0
+    for start in ("dialogue_start_week", "group_start_week"):
+        if params.get(start, 0) < 0:
+            params[start] = 0
+    params["persuader_count"] = draw(st.integers(0, 3))  # engagers (0: the control)
     return params
 
 
 RATES = ["compliance_rate", "knowledge_fighters", "acceptance_fighters", "fear_fighters",
-         "knowledge_strategic", "acceptance_strategic", "knowledge_operational",
-         "acceptance_operational", "knowledge_tactical", "acceptance_tactical",
-         "emphasis_strategic", "doctrine", "training", "equipment", "sanctions", "trust",
-         "community_support", "community_harm", "community_pressure", "intensity",
-         "politicisation"]
-KINDS = (Persuader, ArmedGroup, Commander, Fighter, Community)
+         "internalised_fighters", "knowledge_strategic", "acceptance_strategic",
+         "knowledge_operational", "acceptance_operational", "knowledge_tactical",
+         "acceptance_tactical", "internalised_strategic", "emphasis_strategic", "instruction",
+         "leverage", "doctrine", "training", "equipment", "sanctions", "owned_doctrine", "trust",
+         "community_support", "community_harm", "community_pressure", "intensity"]
+KINDS = (Dialogue, ArmedGroup, Commander, Fighter, Community)
 SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -69,16 +75,37 @@ def test_rates_stay_in_the_unit_interval_and_agents_are_conserved(params, seed):
     df = model.records()
     for col in RATES:
         values = df[col]
-        if col == "compliance_rate":  # undefined only in a week without encounters
-            assert values.isna().eq(df["encounters"] == 0).all()
+        if col == "compliance_rate":  # undefined only in a week without occasions
+            assert values.isna().eq(df["occasions"] == 0).all()
             values = values.dropna()
         assert values.between(0, 1).all(), col
-    assert (df["violations"] <= df["encounters"]).all()
+    assert (df["violations"] <= df["occasions"]).all()
     assert (df["fighters"] == params["group_fighters"]).all()
     assert df["stage"].between(0, 6).all()
-    arrays = (model.fighters.knowledge, model.fighters.acceptance, model.fighters.fear,
-              model.commanders.acceptance, model.commanders.emphasis)
+    fc, cc = model.fighters, model.commanders
+    arrays = (fc.knowledge, fc.acceptance, fc.baseline, fc.fear, cc.acceptance, cc.baseline,
+              cc.emphasis)
     assert all(((a >= 0) & (a <= 1)).all() for a in arrays)
+    # what is internalised lies between where each person started and where he stands
+    for p in (fc, cc):
+        assert (p.baseline >= p.origin - 1e-12).all()
+        assert (p.baseline <= np.maximum(p.acceptance, p.origin) + 1e-12).all()
+
+
+@SLOW
+@given(parameter_sets(), st.integers(0, 2**32))
+def test_without_engagers_no_one_moves_from_where_he_started(params, seed):
+    """The stationary null, exactly: with no engager, every person's acceptance, internalised
+    view and knowledge stay at his origin, no one emphasises the norm, and the integration
+    cycle never starts -- whatever the other parameters."""
+    model = NormDiffusionModel(rng=seed, **{**params, "persuader_count": 0})
+    model.run_model(30)
+    for p in (model.fighters, model.commanders):
+        np.testing.assert_array_equal(p.acceptance, p.origin)
+        np.testing.assert_array_equal(p.baseline, p.origin)
+        np.testing.assert_array_equal(p.knowledge, p.people.knowledge_origin)
+    assert not model.commanders.emphasis.any() and not model.groups.factors.any()
+    assert not model.groups.instruction.any() and not model.groups.committed.any()
 
 
 @settings(max_examples=15, deadline=None)

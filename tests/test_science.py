@@ -36,60 +36,63 @@ def assert_greater(better, worse, stat=mean_compliance, label=""):
 
 
 SMALLER = {"group_fighters": 300}
+STEPS = {"H6": 520}  # the others: 260 weeks
+
+
+def late_compliance(df):
+    """Mean compliance over the last two years of the run."""
+    return mean_compliance(df, df["step"].max() - 103)
 DIRECTIONS = {  # hypothesis: (favourable, unfavourable) conditions, all else at defaults
     "H1": ({"group_age_weeks": 0, "group_insecurity": 0.9},
            {"group_age_weeks": 520, "group_insecurity": 0.1}),
     # contrary practice also raises violations directly; switch that path off to see H2's
     "H2": ({"group_people_war": 0.9, "group_contrary_practice": 0.1, "fighters_contrary_effect": 0.0},
            {"group_people_war": 0.1, "group_contrary_practice": 0.8, "fighters_contrary_effect": 0.0}),
-    "H3": ({"persuader_reputation": 1.0, "group_aspiration": 1.0},
-           {"persuader_reputation": 0.2, "group_aspiration": 0.2}),
-    "H4": ({"persuader_principled": 1.0}, {"persuader_principled": 0.0}),
-    "H5": ({"persuader_politicisation": 0.0}, {"persuader_politicisation": 0.8}),
-    "H6": ({}, {"persuader_end_week": 52}),
+    "H3": ({"dialogue_reputation": 1.0, "group_aspiration": 1.0},
+           {"dialogue_reputation": 0.2, "group_aspiration": 0.2}),
+    "H4": ({"dialogue_principled": 1.0}, {"dialogue_principled": 0.0}),
+    "H5": ({"dialogue_politicisation": 0.0}, {"dialogue_politicisation": 0.8}),
+    # H6 consolidates what was gained: it shows after the engagement ends, so compare a long,
+    # regular engagement with a short one over the years after both have ended
+    "H6": ({"dialogue_end_week": 208}, {"dialogue_end_week": 52}),
 }
 
 
 @pytest.mark.parametrize("hypothesis", list(DIRECTIONS))
 def test_each_hypothesis_moves_compliance_in_its_direction(hypothesis):
     good, bad = DIRECTIONS[hypothesis]
-    assert_greater(runs({**SMALLER, **good}), runs({**SMALLER, **bad}), label=hypothesis)
+    stat = late_compliance if hypothesis == "H6" else mean_compliance
+    assert_greater(runs({**SMALLER, **good}, steps=STEPS[hypothesis]),
+                   runs({**SMALLER, **bad}, steps=STEPS[hypothesis]), stat=stat, label=hypothesis)
 
 
 @pytest.mark.parametrize("hypothesis", [f"h{i}" for i in range(1, 7)])
 def test_the_hypothesis_itself_carries_the_effect(hypothesis):
     """With the hypothesis switched off, its favourable and unfavourable conditions differ less
-    (H2 and H6 also act through other paths: community pressure, meetings themselves)."""
+    (H2 and H6 also act through other paths: contrary practice on conduct, meetings themselves)."""
     h = hypothesis.upper()
     good, bad = DIRECTIONS[h]
     off = {f"{hypothesis}_enabled": False}
+    stat = late_compliance if h == "H6" else mean_compliance
+    steps = STEPS.get(h, 260)
 
     def gap(extra):
-        g = np.mean([mean_compliance(df) for df in runs({**SMALLER, **good, **extra})])
-        b = np.mean([mean_compliance(df) for df in runs({**SMALLER, **bad, **extra})])
+        g = np.mean([stat(df) for df in runs({**SMALLER, **good, **extra}, steps=steps)])
+        b = np.mean([stat(df) for df in runs({**SMALLER, **bad, **extra}, steps=steps)])
         return g - b
     assert gap({}) > gap(off), h
-
-
-def test_h6_long_exposure_makes_compliance_durable_after_the_persuader_leaves():
-    """Engagement ends at week 156; with strong consolidation (H6), less is lost by week 312."""
-    end = {**SMALLER, "persuader_end_week": 156}
-
-    def loss(df):
-        return mean_compliance(df, 104, 156) - mean_compliance(df, 260, 312)
-    strong = runs({**end, "h6_strength": 1.0}, steps=312)
-    none = runs({**end, "h6_enabled": False}, steps=312)
-    assert_greater(none, strong, stat=loss, label="loss without H6 > loss with it")
 
 
 @pytest.mark.parametrize("hypothesis", [f"h{i}" for i in range(1, 7)])
 def test_switching_a_hypothesis_off_changes_the_default_trajectory(hypothesis):
     """Paired seeds (common random numbers: the model keeps one random stream per process);
     yearly mean compliance over ten years; some year must differ at p < 0.05 / 10 (Bonferroni
-    over the years)."""
+    over the years). H6 acts on what engagement consolidates, so it is read with the engagement
+    ending after four years."""
     n = N
-    base = runs(n=n, steps=520)
-    off = runs({f"{hypothesis}_enabled": False}, n=n, steps=520)
+    extra = {"dialogue_end_week": 208} if hypothesis == "h6" else {}
+    base = runs(extra, n=n, steps=520)
+    off = runs({f"{hypothesis}_enabled": False, **extra}, n=n, steps=520)
 
     def yearly(df):
         return df["compliance_rate"].iloc[1:].to_numpy().reshape(10, 52).mean(axis=1)
@@ -109,23 +112,16 @@ def test_an_incompatible_core_goal_blocks_integration():
     assert_greater(runs(SMALLER), blocked, label="baseline > incompatible goal")
 
 
-def test_without_a_persuader_compliance_stays_where_it_was():
-    for df in runs({**SMALLER, "persuader_count": 0}):
-        assert abs(mean_compliance(df, 1, 52) - mean_compliance(df, 209, 260)) < 0.08
-        assert df["stage"].max() == 0
-
-
 def test_everything_hinges_on_the_leadership():
-    """Meetings, trust and information at the top, but no acceptance there (no persuasion, no
-    community pressure): nothing reaches the fighters."""
-    deaf = {"community_influence": 0.0}
-    unconvinced = runs({**SMALLER, **deaf, "persuader_persuasion_rate": 0.0})
-    control = runs({**SMALLER, **deaf, "persuader_count": 0})
+    """Meetings, trust and information at the top, but no acceptance there (no persuasion):
+    nothing reaches the fighters."""
+    unconvinced = runs({**SMALLER, "dialogue_persuasion_rate": 0.0})
+    control = runs({**SMALLER, "persuader_count": 0})
     assert np.mean([df["trust"].iloc[-1] for df in unconvinced]) > 0.5
 
     def final_acceptance(runs_):
         return np.mean([df["acceptance_fighters"].iloc[-1] for df in runs_])
-    assert final_acceptance(unconvinced) - final_acceptance(control) < 0.05
+    assert final_acceptance(unconvinced) - final_acceptance(control) < 0.01
     assert final_acceptance(runs(SMALLER)) - final_acceptance(control) > 0.2
     assert_greater(runs(SMALLER), unconvinced, label="baseline > unpersuadable leadership")
 
@@ -149,7 +145,7 @@ def test_leadership_turnover_threatens_continuity():
 def test_trust_grows_faster_when_talks_open_with_a_practical_problem():
     def early_trust(df):
         return df.loc[df["step"] <= 52, "trust"].mean()
-    assert_greater(runs(SMALLER), runs({**SMALLER, "persuader_practical_first": False}),
+    assert_greater(runs(SMALLER), runs({**SMALLER, "dialogue_practical_first": False}),
                    stat=early_trust, label="practical first > straight to principles")
 
 
