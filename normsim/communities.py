@@ -8,6 +8,12 @@ in Civil War), and organised communities negotiate and resist (Kaplan 2017, Resi
 Arjona 2016, Rebelocracy). Pressure here is social control, not persuasion: it lowers the odds
 that fighters stationed among a pressing community violate the norm, for as long as it presses.
 
+Support matters to the group: it brings recruits, so harm that erodes support widens the
+group's shortfall of voluntary recruits (:meth:`CommunityState.shortfall`), the pressure towards
+recruiting children (seed 004). Seed 001's organised communities negotiate -- "a soldier comes
+into your compound, it's like a brother", a flat contribution instead of looting at checkpoints
+-- which is the restraint their pressure buys.
+
 Each community remembers the harm it suffered (the share of encounters that violated the norm,
 with memory :data:`HARM_MEMORY`), presses in proportion to it when organised, and its support for
 the group moves away from its usual level when harm departs from its usual level. Runs start
@@ -89,6 +95,15 @@ class CommunityState:
         self.support += SUPPORT_RATE * (target - self.support)
         self.press()
         self.recruits += recruits.astype(np.int64)
+
+    def shortfall(self, manpower_need: np.ndarray, n_groups: int) -> np.ndarray:
+        """Each group's shortfall of voluntary recruits: its usual need, widened as its
+        communities' support falls below its usual level (support brings recruits: seed 004;
+        harm therefore costs the group manpower)."""
+        s = self.settings
+        usual = max(s.initial_support, 1e-9)
+        lost = (usual - self.group_means(self.support, n_groups)) / usual
+        return np.clip(manpower_need + lost, 0.0, 1.0)
 
     def group_means(self, values: np.ndarray, n_groups: int) -> np.ndarray:
         per = self.settings.per_group

@@ -81,6 +81,7 @@ class Conduct:
     community_encounters: np.ndarray
     community_violations: np.ndarray
     community_recruits: np.ndarray
+    unit_recruits: np.ndarray
 
 
 class FighterCohort:
@@ -212,6 +213,7 @@ class FighterCohort:
                                   minlength=self.n_groups).astype(float),
             community_encounters=encounters, community_violations=violations,
             community_recruits=np.bincount(self.community[recruits], minlength=K).astype(float),
+            unit_recruits=np.bincount(self.unit[recruits], minlength=self.n_units),
         )
 
     @property

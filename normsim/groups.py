@@ -25,8 +25,10 @@ PER_GROUP = ("fighters", "operational_commanders", "units_per_commander", "age_w
              "people_war", "contrary_practice", "aspiration", "centralisation", "factions",
              "wing_split", "core_goal_incompatible", "ihl_department", "leadership_turnover",
              "commander_turnover", "fighter_turnover", "baseline_knowledge", "baseline_acceptance",
-             "acceptance_decay", "knowledge_decay", "command_learning", "start_week", "end_week")
+             "acceptance_decay", "knowledge_decay", "command_learning", "strength", "territorial",
+             "manpower_need", "start_week", "end_week")
 EXPOSURE_MEMORY = 0.8  # weight of the past gaps in the running mean gap between contacts
+OBJECTION_FADE = 0.01  # weekly fading of the host state's objection (a mission raises it)
 
 EMERGED = declare("group emerged", "the group took up arms", marker="group emerges")
 ENDED = declare("group ended", "the group laid down its arms or was defeated", marker="group ends")
@@ -121,6 +123,23 @@ class GroupSettings(Section):
         0.08, 0, 1, unit="per week", meaning="Weekly rate at which operational and tactical commanders "
         "take up their superior's emphasis and the doctrine.", source="Seed 002: doctrine 'to all "
         "pertinent command levels'. Size: assumption.", label="commanders' learning rate")
+    strength: float = P(
+        0.5, 0, 1, label="military strength against the state",
+        meaning="The group's military strength relative to the state's forces (0: far weaker, 1: "
+        "as strong or stronger); weak groups rely more on weapons some norms ban (mines).",
+        source="Seed 002: 'should the arms carrier deem that the employment of land-mines is "
+        "fundamental for its success'; the balance of power in 'General environmental factors'.")
+    territorial: float = P(
+        0.5, 0, 1, label="territory held and defended",
+        meaning="How much the group holds and defends territory (0: none, mobile; 1: fixed "
+        "territory it must defend); scales its occasions to lay mines and their value.",
+        source="Seed 001: a group 'effectively in control of a given area for a time'; seed 002 "
+        "on territorial control (H1).")
+    manpower_need: float = P(
+        0.2, 0, 1, label="shortfall of voluntary recruits",
+        meaning="How far voluntary recruits fall short of what the group needs when communities "
+        "support it as usually; less support widens the shortfall (seed 004: a shortfall drives "
+        "child recruitment).", source="Seed 004; Beber and Blattman 2013. Size: assumption.")
     start_week: int = P(0, 0, 100_000, unit="week", label="week the group emerges",
                         meaning="Week the group emerges (0: it exists when the run starts; a "
                         "population staggers it).", source="Issue 11: groups emerge over a run.")
@@ -165,6 +184,9 @@ class GroupState:
         self.mean_gap = np.zeros(G)
         self.contacts = np.zeros(G, dtype=np.int64)
         self.engaged = np.zeros(G, dtype=bool)  # some engager engages the group this week
+        self.objection = np.zeros(G)  # the host state's objection to engaging it (H5; seed 003)
+        self.shortfall = self.manpower_need.copy()  # of voluntary recruits (seed 004)
+        self.cost = np.zeros((G, N))  # military cost of each norm (normsim.norms)
         # this week's conduct, per norm
         self.occasions = np.zeros((G, N))
         self.violations = np.zeros((G, N))
@@ -179,6 +201,11 @@ class GroupState:
         emerged, ended = np.flatnonzero(alive & ~self.alive), np.flatnonzero(~alive & self.alive)
         self.alive = alive
         return emerged, ended
+
+    def fade_objection(self) -> None:
+        """The host state's objection to engaging a group fades when no one confers legitimacy
+        on it (normsim.engagers.peace_operation raises it)."""
+        self.objection *= 1.0 - OBJECTION_FADE
 
     # -- exposure (H6) -----------------------------------------------------------------------
     def contact(self, groups: np.ndarray, week: int) -> None:

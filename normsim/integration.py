@@ -149,18 +149,21 @@ def own(owned: np.ndarray, before: np.ndarray, after: np.ndarray, conviction: np
     return np.clip(owned * kept + np.maximum(after - before, 0.0) * conviction, 0.0, after)
 
 
-def week(world, conviction: np.ndarray, instruction: np.ndarray) -> np.ndarray:
+def week(world, conviction: np.ndarray, instruction: np.ndarray, support=(0.0, 0.0)) -> np.ndarray:
     """Turn every living group's cycle one week and return this week's drill effect ``(G, N)``.
 
     ``conviction`` is the top commanders' emphasis ``(G, N)``; ``instruction`` the orders given
-    for what compliance buys. The drive is their sum (instruction weighted by
-    ``internalisation.imposed_drive``), less what high intensity crowds out (seed 002: "if an
-    armed group is in the midst of large-scale military operations, other priorities will
-    inevitably prevail over long-term compliance with IHL").
+    for what compliance buys; ``support`` the work engagers do with the group (owned: advice on
+    its own code; imposed: what an action plan requires). The drive is their sum (instruction
+    weighted by ``internalisation.imposed_drive``), less what high intensity crowds out (seed
+    002: "if an armed group is in the midst of large-scale military operations, other
+    priorities will inevitably prevail over long-term compliance with IHL").
     """
     s, g = world.settings, world.groups
     i_s, week_no = s.integration, world.steps
-    imposed = s.internalisation.imposed_drive * instruction
+    owned_support, imposed_support = support
+    conviction = conviction + owned_support
+    imposed = s.internalisation.imposed_drive * instruction + imposed_support
     drive = (conviction + imposed) * (1.0 - INTENSITY_CROWDING * world.environment.intensity)
     drive = np.where(g.alive[:, None], drive, 0.0)
     before = g.doctrine.copy()

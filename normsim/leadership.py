@@ -20,6 +20,20 @@ Each week, for every group and norm at once (:func:`week`):
 4. his emphasis (from conviction) and his instructions drive the integration cycle
    (:func:`normsim.integration.week`);
 5. he may be replaced; the successor keeps as much of the priority as the doctrine holds.
+
+**The strategic decision.** Commitment and compliance follow from normative acceptance *and*
+instrumental payoff, against the **military cost** of the norm for this group
+(:mod:`normsim.norms`). Acceptance cannot rise past ``1 - cost``: seed 002's limit ("should the
+arms carrier deem that the employment of land-mines is fundamental for its success, the ICRC
+will then find itself unable to act against this conviction"). The instrumental payoff is the
+leverage engagers hold (conditions, incentives, the expected cost of pressure, the audience cost
+of a public commitment) plus **legitimacy**: a group that aspires to the international community
+(H3's aspiration) gains standing by complying where an engager of that community is watching --
+legitimacy-seeking rebels comply (Jo 2015, Compliant Rebels). Both are worth more when the
+state's forces respect IHL too (**reciprocity**, :mod:`normsim.state`). The leadership instructs
+compliance to the extent the payoff exceeds the cost. Constituencies restrain through the
+communities (Stanton 2016; :mod:`normsim.communities`): their pressure on conduct, and the
+recruits their support brings (:data:`normsim.norms.CHILDREN`'s cost).
 """
 
 from __future__ import annotations
@@ -29,13 +43,25 @@ import numpy as np
 from normsim import integration
 from normsim.events import declare
 from normsim.internalisation import follow_leverage
+from normsim.params import P, Section
 from normsim.people import excess, settle
 
 COMMIT_ACCEPTANCE, COMMIT_ACCEPTANCE_IN_PEACE, COMMIT_TRUST = 0.5, 0.4, 0.4
 LAPSE_ACCEPTANCE = 0.3  # a commitment lapses when the leader's willingness falls below this
 UNCOMMITTED_SIGNAL = 0.5  # top commander's emphasis before a commitment, relative to after
-INCOMPATIBLE_CEILING = 0.15  # the leadership's acceptance ceiling when the core goal is incompatible
 LEADER_TRUST_KEPT = 0.5  # share of an engager's trust that survives a new top commander
+
+
+class LeadershipSettings(Section):
+    title = "The leadership's strategic decision"
+    bundle = "armed group"
+    legitimacy_value: float = P(
+        0.3, 0, 2, label="value of legitimacy from complying",
+        meaning="Instrumental pull to comply for a group that fully aspires to the international "
+        "community, where an engager of full standing and trust is watching (times aspiration, "
+        "reputation and trust).", source="Jo 2015 (Compliant Rebels): rebels seeking "
+        "international legitimacy comply with IHL; seed 002, H3 and H4 ('the improvement of the "
+        "arms carrier's image and reputation'). Size: assumption.")
 
 COMMITMENT = declare("commitment made", "the top commander publicly committed the group to "
                      "respect {norm}", marker="commitment")
@@ -46,11 +72,30 @@ REPLACED = declare("commander replaced", "a new {detail} commander took over",
 
 
 def ceiling(groups) -> np.ndarray:
-    """How far the leadership can come to accept each norm ``(G, N)``: seed 002, "should the arms
-    carrier consider ethnic cleansing as one of its key goals, it would be next to impossible for
-    the ICRC to persuade the carrier" (a core goal incompatible with the norms)."""
-    top = np.where(groups.core_goal_incompatible, INCOMPATIBLE_CEILING, 1.0)
-    return np.repeat(top[:, None], groups.n_norms, axis=1)
+    """How far the leadership can come to accept each norm ``(G, N)``: one less its military
+    cost. Seed 002: "should the arms carrier consider ethnic cleansing as one of its key goals,
+    it would be next to impossible for the ICRC to persuade the carrier"."""
+    return 1.0 - groups.cost
+
+
+def legitimacy(world) -> np.ndarray:
+    """Legitimacy a group can gain by complying ``(G, N)``: its aspiration times the standing and
+    trust of the most regarded engager engaging it on the norm (0 with no engager)."""
+    g = world.groups
+    best = np.zeros((g.n, g.n_norms))
+    for e in world.engagers:
+        if e.active(world.steps):
+            rec = e.engagement
+            seen = (e.settings.reputation * rec.trust * rec.engaged)[:, None] * e.on[None, :]
+            best = np.maximum(best, seen)
+    return world.settings.leadership.legitimacy_value * g.aspiration[:, None] * best
+
+
+def payoff(world, leverage: np.ndarray) -> np.ndarray:
+    """The instructions the leadership's interests call for ``(G, N)``: leverage and legitimacy,
+    valued by reciprocity, less the norm's military cost."""
+    value = (leverage + legitimacy(world)) * world.state.value_of_compliance()
+    return np.clip(value - world.groups.cost, 0.0, 1.0)
 
 
 def willingness(acceptance: np.ndarray, instruction: np.ndarray) -> np.ndarray:
@@ -58,8 +103,10 @@ def willingness(acceptance: np.ndarray, instruction: np.ndarray) -> np.ndarray:
     return np.maximum(acceptance, instruction)
 
 
-def week(world, signals, leverage: np.ndarray) -> np.ndarray:
-    """The leadership's week (steps 1-5 above); returns the drills the cycle schedules."""
+def week(world, signals, leverage: np.ndarray, support: tuple) -> np.ndarray:
+    """The leadership's week (steps 1-5 above); returns the drills the cycle schedules.
+    ``leverage`` is the engagers' summed leverage ``(G, N)``; ``support`` the integration work
+    they do with the group, (owned, imposed)."""
     s, g, cc = world.settings, world.groups, world.commanders
     L = cc.leader
     p = cc.people
@@ -72,14 +119,14 @@ def week(world, signals, leverage: np.ndarray) -> np.ndarray:
     top = ceiling(g).T
     a = np.clip(a, 0.0, top)
     p.acceptance[:, L], p.baseline[:, L], p.knowledge[:, L] = a, np.minimum(b, top), k
-    follow_leverage(g.instruction, leverage, s.internalisation)
+    follow_leverage(g.instruction, payoff(world, leverage), s.internalisation)
 
     ready = willingness(a.T, g.instruction)  # (G, N)
     _commit(world, ready)
     committed = g.committed
     cc.emphasis[:, L] = (excess(a, p.origin[:, L]) ** 2
                          * np.where(committed.T, 1.0, UNCOMMITTED_SIGNAL))
-    drills = integration.week(world, cc.emphasis[:, L].T, g.instruction)
+    drills = integration.week(world, cc.emphasis[:, L].T, g.instruction, support)
     _turn_over(world)
     return drills
 

@@ -28,7 +28,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from normsim import leadership, records
+from normsim import leadership, policies, records
 from normsim.agents import ArmedGroup, Commander, Community, Fighter
 from normsim.commanders import OPERATIONAL, CommanderCohort
 from normsim.communities import CommunityState
@@ -42,6 +42,8 @@ from normsim.groups import EMERGED, ENDED, GroupState
 from normsim.hypotheses import h2_current_views
 from normsim.internalisation import Signals, consolidation
 from normsim.norms import FIGHTERS, NORMS
+from normsim.norms import costs as norm_costs
+from normsim.state import State
 from normsim.scenario import defaults, from_flat
 from normsim.schema import Scenario
 from normsim.world import RandomStreams
@@ -87,11 +89,15 @@ class NormDiffusionModel(mesa.Model):
         self.communities = CommunityState(self.groups.n, s.community)
         self.fighters = FighterCohort(self.groups, self.commanders, conduct, self.streams.fighters,
                                       self.communities.n, s.fighters, s.community.restraint)
+        self.groups.shortfall = self.communities.shortfall(self.groups.manpower_need,
+                                                           self.groups.n)
+        self.groups.cost = norm_costs(self.norms, self.groups, self.groups.shortfall)
         self.communities.settle_harm(self._expected_harm)
 
         self.group_agents = list(ArmedGroup.create_agents(self, self.groups.n,
                                                           index=list(range(self.groups.n))))
         self.engager_agents = [KINDS[e.kind](self, i, e) for i, e in enumerate(s.engagers)]
+        self.state = State(self, s.state, 1.0 - float(self.communities.usual_harm.mean()))
         self._engager_set = None
         self.commander_agents = list(Commander.create_agents(self, self.commanders.n,
                                                              index=np.arange(self.commanders.n)))
@@ -142,15 +148,21 @@ class NormDiffusionModel(mesa.Model):
         for kind in self.environment.advance(week):
             for i in np.flatnonzero(g.alive):
                 self.log(kind, int(i))
+        g.fade_objection()
+        g.shortfall = self.communities.shortfall(g.manpower_need, g.n)
+        g.cost = norm_costs(self.norms, g, g.shortfall)
         self.engager_set.do("step")
         g.engaged[:] = False
         for e in self.engager_agents:
             if e.active(week):
                 g.engaged |= e.engagement.engaged
         signals = self._signals(week)
-        leverage = (np.sum([e.engagement.leverage for e in self.engager_agents], axis=0)
-                    if self.engager_agents else np.zeros((g.n, g.n_norms)))
-        drills = leadership.week(self, signals, leverage)
+        records_of = [e.engagement for e in self.engager_agents]
+        zero = np.zeros((g.n, g.n_norms))
+        leverage = sum((r.leverage for r in records_of), zero)
+        support = (sum((r.support_owned for r in records_of), zero),
+                   sum((r.support_imposed for r in records_of), zero))
+        drills = leadership.week(self, signals, leverage, support)
         self.commanders.update(g, signals.openness, signals.decay, signals.forgetting,
                                signals.kappa, g.command_learning)
         self._replace_commanders()
@@ -159,6 +171,8 @@ class NormDiffusionModel(mesa.Model):
         conduct = self.fighters.week(signals, self.commanders.emphasis, self.communities.pressure,
                                      self.environment.intensity, self.streams.fighters)
         self._observe(conduct)
+        policies.week(self, conduct.unit_recruits, self.environment.intensity)
+        self.state.step()
         self.communities.week(conduct.community_encounters.sum(axis=0),
                               conduct.community_violations.sum(axis=0), conduct.community_recruits)
         if week % self.record_every == 0:

@@ -26,7 +26,10 @@ from normsim.groups import GroupSettings
 from normsim.hypotheses import HypothesisSettings
 from normsim.integration import IntegrationSettings
 from normsim.internalisation import InternalisationSettings
+from normsim.leadership import LeadershipSettings
+from normsim.norms import NORMS
 from normsim.params import NEVER, P, Section
+from normsim.state import StateSettings
 
 __all__ = ["NEVER", "P", "Section", "Scenario", "SECTIONS", "ENGAGER_SECTIONS", "RUN_ONLY"]
 
@@ -46,6 +49,8 @@ SECTIONS: dict[str, type[Section]] = {
     "run": RunSettings, "environment": EnvironmentSettings, "group": GroupSettings,
     "community": CommunitySettings, "integration": IntegrationSettings,
     "fighters": FighterSettings, "internalisation": InternalisationSettings,
+    "leadership": LeadershipSettings, "state": StateSettings,
+    **{key: norm.Settings for key, norm in NORMS.items()},  # one table per norm: [mines] ...
     "hypotheses": HypothesisSettings,
 }
 #: engager kind -> its settings section (a ``[[engager]]`` table with ``kind = "..."``)
@@ -76,6 +81,11 @@ class Scenario(BaseModel):
     integration: IntegrationSettings = IntegrationSettings()
     fighters: FighterSettings = FighterSettings()
     internalisation: InternalisationSettings = InternalisationSettings()
+    leadership: LeadershipSettings = LeadershipSettings()
+    state: StateSettings = StateSettings()
+    civilians: NORMS["civilians"].Settings = NORMS["civilians"].Settings()
+    mines: NORMS["mines"].Settings = NORMS["mines"].Settings()
+    children: NORMS["children"].Settings = NORMS["children"].Settings()
     hypotheses: HypothesisSettings = HypothesisSettings()
 
     @model_validator(mode="after")
@@ -88,7 +98,7 @@ class Scenario(BaseModel):
             raise ValueError(f"norms = {self.norms} must name at least one norm, each once")
         for i, e in enumerate(self.engagers):
             handles = KINDS[e.kind].handles
-            for n in e.norms:
+            for n in e.norms + ([e.norm] if hasattr(e, "norm") else []):
                 if n not in self.norms:
                     raise ValueError(f"engager {i + 1} ({e.kind}): norms: '{n}' is not in play; "
                                      f"the scenario's norms are: {', '.join(self.norms)}")

@@ -29,6 +29,7 @@ class RandomStreams:
     groups: np.random.Generator  # setbacks, leadership turnover, emergence, splinters
     commanders: np.random.Generator  # commanders' dispositions and replacements
     fighters: np.random.Generator  # fighters' dispositions, encounters, violations, turnover
+    monitoring: np.random.Generator  # which violations monitors detect
 
     @classmethod
     def spawn(cls, rng: np.random.Generator) -> RandomStreams:

@@ -20,15 +20,22 @@ import numpy as np
 from pydantic import model_validator
 
 from normsim.events import declare
+from normsim.hypotheses import (h1_new_or_insecure, h2_current_views, h3_renowned_in_group,
+                                h4_principled_dialogue, h5_depoliticised)
 from normsim.params import NEVER, P, Section
 
 ACCESS_INTENSITY_LOSS = 0.5  # share of access lost at full intensity
 TRUST_EROSION = 0.005  # weekly share of trust lost without contact (relationships need upkeep)
+INFORMATION_PER_MEETING = 0.2  # share of the top commander's knowledge gap a meeting closes
+REPORT_GAP = 13  # weeks between 'violation reported' events of one engager and group
+DETECTION_TRUST_LOSS = 0.1  # share of trust lost when a monitor reports violations
 
 FIRST_CONTACT = declare("first contact", "{engager} met the top commander for the first time",
                         marker="first contact")
 ENGAGEMENT_ENDED = declare("engagement ended", "{engager} ended its engagement with the group",
                            marker="engagement ends")
+REPORTED = declare("violation reported", "{engager} reported violations of {norm} ({detail}); "
+                   "the group's standing suffers", first_only=True)
 
 
 class EngagerSettings(Section):
@@ -89,6 +96,10 @@ class Engagement:
         self.practical_agreement = np.zeros(n_groups, dtype=bool)  # a first problem solved
         self.commitments = np.zeros((n_groups, n_norms), dtype=np.int64)
         self.leverage = np.zeros((n_groups, n_norms))  # instrumental pull in force
+        self.support_owned = np.zeros((n_groups, n_norms))  # integration work it helps the group
+        self.support_imposed = np.zeros((n_groups, n_norms))  # do itself / it requires of it
+        self.reported = np.zeros((n_groups, n_norms), dtype=np.int64)  # violations it reported
+        self.last_report = np.full(n_groups, -10**9, dtype=np.int64)
 
 
 KINDS: dict[str, type[Engager]] = {}
@@ -107,6 +118,7 @@ class Engager(mesa.Agent):
     granted, then lets its kind act (:meth:`meet`, :meth:`hold`)."""
 
     kind: ClassVar[str]
+    noun: ClassVar[str] = "engager"  #: what the narrative calls it ("the persuader")
     Settings: ClassVar[type[EngagerSettings]]
     handles: ClassVar[tuple[str, ...]]  #: norm keys it can engage on
     offers_commitment: ClassVar[bool] = True  #: a group can commit publicly through it
@@ -126,7 +138,7 @@ class Engager(mesa.Agent):
 
     @property
     def name(self) -> str:
-        return self.settings.name or self.kind
+        return self.settings.name or self.noun
 
     @property
     def commits_to(self) -> np.ndarray:
@@ -149,13 +161,15 @@ class Engager(mesa.Agent):
                     world.log(ENGAGEMENT_ENDED, int(i), engager=self)
             self.was_active = False
             rec.leverage[:] = 0.0
+            rec.support_owned[:] = 0.0
+            rec.support_imposed[:] = 0.0
             rec.trust *= 1.0 - TRUST_EROSION
             return
         self.was_active = True
         s = self.settings
         due = (rec.engaged & world.groups.alive
                & ((rec.last_meeting == NEVER) | (week - rec.last_meeting >= s.contact_interval)))
-        access = s.access * (1.0 - ACCESS_INTENSITY_LOSS * world.environment.intensity)
+        access = self.access(world) * (1.0 - ACCESS_INTENSITY_LOSS * world.environment.intensity)
         met = due & (draws < access)
         rec.trust[~met] *= 1.0 - TRUST_EROSION
         idx = np.flatnonzero(met)
@@ -173,4 +187,82 @@ class Engager(mesa.Agent):
         """What happens at this week's meetings with the groups ``idx`` (kind-specific)."""
 
     def hold(self, world) -> None:
-        """Set the leverage in force this week (kind-specific; none by default)."""
+        """Set the leverage and support in force this week (kind-specific; none by default)."""
+
+    def access(self, world) -> np.ndarray | float:
+        """Chance a due meeting takes place in calm conditions (per group or one value)."""
+        return self.settings.access
+
+    # -- what several kinds do alike ------------------------------------------------------
+    def politicisation(self, world, idx: np.ndarray) -> np.ndarray:
+        """H5's politicisation of this engagement with groups ``idx``: its own, what a listing
+        adds, and the host state's objection to engaging the group (seed 003)."""
+        own = world.environment.politicisation(self.settings.politicisation)
+        return np.minimum(1.0, own + world.groups.objection[idx])
+
+    def build_trust(self, world, idx: np.ndarray, bonus=1.0) -> None:
+        """Trust grows at each meeting, faster for a renowned in-group engager (H3) and in a
+        less politicised engagement (H5). Seed 002: "Both parties need to win each other's
+        trust to speak openly about difficult issues"."""
+        s, h, g, rec = self.settings, world.settings.hypotheses, world.groups, self.engagement
+        h3 = h3_renowned_in_group(s.reputation, g.aspiration[idx], strength=h.h3_strength,
+                                  enabled=h.h3_enabled)
+        h5 = h5_depoliticised(self.politicisation(world, idx), strength=h.h5_strength,
+                              enabled=h.h5_enabled)
+        rec.trust[idx] = np.minimum(1.0, rec.trust[idx]
+                                    + s.trust_rate * h3 * h5 * bonus * (1.0 - rec.trust[idx]))
+
+    def persuade(self, world, idx: np.ndarray, *, principled: float, framing: float,
+                 rate: float) -> None:
+        """Information, then persuasion of the top commanders of ``idx`` on the norms this
+        engager engages on, modulated by H1-H5 and trust, up to what each norm's military cost
+        allows (seed 002: "Information and familiarisation are, therefore, a fundamental first
+        step"; "In the event that the ICRC has the 'better arguments', the arms carriers allow
+        themselves ... to be persuaded")."""
+        from normsim.leadership import ceiling
+
+        s, h, g, rec = self.settings, world.settings.hypotheses, world.groups, self.engagement
+        cc, on = world.commanders, self.on
+        leader = cc.leader[idx]
+        where = np.ix_(on, leader)
+        k = cc.knowledge[where]
+        k += INFORMATION_PER_MEETING * (1.0 - k)
+        cc.knowledge[where] = k
+        h1 = h1_new_or_insecure(g.ages(world.steps)[idx], g.insecurity[idx],
+                                strength=h.h1_strength, enabled=h.h1_enabled,
+                                halflife=h.h1_newness_halflife)
+        h2 = h2_current_views(g.people_war[idx], g.contrary_practice[idx], strength=h.h2_strength,
+                              enabled=h.h2_enabled)
+        h3 = h3_renowned_in_group(s.reputation, g.aspiration[idx], strength=h.h3_strength,
+                                  enabled=h.h3_enabled)
+        h4 = h4_principled_dialogue(principled, framing, strength=h.h4_strength,
+                                    enabled=h.h4_enabled)
+        h5 = h5_depoliticised(self.politicisation(world, idx), strength=h.h5_strength,
+                              enabled=h.h5_enabled)
+        a = cc.acceptance[where]
+        gap = np.maximum(0.0, ceiling(g)[idx][:, on].T - a)
+        a += np.minimum(1.0, rate * h1 * h2 * h3 * h4 * h5 * rec.trust[idx] * k) * gap
+        cc.acceptance[where] = a
+
+    def monitor(self, world, monitoring: float) -> None:
+        """Reporting obligations and field verification: of the violations of the norms a
+        group committed to through this engager, each becomes known with chance ``monitoring``
+        times the norm's observability; a report costs the engager some of the group's trust
+        (seed 001: signatories "providing information and reports ... and allowing follow-up
+        field missions")."""
+        g, rec, week = world.groups, self.engagement, world.steps
+        watched = (rec.commitments > 0) & g.committed & self.on[None, :] & rec.engaged[:, None]
+        if not watched.any():
+            return
+        seen = np.array([getattr(world.settings, n.key).observability for n in world.norms])
+        chance = np.clip(monitoring * seen, 0.0, 1.0)
+        counts = np.where(watched, g.violations, 0).astype(np.int64)
+        found = world.streams.monitoring.binomial(counts, np.broadcast_to(chance, counts.shape))
+        rec.reported += found
+        hit = found.sum(axis=1) > 0
+        rec.trust[hit] *= 1.0 - DETECTION_TRUST_LOSS
+        for i in np.flatnonzero(hit & (week - rec.last_report >= REPORT_GAP)):
+            rec.last_report[i] = week
+            n = int(np.argmax(found[i]))
+            world.log(REPORTED, int(i), engager=self, norm=n, value=float(found[i].sum()),
+                      detail=f"{int(found[i].sum())} this week")

@@ -7,21 +7,20 @@ leverage other than persuasion". At each meeting with the top commander: a pract
 first, then trust, information and persuasion, modulated by H1-H5. A *conditional* persuader
 (H4: one that "set[s] forth conditions") attaches conditions to what it offers: that is leverage,
 and it buys instrumental compliance (:mod:`normsim.internalisation`) for as long as it lasts.
+After a commitment the dialogue goes on: "continuous and confidential bilateral dialogue and
+additional training" (H6) -- its persuasion continues, it reports nothing publicly.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import numpy as np
 
 from normsim.engagers.base import Engager, EngagerSettings, register
 from normsim.events import declare
-from normsim.hypotheses import (h1_new_or_insecure, h2_current_views, h3_renowned_in_group,
-                                h4_principled_dialogue, h5_depoliticised)
-from normsim.leadership import ceiling
 from normsim.params import P
-from typing import Literal
 
-INFORMATION_PER_MEETING = 0.2  # share of the top commander's knowledge gap a meeting closes
 PRACTICAL_SUCCESS = (0.25, 0.5)  # chance to solve the practical problem: a + b * trust
 PRACTICAL_TRUST_GAIN = 0.1  # share of the trust gap closed by solving it
 PRACTICAL_TRUST_BONUS = 1.5  # trust then grows this much faster ("build trust upon prior success")
@@ -64,25 +63,17 @@ class DialogueSettings(EngagerSettings):
 @register
 class Dialogue(Engager):
     kind = "dialogue"
+    noun = "persuader"
     Settings = DialogueSettings
     handles = ("civilians", "mines", "children")  # the ICRC engages on IHL as a whole
     summary = ("ICRC-style persuader: confidential dialogue with the top command, argument only "
                "(a conditional one attaches conditions); commitments to IHL (seed 002)")
 
     def meet(self, world, idx: np.ndarray) -> None:
-        """One meeting with each top commander in ``idx``: trust first, then information and
-        persuasion.
-
-        Seed 002: "Both parties need to win each other's trust to speak openly about difficult
-        issues"; "initiating talks with a practical problem with a relatively simple solution
-        seems to be an approach that usually promises success"; "Information and familiarisation
-        are, therefore, a fundamental first step."
-        """
-        s, h, g, rec = self.settings, world.settings.hypotheses, world.groups, self.engagement
-        h3 = h3_renowned_in_group(s.reputation, g.aspiration[idx], strength=h.h3_strength,
-                                  enabled=h.h3_enabled)
-        h5 = h5_depoliticised(world.environment.politicisation(s.politicisation),
-                              strength=h.h5_strength, enabled=h.h5_enabled)
+        """One meeting with each top commander in ``idx``: a practical problem, trust, then
+        information and persuasion (seed 002: "initiating talks with a practical problem with
+        a relatively simple solution seems to be an approach that usually promises success")."""
+        s, rec = self.settings, self.engagement
         roll = world.streams.meetings.random(len(idx))  # drawn at every meeting: streams in step
         bonus = np.ones(len(idx))
         if s.practical_first:
@@ -93,25 +84,9 @@ class Dialogue(Engager):
                 rec.trust[i] += PRACTICAL_TRUST_GAIN * (1.0 - rec.trust[i])
                 world.log(PRACTICAL, int(i), engager=self)
             bonus = np.where(rec.practical_agreement[idx], PRACTICAL_TRUST_BONUS, 1.0)
-        rec.trust[idx] = np.minimum(1.0, rec.trust[idx]
-                                    + s.trust_rate * h3 * h5 * bonus * (1.0 - rec.trust[idx]))
-
-        cc, on = world.commanders, self.on
-        leader = cc.leader[idx]
-        k = cc.knowledge[np.ix_(on, leader)]
-        k += INFORMATION_PER_MEETING * (1.0 - k)
-        cc.knowledge[np.ix_(on, leader)] = k
-        h1 = h1_new_or_insecure(g.ages(world.steps)[idx], g.insecurity[idx],
-                                strength=h.h1_strength, enabled=h.h1_enabled,
-                                halflife=h.h1_newness_halflife)
-        h2 = h2_current_views(g.people_war[idx], g.contrary_practice[idx], strength=h.h2_strength,
-                              enabled=h.h2_enabled)
-        h4 = h4_principled_dialogue(s.principled, s.practical_framing, strength=h.h4_strength,
-                                    enabled=h.h4_enabled)
-        a = cc.acceptance[np.ix_(on, leader)]
-        gap = np.maximum(0.0, ceiling(g)[idx][:, on].T - a)
-        a += np.minimum(1.0, s.persuasion_rate * h1 * h2 * h3 * h4 * h5 * rec.trust[idx] * k) * gap
-        cc.acceptance[np.ix_(on, leader)] = a
+        self.build_trust(world, idx, bonus)
+        self.persuade(world, idx, principled=s.principled, framing=s.practical_framing,
+                      rate=s.persuasion_rate)
 
     def hold(self, world) -> None:
         """A conditional persuader's conditions hold while it engages (Kelman's compliance)."""
