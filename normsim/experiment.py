@@ -33,6 +33,9 @@ from normsim.schema import Scenario
 
 EXPERIMENT_DIR = Path(__file__).resolve().parent.parent / "experiments"
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
+#: a factor over whole scenarios: ``"scenario" = { values = ["deed_mines", "baseline"] }`` (e.g.
+#: one scenario per kind of engager); every other factor and the fixed values apply to each
+SCENARIO_FACTOR = "scenario"
 
 
 class Factor(BaseModel):
@@ -103,6 +106,13 @@ class Plan:
     seeds: tuple[int, ...]  # one per replicate
     identity: str  # hash of everything that fixes the results except the number of replicates
     samples: np.ndarray | None = None  # SALib's sample matrix (sobol, morris), rows = conditions
+    scenarios: dict | None = None  # name -> Scenario, when scenarios are a factor
+
+    def base(self, condition: int) -> Scenario:
+        """The scenario a condition starts from (the experiment's, or its scenario factor's)."""
+        if self.scenarios is None:
+            return self.scenario
+        return self.scenarios[self.conditions.at[condition, SCENARIO_FACTOR]]
 
     @property
     def factor_names(self) -> list[str]:
@@ -115,11 +125,12 @@ class Plan:
 
     def task(self, condition: int, replicate: int) -> dict:
         """Everything a worker needs for one run, as plain data."""
-        params = {**self.fixed_flat, **self.condition(condition),
-                  "record_every": self.experiment.record_every}
+        varied = {k: v for k, v in self.condition(condition).items() if k != SCENARIO_FACTOR}
+        params = {**self.fixed_flat, **varied, "record_every": self.experiment.record_every}
         return {"run_id": run_id(condition, replicate), "condition": int(condition),
                 "replicate": int(replicate), "seed": int(self.seeds[replicate]),
-                "scenario": self.scenario.model_dump(by_alias=True), "params": _plain(params),
+                "scenario": self.base(condition).model_dump(by_alias=True),
+                "params": _plain(params),
                 "steps": self.experiment.steps, "counterfactual": self.experiment.counterfactual}
 
     def condition(self, condition: int) -> dict:
@@ -136,6 +147,8 @@ def run_id(condition: int, replicate: int) -> str:
 
 
 def flat(key: str) -> str:
+    if key == SCENARIO_FACTOR:
+        return key
     where = locate(key)
     return key if where is None else next(k for k, v in PARAMETERS.items() if v == where)
 
@@ -188,22 +201,33 @@ def load_experiment(name_or_path: str | Path, replicates: int | None = None,
 
 def _check_values(exp: Experiment, path: Path) -> None:
     """Each listed value, over the base scenario and the fixed parameters, must be valid."""
-    try:
-        base = with_values(load(exp.scenario), exp.fixed, f"{path}: fixed")
-    except ScenarioError as err:
-        raise ScenarioError(f"{path}: scenario = '{exp.scenario}': {err}") from None
-    for key, factor in exp.factors.items():
-        for value in factor.values or ():
-            with_values(base, {key: value}, f"{path}: factors.{key}")
+    names = (exp.factors[SCENARIO_FACTOR].values if SCENARIO_FACTOR in exp.factors
+             else [exp.scenario])
+    for name in names:
+        try:
+            base = with_values(load(name), exp.fixed, f"{path}: fixed")
+        except ScenarioError as err:
+            raise ScenarioError(f"{path}: scenario '{name}': {err}") from None
+        for key, factor in exp.factors.items():
+            for value in (factor.values or ()) if key != SCENARIO_FACTOR else ():
+                with_values(base, {key: value}, f"{path}: factors.{key} (scenario '{name}')")
 
 
 def _check_parameters(exp: Experiment, path: Path) -> None:
+    if SCENARIO_FACTOR in exp.factors and (exp.factors[SCENARIO_FACTOR].values is None
+                                           or exp.design.kind != "factorial"):
+        raise ScenarioError(f"{path}: factors.{SCENARIO_FACTOR} takes a list of scenario names "
+                            "(values = [...]) and a factorial design")
     for where, keys in (("factors", exp.factors), ("fixed", exp.fixed)):
         for key in keys:
+            if key == SCENARIO_FACTOR and where == "factors":
+                continue
             if locate(key) is None:
                 raise ScenarioError(f"{path}: {where}.{key} is not a model parameter{suggest(key)}; "
                                     "see 'normsim parameters'.")
     for key, factor in exp.factors.items():
+        if key == SCENARIO_FACTOR:
+            continue
         section, field = locate(key)
         info = ALL_SECTIONS[section].model_fields[field]
         if factor.values is None:
@@ -220,6 +244,8 @@ def _check_parameters(exp: Experiment, path: Path) -> None:
 def plan(exp: Experiment) -> Plan:
     """The conditions, seeds and identity of an experiment; every condition is validated."""
     scenario = load(exp.scenario)
+    scenarios = ({name: load(name) for name in exp.factors[SCENARIO_FACTOR].values}
+                 if SCENARIO_FACTOR in exp.factors else None)
     names = [flat(k) for k in exp.factors]
     samples = None
     if exp.design.kind == "factorial":
@@ -232,15 +258,17 @@ def plan(exp: Experiment) -> Plan:
     fixed = {flat(k): v for k, v in exp.fixed.items()}
     for c in conditions.index:  # every condition must be a valid scenario
         row = {col: conditions.at[c, col] for col in conditions.columns}
+        base = scenarios[row.pop(SCENARIO_FACTOR)] if scenarios else scenario
         try:
-            from_flat({**fixed, **_plain(row)}, base=scenario, origin="experiment")
+            from_flat({**fixed, **_plain(row)}, base=base, origin="experiment")
         except ScenarioError as err:
             raise ScenarioError(f"condition {c} of the experiment is not valid: {err}") from None
     seeds = tuple(int(s.generate_state(1, np.uint64)[0] >> np.uint64(1))
                   for s in np.random.SeedSequence(exp.root_seed).spawn(exp.replicates))
     identity = content_hash(exp.model_copy(update={"replicates": 0}).model_dump_json()
-                            + scenario.model_dump_json())
-    return Plan(exp, scenario, conditions, seeds, identity, samples)
+                            + scenario.model_dump_json()
+                            + "".join(v.model_dump_json() for v in (scenarios or {}).values()))
+    return Plan(exp, scenario, conditions, seeds, identity, samples, scenarios)
 
 
 def _cast(name: str, value: float):

@@ -19,6 +19,7 @@ from pydantic import model_validator
 from normsim import integration
 from normsim.events import declare
 from normsim.params import NEVER, P, Section
+from normsim.typology import TYPES, preset
 
 #: per-group settings copied from each group's GroupSettings (float arrays unless bool/int)
 PER_GROUP = ("fighters", "operational_commanders", "units_per_commander", "age_weeks", "insecurity",
@@ -37,6 +38,11 @@ ENDED = declare("group ended", "the group laid down its arms or was defeated", m
 class GroupSettings(Section):
     title = "Armed group (bundle: armed group)"
     bundle = "armed group"
+    type: str = P("", label="type of group",
+                  meaning="A type of group (normsim.typology: peoples_war, secessionist, "
+                  "predatory, community_militia, transnational) whose settings fill every field "
+                  "not given explicitly ('': none).", source="Seed 002 (rebels, militias, "
+                  "warlords, crime networks); the types' own sources in normsim/typology.py.")
     count: int = P(1, 1, 500, meaning="Number of armed groups, each with these settings and its own "
                    "history (a population file gives each its own settings instead).",
                    source="MODEL.md: a scenario may hold several groups.", label="armed groups")
@@ -146,6 +152,17 @@ class GroupSettings(Section):
     end_week: int = P(NEVER, -1, 100_000, unit="week", label="week the group ends",
                       meaning="Week the group ends (disbands, is defeated or joins a peace deal; "
                       "-1: never).", source="Issue 11: groups end over a run.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_from_type(cls, data):
+        """A type fills the fields the table does not give (:mod:`normsim.typology`)."""
+        if isinstance(data, dict) and data.get("type"):
+            if data["type"] not in TYPES:
+                raise ValueError(f"type = \"{data['type']}\" is not a type of group; types "
+                                 f"are: {', '.join(TYPES)}")
+            return {**preset(data["type"]), **data}
+        return data
 
     @model_validator(mode="after")
     def _lifetime(self):

@@ -21,7 +21,9 @@ import numpy as np
 from annotated_types import Ge, Le
 from pydantic import ValidationError
 
+from normsim.engagers import EngagerSettings
 from normsim.schema import ENGAGER_SECTIONS, RUN_ONLY, SECTIONS, Scenario
+from normsim.typology import TYPES, preset
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -40,15 +42,17 @@ def flat_name(section: str, field: str) -> str:
     return field if section in ("hypotheses", "run") else f"{section}_{field}"
 
 
-#: every settings section by name: the scenario's sections and the engager kinds
-ALL_SECTIONS: dict[str, type] = {**SECTIONS, **ENGAGER_SECTIONS}
-_NOT_PARAMETERS = ("kind", "name", "groups", "norms")  # an engager's identity, not a number
+#: every settings section by name: the scenario's sections, ``engager`` (what every engager
+#: has: ``engager.end_week`` sets it on all of them) and the engager kinds
+ALL_SECTIONS: dict[str, type] = {**SECTIONS, "engager": EngagerSettings, **ENGAGER_SECTIONS}
+_NOT_PARAMETERS = ("kind", "name", "groups", "norms", "norm")  # an engager's identity
+_ENGAGERS = ("engager", *ENGAGER_SECTIONS)
 
 
 def _scalar(section: str, field: str) -> bool:
     if section == "run":
         return field not in RUN_ONLY
-    return not (section in ENGAGER_SECTIONS and field in _NOT_PARAMETERS)
+    return not (section in _ENGAGERS and field in _NOT_PARAMETERS)
 
 
 #: every model parameter: flat keyword name -> (section, field), in declaration order
@@ -72,8 +76,8 @@ def to_flat(scenario: Scenario) -> dict[str, Any]:
     engager of that kind; kinds the scenario does not have are left out)."""
     out = {}
     for name, (s, f) in PARAMETERS.items():
-        if s in ENGAGER_SECTIONS:
-            first = next((e for e in scenario.engagers if e.kind == s), None)
+        if s in _ENGAGERS:
+            first = next((e for e in scenario.engagers if s in ("engager", e.kind)), None)
             if first is not None:
                 out[name] = getattr(first, f)
         else:
@@ -99,10 +103,15 @@ def suggest(key: str) -> str:
 
 def _set(data: dict, section: str, field: str, value: Any, key: str, origin: str) -> None:
     """Set one parameter in nested scenario data (an engager kind's: on every such engager)."""
-    if section not in ENGAGER_SECTIONS:
+    if section == "group" and field == "type":
+        if value not in TYPES:
+            raise ScenarioError(f"{origin}: {key} = {value!r} is not a type of group; types "
+                                f"are: {', '.join(TYPES)}")
+        data["group"].update(preset(value))
+    if section not in _ENGAGERS:
         data[section][field] = value
         return
-    tables = [e for e in data["engager"] if e.get("kind") == section]
+    tables = [e for e in data["engager"] if section in ("engager", e.get("kind"))]
     if not tables:
         have = ", ".join(sorted({e.get("kind", "?") for e in data["engager"]})) or "none"
         raise ScenarioError(f"{origin}: '{key}' sets a {section} engager's parameter, but the "
@@ -149,7 +158,11 @@ def with_values(base: Scenario, values: Mapping[str, Any], origin: str) -> Scena
     ``origin`` names where the values came from (a file, ``--set``) for error messages.
     """
     data = base.model_dump(by_alias=True)
-    for key, value in values.items():
+    # a group type first (it sets several fields), then what every engager has, then the rest
+    order = {"group_type": 0, "group.type": 0}
+    ranked = sorted(values.items(), key=lambda kv: order.get(kv[0], 1 if str(kv[0]).startswith(
+        ("engager_", "engager.")) else 2))
+    for key, value in ranked:
         if key in ("title", "description", "norms"):
             data[key] = value
             continue
