@@ -83,7 +83,7 @@ class CommanderCohort:
             g = self.group[idx]
             reach = groups.transmission[g]
             signal = self.emphasis[:, self.superior[idx]] * reach
-            k, a, b = p.knowledge[:, idx], p.acceptance[:, idx], p.baseline[:, idx]  # views
+            k, a, b = p.knowledge[:, idx], p.acceptance[:, idx], p.baseline[:, idx]  # views (slices)
             dg = doctrine[:, g]
             k += learning[g] * (signal * (0.5 + 0.5 * dg) + 0.5 * training[:, g] * reach) * (1.0 - k)
             a += learning[g] * openness.T[:, g] * signal * k * (1.0 - a)
@@ -91,7 +91,21 @@ class CommanderCohort:
                    kappa=kappa.T[:, g])
             np.clip(a, 0.0, 1.0, out=a)
             np.clip(k, 0.0, 1.0, out=k)
+            if not isinstance(idx, slice):  # after a splinter: fancy indexing copied them
+                p.knowledge[:, idx], p.acceptance[:, idx], p.baseline[:, idx] = k, a, b
             self.emphasis[:, idx] = emphasis(a, p.origin[:, idx], dg)
+
+    def split(self, branch: int, new_group: int) -> None:
+        """An operational commander and his units break away as ``new_group``: he becomes its
+        top commander. The levels stop being contiguous ranges, so they become index arrays."""
+        units = np.flatnonzero(self.superior == branch)
+        self.group[branch] = new_group
+        self.group[units] = new_group
+        self.level[branch] = STRATEGIC
+        self.superior[branch] = -1
+        self.leader = np.append(self.leader, branch)
+        self.n_groups += 1
+        self.at_level = [np.flatnonzero(self.level == lvl) for lvl in range(3)]
 
     def replace(self, idx: np.ndarray, keep, rng: np.random.Generator, groups) -> None:
         """New commanders take over at ``idx``, keeping ``keep`` of their predecessors' gains."""

@@ -96,6 +96,10 @@ class CommunityState:
         self.press()
         self.recruits += recruits.astype(np.int64)
 
+    def attach(self, unit_group: np.ndarray, unit_community: np.ndarray) -> None:
+        """Where each group's units are stationed (after a splinter, groups share communities)."""
+        self.unit_group, self.unit_community = unit_group, unit_community
+
     def shortfall(self, manpower_need: np.ndarray, n_groups: int) -> np.ndarray:
         """Each group's shortfall of voluntary recruits: its usual need, widened as its
         communities' support falls below its usual level (support brings recruits: seed 004;
@@ -106,5 +110,7 @@ class CommunityState:
         return np.clip(manpower_need + lost, 0.0, 1.0)
 
     def group_means(self, values: np.ndarray, n_groups: int) -> np.ndarray:
-        per = self.settings.per_group
-        return values.reshape(n_groups, per).mean(axis=1)
+        """Mean over the communities each group's units are stationed among (by unit)."""
+        ug, uc = self.unit_group, self.unit_community
+        sums = np.bincount(ug, weights=values[uc], minlength=n_groups)
+        return sums / np.maximum(np.bincount(ug, minlength=n_groups), 1)

@@ -96,6 +96,7 @@ class FighterCohort:
         self.norms = np.asarray(norms, dtype=np.int64)
         self.sizes = sizes
         self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        self.contiguous = True  # stored group by group (until a faction splinters)
         self.group = np.repeat(np.arange(G), sizes)
         within = np.arange(self.n) - self.starts[self.group]
         units = commanders.tactical
@@ -125,12 +126,23 @@ class FighterCohort:
 
     def group_means(self, values: np.ndarray) -> np.ndarray:
         """Mean of per-fighter values within each group: ``(C, n)`` -> ``(C, G)``."""
-        return np.add.reduceat(values, self.starts, axis=-1) / self.sizes
+        if self.contiguous:
+            return np.add.reduceat(values, self.starts, axis=-1) / self.sizes
+        return _sum_by(values, self.group, self.n_groups) / np.maximum(self.sizes, 1)
+
+    def regroup(self, commanders) -> None:
+        """After a splinter: fighters follow their unit's commander into his new group (they are
+        no longer stored group by group)."""
+        self.n_groups = commanders.n_groups
+        self.unit_group = commanders.group[self.unit_commander]
+        self.group = self.unit_group[self.unit]
+        self.sizes = np.bincount(self.group, minlength=self.n_groups)
+        self.contiguous = False
 
     def drill(self, effect: np.ndarray) -> None:
         """A training cycle: close ``effect[g, norm]`` of each fighter's knowledge gap."""
         k = self.people.knowledge
-        k += effect[:, self.norms].T[:, self.group] * (1.0 - k)
+        k += effect[:, self.norms].T[:, self.group] * (1.0 - k)  # (C, n)
 
     def odds(self, pressure: np.ndarray, intensity: float) -> np.ndarray:
         """Log-odds of violating in an encounter, per unit ``(C, units)``, from the
@@ -182,16 +194,20 @@ class FighterCohort:
 
         # Encounters are Poisson(rate) and each violates with chance p; by Poisson thinning the
         # violations are Poisson(rate p) and the respectful encounters Poisson(rate (1 - p)),
-        # independent: draw the first per fighter, the second summed per community.
+        # independent: draw the first per fighter, the second summed per cell (a community,
+        # or a community and group once a faction has splintered and two groups share it).
         rate = f.encounter_rate * (0.5 + intensity)
         live = None if g.alive.all() else g.alive[self.group]  # groups not in the field meet no one
         self.p = chance = self.violation_chance(self.odds(pressure, intensity))
         self.violations = rng.poisson(rate * chance if live is None else rate * chance * live)
-        K = self.n_communities
+        K, G = self.n_communities, self.n_groups
+        cell, cells = ((self.community, K) if self.contiguous
+                       else (self.community * G + self.group, K * G))
         if live is None:
-            respect = self.community_size - _sum_by(chance, self.community, K)
+            size = self.community_size if self.contiguous else np.bincount(cell, minlength=cells)
+            respect = size - _sum_by(chance, cell, cells)
         else:
-            respect = _sum_by(live * (1.0 - chance), self.community, K)
+            respect = _sum_by(live * (1.0 - chance), cell, cells)
         respected = rng.poisson(rate * respect)
 
         # sanctions: each violator is disciplined with the chance his chain enforces them
@@ -203,34 +219,45 @@ class FighterCohort:
         self.deterred[caught] = np.minimum(1.0, self.deterred[caught] + DETERRENCE_PER_SANCTION)
 
         recruits = self._turn_over(rng)
-        violations = _sum_by(self.violations, self.community, K)
+        violations = _sum_by(self.violations, cell, cells)
         encounters = violations + respected
-        by_group = self.community_group
+        if self.contiguous:  # communities are stored group by group
+            def per_group(x):
+                return x.reshape(len(x), G, K // G).sum(axis=2)
+
+            def per_community(x):
+                return x
+        else:
+            def per_group(x):
+                return x.reshape(len(x), K, G).sum(axis=1)
+
+            def per_community(x):
+                return x.reshape(len(x), K, G).sum(axis=2)
         return Conduct(
-            encounters=_sum_by(encounters, by_group, self.n_groups),
-            violations=_sum_by(violations, by_group, self.n_groups),
+            encounters=per_group(encounters), violations=per_group(violations),
             sanctions=np.bincount(self.group[np.nonzero(caught.any(axis=0))[0]],
-                                  minlength=self.n_groups).astype(float),
-            community_encounters=encounters, community_violations=violations,
+                                  minlength=G).astype(float),
+            community_encounters=per_community(encounters),
+            community_violations=per_community(violations),
             community_recruits=np.bincount(self.community[recruits], minlength=K).astype(float),
             unit_recruits=np.bincount(self.unit[recruits], minlength=self.n_units),
         )
 
-    @property
-    def community_group(self) -> np.ndarray:
-        """The group each community belongs to (communities are stored group by group)."""
-        per = self.n_communities // self.n_groups
-        return np.repeat(np.arange(self.n_groups), per)
-
     def _turn_over(self, rng: np.random.Generator) -> np.ndarray:
         """Fighters who leave are replaced in place by recruits from the same community."""
         g = self.groups
-        leaving = rng.binomial(self.sizes, g.fighter_turnover)
-        total = int(leaving.sum())
-        if total == 0:
-            return np.empty(0, dtype=np.int64)
-        which = np.repeat(np.arange(self.n_groups), leaving)
-        idx = np.unique(self.starts[which] + (rng.random(total) * self.sizes[which]).astype(np.int64))
+        if self.contiguous:
+            leaving = rng.binomial(self.sizes, g.fighter_turnover)
+            total = int(leaving.sum())
+            if total == 0:
+                return np.empty(0, dtype=np.int64)
+            which = np.repeat(np.arange(self.n_groups), leaving)
+            idx = np.unique(self.starts[which]
+                            + (rng.random(total) * self.sizes[which]).astype(np.int64))
+        else:
+            idx = np.flatnonzero(rng.random(self.n) < g.fighter_turnover[self.group])
+            if len(idx) == 0:
+                return idx
         gi = self.group[idx]
         self.people.renew(idx, rng, g.baseline_knowledge[gi], g.baseline_acceptance[gi])
         self.deterred[:, idx] = 0.0

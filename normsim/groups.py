@@ -27,7 +27,7 @@ PER_GROUP = ("fighters", "operational_commanders", "units_per_commander", "age_w
              "wing_split", "core_goal_incompatible", "ihl_department", "leadership_turnover",
              "commander_turnover", "fighter_turnover", "baseline_knowledge", "baseline_acceptance",
              "acceptance_decay", "knowledge_decay", "command_learning", "strength", "territorial",
-             "manpower_need", "start_week", "end_week")
+             "manpower_need", "splinter_rate", "start_week", "end_week")
 EXPOSURE_MEMORY = 0.8  # weight of the past gaps in the running mean gap between contacts
 OBJECTION_FADE = 0.01  # weekly fading of the host state's objection (a mission raises it)
 
@@ -146,6 +146,14 @@ class GroupSettings(Section):
         meaning="How far voluntary recruits fall short of what the group needs when communities "
         "support it as usually; less support widens the shortfall (seed 004: a shortfall drives "
         "child recruitment).", source="Seed 004; Beber and Blattman 2013. Size: assumption.")
+    splinter_rate: float = P(
+        0.005, 0, 1, unit="per week", label="chance a faction splinters",
+        meaning="Weekly chance that an operational commander and his units break away, at a "
+        "fully weak structure and when he rejects outright a commitment the top command made "
+        "(scaled by 1 - structure and by how far his acceptance lies below the top "
+        "commander's).", source="Seed 002: 'several splinter groups under a poorly defined "
+        "command structure', 'disagreements ... on how important IHL and HR are'; Staniland "
+        "2014. Size: assumption.")
     start_week: int = P(0, 0, 100_000, unit="week", label="week the group emerges",
                         meaning="Week the group emerges (0: it exists when the run starts; a "
                         "population staggers it).", source="Issue 11: groups emerge over a run.")
@@ -211,6 +219,29 @@ class GroupState:
         self.sanctions_enforced = np.zeros(G)
         self.violations_ewma = np.full((G, N), np.nan)
         self.last_sanction_event = np.full(G, -10**9, dtype=np.int64)
+
+    def append(self, parent: int, week: int) -> int:
+        """A new group split from ``parent`` this week: the parent's settings, a fresh start
+        (new to the terrain, no integration work, no commitments, no contact); its index."""
+        for name in [*PER_GROUP, "structure", "transmission", "alive", "shortfall", "objection",
+                     "engaged", "mean_gap", "sanctions_enforced"]:
+            arr = getattr(self, name)
+            setattr(self, name, np.concatenate([arr, arr[parent:parent + 1]]))
+        self.age_weeks[-1], self.start_week[-1] = 0, week
+        self.objection[-1], self.mean_gap[-1] = 0.0, 0.0
+        for name, fill in (("first_contact", NEVER), ("last_contact", NEVER), ("contacts", 0),
+                           ("last_sanction_event", -10**9)):
+            arr = getattr(self, name)
+            setattr(self, name, np.concatenate([arr, np.array([fill], dtype=arr.dtype)]))
+        for name in ("factors", "owned", "instruction", "committed", "commitments",
+                     "doctrine_adopted", "occasions", "violations", "detected", "cost"):
+            arr = getattr(self, name)
+            setattr(self, name, np.concatenate([arr, np.zeros_like(arr[:1])]))
+        self.cost[-1] = self.cost[parent]
+        self.violations_ewma = np.concatenate([self.violations_ewma,
+                                               np.full((1, self.n_norms), np.nan)])
+        self.n += 1
+        return self.n - 1
 
     def live(self, week: int) -> tuple[np.ndarray, np.ndarray]:
         """Bring groups to life and end them at their weeks; return (emerged, ended) indices."""

@@ -28,9 +28,9 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from normsim import leadership, policies, records
+from normsim import leadership, policies, records, splinters
 from normsim.agents import ArmedGroup, Commander, Community, Fighter
-from normsim.commanders import OPERATIONAL, CommanderCohort
+from normsim.commanders import STRATEGIC, CommanderCohort
 from normsim.communities import CommunityState
 from normsim.counterfactual import with_twin
 from normsim.engagers import KINDS
@@ -43,6 +43,8 @@ from normsim.hypotheses import h2_current_views
 from normsim.internalisation import Signals, consolidation
 from normsim.norms import FIGHTERS, NORMS
 from normsim.norms import costs as norm_costs
+from normsim.population import draw as draw_population
+from normsim.population import emulation, load_population
 from normsim.state import State
 from normsim.scenario import defaults, from_flat
 from normsim.schema import Scenario
@@ -81,12 +83,22 @@ class NormDiffusionModel(mesa.Model):
         self.streams = RandomStreams.spawn(self.rng)
         self.norms = tuple(NORMS[k] for k in s.norms)
         self.environment = Environment(s.environment, self.streams.environment)
-        self.groups = GroupState([s.group] * s.group.count, len(self.norms),
+        if s.population:  # each group its own settings, drawn from the population file
+            pop = load_population(s.population)
+            group_settings, self.country, self.kind = draw_population(pop, s.group,
+                                                                      self.streams.groups)
+        else:
+            group_settings = [s.group] * s.group.count
+            self.country = np.zeros(s.group.count, dtype=np.int64)
+            self.kind = np.zeros(s.group.count, dtype=np.int64)
+        self.groups = GroupState(group_settings, len(self.norms),
                                  s.integration.department_isolation)
         self.commanders = CommanderCohort(self.groups, len(self.norms), s.community.per_group,
                                           self.streams.commanders)
         conduct = [i for i, n in enumerate(self.norms) if n.decided_by == FIGHTERS]
         self.communities = CommunityState(self.groups.n, s.community)
+        self.communities.attach(self.commanders.group[self.commanders.tactical],
+                                self.commanders.unit_community)
         self.fighters = FighterCohort(self.groups, self.commanders, conduct, self.streams.fighters,
                                       self.communities.n, s.fighters, s.community.restraint)
         self.groups.shortfall = self.communities.shortfall(self.groups.manpower_need,
@@ -96,6 +108,8 @@ class NormDiffusionModel(mesa.Model):
 
         self.group_agents = list(ArmedGroup.create_agents(self, self.groups.n,
                                                           index=list(range(self.groups.n))))
+        self.emulation = np.zeros((self.groups.n, len(self.norms)))
+        self._watch = None
         self.engager_agents = [KINDS[e.kind](self, i, e) for i, e in enumerate(s.engagers)]
         self.state = State(self, s.state, 1.0 - float(self.communities.usual_harm.mean()))
         self._engager_set = None
@@ -124,6 +138,24 @@ class NormDiffusionModel(mesa.Model):
     def leader_agent(self, group: int) -> Commander:
         return self.commander_agents[self.commanders.leader[group]]
 
+    def split(self, parent: int, branch: int) -> int:
+        """A faction (operational commander ``branch`` and his units) breaks away from group
+        ``parent`` as a new group (:mod:`normsim.splinters`); returns its index."""
+        g, cc = self.groups, self.commanders
+        child = g.append(parent, self.steps)
+        cc.split(branch, child)
+        self.fighters.regroup(cc)
+        self.communities.attach(cc.group[cc.tactical], cc.unit_community)
+        self.country = np.append(self.country, self.country[parent])
+        self.kind = np.append(self.kind, self.kind[parent])
+        self.emulation = np.concatenate([self.emulation, self.emulation[parent:parent + 1]])
+        for e in self.engager_agents:
+            e.engagement.grow()
+            e.engagement.engaged[child] = e.takes_new_groups
+        self.group_agents.append(ArmedGroup(self, child))
+        self._layout = None  # the records' layout changed
+        return child
+
     def norm_index(self, key: str) -> int:
         return [n.key for n in self.norms].index(key)
 
@@ -148,6 +180,10 @@ class NormDiffusionModel(mesa.Model):
         for kind in self.environment.advance(week):
             for i in np.flatnonzero(g.alive):
                 self.log(kind, int(i))
+        splinters.week(self)  # first: every array this week sees has the new groups
+        g = self.groups
+        if s.population and g.n > 1:
+            self.emulation = emulation(g, self.country, self.kind, s.emulation)
         g.fade_objection()
         g.shortfall = self.communities.shortfall(g.manpower_need, g.n)
         g.cost = norm_costs(self.norms, g, g.shortfall)
@@ -200,9 +236,8 @@ class NormDiffusionModel(mesa.Model):
     def _replace_commanders(self) -> None:
         """Operational and tactical commanders are replaced at their group's turnover rate."""
         g, cc = self.groups, self.commanders
-        first = cc.at_level[OPERATIONAL].start
         rng = self.streams.commanders
-        lower = np.arange(first, cc.n)
+        lower = np.flatnonzero(cc.level != STRATEGIC)
         idx = lower[rng.random(len(lower)) < g.commander_turnover[cc.group[lower]]]
         if not len(idx):
             return
@@ -259,6 +294,7 @@ class NormDiffusionModel(mesa.Model):
         self._last_recorded = self.steps
         if self._layout is None:
             self._layout = records.Layout(self)
+            self._primary = None
         columns = records.week_columns(self, self._layout)
         records.append(self.datacollector.tables["groups"], columns)
         if self._primary is None:

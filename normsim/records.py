@@ -74,11 +74,12 @@ class Layout:
         self.group = np.repeat(np.arange(G), N)
         self.norm = np.tile(np.array([n.key for n in model.norms], dtype=object), G)
         self.levels = []
-        for sl in cc.at_level:  # each level is contiguous and ordered by group
+        for sl in cc.at_level:  # each level is ordered by group (contiguous until a splinter)
             groups = cc.group[sl]
             sizes = np.bincount(groups, minlength=G)
             starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-            self.levels.append((sl, starts, sizes.astype(float)))
+            ordered = isinstance(sl, slice) and (sizes > 0).all()
+            self.levels.append((sl, starts, sizes.astype(float), groups, ordered))
         self.fighter_norms = np.isin(np.arange(N), model.fighters.norms)
 
     def rep(self, x) -> np.ndarray:
@@ -88,8 +89,13 @@ class Layout:
 
     def by_level(self, values: np.ndarray, level: int) -> np.ndarray:
         """Mean per group of one level's commanders: ``(N, commanders)`` -> ``(G, N)``."""
-        sl, starts, sizes = self.levels[level]
-        return (np.add.reduceat(values[:, sl], starts, axis=1) / sizes).T
+        sl, starts, sizes, groups, ordered = self.levels[level]
+        if ordered:
+            return (np.add.reduceat(values[:, sl], starts, axis=1) / sizes).T
+        sums = np.stack([np.bincount(groups, weights=row, minlength=self.G)
+                         for row in values[:, sl]])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (sums / sizes).T
 
 
 def week_columns(model: NormDiffusionModel, layout: Layout) -> dict[str, np.ndarray]:
@@ -133,7 +139,7 @@ def week_columns(model: NormDiffusionModel, layout: Layout) -> dict[str, np.ndar
         "step": full(G * N, model.steps), "group": layout.group, "norm": layout.norm,
         "alive": rep(g.alive), "compliance_rate": compliance.ravel(),
         "occasions": g.occasions.ravel(), "violations": g.violations.ravel(),
-        "sanctions_enforced": rep(g.sanctions_enforced), "fighters": rep(g.fighters),
+        "sanctions_enforced": rep(g.sanctions_enforced), "fighters": rep(fc.sizes),
         **{f"{q}_fighters": v.ravel() for q, v in fighters.items()},
         **{k: v.ravel() for k, v in levels.items()},
         "internalised_strategic": (cc.baseline[:, L] - cc.origin[:, L]).T.ravel(),

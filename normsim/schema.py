@@ -28,6 +28,7 @@ from normsim.integration import IntegrationSettings
 from normsim.internalisation import InternalisationSettings
 from normsim.leadership import LeadershipSettings
 from normsim.norms import NORMS
+from normsim.population import EmulationSettings
 from normsim.params import NEVER, P, Section
 from normsim.state import StateSettings
 
@@ -49,7 +50,7 @@ SECTIONS: dict[str, type[Section]] = {
     "run": RunSettings, "environment": EnvironmentSettings, "group": GroupSettings,
     "community": CommunitySettings, "integration": IntegrationSettings,
     "fighters": FighterSettings, "internalisation": InternalisationSettings,
-    "leadership": LeadershipSettings, "state": StateSettings,
+    "leadership": LeadershipSettings, "emulation": EmulationSettings, "state": StateSettings,
     **{key: norm.Settings for key, norm in NORMS.items()},  # one table per norm: [mines] ...
     "hypotheses": HypothesisSettings,
 }
@@ -71,6 +72,8 @@ class Scenario(BaseModel):
     description: str = ""
     norms: list[str] = Field(default_factory=lambda: ["civilians"], description="Norms in play; "
                              "the first is the one outcomes report by default.")
+    population: str = Field("", description="A population file (name in populations/ or a path) "
+                            "drawing each group's settings ('': group.count copies of [group]).")
     engagers: list[EngagerTable] = Field(default_factory=lambda: [DialogueSettings()],
                                          alias="engager", description="The engagers, one "
                                          "[[engager]] table each (none: no engagement).")
@@ -82,6 +85,7 @@ class Scenario(BaseModel):
     fighters: FighterSettings = FighterSettings()
     internalisation: InternalisationSettings = InternalisationSettings()
     leadership: LeadershipSettings = LeadershipSettings()
+    emulation: EmulationSettings = EmulationSettings()
     state: StateSettings = StateSettings()
     civilians: NORMS["civilians"].Settings = NORMS["civilians"].Settings()
     mines: NORMS["mines"].Settings = NORMS["mines"].Settings()
@@ -106,7 +110,7 @@ class Scenario(BaseModel):
                     raise ValueError(f"engager {i + 1} ({e.kind}): a {e.kind} engager does not "
                                      f"handle '{n}'; it handles: {', '.join(handles)}")
             bad = [g for g in e.groups if not 0 <= g < self.group.count]
-            if bad:
+            if bad and not self.population:
                 raise ValueError(f"engager {i + 1} ({e.kind}): groups {bad} do not exist; groups "
                                  f"are numbered 0 to {self.group.count - 1}")
         return self

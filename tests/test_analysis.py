@@ -33,7 +33,7 @@ root_seed = 11
 threshold = 0.8
 
 [factors]
-"persuader.principled" = { values = [0.0, 1.0] }
+"dialogue.principled" = { values = [0.0, 1.0] }
 "integration.setback_rate" = { values = [0.0, 0.2] }
 
 [fixed]
@@ -57,7 +57,7 @@ samples = 8
 
 [factors]
 "environment.conflict_intensity" = { min = 0.1, max = 0.9 }
-"persuader.principled" = { min = 0.0, max = 1.0 }
+"dialogue.principled" = { min = 0.0, max = 1.0 }
 
 [fixed]
 "group.fighters" = 40
@@ -99,12 +99,12 @@ def sob(sweeps):
 
 # -- loading -----------------------------------------------------------------------------------
 def test_load_gives_every_table_and_agrees_with_summarize(sweeps, res):
-    assert res.factors == ["persuader_principled", "integration_setback_rate"]
+    assert res.factors == ["dialogue_principled", "integration_setback_rate"]
     assert res.finished == res.planned == 12
     assert len(res.outcomes) == 12 and len(res.effects) == 4
     assert {"setback", "first contact"} <= set(res.events["kind"])
     assert set(res.outcomes.columns) >= {"final_compliance", "weeks_to_threshold",
-                                         "persuader_principled", "integration_setback_rate"}
+                                         "dialogue_principled", "integration_setback_rate"}
     same = summarize(sweeps["factorial"])
     pd.testing.assert_frame_equal(res.effects, same["effects"], check_dtype=False)
     assert len(res.runs) == 12 * res.runs["step"].nunique()
@@ -127,11 +127,11 @@ def test_time_to_threshold_matches_a_hand_computation(res):
 # -- statistics against independent computations -----------------------------------------------
 def test_effect_intervals_are_t_intervals():
     rng = np.random.default_rng(3)
-    table = pd.DataFrame({"persuader_principled": np.repeat([0.0, 0.5, 1.0], 7),
+    table = pd.DataFrame({"dialogue_principled": np.repeat([0.0, 0.5, 1.0], 7),
                           "final_compliance": rng.uniform(0.5, 1.0, 21)})
-    got = effect_table(table, "persuader_principled")
+    got = effect_table(table, "dialogue_principled")
     for (_, row), level in zip(got.iterrows(), [0.0, 0.5, 1.0]):
-        x = table.loc[table["persuader_principled"] == level, "final_compliance"]
+        x = table.loc[table["dialogue_principled"] == level, "final_compliance"]
         lo, hi = stats.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
         assert row["mean"] == pytest.approx(x.mean())
         assert (row["ci_low"], row["ci_high"]) == pytest.approx((lo, hi))
@@ -168,22 +168,22 @@ def test_rule_coverage_and_density_by_hand():
 
 def test_discovery_finds_a_planted_rule():
     rng = np.random.default_rng(5)
-    table = pd.DataFrame({"persuader_principled": rng.uniform(0, 1, 400),
+    table = pd.DataFrame({"dialogue_principled": rng.uniform(0, 1, 400),
                           "environment_conflict_intensity": rng.uniform(0, 1, 400),
                           "group_aspiration": rng.uniform(0, 1, 400)})
-    planted = ((table["persuader_principled"] > 0.5)
+    planted = ((table["dialogue_principled"] > 0.5)
                & (table["environment_conflict_intensity"] < 0.3))
     table["final_compliance"] = np.where(planted, 0.95, 0.7)
-    found = discover(table, ["persuader_principled", "environment_conflict_intensity",
+    found = discover(table, ["dialogue_principled", "environment_conflict_intensity",
                              "group_aspiration"], threshold=0.9)
     best = found.rules.iloc[0]
     assert found.high == planted.sum()
     assert best["density"] == 1.0 and best["coverage"] > 0.95  # leaves hold >= 5% of runs
-    assert "persuader argues from principles ≥ 0.5" in best["rule"]
+    assert "dialogue: argues from principles ≥ 0.5" in best["rule"]
     assert "conflict intensity ≤ 0.2" in best["rule"] and "aspiration" not in best["rule"]
-    lo, _ = best["box"]["persuader_principled"]
+    lo, _ = best["box"]["dialogue_principled"]
     _, hi = best["box"]["environment_conflict_intensity"]
-    inside = (table["persuader_principled"] > lo) & (table["environment_conflict_intensity"] <= hi)
+    inside = (table["dialogue_principled"] > lo) & (table["environment_conflict_intensity"] <= hi)
     assert best["runs"] == inside.sum() and best["high"] == (inside & planted).sum()
     assert best["coverage"] == pytest.approx((inside & planted).sum() / planted.sum())
 
@@ -209,9 +209,9 @@ def test_setbacks_are_aligned_on_the_recording_grid():
 def test_trajectories_draw_the_mean_of_the_runs(res):
     fig = figure(res, "trajectories")
     ax = fig.axes[0]
-    assert ax.get_xlabel() == "weeks" and ax.get_ylabel() == "share of encounters that respect IHL"
+    assert ax.get_xlabel() == "weeks" and ax.get_ylabel() == "share of occasions that respect the norm"
     names = [str(s) for s in res.series().cat.categories]
-    assert len(names) == 4 and all("persuader argues from principles" in n for n in names)
+    assert len(names) == 4 and all("dialogue: argues from principles" in n for n in names)
     means = {line.get_label(): line for line in ax.lines if line.get_label() in names}
     assert set(means) == set(names)
     series = res.with_series(res.runs)
@@ -222,8 +222,8 @@ def test_trajectories_draw_the_mean_of_the_runs(res):
 
 
 EXPECTED_LABELS = {
-    "effect": ("persuader argues from principles (0–1)", "final compliance"),
-    "heatmap": ("persuader argues from principles (0–1)", "chance of a setback (per week)"),
+    "effect": ("dialogue: argues from principles (0–1)", "final compliance"),
+    "heatmap": ("dialogue: argues from principles (0–1)", "chance of a setback (per week)"),
     "integration": ("weeks", "level (0–1)"),
     "setbacks": ("weeks since the setback", "change in level since\njust before the setback"),
     "stages": ("weeks", "share of runs at stage"),
@@ -244,11 +244,11 @@ def test_each_figure_of_a_factorial_sweep_has_words_on_its_axes(res, kind):
 
 
 def test_effect_shows_one_series_per_level_of_the_second_factor(res):
-    fig = figure(res, "effect", ["integration.setback_rate", "persuader_principled"])
+    fig = figure(res, "effect", ["integration.setback_rate", "dialogue_principled"])
     left = fig.axes[0]
     assert left.get_xlabel() == factor_label("integration_setback_rate")
     labels = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert labels == ["persuader argues from principles: 0", "persuader argues from principles: 1"]
+    assert labels == ["dialogue: argues from principles: 0", "dialogue: argues from principles: 1"]
 
 
 def test_setbacks_and_integration_panels_name_the_factors(res):
@@ -303,7 +303,7 @@ def test_normsim_report_of_a_factorial_sweep(sweeps, tmp_path):
     assert result.exit_code == 0, result.output
     text = (tmp_path / "rep" / "report.md").read_text()
     assert "Do principled talks raise compliance" in text
-    assert "`persuader.principled`" in text and "`group.fighters`" in text
+    assert "`dialogue.principled`" in text and "`group.fighters`" in text
     assert "final compliance [95% CI]" in text and "## Provenance" in text
     assert "git_commit" in text and "## Sensitivity" not in text
     for kind in ("trajectories", "effect", "heatmap", "integration", "setbacks", "stages", "harm"):
@@ -339,9 +339,9 @@ def test_bad_input_gives_a_message_and_status_2(sweeps, tmp_path):
     _fails(["report", tmp_path / "nowhere"], "not a sweep output folder")
     _fails(["plot", fac, "--kind", "pie"], "'pie' is not a figure", "trajectories", "discovery")
     _fails(["plot", fac, "--kind", "effect", "--factor", "group.aspiration"],
-           "'group.aspiration' is not a factor", "persuader.principled")
+           "'group.aspiration' is not a factor", "dialogue.principled")
     _fails(["plot", fac, "--kind", "sensitivity"], "needs a sobol or morris design")
-    _fails(["plot", fac, "--kind", "heatmap", "--factor", "persuader.principled"],
+    _fails(["plot", fac, "--kind", "heatmap", "--factor", "dialogue.principled"],
            "needs two factors")
     _fails(["plot", fac, "--kind", "discovery", "--threshold", 1.0], "no run of 12")
     _fails(["plot", fac, "--kind", "effect", "--format", "svg", "--out", tmp_path / "x.png"],

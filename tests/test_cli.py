@@ -64,7 +64,7 @@ def test_the_required_scenarios_are_shipped_and_valid():
         assert len(description.split()) >= 20, name
 
 
-@pytest.mark.parametrize("command", ["run", "scenarios", "parameters"])
+@pytest.mark.parametrize("command", ["run", "scenarios", "parameters", "engagers"])
 def test_every_command_explains_itself(command):
     result = invoke(command, "--help")
     assert result.exit_code == 0 and len(result.output) > 150
@@ -74,6 +74,28 @@ def test_parameters_lists_every_parameter_with_range_and_meaning():
     result = invoke("parameters")
     assert "group.centralisation (keyword group_centralisation) = 0.7; a number from 0 to 1" \
         in result.output
+    deed = invoke("parameters", "deed")
+    assert "deed.monitoring (keyword deed_monitoring)" in deed.output
+    assert "group." not in deed.output
+
+
+def test_engagers_lists_each_kind_in_one_line_with_its_norms():
+    from normsim.engagers import KINDS
+    result = invoke("engagers")
+    assert result.exit_code == 0
+    for kind, cls in KINDS.items():
+        assert f"{kind} — {cls.summary}" in result.output
+        assert ", ".join(cls.handles) in result.output
+
+
+def test_run_with_counterfactual_writes_the_twin_and_prints_the_effect(tmp_path):
+    import pandas as pd
+    out = tmp_path / "out"
+    result = invoke("run", "baseline", "--steps", 60, *SMALL_SET, "--out", out, "--counterfactual")
+    assert result.exit_code == 0, result.output
+    assert "engagement effect" in result.output
+    table = pd.read_parquet(out / "records.parquet")
+    assert "compliance_counterfactual" in table and table["compliance_counterfactual"].notna().any()
 
 
 # -- bad input ---------------------------------------------------------------------------
@@ -84,11 +106,15 @@ BAD_FILES = {  # file content -> words the message must contain
                                                     "a whole number from 1 to 5000000"]),
     "out_of_range": ("[group]\ncentralisation = 1.5\n", ["group.centralisation", "1.5",
                                                          "a number from 0 to 1"]),
-    "bool_for_number": ("[persuader]\nreputation = true\n", ["persuader.reputation", "true",
-                                                             "a number from 0 to 1"]),
+    "bool_for_number": ('[[engager]]\nkind = "dialogue"\nreputation = true\n',
+                        ["engager 1 (dialogue)", "reputation = true", "a number from 0 to 1"]),
+    "legacy_table": ("[persuader]\nreputation = true\n", ["engager 1 (dialogue)",
+                                                          "reputation = true", "from 0 to 1"]),
     "malformed": ("[group\ncentralisation = 0.3\n", ["malformed TOML", "line 1"]),
     "unknown_section": ("[grup]\ncentralisation = 0.3\n", ["[grup]", "did you mean group"]),
-    "window": ("[persuader]\nstart_week = 50\nend_week = 10\n", ["end_week = 10", "start_week = 50"]),
+    "window": ('[[engager]]\nkind = "deed"\nstart_week = 50\nend_week = 10\n',
+               ["end_week is 10", "starts in week 50", "engager 1"]),
+    "unknown_kind": ('[[engager]]\nkind = "icrc"\n', ['kind = "icrc"', "dialogue", "deed"]),
 }
 
 
@@ -110,7 +136,8 @@ def test_a_bad_scenario_file_gets_exit_2_and_a_clear_message(tmp_path, case):
     ("group.centralisation", ["expected KEY=VALUE"]),
     ("group.centralisation=abc", ["group.centralisation", '"abc"', "a number from 0 to 1"]),
     ("group.nope=1", ["'group.nope' is not a parameter"]),
-    ("persuader.contact_interval=0", ["persuader.contact_interval = 0", "from 1 to 520"]),
+    ("dialogue.contact_interval=0", ["contact_interval = 0", "from 1 to 520"]),
+    ("deed.norm=1", ["no deed engager", "dialogue"]),
 ])
 def test_a_bad_set_gets_exit_2_and_a_clear_message(override, words):
     result = invoke("run", "baseline", "--set", override)

@@ -139,7 +139,10 @@ def _dotted(flat: str) -> str:
 
 
 def _order_key(col: pd.Series) -> np.ndarray:
-    """Sort levels by value, with -1 weeks ('never') last."""
+    """Sort levels by value, with -1 weeks ('never') last; texts (a scenario, a group type) in
+    the order the experiment lists them."""
+    if not pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+        return pd.Categorical(col, categories=list(dict.fromkeys(col))).codes.astype(float)
     values = col.astype(float).to_numpy()
     return np.where(values == -1, np.inf, values)
 

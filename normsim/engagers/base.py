@@ -101,6 +101,13 @@ class Engagement:
         self.reported = np.zeros((n_groups, n_norms), dtype=np.int64)  # violations it reported
         self.last_report = np.full(n_groups, -10**9, dtype=np.int64)
 
+    def grow(self) -> None:
+        """One more group (a faction splintered): a fresh record for it."""
+        for name, value in vars(self).items():
+            fill = {"last_meeting": NEVER, "last_report": -10**9}.get(name, 0)
+            extra = np.full((1, *value.shape[1:]), fill, dtype=value.dtype)
+            setattr(self, name, np.concatenate([value, extra]))
+
 
 KINDS: dict[str, type[Engager]] = {}
 
@@ -135,6 +142,11 @@ class Engager(mesa.Agent):
         chosen = settings.groups or range(world.groups.n)
         self.engagement.engaged[list(chosen)] = True
         self.was_active = False
+
+    @property
+    def takes_new_groups(self) -> bool:
+        """It engages groups that appear during the run (it was given no list of groups)."""
+        return not self.settings.groups
 
     @property
     def name(self) -> str:
@@ -241,7 +253,8 @@ class Engager(mesa.Agent):
                               enabled=h.h5_enabled)
         a = cc.acceptance[where]
         gap = np.maximum(0.0, ceiling(g)[idx][:, on].T - a)
-        a += np.minimum(1.0, rate * h1 * h2 * h3 * h4 * h5 * rec.trust[idx] * k) * gap
+        peers = 1.0 + world.settings.emulation.strength * world.emulation[idx][:, on].T
+        a += np.minimum(1.0, rate * h1 * h2 * h3 * h4 * h5 * rec.trust[idx] * k * peers) * gap
         cc.acceptance[where] = a
 
     def monitor(self, world, monitoring: float) -> None:

@@ -1,0 +1,254 @@
+"""A population of armed groups: drawn from a typology, staggered over time, watching each other.
+
+Norm diffusion in the seeds is a population process: "commitments by armed groups can
+positively influence the policies both of states and of other non-state groups" (seed 001);
+"since 1999 more than 60 armed groups have made commitments to end the recruitment and use of
+children" (seed 004). A population file (TOML, in ``populations/`` or any path) says how many
+groups there are, which types and in what shares (:mod:`normsim.typology`), how each type's
+settings spread, when groups emerge and how long they last, and over how many countries they
+are spread:
+
+    title = "Armed groups engaged on the mine ban since 2000"
+    groups = 200
+    countries = 30
+    [[type]]
+    key = "peoples_war"
+    share = 0.3
+    people_war = { mean = 0.85, sd = 0.08 }     # drawn per group, clipped to the field's range
+    fighters = { min = 100, max = 600 }         # uniform; whole numbers for whole-number fields
+    [emergence]
+    first_week = 0
+    last_week = 520                             # groups emerge uniformly over these weeks
+    lifetime = { mean = 780, sd = 260 }         # weeks each group lasts (at least 52)
+
+A scenario names it (``population = "mine_ban"``); its ``[group]`` table gives what no type sets.
+The groups are drawn once per run from the run's seed (the groups stream), so a seed fixes the
+population. Groups then *watch each other* (:func:`emulation`) and may *splinter*
+(:mod:`normsim.splinters`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from normsim.params import P, Section
+from normsim.typology import TYPES, preset
+
+POPULATION_DIR = Path(__file__).resolve().parent.parent / "populations"
+MIN_LIFETIME = 52
+
+
+class Spread(BaseModel):
+    """How one setting varies within a type: normal (``mean``, ``sd``) or uniform (``min``,
+    ``max``), clipped to the setting's declared range."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    mean: float | None = None
+    sd: float = Field(0.0, ge=0)
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self):
+        if (self.mean is None) == (self.min is None or self.max is None):
+            raise ValueError("give mean (and sd) or min and max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min = {self.min} is above max = {self.max}")
+        return self
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        if self.mean is not None:
+            return rng.normal(self.mean, self.sd, size=n) if self.sd else np.full(n, self.mean)
+        return rng.uniform(self.min, self.max, size=n)
+
+
+class TypeShare(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+    key: str
+    share: float = Field(gt=0, le=1)
+
+
+class Emergence(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    first_week: int = Field(0, ge=0, le=100_000)
+    last_week: int = Field(0, ge=0, le=100_000)
+    lifetime: Spread | None = None  # weeks; None: groups last to the end of the run
+
+    @model_validator(mode="after")
+    def _window(self):
+        if self.last_week < self.first_week:
+            raise ValueError(f"last_week = {self.last_week} is before first_week = "
+                             f"{self.first_week}")
+        return self
+
+
+class PopulationFile(BaseModel):
+    """A validated population file."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    title: str = "Unnamed population"
+    description: str = ""
+    groups: int = Field(ge=1, le=500)
+    countries: int = Field(1, ge=1, le=500)
+    type: list[TypeShare] = Field(min_length=1)
+    emergence: Emergence = Emergence()
+
+    @model_validator(mode="after")
+    def _types(self):
+        for t in self.type:
+            if t.key not in TYPES:
+                raise ValueError(f"type key = \"{t.key}\" is not a type of group; types are: "
+                                 f"{', '.join(TYPES)}")
+        total = sum(t.share for t in self.type)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"the types' shares add up to {total:g}, not 1")
+        return self
+
+
+class EmulationSettings(Section):
+    title = "Emulation among groups"
+    bundle = "interaction"
+    strength: float = P(
+        1.0, 0, 10, label="emulation of other groups' commitments",
+        meaning="How much other groups' public commitments to a norm raise a leadership's "
+        "openness to it: persuasion is multiplied by 1 + strength x the weighted share of "
+        "watched groups that have committed.", source="Seed 001: 'Commitments by armed groups "
+        "can positively influence the policies ... of other non-state groups'; Finnemore and "
+        "Sikkink 1998 (norm cascades). Size: assumption.")
+    same_country: float = P(
+        4.0, 0, 100, label="weight of groups in the same country",
+        meaning="How much more a group watches groups in its own country than others (weight "
+        "1 + this).", source="Issue 11: emulation is stronger among groups that share a country. "
+        "Size: assumption.")
+    same_type: float = P(
+        2.0, 0, 100, label="weight of groups of the same type",
+        meaning="How much more a group watches groups of its own type (weight 1 + this).",
+        source="Issue 11: emulation is stronger among groups of a type. Size: assumption.")
+
+
+def population_path(name_or_path: str | Path) -> Path:
+    from normsim.scenario import shipped_or_file
+
+    return shipped_or_file(name_or_path, POPULATION_DIR, "population")
+
+
+def load_population(name_or_path: str | Path) -> PopulationFile:
+    """Load and validate a population file (or a shipped name); ScenarioError if it is bad."""
+    from normsim.scenario import ScenarioError
+
+    path = population_path(name_or_path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: malformed TOML: {err}.") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(f"{path}: cannot be read: {err}.") from None
+    try:
+        pop = PopulationFile.model_validate(data)
+    except ValidationError as err:
+        lines = []
+        for e in err.errors():
+            loc = ".".join(str(p) for p in e["loc"])
+            value = e.get("input")
+            shown = "" if isinstance(value, dict) else f" = {value!r}"
+            lines.append(f"{loc}{shown}: {e['msg'].removeprefix('Value error, ')}")
+        raise ScenarioError(f"{path}: " + "; ".join(dict.fromkeys(lines))) from None
+    _check_spreads(pop, path)
+    return pop
+
+
+def _spreads(t: TypeShare) -> dict[str, Any]:
+    return {k: v for k, v in (t.model_extra or {}).items()}
+
+
+def _check_spreads(pop: PopulationFile, path: Path) -> None:
+    from normsim.groups import GroupSettings
+    from normsim.scenario import ScenarioError
+
+    fields = GroupSettings.model_fields
+    for i, t in enumerate(pop.type):
+        for name, spec in _spreads(t).items():
+            if name not in fields or name in ("count", "type", "start_week", "end_week"):
+                raise ScenarioError(f"{path}: type {i + 1} ({t.key}): '{name}' is not a group "
+                                    f"setting a population can spread; see 'normsim parameters "
+                                    "group'")
+            if isinstance(spec, dict):
+                try:
+                    Spread.model_validate(spec)
+                except ValidationError as err:
+                    msg = err.errors()[0]["msg"].removeprefix("Value error, ")
+                    raise ScenarioError(f"{path}: type {i + 1} ({t.key}): {name} = {spec}: "
+                                        f"{msg}") from None
+
+
+def draw(pop: PopulationFile, base, rng: np.random.Generator, steps_hint: int | None = None):
+    """Draw the population's groups: a list of GroupSettings (``base`` gives what no type sets),
+    and each group's country and type, as arrays."""
+    from normsim.groups import GroupSettings
+    from normsim.params import bounds
+
+    n = pop.groups
+    shares = np.array([t.share for t in pop.type])
+    counts = np.floor(shares * n).astype(int)
+    for i in np.argsort(-(shares * n - counts), kind="stable")[: n - counts.sum()]:
+        counts[i] += 1  # largest remainders: the shares are met as closely as whole groups allow
+    kinds = np.repeat(np.arange(len(pop.type)), counts)
+    rng.shuffle(kinds)
+    country = rng.integers(pop.countries, size=n)
+    e = pop.emergence
+    start = rng.integers(e.first_week, e.last_week + 1, size=n)
+    start[: max(1, n // 10) if e.first_week == 0 else 0] = 0  # some groups are there at the start
+    if e.lifetime is not None:
+        life = np.maximum(MIN_LIFETIME, np.round(e.lifetime.draw(rng, n))).astype(int)
+        end = start + life
+    else:
+        end = np.full(n, -1)
+    values: dict[str, np.ndarray] = {}
+    fields = GroupSettings.model_fields
+    for k, t in enumerate(pop.type):
+        idx = np.flatnonzero(kinds == k)
+        for name, spec in _spreads(t).items():
+            if not isinstance(spec, dict):
+                continue
+            lo, hi = bounds(GroupSettings, name)
+            x = Spread.model_validate(spec).draw(rng, len(idx))
+            x = np.clip(x, lo if lo is not None else -np.inf, hi if hi is not None else np.inf)
+            arr = values.setdefault(name, np.full(n, np.nan))
+            arr[idx] = x
+    settings = []
+    base_data = base.model_dump()
+    for g in range(n):
+        t = pop.type[kinds[g]]
+        data = {**base_data, **preset(t.key), "type": t.key, "count": 1,
+                "start_week": int(start[g]), "end_week": int(end[g])}
+        for name, spec in _spreads(t).items():
+            if isinstance(spec, dict):
+                v = values[name][g]
+                data[name] = int(round(v)) if fields[name].annotation is int else float(v)
+            else:
+                data[name] = spec
+        settings.append(GroupSettings.model_validate(data))
+    return settings, country, kinds
+
+
+def emulation(groups, country: np.ndarray, kind: np.ndarray, s: EmulationSettings) -> np.ndarray:
+    """How much each group's peers have committed to each norm ``(G, N)``: the weighted share
+    of the other living groups that are committed, weights ``1 + same_country`` within a
+    country and ``1 + same_type`` within a type."""
+    live = groups.alive.astype(float)
+    same_c = country[:, None] == country[None, :]
+    same_t = kind[:, None] == kind[None, :]
+    w = (1.0 + s.same_country * same_c + s.same_type * same_t) * live[None, :]
+    np.fill_diagonal(w, 0.0)
+    total = w.sum(axis=1, keepdims=True)
+    committed = groups.committed.astype(float)
+    return np.divide(w @ committed, total, out=np.zeros_like(committed), where=total > 0)
+
+
+__all__ = ["PopulationFile", "EmulationSettings", "load_population", "draw", "emulation",
+           "Literal"]
