@@ -221,6 +221,37 @@ def parameters(section):
 
 
 @main.command()
+@click.argument("calibration")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: results/CALIBRATION). Rerunning on it resumes.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Local processes for the particles (default: all cores).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Run the particles on an existing Dask distributed cluster.")
+@user_errors
+def calibrate(calibration, out, workers, scheduler):
+    """Fit a CALIBRATION file's parameters to observed counts by ABC-SMC (pyabc), then predict
+    the held-out counts and write a report.
+
+    Writes OUT/report.md with the posterior, the held-out check and provenance, the posterior
+    and predictive tables (CSV), OUT/signatories.png and OUT/calibrated.toml (the scenario with
+    the posterior medians). pyabc's database OUT/abc.db holds every generation: rerun the same
+    command to resume.
+    """
+    from normsim.calibration import load_calibration
+    from normsim.calibration.driver import default_workers
+    from normsim.calibration.outputs import calibrate as run_calibration
+
+    spec, text = load_calibration(calibration)
+    out = out or Path("results") / Path(calibration).stem
+    click.echo(f"{spec.title}: {len(spec.parameters)} parameters, {spec.abc.generations} "
+               f"generations of {spec.abc.population_size} particles -> {out}/")
+    report = run_calibration(spec, text, out, workers=workers or default_workers(),
+                             scheduler=scheduler, log=click.echo)
+    click.echo(f"wrote {report}")
+
+
+@main.command()
 def engagers():
     """List the kinds of engager, with what each does, the norms it handles, and its events.
 

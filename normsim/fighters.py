@@ -174,6 +174,8 @@ class FighterCohort:
         """
         f, g = self.settings, self.groups
         norms, ug, u = self.norms, self.unit_group, self.unit
+        if len(norms) == 0:  # fighters decide none of the norms in play: only turnover
+            return self._quiet_week(rng)
         commander = emphasis[norms][:, self.unit_commander]  # (C, units)
         order = commander * g.transmission[ug]  # what reaches a unit of his orders
         uptake = f.learning_rate * signals.openness[ug][:, norms].T * order
@@ -243,6 +245,17 @@ class FighterCohort:
             unit_recruits=np.bincount(self.unit[recruits], minlength=self.n_units),
         )
 
+    def _quiet_week(self, rng: np.random.Generator) -> Conduct:
+        recruits = self._turn_over(rng)
+        K, G = self.n_communities, self.n_groups
+        none = np.zeros((0, G))
+        return Conduct(encounters=none, violations=none, sanctions=np.zeros(G),
+                       community_encounters=np.zeros((0, K)),
+                       community_violations=np.zeros((0, K)),
+                       community_recruits=np.bincount(self.community[recruits],
+                                                      minlength=K).astype(float),
+                       unit_recruits=np.bincount(self.unit[recruits], minlength=self.n_units))
+
     def _turn_over(self, rng: np.random.Generator) -> np.ndarray:
         """Fighters who leave are replaced in place by recruits from the same community."""
         g = self.groups
@@ -266,4 +279,7 @@ class FighterCohort:
 
 def _sum_by(values: np.ndarray, index: np.ndarray, n: int) -> np.ndarray:
     """Sum the columns of ``values`` ``(C, K)`` by ``index`` ``(K,)`` -> ``(C, n)``."""
-    return np.stack([np.bincount(index, weights=row, minlength=n) for row in values])
+    if len(values) == 1:
+        return np.bincount(index, weights=values[0], minlength=n)[None, :]
+    return np.array([np.bincount(index, weights=row, minlength=n) for row in values]).reshape(
+        len(values), n)

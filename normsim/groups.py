@@ -22,7 +22,7 @@ from normsim.params import NEVER, P, Section
 from normsim.typology import TYPES, preset
 
 #: per-group settings copied from each group's GroupSettings (float arrays unless bool/int)
-PER_GROUP = ("fighters", "operational_commanders", "units_per_commander", "age_weeks", "insecurity",
+PER_GROUP = ("type", "fighters", "operational_commanders", "units_per_commander", "age_weeks", "insecurity",
              "people_war", "contrary_practice", "aspiration", "centralisation", "factions",
              "wing_split", "core_goal_incompatible", "ihl_department", "leadership_turnover",
              "commander_turnover", "fighter_turnover", "baseline_knowledge", "baseline_acceptance",
@@ -188,8 +188,8 @@ class GroupState:
         self.n, self.n_norms = len(settings), n_norms
         for name in PER_GROUP:
             values = [getattr(s, name) for s in settings]
-            dtype = (bool if isinstance(values[0], bool) else
-                     np.int64 if isinstance(values[0], int) else float)
+            dtype = (bool if isinstance(values[0], bool) else np.int64 if isinstance(values[0], int)
+                     else object if isinstance(values[0], str) else float)
             setattr(self, name, np.array(values, dtype=dtype))
         self.structure = integration.structure_strength(self.centralisation, self.factions,
                                                         self.wing_split)

@@ -44,7 +44,7 @@ from normsim.internalisation import Signals, consolidation
 from normsim.norms import FIGHTERS, NORMS
 from normsim.norms import costs as norm_costs
 from normsim.population import draw as draw_population
-from normsim.population import emulation, load_population
+from normsim.population import emulation, load_population, watch_weights
 from normsim.state import State
 from normsim.scenario import defaults, from_flat
 from normsim.schema import Scenario
@@ -183,7 +183,9 @@ class NormDiffusionModel(mesa.Model):
         splinters.week(self)  # first: every array this week sees has the new groups
         g = self.groups
         if s.population and g.n > 1:
-            self.emulation = emulation(g, self.country, self.kind, s.emulation)
+            if self._watch is None or len(self._watch) != g.n:
+                self._watch = watch_weights(self.country, self.kind, s.emulation)
+            self.emulation = emulation(g, self._watch)
         g.fade_objection()
         g.shortfall = self.communities.shortfall(g.manpower_need, g.n)
         g.cost = norm_costs(self.norms, g, g.shortfall)

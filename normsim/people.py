@@ -60,9 +60,11 @@ class Dispositions:
 
     def __init__(self, rng: np.random.Generator, n_norms: int, knowledge_mean, acceptance_mean,
                  n: int):
-        self.origin = np.stack([draw_baseline(rng, acceptance_mean, n) for _ in range(n_norms)])
-        self.knowledge_origin = np.stack([draw_baseline(rng, knowledge_mean, n)
-                                          for _ in range(n_norms)])
+        self.origin = np.zeros((n_norms, n))  # (no rows when these people decide no norm)
+        self.knowledge_origin = np.zeros((n_norms, n))
+        for k in range(n_norms):
+            self.origin[k] = draw_baseline(rng, acceptance_mean, n)
+            self.knowledge_origin[k] = draw_baseline(rng, knowledge_mean, n)
         self.baseline = self.origin.copy()
         self.acceptance = self.origin.copy()
         self.knowledge = self.knowledge_origin.copy()

@@ -236,15 +236,19 @@ def draw(pop: PopulationFile, base, rng: np.random.Generator, steps_hint: int | 
     return settings, country, kinds
 
 
-def emulation(groups, country: np.ndarray, kind: np.ndarray, s: EmulationSettings) -> np.ndarray:
-    """How much each group's peers have committed to each norm ``(G, N)``: the weighted share
-    of the other living groups that are committed, weights ``1 + same_country`` within a
-    country and ``1 + same_type`` within a type."""
-    live = groups.alive.astype(float)
-    same_c = country[:, None] == country[None, :]
-    same_t = kind[:, None] == kind[None, :]
-    w = (1.0 + s.same_country * same_c + s.same_type * same_t) * live[None, :]
+def watch_weights(country: np.ndarray, kind: np.ndarray, s: EmulationSettings) -> np.ndarray:
+    """How much each group watches each other group ``(G, G)``: 1, plus ``same_country``
+    within a country, plus ``same_type`` within a type; not itself."""
+    w = (1.0 + s.same_country * (country[:, None] == country[None, :])
+         + s.same_type * (kind[:, None] == kind[None, :]))
     np.fill_diagonal(w, 0.0)
+    return w
+
+
+def emulation(groups, weights: np.ndarray) -> np.ndarray:
+    """How much each group's peers have committed to each norm ``(G, N)``: the weighted share
+    of the other living groups that are committed (``weights`` from :func:`watch_weights`)."""
+    w = weights * groups.alive[None, :]
     total = w.sum(axis=1, keepdims=True)
     committed = groups.committed.astype(float)
     return np.divide(w @ committed, total, out=np.zeros_like(committed), where=total > 0)

@@ -32,7 +32,7 @@ STAGE_NAMES = np.array(STAGES, dtype=object)
 EVENT_COLUMNS = ["step", "group", "norm", "agent", "agent_type", "engager", "kind", "detail",
                  "value", "text"]
 GROUP_COLUMNS = [
-    "step", "group", "norm", "alive", "compliance_rate", "occasions", "violations",
+    "step", "group", "norm", "type", "country", "alive", "compliance_rate", "occasions", "violations",
     "sanctions_enforced", "fighters", "knowledge_fighters", "acceptance_fighters",
     "internalised_fighters", "fear_fighters",
     *[f"{q}_{lvl}" for lvl in LEVELS for q in ("knowledge", "acceptance")],
@@ -41,7 +41,7 @@ GROUP_COLUMNS = [
     "community_harm", "community_pressure", "commitments", "committed", "stage", "stage_name",
     "intensity", "listed", "peace_process", "engaged",
 ]
-_DTYPES = {"step": "int32", "group": "int32", "fighters": "int64", "meetings": "int32",
+_DTYPES = {"step": "int32", "group": "int32", "country": "int32", "fighters": "int64", "meetings": "int32",
            "commitments": "int32", "stage": "int8", "committed": "bool", "alive": "bool",
            "practical_agreement": "bool", "peace_process": "bool", "listed": "bool",
            "engaged": "bool"}
@@ -137,6 +137,7 @@ def week_columns(model: NormDiffusionModel, layout: Layout) -> dict[str, np.ndar
     full = np.full
     return {
         "step": full(G * N, model.steps), "group": layout.group, "norm": layout.norm,
+        "type": layout.rep(g.type), "country": layout.rep(model.country),
         "alive": rep(g.alive), "compliance_rate": compliance.ravel(),
         "occasions": g.occasions.ravel(), "violations": g.violations.ravel(),
         "sanctions_enforced": rep(g.sanctions_enforced), "fighters": rep(fc.sizes),
@@ -196,6 +197,7 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
     table = table.reindex(columns=GROUP_COLUMNS)
     out = table.astype(_DTYPES).reset_index(drop=True)
     out["norm"] = out["norm"].astype("string")
+    out["type"] = out["type"].astype("string")
     out["stage_name"] = out["stage_name"].astype("string")
     return out
 

@@ -15,7 +15,7 @@ import difflib
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from annotated_types import Ge, Le
@@ -275,6 +275,8 @@ def allowed(section: str, field: str) -> str:
         return "a list of whole numbers, e.g. [0, 2]"
     if kind == list[str]:
         return "a list of texts, e.g. [\"mines\"]"
+    if getattr(kind, "__origin__", None) is Literal:
+        return "one of: " + ", ".join(str(a) for a in kind.__args__)
     lo = next((m.ge for m in info.metadata if isinstance(m, Ge)), None)
     hi = next((m.le for m in info.metadata if isinstance(m, Le)), None)
     noun = "a whole number" if kind is int else "a number"

@@ -13,7 +13,7 @@ conduct (the instrumental pull of :mod:`normsim.internalisation`).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import mesa
 import numpy as np
@@ -75,6 +75,19 @@ class EngagerSettings(Section):
     trust_rate: float = P(0.04, 0, 1, label="trust gained per meeting",
                           meaning="Share of the trust gap closed per meeting in neutral "
                           "conditions.", source="Assumption.")
+    capacity: int = P(0, 0, 10_000, label="groups it can engage at once",
+                      meaning="How many groups it can engage at the same time (0: every group "
+                      "it is given); when a group it engages ends, it approaches another.",
+                      source="Seed 002: delegations of '15 so-called expats' and about 120 local "
+                      "staff; the ICRC 'deals with more than 100 non-state arms carriers in some "
+                      "30 countries'. Size: assumption.")
+    approach: Literal["first", "most_open", "largest", "random"] = P(
+        "first", label="whom it approaches first",
+        meaning="Which groups it approaches when it has room: first (in the order they "
+        "emerged), most_open (people's-war ideology and aspiration: the ICRC's 'point of "
+        "entry'), largest (most fighters), random.",
+        source="Seed 002: 'the ICRC seeks engagement with non-state arms carriers as early as "
+        "possible'; a people's-war ideology is 'the point of entry'.")
 
     @model_validator(mode="after")
     def _window(self):
@@ -140,13 +153,31 @@ class Engager(mesa.Agent):
         self.on = np.array([k in wanted and k in self.handles for k in norms], dtype=bool)
         self.engagement = Engagement(world.groups.n, len(norms))
         chosen = settings.groups or range(world.groups.n)
-        self.engagement.engaged[list(chosen)] = True
+        if not settings.capacity:  # with a capacity, it chooses week by week (choose)
+            self.engagement.engaged[list(chosen)] = True
         self.was_active = False
+
+    def choose(self, world, draws: np.ndarray) -> None:
+        """With a capacity: let go of groups that have ended, approach new ones by the rule."""
+        s, g, rec = self.settings, world.groups, self.engagement
+        rec.engaged &= g.alive
+        room = s.capacity - int(rec.engaged.sum())
+        pool = np.zeros(g.n, dtype=bool)
+        pool[list(s.groups) if s.groups else slice(None)] = True
+        candidates = np.flatnonzero(pool & g.alive & ~rec.engaged & (rec.meetings == 0))
+        if room <= 0 or len(candidates) == 0:
+            return
+        score = {"first": -g.start_week.astype(float) - np.arange(g.n) * 1e-6,
+                 "most_open": g.people_war + g.aspiration,
+                 "largest": g.fighters.astype(float),
+                 "random": draws}[s.approach][candidates]
+        chosen = candidates[np.argsort(-score, kind="stable")[:room]]
+        rec.engaged[chosen] = True
 
     @property
     def takes_new_groups(self) -> bool:
         """It engages groups that appear during the run (it was given no list of groups)."""
-        return not self.settings.groups
+        return not self.settings.groups and not self.settings.capacity
 
     @property
     def name(self) -> str:
@@ -167,6 +198,8 @@ class Engager(mesa.Agent):
         rec.met[:] = False
         active = self.active(week)
         draws = world.streams.meetings.random(len(rec.trust))  # drawn weekly: streams in step
+        if self.settings.capacity and active:
+            self.choose(world, draws)
         if not active:
             if self.was_active:
                 for i in np.flatnonzero(rec.engaged & (rec.meetings > 0)):
