@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run test bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@if [ -z "$(PYTHON)" ]; then echo "make: no Python >= 3.12 found (see the message above)"; exit 1; fi
 	@echo "setting up $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv --clear $(VENV)

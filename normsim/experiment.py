@@ -27,10 +27,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from normsim.provenance import content_hash
 from normsim.scenario import (PARAMETERS, ScenarioError, allowed, from_flat, load, locate,
-                              shipped_or_file, suggest, with_values)
+                              shipped_folder, shipped_or_file, suggest, with_values)
 from normsim.schema import SECTIONS, Scenario
 
-EXPERIMENT_DIR = Path(__file__).resolve().parent.parent / "experiments"
+EXPERIMENT_DIR = shipped_folder("normsim.experiments")
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
 
 
