@@ -72,7 +72,7 @@ def model(uncertainties: Iterable[Spec] = (), levers: Iterable[Spec] = (),
           outcomes: Iterable[str] | None = None, series: Iterable[str] | None = None, *,
           replicates: int = 1, root_seed: int = 0, steps: int | None = None,
           scenario: Scenario | str | Path | None = None, fixed: Mapping[str, Any] | None = None,
-          keep_replicates: bool = False, name: str = "normsim") -> ReplicatorModel:
+          name: str = "normsim") -> ReplicatorModel:
     """An EMA Workbench model of normsim.
 
     ``outcomes``: names from :data:`normsim.records.OUTCOMES` (all of them when None);
@@ -80,8 +80,8 @@ def model(uncertainties: Iterable[Spec] = (), levers: Iterable[Spec] = (),
     effect where the model records it, when None; ``[]`` for none), with a ``TIME`` outcome.
     ``scenario`` (a shipped name, a file or a Scenario) and ``fixed`` (flat parameters) set
     everything not sampled; ``steps`` defaults to the scenario's. Each outcome is the mean over
-    the ``replicates``; ``keep_replicates=True`` keeps every replicate instead (EMA's
-    ``process_replications`` averages them later).
+    the ``replicates`` (EMA registers one outcome class per name in a process, so the same name
+    cannot also hold every replicate; for the spread over replicates, run a sweep).
     """
     base = scenario if isinstance(scenario, Scenario) else (load(scenario) if scenario else Scenario())
     base = from_flat(fixed or {}, base=base, origin="fixed")
@@ -101,10 +101,8 @@ def model(uncertainties: Iterable[Spec] = (), levers: Iterable[Spec] = (),
     ema_model = ReplicatorModel(name, function=simulation)
     ema_model.uncertainties = [ema_parameter(r) for r in sampled["uncertainties"]]
     ema_model.levers = [ema_parameter(r) for r in sampled["levers"]]
-    reduce = None if keep_replicates else replicate_mean
-    ema_model.outcomes = ([ArrayOutcome(n) if keep_replicates else ScalarOutcome(n, function=reduce)
-                           for n in scalars]
-                          + [ArrayOutcome(n, function=reduce) for n in (*series, TIME)
+    ema_model.outcomes = ([ScalarOutcome(n, function=replicate_mean) for n in scalars]
+                          + [ArrayOutcome(n, function=replicate_mean) for n in (*series, TIME)
                              if series])
     ema_model.replications = [{"seed": s} for s in seeds(root_seed, replicates)]
     return ema_model
