@@ -168,6 +168,7 @@ def test_ema_prim_finds_the_known_driver_of_compliance(ema_results):
 
     experiments, results = ema_results
     x = experiments[["fighters_base_violation", "persuader_contact_interval", "persuader_principled"]]
+    x = x.astype(float)  # EMA 3.0.0's PRIM may paste 4.5 into an int64 column (its issue 448)
     y = results["final_compliance"] > np.median(results["final_compliance"])
     box = prim.Prim(x, y).find_box()
     assert box.density >= 0.8 and box.coverage >= 0.8
@@ -326,3 +327,20 @@ def test_duckdb_reads_a_sweeps_runs_and_events_as_normsim_wrote_them(tmp_path):
                                   by_pandas.astype({"run_id": str, "kind": str, "n": "int64"}),
                                   check_dtype=False)
     assert len(events) > 0
+
+
+# -- the README's researcher routes run as written --------------------------------------------
+
+def readme_block(lead: str) -> str:
+    """The first Python block after the paragraph that starts with ``lead``."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    after = text[text.index(lead):]
+    return after.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+@pytest.mark.parametrize(("lead", "made"), [("**EMA Workbench 3.0**", "box"), ("**SALib**", "indices")])
+def test_the_readmes_researcher_routes_run_as_written(lead, made, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(readme_block(lead), f"README.md: {lead}", "exec"), namespace)  # noqa: S102
+    assert namespace[made] is not None

@@ -90,3 +90,17 @@ def test_a_shipped_experiment_sweeps_from_any_folder(installed, tmp_path):
     from normsim.experiment import load_experiment, plan
 
     assert len(runs) == len(plan(load_experiment("h4_principles", replicates=1)[0]).runs())
+
+
+def test_the_citation_file_names_this_version_and_license():
+    import tomllib
+
+    import yaml
+
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert citation["cff-version"] == "1.2.0"
+    assert citation["version"] == project["version"]
+    assert citation["license"] == project["license"]
+    assert citation["title"].startswith(project["name"])
+    assert citation["authors"] == [{"name": "normsim developers"}]
