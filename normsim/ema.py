@@ -83,8 +83,9 @@ def model(uncertainties: Iterable[Spec] = (), levers: Iterable[Spec] = (),
     the ``replicates`` (EMA registers one outcome class per name in a process, so the same name
     cannot also hold every replicate; for the spread over replicates, run a sweep).
     """
-    base = scenario if isinstance(scenario, Scenario) else (load(scenario) if scenario else Scenario())
-    base = from_flat(fixed or {}, base=base, origin="fixed")
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario) if scenario else Scenario()
+    base = from_flat(fixed or {}, base=scenario, origin="fixed")
     scalars = tuple(OUTCOMES if outcomes is None else outcomes)
     series = tuple(DEFAULT_SERIES if series is None else series)
     _check_outcomes(scalars, series)
@@ -95,7 +96,8 @@ def model(uncertainties: Iterable[Spec] = (), levers: Iterable[Spec] = (),
     names = [r.name for group in sampled.values() for r in group]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
-        raise ScenarioError(f"{', '.join(twice)} named more than once among uncertainties and levers")
+        raise ScenarioError(f"{', '.join(twice)} named more than once among uncertainties and "
+                            "levers")
 
     simulation = Simulation(base, int(steps or base.run.steps), scalars, series)
     ema_model = ReplicatorModel(name, function=simulation)
@@ -124,10 +126,11 @@ def _check_outcomes(scalars: tuple[str, ...], series: tuple[str, ...]) -> None:
         if n not in OUTCOMES:
             raise ScenarioError(f"outcomes: '{n}' is not an outcome; outcomes are: "
                                 + ", ".join(OUTCOMES))
+    numbers = [c for c in GROUP_COLUMNS if c not in ("step", "group", "stage_name")]
     for n in series:
-        if n not in GROUP_COLUMNS or n in ("step", "group", "stage_name"):
+        if n not in numbers:
             raise ScenarioError(f"series: '{n}' is not a recorded number; the tidy table records: "
-                                + ", ".join(c for c in GROUP_COLUMNS if c not in ("step", "group")))
+                                + ", ".join(numbers))
     clash = set(scalars) & set(series)
     if clash:
         raise ScenarioError(f"{', '.join(sorted(clash))}: asked for as an outcome and as a series; "

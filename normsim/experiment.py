@@ -8,8 +8,8 @@ of conditions and a list of runs ``(run_id, condition, replicate, seed)``.
 
 Seeds (:func:`seeds`): one child of ``numpy.random.SeedSequence(root_seed)`` per replicate,
 shared by every condition (common random numbers: replicate r of every condition meets the same
-random events, which sharpens comparisons). Children are prefix-stable, so raising the number of replicates
-keeps the seeds of the replicates already run.
+random events, which sharpens comparisons). Children are prefix-stable, so raising the number of
+replicates keeps the seeds of the replicates already run.
 """
 
 from __future__ import annotations

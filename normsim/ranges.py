@@ -20,7 +20,8 @@ from typing import Any, Literal
 
 from annotated_types import Ge, Le
 
-from normsim.scenario import PARAMETERS, ScenarioError, allowed, defaults, flat_name, locate, suggest
+from normsim.scenario import (PARAMETERS, ScenarioError, allowed, defaults, flat_name, locate,
+                              suggest)
 from normsim.schema import SECTIONS
 
 KINDS = ("int", "float", "bool", "choice")
@@ -94,8 +95,8 @@ def _narrowed(full: Range, narrow: list, takes: str) -> Range:
     if full.kind in ("bool", "choice"):
         choices = tuple(narrow[0]) if len(narrow) == 1 else ()
         if not choices or any(c not in full.choices for c in choices):
-            raise ScenarioError(f"{full.name}: choices {narrow[0] if narrow else []} are not allowed: it takes "
-                                f"{' or '.join(map(str, full.choices))}")
+            raise ScenarioError(f"{full.name}: choices {narrow[0] if narrow else []} are not "
+                                f"allowed: it takes {' or '.join(map(str, full.choices))}")
         return replace(full, choices=choices)
     if len(narrow) != 2:
         raise ScenarioError(f"{full.name}: give a range as ('{full.name}', low, high)")
@@ -114,8 +115,8 @@ def _narrowed(full: Range, narrow: list, takes: str) -> Range:
 
 def mesa_user_params(specs: Iterable[Spec]) -> dict[str, dict]:
     """Controls for Mesa's SolaraViz (its ``model_params``), one per parameter, starting at the
-    default (or the nearest allowed value): a whole-number or a number slider between the bounds, a checkbox for a switch, a
-    list for a choice."""
+    default (or the nearest allowed value): a whole-number or a number slider between the
+    bounds, a checkbox for a switch, a list for a choice."""
     controls = {}
     for spec in specs:
         r = parameter_range(spec)

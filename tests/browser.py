@@ -31,8 +31,8 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
 INSTALL_TIMEOUT = 600  # seconds for one install attempt (a download, or apt-get)
 
 ADVICE = (f"Install one of these, then run 'make test' again:\n"
-          f"  .venv/bin/python -m playwright install chromium    (downloads Playwright's Chromium)\n"
-          f"  sudo apt-get install chromium                      (Debian, Ubuntu)\n"
+          f"  .venv/bin/python -m playwright install chromium   (downloads Playwright's Chromium)\n"
+          f"  sudo apt-get install chromium                     (Debian, Ubuntu)\n"
           f"  or any Chromium or Chrome on PATH as {', '.join(NAMES)},\n"
           f"  or set {OVERRIDE}=/path/to/chrome")
 

@@ -43,8 +43,8 @@ def finder(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProces
 
 def test_no_browser_and_no_way_to_install_one_says_what_to_install(tmp_path):
     (tmp_path / "bin").mkdir()
-    script(tmp_path / "bin" / "apt-get",
-           '[ "$1" = update ] && exit 0\necho "E: Unable to locate package chromium" >&2\nexit 100\n')
+    script(tmp_path / "bin" / "apt-get", '[ "$1" = update ] && exit 0\n'
+                                         'echo "E: Unable to locate package chromium" >&2\nexit 100\n')
     done = finder(tmp_path, "--ensure")
     assert done.returncode == 1
     err = done.stderr

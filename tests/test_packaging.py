@@ -36,8 +36,9 @@ def installed(tmp_path_factory):
     env_dir = tmp / "venv"
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
-    site = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                               check=True, capture_output=True, text=True).stdout.strip())
+    where = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    site = Path(subprocess.run([python, "-c", where], check=True, capture_output=True,
+                               text=True).stdout.strip())
     # the dependencies of this test environment, without running its .pth files (which hold
     # the editable install of this source tree)
     (site / "test-env-dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
