@@ -28,8 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from ema_workbench import (ArrayOutcome, BooleanParameter, CategoricalParameter,
-                           IntegerParameter, RealParameter, ReplicatorModel, ScalarOutcome)
+
+try:
+    from ema_workbench import (ArrayOutcome, BooleanParameter, CategoricalParameter,
+                               IntegerParameter, RealParameter, ReplicatorModel, ScalarOutcome)
+except ImportError as err:  # an optional extra: say how to get it
+    raise ImportError(f"normsim.ema needs EMA Workbench ({err}): "
+                      "pip install 'normsim[ema]'") from err
 
 from normsim.experiment import seeds
 from normsim.ranges import Range, Spec, parameter_range
