@@ -1,8 +1,8 @@
 """The workshop app (``normsim app``): a real server process driven by a real browser.
 
 The server runs as ``python -m normsim.cli app`` on a free port of 127.0.0.1; Playwright drives
-Debian's Chromium (``/usr/bin/chromium``; ``apt-get install chromium chromium-driver``, never
-``playwright install``). Every page records each request, websocket, failed response and console
+the Chromium that ``tests/browser.py`` finds (``make test`` installs one if the machine has
+none). Every page records each request, websocket, failed response and console
 error, and checks at the end that nothing left 127.0.0.1 and nothing went wrong. Expected values
 come from the library run the same way, not from numbers copied here.
 """
@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browser import LAUNCH_ARGS, executable as browser_path
 
 from normsim.analysis.narrative import key_events, sentences
 from normsim.app.controls import BUNDLES, CONTROLS, HYPOTHESES
@@ -32,9 +33,6 @@ from normsim.records import STAGES
 from normsim.scenario import PARAMETERS, defaults, list_scenarios, load, to_flat
 from normsim.schema import SECTIONS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 START_TIMEOUT = 60  # seconds for the server to announce itself
 WAIT_MS = 20_000  # Playwright's wait for a selector or a text
@@ -136,12 +134,11 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium chromium-driver")
+    executable = browser_path()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = pw.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
         yield chromium
         chromium.close()
 
