@@ -233,11 +233,16 @@ def plan(exp: Experiment) -> Plan:
             from_flat({**fixed, **_plain(row)}, base=scenario, origin="experiment")
         except ScenarioError as err:
             raise ScenarioError(f"condition {c} of the experiment is not valid: {err}") from None
-    seeds = tuple(int(s.generate_state(1, np.uint64)[0] >> np.uint64(1))
-                  for s in np.random.SeedSequence(exp.root_seed).spawn(exp.replicates))
+    seeds = replicate_seeds(exp.root_seed, exp.replicates)
     identity = content_hash(exp.model_copy(update={"replicates": 0}).model_dump_json()
                             + scenario.model_dump_json())
     return Plan(exp, scenario, conditions, seeds, identity, samples)
+
+
+def replicate_seeds(root: int, n: int) -> tuple[int, ...]:
+    """``n`` seeds for replicates, one child of ``numpy.random.SeedSequence(root)`` each."""
+    return tuple(int(s.generate_state(1, np.uint64)[0] >> np.uint64(1))
+                 for s in np.random.SeedSequence(root).spawn(n))
 
 
 def _cast(name: str, value: float):
