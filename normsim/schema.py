@@ -72,8 +72,8 @@ class EnvironmentSettings(Section):
         if self.peace_end_week != NEVER and self.peace_end_week <= self.peace_start_week:
             # a typed error (its context holds the weeks) so that the app can say it in any language
             raise PydanticCustomError(
-                "peace_window", "peace talks must end after they start (they start in week "
-                "{start}, peace_end_week = {end}; -1: they last to the end)",
+                "peace_window", "peace talks must end after they start: peace_end_week = {end} is "
+                "not later than peace_start_week = {start} (-1: they last to the end)",
                 {"start": self.peace_start_week, "end": self.peace_end_week})
         return self
 
@@ -199,8 +199,8 @@ class PersuaderSettings(Section):
     def _window(self):
         if self.end_week != NEVER and self.end_week <= self.start_week:
             raise PydanticCustomError(
-                "engagement_window", "the engagement must end after it starts (it starts in week "
-                "{start}, end_week = {end}; -1: it never ends)",
+                "engagement_window", "the engagement must end after it starts: end_week = {end} is "
+                "not later than start_week = {start} (-1: it never ends)",
                 {"start": self.start_week, "end": self.end_week})
         return self
 

@@ -54,7 +54,8 @@ def test_a_change_that_changes_nothing_logs_nothing():
 @pytest.mark.parametrize("values, words", [
     ({"group_fighters": 90}, "group_fighters can only be set when a run starts"),
     ({"environment_peace_start_week": 311, "environment_peace_end_week": 155},
-     "peace talks must end after they start (they start in week 311, peace_end_week = 155"),
+     "peace talks must end after they start: peace_end_week = 155 is not later than "
+     "peace_start_week = 311"),
     ({"group_insecurity": 3.0}, "group.insecurity = 3.0 is not allowed: expected a number from 0 to 1"),
 ])
 def test_a_refused_change_changes_nothing(values, words):
