@@ -15,8 +15,9 @@ Two kinds of entry:
   event's short label on the charts), ``detail`` (words an event's detail names), ``error`` (a
   typed schema error, with the error's context) and ``language`` (a language's own name).
 
-``python -m normsim.app.i18n`` adds new interface words from the code to every catalogue (a
-translator then fills in the empty entries); tests check that no language lacks one.
+``python -m normsim.app.i18n`` brings every catalogue in line with the code: new interface words
+are added (a translator then fills in the empty entries) and words no longer said are dropped;
+tests check that no language lacks one.
 """
 
 from __future__ import annotations
@@ -143,8 +144,11 @@ def update_catalogues() -> list[Path]:
     written = []
     for language in languages():
         catalogue = read_catalogue(language)
+        for message in list(catalogue):  # interface words the code no longer says
+            if message.id and message.context is None and template.get(message.id) is None:
+                catalogue.delete(message.id)
         for message in template:
-            if message.id and message.id not in catalogue:
+            if message.id and catalogue.get(message.id, context=message.context) is None:
                 catalogue.add(message.id, context=message.context)
         with po_path(language).open("wb") as f:
             write_po(f, catalogue, width=100, omit_header=False, sort_output=False)
