@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from normsim.app.page import STEP_CHOICES
 from normsim.model import NormDiffusionModel
 from normsim.scenario import load
 
@@ -202,8 +203,10 @@ def choose(page, select: str, text: str) -> None:
 
 
 def per_step(page, weeks: int) -> None:
-    page.click(f".nm-per-step .v-btn:has-text('{weeks}')")
-    page.wait_for_selector(f".nm-step:has-text('{weeks}')")
+    button = f".nm-per-step .v-btn >> nth={STEP_CHOICES.index(weeks)}"
+    page.click(button)
+    page.wait_for_function("n => document.querySelector('.nm-per-step .v-btn--active')"
+                           ".innerText.trim() === String(n)", arg=weeks)
 
 
 def library_run(weeks: int, preset: str = "baseline", seed: int | None = None,

@@ -91,7 +91,8 @@ class Markers:
             self.artists.append(self.ax.text(week, 0.98 - 0.1 * (k % 3), " " + words,
                                              transform=transform, fontsize=11,
                                              color=MARKER_COLOUR, va="top", ha="left",
-                                             clip_on=False))
+                                             clip_on=False, bbox={"fc": "white", "ec": "none",
+                                                                  "alpha": 0.75, "pad": 1}))
 
 
 #: a line: its label, colour, width, style, and how to get (x, y) from the update's records

@@ -130,7 +130,8 @@ def Page():
                                 for code in languages()],
                          v_model=t.language, label=t._("Language"), hide_details=True, dense=True,
                          on_v_model=set_language, class_="nm-language")
-            Bar(t, session, picture, per_step, speed, step, play_pause, change)
+            Bar(t, session, picture, per_step, speed, step, play_pause, change,
+                version=version.value)
             if hint.value and picture.week == 0 and tab.value == 0:
                 v.Html(tag="div", class_="nm-hint", attributes={"role": "note"}, children=[
                     t._("Press Play (or the space bar) to watch the weeks go by, or Step (→) to "
@@ -142,7 +143,8 @@ def Page():
 
 
 @solara.component
-def Bar(t, session: Session, picture, per_step, speed, step, play_pause, change):
+def Bar(t, session: Session, picture, per_step, speed, step, play_pause, change,
+        version: int = 0):
     """Week, Play/Pause, Step, Reset and weeks per step: one row."""
     finished, playing = session.finished, session.worker.playing
 
@@ -150,8 +152,12 @@ def Bar(t, session: Session, picture, per_step, speed, step, play_pause, change)
         per_step.set(STEP_CHOICES[i])
         session.worker.play_weeks = STEP_CHOICES[i]  # also while playing
 
-    with v.Html(tag="div", class_="nm-bar", attributes={"role": "toolbar",
-                                                       "aria-label": t._("The clock")}):
+    worker = session.worker
+    with v.Html(tag="div", class_="nm-bar", attributes={
+            "role": "toolbar", "aria-label": t._("The clock"),
+            # for a look from outside (tests, a curious trainer): the worker's state
+            "data-busy": str(int(not worker.idle())), "data-steps": str(worker.completed),
+            "data-coalesced": str(worker.coalesced)}):
         v.Html(tag="div", class_="nm-week", attributes={"aria-live": "polite"}, children=[
             t._("Week {week} of {weeks}").format(week=picture.week, weeks=picture.weeks)])
         solara.Button(t._("Pause") if playing else t._("Play"), color="primary",

@@ -64,7 +64,7 @@ def ControlRow(t, control: Control, value, on_value, changed: bool = False, pres
 
 
 @solara.component
-def Pending(t, session: Session, on_change):
+def Pending(t, session: Session, on_change, version: int = 0):
     """Changes waiting: apply them from this week on, restart with them, or take them back."""
     pending = session.pending
     if not pending or session.week == 0:
@@ -85,7 +85,7 @@ def Pending(t, session: Session, on_change):
 
 
 @solara.component
-def PresetPicker(t, session: Session, on_change):
+def PresetPicker(t, session: Session, on_change, version: int = 0):
     shipped = presets()
     if session.preset not in shipped:  # a scenario file given with --preset
         own = load(session.preset)
@@ -145,9 +145,9 @@ def SettingsPanel(t, session: Session, on_change, on_close, refusals: int = 0,
         v.Html(tag="h2", class_="nm-title", children=[t._("Settings")])
         solara.Button(t._("Hide settings"), text=True, on_click=on_close,
                       classes=["nm-close-settings"])
-    Pending(t, session, on_change)
+    Pending(t, session, on_change, version=version)  # (version: redraw when settings change)
     RefusalNote(t, session.refusal)
-    PresetPicker(t, session, on_change)
+    PresetPicker(t, session, on_change, version=version)
     SeedPicker(t, session, on_change, refusals)
     sets, changed, pending = session.preset_sets(), session.preset_changes(), session.pending
     for bundle in BUNDLES:

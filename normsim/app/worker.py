@@ -63,10 +63,13 @@ class Worker:
             self._wake.notify()
 
     def close(self) -> None:
+        """Stop the thread (after the piece of work under way, if any)."""
         with self._wake:
             self._closed = True
             self.playing = False
             self._wake.notify()
+        if threading.current_thread() is not self._thread:
+            self._thread.join(timeout=10)
 
     def idle(self) -> bool:
         with self._wake:
