@@ -200,6 +200,7 @@ def choose(page, select: str, text: str) -> None:
     """Pick an item of a Vuetify select by its text."""
     page.click(select)
     page.click(f".menuable__content__active .v-list-item:has-text('{text}')")
+    page.wait_for_selector(".menuable__content__active", state="hidden")  # the menu has closed
 
 
 def per_step(page, weeks: int) -> None:

@@ -51,7 +51,7 @@ def test_a_burst_of_clicks_in_one_go_is_merged_not_queued(open_page):
     page.wait_for_function("() => { const d = document.querySelector('.nm-bar').dataset;"
                            " return +d.steps + +d.coalesced === 100 && d.busy === '0'; }")
     steps = int(page.get_attribute(".nm-bar", "data-steps"))
-    assert steps < 100  # merged: a hundred clicks did not become a hundred steps
+    assert steps <= 3  # merged: a hundred clicks at once are one step and one waiting
     wait_week(page, 4 * steps)
     assert_shows_library_run(page, 4 * steps)
 

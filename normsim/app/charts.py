@@ -162,7 +162,7 @@ def bands(t, weeks: int, names: tuple[str, str]):
     """Two settings over many seeds: each side's mean compliance with its 95% band."""
     def build():
         fig, ax = _axes(t, t._("Compliance ({n}-week average), mean of the seeds").format(n=SMOOTH),
-                        t._("share respecting IHL"), weeks)
+                        weeks, t._("share respecting IHL"))
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(_percent(t))
         styles = (("-", PALETTE[0]), ("--", PALETTE[1]))

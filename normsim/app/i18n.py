@@ -66,6 +66,11 @@ def _compiled(language: str) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(out)
 
 
+@cache
+def _keys(language: str) -> frozenset:
+    return frozenset((m.context, m.id) for m in read_catalogue(language) if m.id and m.string)
+
+
 class Translator:
     """Everything the page says, in one language (falling back to English, then the id)."""
 
@@ -91,7 +96,8 @@ class Translator:
         return key if default is None else default
 
     def has(self, context: str, key: str) -> bool:
-        return self._t.pgettext(context, key) != key
+        """Whether this language's catalogue has words for a keyed entry."""
+        return (context, key) in _keys(self.language)
 
     # -- declared things ---------------------------------------------------------------------
     def label(self, name: str) -> str:

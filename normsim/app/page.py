@@ -94,7 +94,7 @@ def Page():
             worker = session.worker
             worker.play_weeks, worker.pause_seconds = per_step.value, SPEEDS[speed.value]
             worker.play(not worker.playing)
-            version.value += 1
+            session.on_update()  # the one counter behind ``version`` (two would collide)
 
         def language(code):
             session.set_language(code)

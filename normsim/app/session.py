@@ -13,6 +13,7 @@ settings" (:meth:`Session.restart`).
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from normsim.scenario import ScenarioError, defaults, list_scenarios, load, to_f
 from normsim.schema import Scenario
 
 _SERIALS = itertools.count(1)
+log = logging.getLogger(__name__)
 SEED_LIMIT = 2**63
 
 
@@ -214,10 +216,10 @@ class Session:
                 self.run.model.step()
             return weeks > 0
 
-    def close(self) -> None:
-        """The visitor has gone: stop the threads."""
-        self.worker.close()
+    def close(self, wait: bool = False) -> None:
+        """The visitor has gone: stop the threads (``wait``: until they have stopped)."""
         self._compare_cancel.set()
+        self.worker.close(wait)
 
     # -- the comparison --------------------------------------------------------------------
     def set_compare(self, name: str, left, right) -> None:
@@ -270,14 +272,17 @@ class Session:
             try:
                 result = compare(*sides, seeds=n, weeks=weeks, root=seed, on_run=progress,
                                  cancel=cancel)
+                with self.lock:
+                    if cancel.is_set():
+                        return
+                    self.comparison, self.compared_spec = result, spec
+                self.compare_chart = self.painter.draw_compare(self)
             except Cancelled:
                 return
-            with self.lock:
-                if cancel.is_set():
-                    return
-                self.comparison, self.compared_spec = result, spec
-            self.compare_chart = self.painter.draw_compare(self)
-            cancel.set()
+            except Exception:  # a bug must not leave the page waiting; the log says what
+                log.exception("the comparison failed")
+            finally:
+                cancel.set()
             self.on_update()
 
         threading.Thread(target=work, name="normsim-compare", daemon=True).start()

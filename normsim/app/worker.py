@@ -2,10 +2,11 @@
 
 Solara handles each browser connection's messages one after the other in one thread. Work done
 in a click handler holds that thread, so clicks pile up behind it and a long queue can cost the
-connection (and with it the run). Here a click only leaves a request: the worker takes at most
-one step request at a time (a Step clicked while one is under way joins it instead of queueing
-behind it), plays while ``playing`` is set, and redraws when asked. After each piece of work it
-calls ``done`` (the page then shows the new picture).
+connection (and with it the run). Here a click only leaves a request: while a step is under way,
+one more Step waits its turn and any further clicks join that one instead of queueing behind it
+(so a hundred quick clicks make a few steps, not a hundred); the worker plays while ``playing``
+is set and redraws when asked. After each piece of work it calls ``done`` (the page then shows
+the new picture).
 """
 
 from __future__ import annotations
@@ -29,23 +30,23 @@ class Worker:
                  done: Callable[[], None]):
         self._step, self._draw, self._done = step, draw, done
         self._wake = threading.Condition()
-        self._steps_asked = 0  # weeks of the one step request waiting (0: none)
+        self._steps_asked = 0  # weeks of the one step request waiting its turn (0: none)
         self._redraw = False
         self.playing = False
         self.play_weeks = 4
         self.pause_seconds = 0.3  # between ticks while playing (the play speed)
         self.busy = False  # a step or tick is under way
-        self.coalesced = 0  # step requests merged into one already waiting or under way
-        self.completed = 0  # step requests carried out (each moved the run)
+        self.coalesced = 0  # step requests merged into one already waiting (or into play)
+        self.completed = 0  # step requests carried out
         self._closed = False
         self._thread = threading.Thread(target=self._loop, name="normsim-worker", daemon=True)
         self._thread.start()
 
     # -- requests (called from the connection's thread; they return at once) ------------------
     def request_step(self, weeks: int) -> bool:
-        """Ask for one step of ``weeks``; False when merged into one waiting or under way."""
+        """Ask for one step of ``weeks``; False when merged into one already waiting."""
         with self._wake:
-            if self.busy or self._steps_asked or self.playing:
+            if self._steps_asked or self.playing:
                 self.coalesced += 1
                 return False
             self._steps_asked = weeks
@@ -62,14 +63,14 @@ class Worker:
             self._redraw = True
             self._wake.notify()
 
-    def close(self) -> None:
-        """Stop the thread (after the piece of work under way, if any)."""
+    def close(self, wait: bool = False) -> None:
+        """Stop the thread after the piece of work under way, if any (``wait``: until then)."""
         with self._wake:
             self._closed = True
             self.playing = False
             self._wake.notify()
-        if threading.current_thread() is not self._thread:
-            self._thread.join(timeout=10)
+        if wait and threading.current_thread() is not self._thread:
+            self._thread.join(timeout=30)
 
     def idle(self) -> bool:
         with self._wake:
@@ -85,7 +86,7 @@ class Worker:
                     return
                 weeks = self._steps_asked or (self.play_weeks if self.playing else 0)
                 stepping_once = bool(self._steps_asked)
-                self._redraw = False
+                self._steps_asked, self._redraw = 0, False
                 self.busy = bool(weeks)
             try:
                 moved = self._step(weeks) if weeks else False
@@ -96,9 +97,7 @@ class Worker:
                 log.exception("the app's worker failed")
                 self.playing = False
             with self._wake:
-                if stepping_once:
-                    self._steps_asked = 0
-                    self.completed += moved
+                self.completed += stepping_once
                 self.busy = False
             self._done()
             if self.playing and not stepping_once:
