@@ -33,7 +33,16 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 START_TIMEOUT = 60  # seconds for the server to announce itself
-WAIT_MS = 20_000  # Playwright's wait for a selector or a text
+WAIT_MS = 45_000  # Playwright's wait for a selector or a text (the machine may be busy)
+#: a short, small scenario for the tests that run to the end or many times (compare, summary)
+SHORT = """title = "A short test run"
+description = "The baseline with fewer fighters, for two years."
+[run]
+steps = 104
+seed = 1
+[group]
+fighters = 120
+"""
 
 
 def launch_browser(playwright):
@@ -141,6 +150,17 @@ def server():
 
 
 @pytest.fixture(scope="module")
+def short_server(tmp_path_factory):
+    """A server that opens on :data:`SHORT` (its path: ``short_server.scenario``)."""
+    path = tmp_path_factory.mktemp("scenario") / "short.toml"
+    path.write_text(SHORT, encoding="utf-8")
+    srv = Server("--preset", str(path))
+    srv.scenario = path
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -151,8 +171,10 @@ def browser():
 
 
 @pytest.fixture
-def open_page(browser, server):
-    """Open the app in a fresh browser context (a separate visitor); check its traffic after."""
+def open_page(browser, request):
+    """Open the app in a fresh browser context (a separate visitor); check its traffic after.
+
+    Without a ``url``, the page opens on the module's ``server`` (started when first needed)."""
     contexts, recorders = [], []
 
     def opener(url: str | None = None, width: int = 1600, height: int = 1000,
@@ -163,7 +185,7 @@ def open_page(browser, server):
         page = context.new_page()
         recorders.append(Recorder(page))
         contexts.append(context)
-        page.goto((url or server.url) + query)
+        page.goto((url or request.getfixturevalue("server").url) + query, timeout=2 * WAIT_MS)
         page.wait_for_selector(".nm-week")
         page.wait_for_selector(".nm-chart-compliance img")
         return page

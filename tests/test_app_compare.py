@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 from playwright.sync_api import expect
 
-from app_helpers import browser, open_page, server  # noqa: F401
+from app_helpers import browser, open_page, short_server  # noqa: F401
 from normsim.analysis.replicates import compare
 from normsim.scenario import load, with_values
 
 
-def test_compare_shows_a_band_from_five_seeds_per_side_and_the_difference_in_words(open_page):
-    page = open_page(width=1280, height=720)
+def test_compare_shows_a_band_from_five_seeds_per_side_and_the_difference_in_words(open_page,
+                                                                                    short_server):
+    page = open_page(short_server.url, width=1280, height=720)
     page.click(".nm-tab-1")
     page.click(".nm-compare-seeds")
     page.click(".menuable__content__active .v-list-item:has-text('5')")
@@ -22,7 +23,7 @@ def test_compare_shows_a_band_from_five_seeds_per_side_and_the_difference_in_wor
     page.wait_for_selector(".nm-week:has-text('Week 4 of')")
     page.click(".nm-tab-1")
     page.wait_for_selector(".nm-chart-compare img", timeout=180_000)
-    base = load("baseline")
+    base = load(short_server.scenario)
     expected = compare(base, with_values(base, {"persuader_principled": 0.0}, "test"),
                        seeds=5, root=base.run.seed)
     assert expected.left.band["n"].max() == 5

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.image import imread
 
 from app_helpers import (browser, library_run, open_page, per_step, server,  # noqa: F401
-                         step_to)
+                         short_server, step_to)
 from normsim.analysis.narrative import key_events, sentences
 from normsim.records import STAGES, outcomes
 from normsim.scenario import load
@@ -36,21 +36,21 @@ def test_exports_hold_the_run_its_story_and_its_charts(open_page):
     png = download(page, ".nm-export-png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     image = imread(io.BytesIO(png))
-    assert image.shape[0] > 2 * image.shape[1] * 0.5 and image.shape[1] >= 1200  # 3 charts, print
+    assert image.shape[0] > image.shape[1] >= 1200  # three charts, one under another, print size
 
 
-def test_the_end_of_a_run_is_summed_up(open_page):
-    page = open_page(width=1280, height=720)
+def test_the_end_of_a_run_is_summed_up(open_page, short_server):
+    page = open_page(short_server.url, width=1280, height=720)
     per_step(page, 52)
-    for target in range(52, 521, 52):
-        step_to(page, target)
+    step_to(page, 52)
+    step_to(page, 104)
     page.wait_for_selector(".nm-summary")
     assert page.locator(".nm-step").is_disabled() and page.locator(".nm-play").is_disabled()
-    records = library_run(520).records()
+    records = library_run(104, preset=short_server.scenario).records()
     out = outcomes(records)
     first = records[(records["step"] > 0) & (records["step"] <= 52)]["compliance_rate"].mean()
     text = page.inner_text(".nm-summary")
     stage = STAGES[int(out["final_stage"])]
-    assert f"After 520 weeks the group is at stage {int(out['final_stage'])} of 6: {stage}" in text
+    assert f"After 104 weeks the group is at stage {int(out['final_stage'])} of 6: {stage}" in text
     assert (f"Compliance in the first year: {round(100 * first)}%; in the last year: "
             f"{round(100 * out['final_compliance'])}%.") in text
