@@ -29,7 +29,7 @@ def test_at_1280x720_with_settings_shown_the_stage_needs_no_scrolling(open_page)
 def test_the_control_bar_keeps_to_one_row(open_page, width, height):
     page = open_page(width=width, height=height)
     if width < 1200:  # a narrow screen opens with the drawer closed, as it would cover the stage
-        assert page.locator(".nm-drawer").count() == 0
+        page.wait_for_selector(".nm-drawer", state="detached")
     tops = [page.locator(s).bounding_box() for s in BAR]
     middles = [box["y"] + box["height"] / 2 for box in tops]
     assert max(middles) - min(middles) < 8, dict(zip(BAR, middles))
