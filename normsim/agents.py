@@ -62,9 +62,12 @@ class Persuader(mesa.Agent):
         return week >= p.start_week and (p.end_week < 0 or week < p.end_week)
 
     def step(self) -> None:
+        p, week, env = self.model.settings.persuader, self.model.steps, self.model.environment
+        if week == p.end_week and week > p.start_week:
+            for group in self.groups:
+                self.model.log("engagement ended", group, self, "the persuader ended the engagement")
         if not self.engaged:
             return
-        p, week, env = self.model.settings.persuader, self.model.steps, self.model.environment
         for group in self.groups:
             due = group.last_meeting is None or week - group.last_meeting >= p.contact_interval
             access = p.access * (1.0 - ACCESS_INTENSITY_LOSS * env.intensity)
@@ -125,7 +128,6 @@ class ArmedGroup(mesa.Agent):
 
     def __init__(self, model: NormDiffusionModel, index: int):
         super().__init__(model)
-        g = model.settings.group
         self.index = index
         self.factors = np.zeros(4)
         self.trust = 0.0
@@ -135,14 +137,21 @@ class ArmedGroup(mesa.Agent):
         self.doctrine_adopted = False
         self.committed = False
         self.commitments = 0
-        self.acceptance_ceiling = INCOMPATIBLE_CEILING if g.core_goal_incompatible else 1.0
-        self.structure = integration.structure_strength(g.centralisation, g.factions, g.wing_split)
-        isolation = model.settings.integration.department_isolation if g.ihl_department else 0.0
-        self.transmission = self.structure * (1.0 - isolation)
+        self.derive_from_settings()
         self.violations_ewma: float | None = None
         self.last_sanction_event = -SANCTION_REPORT_GAP
         self.encounters = self.violations = self.sanctions_enforced = 0.0
         self.communities: list[Community] = []
+
+    def derive_from_settings(self) -> None:
+        """What the group takes from the settings once: its ceiling, structure and transmission
+        (again after a change of conditions, :mod:`normsim.interventions`)."""
+        s = self.model.settings
+        g = s.group
+        self.acceptance_ceiling = INCOMPATIBLE_CEILING if g.core_goal_incompatible else 1.0
+        self.structure = integration.structure_strength(g.centralisation, g.factions, g.wing_split)
+        isolation = s.integration.department_isolation if g.ihl_department else 0.0
+        self.transmission = self.structure * (1.0 - isolation)
 
     @property
     def leader(self) -> Commander:

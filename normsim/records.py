@@ -32,7 +32,7 @@ DIALOGUE_TRUST = 0.3  # trust at which both sides 'speak openly about difficult 
 EVENT_KINDS = ("first contact", "practical agreement", "commitment made", "commitment lapsed",
                "doctrine adopted", "doctrine slipped", "training cycle", "sanction enforced",
                "commander replaced", "setback", "violation spike", "peace process started",
-               "peace process ended", "group listed")
+               "peace process ended", "group listed", "engagement ended", "conditions changed")
 EVENT_COLUMNS = ["step", "group", "agent", "agent_type", "kind", "detail", "value", "text"]
 
 GROUP_COLUMNS = [

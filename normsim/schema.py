@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 NEVER = -1  # "no such week" in week-valued parameters
 
@@ -69,8 +70,11 @@ class EnvironmentSettings(Section):
     @model_validator(mode="after")
     def _peace_window(self):
         if self.peace_end_week != NEVER and self.peace_end_week <= self.peace_start_week:
-            raise ValueError(f"peace_end_week = {self.peace_end_week} must be -1 or later than "
-                             f"peace_start_week = {self.peace_start_week}")
+            # a typed error (its context holds the weeks) so that the app can say it in any language
+            raise PydanticCustomError(
+                "peace_window", "peace talks must end after they start: peace_end_week = {end} is "
+                "not later than peace_start_week = {start} (-1: they last to the end)",
+                {"start": self.peace_start_week, "end": self.peace_end_week})
         return self
 
 
@@ -194,8 +198,10 @@ class PersuaderSettings(Section):
     @model_validator(mode="after")
     def _window(self):
         if self.end_week != NEVER and self.end_week <= self.start_week:
-            raise ValueError(f"end_week = {self.end_week} must be -1 or later than "
-                             f"start_week = {self.start_week}")
+            raise PydanticCustomError(
+                "engagement_window", "the engagement must end after it starts: end_week = {end} is "
+                "not later than start_week = {start} (-1: it never ends)",
+                {"start": self.start_week, "end": self.end_week})
         return self
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 KEY_KINDS = ("first contact", "practical agreement", "commitment made", "commitment lapsed",
              "doctrine adopted", "doctrine slipped", "setback", "violation spike",
              "peace process started", "peace process ended", "group listed", "commander replaced",
-             "sanction enforced", "training cycle")
+             "sanction enforced", "training cycle", "engagement ended", "conditions changed")
 
 
 def key_events(events: pd.DataFrame, kinds=KEY_KINDS, first_only=("sanction enforced",
@@ -35,3 +35,13 @@ def sentences(events: pd.DataFrame, many_groups: bool | None = None) -> list[str
         who = f" (group {ev.group})" if many_groups and ev.group >= 0 else ""
         out.append(f"Week {ev.step}{who}: {ev.text}.")
     return out
+
+
+def milestones(events: pd.DataFrame, kinds=None) -> pd.DataFrame:
+    """Events to mark on a timeline (:data:`normsim.analysis.style.MILESTONES` by default): the
+    top commander's replacements only, and one of each kind and week."""
+    if kinds is None:
+        from normsim.analysis.style import MILESTONES as kinds
+    shown = events[events["kind"].isin(list(kinds))
+                   & ~((events["kind"] == "commander replaced") & (events["detail"] != "strategic"))]
+    return shown.drop_duplicates(["step", "kind"])

@@ -33,6 +33,7 @@ MILESTONES = {
     "doctrine adopted": "IHL in doctrine", "doctrine slipped": "doctrine slipped",
     "peace process started": "peace talks", "peace process ended": "talks end",
     "group listed": "listed", "commander replaced": "new top commander",
+    "engagement ended": "engagement ends", "conditions changed": "conditions changed",
 }
 
 
