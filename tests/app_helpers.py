@@ -44,10 +44,11 @@ fighters = 120
 """
 
 
-def launch_browser(playwright):
-    """The one place a browser is started for the app's tests: the one ``tests/browser.py``
-    finds (``make test`` installs one where the machine has none)."""
-    return playwright.chromium.launch(executable_path=browser_executable(), args=LAUNCH_ARGS)
+def launch_browser(playwright, executable: str):
+    """The one place a browser is started for the app's tests: ``executable`` is the one
+    ``tests/browser.py`` finds (``make test`` installs one where the machine has none); find it
+    before starting Playwright, whose finder cannot run inside a running Playwright."""
+    return playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
 
 
 def free_port() -> int:
@@ -162,8 +163,9 @@ def short_server(tmp_path_factory):
 def browser():
     from playwright.sync_api import sync_playwright
 
+    executable = browser_executable()
     with sync_playwright() as pw:
-        chromium = launch_browser(pw)
+        chromium = launch_browser(pw, executable)
         yield chromium
         chromium.close()
 
