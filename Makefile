@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: run test bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	@if [ -z "$(PYTHON)" ]; then echo "make: no Python >= 3.12 found (see the message above)"; exit 1; fi
 	@echo "setting up $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv --clear $(VENV)
@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/normsim run baseline --out results/baseline
 
-## test: set up, then run the whole test suite
+## test: set up (and find or install a Chromium for the app's tests), then run the whole suite
 test: $(STAMP)
+	$(BIN)/python tests/browser.py --ensure
 	$(BIN)/python -m pytest -q -n auto  # both cores: the suite takes ~2-3 min
 
 ## bench: set up, then measure speed (prints a table and machine-readable lines)

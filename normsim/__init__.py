@@ -2,15 +2,23 @@
 
     >>> from normsim import NormDiffusionModel, run
     >>> table = run({"group_centralisation": 0.3}, seed=1, steps=52)
+
+Adapters for the tools researchers use: :func:`salib_problem` (SALib), :mod:`normsim.ema`
+(EMA Workbench; needs the ``ema_workbench`` package), :func:`seeds` (a sweep's replicate seeds).
 """
+
+from importlib.metadata import version
 
 from normsim.agents import ArmedGroup, Commander, Community, Fighter
 from normsim.engagers import KINDS as ENGAGER_KINDS
 from normsim.engagers import Engager
+from normsim.experiment import seeds
 from normsim.model import NormDiffusionModel
 from normsim.run import run, run_model
+from normsim.salib import salib_problem
 from normsim.scenario import ScenarioError, load
 
-__version__ = "0.1.0"
+__version__ = version("normsim")  # one version, pyproject.toml's
 __all__ = ["NormDiffusionModel", "Engager", "ENGAGER_KINDS", "ArmedGroup", "Commander", "Fighter",
-           "Community", "run", "run_model", "load", "ScenarioError", "__version__"]
+           "Community", "run", "run_model", "load", "seeds", "salib_problem", "ScenarioError",
+           "__version__"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 from pydantic import model_validator
+from pydantic_core import PydanticCustomError
 
 from normsim.events import declare
 from normsim.params import NEVER, P, Section
@@ -62,9 +63,11 @@ class EnvironmentSettings(Section):
     @model_validator(mode="after")
     def _peace_window(self):
         if self.peace_end_week != NEVER and self.peace_end_week <= self.peace_start_week:
-            raise ValueError(f"peace talks must end after they start: they start in week "
-                             f"{self.peace_start_week} and peace_end_week is "
-                             f"{self.peace_end_week} (-1: they last to the end)")
+            # a typed error (its context holds the weeks) so that the app can say it in any language
+            raise PydanticCustomError(
+                "peace_window", "peace talks must end after they start: peace_end_week = {end} is "
+                "not later than peace_start_week = {start} (-1: they last to the end)",
+                {"start": self.peace_start_week, "end": self.peace_end_week})
         return self
 
 

@@ -6,10 +6,10 @@ Sobol (Saltelli) and Morris designs from SALib), parameters fixed for every run,
 replicates and steps, and how often to record. :func:`plan` turns it into plain data: a table
 of conditions and a list of runs ``(run_id, condition, replicate, seed)``.
 
-Seeds: one child of ``numpy.random.SeedSequence(root_seed)`` per replicate, shared by every
-condition (common random numbers: replicate r of every condition meets the same random events,
-which sharpens comparisons). Children are prefix-stable, so raising the number of replicates
-keeps the seeds of the replicates already run.
+Seeds (:func:`seeds`): one child of ``numpy.random.SeedSequence(root_seed)`` per replicate,
+shared by every condition (common random numbers: replicate r of every condition meets the same
+random events, which sharpens comparisons). Children are prefix-stable, so raising the number of
+replicates keeps the seeds of the replicates already run.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from normsim.provenance import content_hash
+from normsim.ranges import parameter_range
 from normsim.scenario import (ALL_SECTIONS, PARAMETERS, ScenarioError, allowed, from_flat, load,
-                              locate,
-                              shipped_or_file, suggest, with_values)
+                              locate, shipped_folder, shipped_or_file, suggest, with_values)
 from normsim.schema import Scenario
 
-EXPERIMENT_DIR = Path(__file__).resolve().parent.parent / "experiments"
+EXPERIMENT_DIR = shipped_folder("normsim.experiments")
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
 #: a factor over whole scenarios: ``"scenario" = { values = ["deed_mines", "baseline"] }`` (e.g.
 #: one scenario per kind of engager); every other factor and the fixed values apply to each
@@ -61,7 +61,8 @@ class Design(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     kind: Literal["factorial", "lhs", "sobol", "morris"] = "factorial"
     samples: int = Field(16, ge=1, le=100_000, description="LHS: points; Sobol: base sample N "
-                         "(runs N (2D + 2)); Morris: trajectories (runs r (D + 1))")
+                         "(runs N (D + 2): first and total order); Morris: trajectories "
+                         "(runs r (D + 1))")
     levels: int = Field(4, ge=2, le=20, description="Morris grid levels")
     outcome: str = Field("final_compliance", description="the outcome sensitivity indices analyse")
 
@@ -263,18 +264,24 @@ def plan(exp: Experiment) -> Plan:
             from_flat({**fixed, **_plain(row)}, base=base, origin="experiment")
         except ScenarioError as err:
             raise ScenarioError(f"condition {c} of the experiment is not valid: {err}") from None
-    seeds = tuple(int(s.generate_state(1, np.uint64)[0] >> np.uint64(1))
-                  for s in np.random.SeedSequence(exp.root_seed).spawn(exp.replicates))
     identity = content_hash(exp.model_copy(update={"replicates": 0}).model_dump_json()
                             + scenario.model_dump_json()
                             + "".join(v.model_dump_json() for v in (scenarios or {}).values()))
-    return Plan(exp, scenario, conditions, seeds, identity, samples, scenarios)
+    return Plan(exp, scenario, conditions, seeds(exp.root_seed, exp.replicates), identity, samples,
+                scenarios)
+
+
+def seeds(root_seed: int, n: int) -> tuple[int, ...]:
+    """The seeds of replicates 0 .. n-1 of a sweep with this root seed: one child of
+    ``SeedSequence(root_seed)`` each, as a non-negative 63-bit integer. Prefix-stable: the first
+    seeds do not change when ``n`` grows."""
+    return tuple(int(s.generate_state(1, np.uint64)[0] >> np.uint64(1))
+                 for s in np.random.SeedSequence(root_seed).spawn(n))
 
 
 def _cast(name: str, value: float):
-    section, field = PARAMETERS[name]
-    kind = ALL_SECTIONS[section].model_fields[field].annotation
-    return int(round(value)) if kind is int else float(value)
+    """A sampled value in the parameter's type (the rounding of normsim.salib_problem's rows)."""
+    return parameter_range(name).cast(value)
 
 
 def salib_problem(exp: Experiment) -> dict:

@@ -1,8 +1,8 @@
 """One entry point that SALib, EMA Workbench, Dask, the sweep runner and the CLI all drive.
 
-``run(params, seed) -> table``: plain parameters in (flat keywords, see ``normsim parameters``),
-a tidy table out (one row per step and group). Nothing but parameters and a seed crosses a
-process boundary.
+``run(params, seed) -> table`` (or ``run(seed=..., **params)``): plain parameters in (flat
+keywords, see ``normsim parameters``), a tidy table out (one row per step and group). Nothing but
+parameters and a seed crosses a process boundary.
 """
 
 from __future__ import annotations
@@ -27,18 +27,20 @@ from normsim.schema import Scenario
 
 
 def run_model(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: int | None = None,
-              scenario: Scenario | str | Path | None = None,
-              counterfactual: bool = False) -> NormDiffusionModel:
+              scenario: Scenario | str | Path | None = None, counterfactual: bool = False,
+              **keywords: Any) -> NormDiffusionModel:
     """Build a model from ``scenario`` (a Scenario, a shipped name or a file; defaults if None)
-    with ``params`` overriding it, seeded with ``seed``, and run it ``steps`` weeks (the
-    scenario's ``run.steps`` if None). Returns the model, for its records and events.
+    with ``params`` and then ``keywords`` (flat parameter names) overriding it, seeded with
+    ``seed``, and run it ``steps`` weeks (the scenario's ``run.steps`` if None). Returns the
+    model, for its records and events.
 
     With ``counterfactual``, the run's twin without engagement (same settings and seed) runs
-    too, and ``model.records()`` carries ``compliance_counterfactual`` and
-    ``violations_counterfactual`` (:mod:`normsim.counterfactual`)."""
+    too, and ``model.records()`` carries ``compliance_counterfactual``,
+    ``violations_counterfactual`` and ``occasions_counterfactual``
+    (:mod:`normsim.counterfactual`)."""
     if scenario is not None and not isinstance(scenario, Scenario):
         scenario = load(scenario)
-    model = NormDiffusionModel(rng=seed, settings=scenario, **dict(params or {}))
+    model = NormDiffusionModel(rng=seed, settings=scenario, **{**dict(params or {}), **keywords})
     model.run_model(steps)
     if counterfactual:
         model.attach_twin(run_twin(NormDiffusionModel, model.settings, seed, model.steps))
@@ -46,11 +48,16 @@ def run_model(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: 
 
 
 def run(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: int | None = None,
-        scenario: Scenario | str | Path | None = None, counterfactual: bool = False) -> pd.DataFrame:
+        scenario: Scenario | str | Path | None = None, counterfactual: bool = False,
+        **keywords: Any) -> pd.DataFrame:
     """Run one simulation and return its tidy table (one row per recorded step, group and norm;
-    with ``counterfactual``, the twin's compliance beside it)."""
-    return run_model(params, seed, steps=steps, scenario=scenario,
-                     counterfactual=counterfactual).records()
+    with ``counterfactual``, the twin's compliance beside it).
+
+    Parameters come as a mapping, as keywords, or both (keywords win):
+    ``run({"group_centralisation": 0.3}, seed=1)`` is ``run(seed=1, group_centralisation=0.3)``,
+    the form EMA Workbench calls."""
+    return run_model(params, seed, steps=steps, scenario=scenario, counterfactual=counterfactual,
+                     **keywords).records()
 
 
 def save_run(model: NormDiffusionModel, out: str | Path, name: str = "run") -> list[Path]:

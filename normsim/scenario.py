@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from collections.abc import Iterable, Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,7 +26,14 @@ from normsim.engagers import EngagerSettings
 from normsim.schema import ENGAGER_SECTIONS, RUN_ONLY, SECTIONS, Scenario
 from normsim.typology import TYPES, preset
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+def shipped_folder(package: str) -> Path:
+    """The folder of files shipped as package data (``normsim.scenarios``: the top-level
+    ``scenarios/`` folder, which setup.py installs into the package, wheel or editable)."""
+    return Path(str(resources.files(package)))
+
+
+SCENARIO_DIR = shipped_folder("normsim.scenarios")
 
 
 class ScenarioError(ValueError):

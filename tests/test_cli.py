@@ -113,7 +113,7 @@ BAD_FILES = {  # file content -> words the message must contain
     "malformed": ("[group\ncentralisation = 0.3\n", ["malformed TOML", "line 1"]),
     "unknown_section": ("[grup]\ncentralisation = 0.3\n", ["[grup]", "did you mean group"]),
     "window": ('[[engager]]\nkind = "deed"\nstart_week = 50\nend_week = 10\n',
-               ["end_week is 10", "starts in week 50", "engager 1"]),
+               ["end_week = 10", "start_week = 50", "engager 1"]),
     "unknown_kind": ('[[engager]]\nkind = "icrc"\n', ['kind = "icrc"', "dialogue", "deed"]),
 }
 

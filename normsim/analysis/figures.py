@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
+from normsim.analysis.narrative import milestones
 from normsim.analysis.style import MILESTONES, PALETTE, apply_style, label
 from normsim.integration import FACTORS
 from normsim.records import STAGES
@@ -64,9 +65,7 @@ def run_trajectory(records: pd.DataFrame, events: pd.DataFrame | None = None,
 
 
 def _mark_milestones(ax, events: pd.DataFrame) -> None:
-    shown = events[events["kind"].isin(MILESTONES)
-                   & ~((events["kind"] == "commander replaced") & (events["detail"] != "strategic"))]
-    for k, (_, ev) in enumerate(shown.drop_duplicates(["step", "kind"]).iterrows()):
+    for k, (_, ev) in enumerate(milestones(events).iterrows()):
         ax.axvline(ev["step"], color="0.5", lw=0.8, ls=":")
         ax.text(ev["step"], 0.03 + 0.07 * (k % 4), " " + MILESTONES[ev["kind"]], rotation=0,
                 fontsize=8.5, color="0.25", va="bottom")

@@ -33,3 +33,13 @@ def sentences(events: pd.DataFrame, many_groups: bool | None = None) -> list[str
         who = f" (group {ev.group})" if many_groups and ev.group >= 0 else ""
         out.append(f"Week {ev.step}{who}: {ev.text}.")
     return out
+
+
+def milestones(events: pd.DataFrame, kinds=None) -> pd.DataFrame:
+    """Events to mark on a timeline (:data:`normsim.analysis.style.MILESTONES` by default): the
+    top commander's replacements only, and one of each kind and week."""
+    if kinds is None:
+        from normsim.analysis.style import MILESTONES as kinds
+    shown = events[events["kind"].isin(list(kinds))
+                   & ~((events["kind"] == "commander replaced") & (events["detail"] != "strategic"))]
+    return shown.drop_duplicates(["step", "kind"])

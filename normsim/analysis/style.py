@@ -31,8 +31,14 @@ LABELS = {
     "stage": "score-card stage",
 }
 
-#: events worth marking on a timeline, with a short label (declared with each event kind)
-MILESTONES = markers()
+def __getattr__(name):
+    """``MILESTONES``: events worth marking on a timeline, with a short label -- declared with
+    each event kind (:func:`normsim.events.markers`), read when asked for so that every kind
+    declared by then (engagers found as plug-ins included) is there."""
+    if name == "MILESTONES":
+        import normsim.model  # noqa: F401 - declares the model's event kinds
+        return markers()
+    raise AttributeError(name)
 
 
 def label(column: str) -> str:

@@ -1,9 +1,10 @@
-"""The app's controls in plain words, grouped by seed 002's four success-factor bundles.
+"""The app's controls, grouped by seed 002's four success-factor bundles.
 
-Each control is one model parameter (its flat keyword name, see ``normsim parameters``) with a
-question a workshop audience understands, the hypothesis it speaks to, and the range of the
-slider. Ranges come from the schema's bounds; a few counts and weeks are narrowed to what fits
-a workshop screen (never widened), so a value outside the schema cannot be entered.
+Each control is one model parameter (its flat keyword name, see ``normsim parameters``), the
+hypothesis it speaks to, and the range of the slider. Its label and help are in the app's
+catalogues (:mod:`normsim.app.i18n`, keyed by the parameter's name), so that every language says
+them its own way. Ranges come from the schema's bounds; a few counts and weeks are narrowed to
+what fits a workshop screen (never widened), so a value outside the schema cannot be entered.
 """
 
 from __future__ import annotations
@@ -12,10 +13,49 @@ from dataclasses import dataclass
 
 from annotated_types import Ge, Le
 
-from normsim.scenario import PARAMETERS, allowed
-from normsim.scenario import ALL_SECTIONS as SECTIONS
+from normsim.app.i18n import N_
+from normsim.scenario import PARAMETERS
+from normsim.schema import NEVER, SECTIONS
 
-RUN_WEEKS = 520  # weeks shown on the time axis and the reach of week sliders (ten years)
+RUN_WEEKS = 520  # the reach of week sliders (ten years)
+
+
+def _field(name: str):
+    section, field = PARAMETERS[name]
+    return SECTIONS[section].model_fields[field]
+
+
+def schema_bounds(name: str) -> tuple[float | None, float | None]:
+    meta = _field(name).metadata
+    return (next((m.ge for m in meta if isinstance(m, Ge)), None),
+            next((m.le for m in meta if isinstance(m, Le)), None))
+
+
+def is_week(name: str) -> bool:
+    """A week that may be 'never' (-1)."""
+    return (_field(name).json_schema_extra or {}).get("unit") == "week" \
+        and schema_bounds(name)[0] == NEVER
+
+
+def show(name: str, value, t) -> str:
+    """A value as the room reads it, in its language: 'never', 'yes', '0.70', '26'."""
+    kind = _field(name).annotation
+    if kind is bool:
+        return t._("yes") if value else t._("no")
+    if is_week(name) and value == NEVER:
+        return t._("never")
+    if kind is int:
+        return t.number(value, 0)
+    lo, hi = schema_bounds(name)
+    return t.number(value, 3 if hi is not None and lo is not None and hi - lo <= 0.1 else 2)
+
+
+def side_name(name: str, value, t) -> str:
+    """One side of a comparison in words: a declared word for the value ("principled"), else the
+    parameter's label and the value."""
+    key = f"{name}={value:g}" if isinstance(value, float) else f"{name}={value}"
+    words = t.pgettext("value", key)
+    return words if words != key else f"{t.label(name)}: {show(name, value, t)}"
 
 
 @dataclass(frozen=True)
@@ -23,30 +63,17 @@ class Control:
     """One parameter as the app shows it."""
 
     name: str  # flat keyword, e.g. "group_age_weeks"
-    question: str  # the label, in plain words
     hypothesis: str = ""  # "H1" ... "H6" when the parameter belongs to one
     cap: float | None = None  # narrower upper end for the slider than the schema's
-    never: bool = False  # -1 means "never" (a week that does not come)
-
-    @property
-    def section(self) -> str:
-        return PARAMETERS[self.name][0]
-
-    @property
-    def field(self):
-        section, field = PARAMETERS[self.name]
-        return SECTIONS[section].model_fields[field]
 
     @property
     def kind(self) -> type:
-        return self.field.annotation
+        return _field(self.name).annotation
 
     @property
     def bounds(self) -> tuple[float, float]:
         """(lowest, highest) value the slider offers: the schema's range, capped for the screen."""
-        meta = self.field.metadata
-        lo = next(m.ge for m in meta if isinstance(m, Ge))
-        hi = next(m.le for m in meta if isinstance(m, Le))
+        lo, hi = schema_bounds(self.name)
         return lo, hi if self.cap is None else min(hi, self.cap)
 
     @property
@@ -56,28 +83,21 @@ class Control:
         lo, hi = self.bounds
         return 0.001 if hi - lo <= 0.1 else 0.01
 
-    @property
-    def label(self) -> str:
-        return f"{self.question} ({self.hypothesis})" if self.hypothesis else self.question
+    def label(self, t) -> str:
+        words = t.label(self.name)
+        return f"{words} ({self.hypothesis})" if self.hypothesis else words
 
-    @property
-    def meaning(self) -> str:
-        """The schema's description and what it accepts, for the tooltip."""
-        section, field = PARAMETERS[self.name]
-        return f"{self.field.description} Allowed: {allowed(section, field)}."
-
-    def show(self, value) -> str:
-        """A value as the room reads it: 'never', 'yes', '0.70', '26'."""
+    def meaning(self, t) -> str:
+        """The help (the schema's meaning in English) and what the control accepts."""
         if self.kind is bool:
-            return "yes" if value else "no"
-        if self.never and value == -1:
-            return "never"
-        if self.kind is int:
-            return f"{value:,}"
-        return f"{value:.3f}" if self.step < 0.01 else f"{value:.2f}"
+            return t.help(self.name)
+        lo, hi = self.bounds
+        allowed = t._("from {lo} to {hi}").format(lo=show(self.name, lo, t),
+                                                  hi=show(self.name, hi, t))
+        return f"{t.help(self.name)} {t._('Allowed: {values}.').format(values=allowed)}"
 
     def clamp(self, value):
-        """The value the control accepts nearest to ``value`` (typed into the box)."""
+        """The value the control accepts nearest to ``value``."""
         if self.kind is bool:
             return bool(value)
         lo, hi = self.bounds
@@ -88,80 +108,55 @@ class Control:
 @dataclass(frozen=True)
 class Bundle:
     key: str
-    title: str
+    title: str  # English, marked for translation (shown with t._)
     hypotheses: str  # which hypotheses seed 002 attaches to the bundle, in words
     controls: tuple[Control, ...]
 
 
 C = Control
 BUNDLES: tuple[Bundle, ...] = (
-    Bundle("environment", "The environment", "conflict, peace talks, listing", (
-        C("environment_conflict_intensity",
-          "How intense is the fighting? (0 calm, 1 large-scale operations)"),
-        C("environment_peace_start_week", "In which week do peace talks start?",
-          cap=RUN_WEEKS, never=True),
-        C("environment_peace_end_week", "In which week do the peace talks end?",
-          cap=RUN_WEEKS, never=True),
-        C("environment_peace_calming", "How much do peace talks calm the fighting?"),
-        C("environment_listing_week", "In which week is the group listed as terrorist?", "H5",
-          cap=RUN_WEEKS, never=True),
-        C("environment_listing_politicisation",
-          "How much does a listing politicise the engagement?", "H5"),
-        C("community_organisation", "How organised are the communities to press the group?"),
+    Bundle("environment", N_("The environment"), N_("conflict, peace talks, listing"), (
+        C("environment_conflict_intensity"),
+        C("environment_peace_start_week", cap=RUN_WEEKS),
+        C("environment_peace_end_week", cap=RUN_WEEKS),
+        C("environment_peace_calming"),
+        C("environment_listing_week", "H5", cap=RUN_WEEKS),
+        C("environment_listing_politicisation", "H5"),
+        C("community_organisation"),
     )),
-    Bundle("persuader", "The persuader", "H3 renowned in-group, H4 principles without conditions", (
-        C("dialogue_reputation",
-          "How renowned is the persuader in the international community?", "H3"),
-        C("dialogue_principled",
-          "Does it argue from principles, without conditions? (1 yes, 0 it sets conditions)",
-          "H4"),
-        C("dialogue_practical_framing", "How practically does it present the law?", "H4"),
-        C("dialogue_access", "How often does a due meeting take place?"),
+    Bundle("persuader", N_("The persuader"),
+           N_("H3 renowned in-group, H4 principles without conditions"), (
+        C("dialogue_reputation", "H3"),
+        C("dialogue_principled", "H4"),
+        C("dialogue_practical_framing", "H4"),
+        C("dialogue_access"),
     )),
-    Bundle("group", "The armed group", "H1 new or insecure, H2 current views", (
-        C("group_age_weeks", "How new is the group to the conflict? Its age in weeks", "H1",
-          cap=2 * RUN_WEEKS),
-        C("group_insecurity", "How unsure of itself is the group?", "H1"),
-        C("group_people_war",
-          "How much does its ideology rely on and protect the population?", "H2"),
-        C("group_contrary_practice", "How entrenched is conduct that breaks IHL?", "H2"),
-        C("group_aspiration",
-          "How much does it want recognition from the international community?", "H3"),
-        C("group_centralisation", "How strong is its chain of command?"),
-        C("group_factions", "Into how many splinter factions is it split?", cap=10),
-        C("group_wing_split", "How split are its political and military wings?"),
-        C("group_core_goal_incompatible",
-          "Is its core goal incompatible with IHL (e.g. ethnic cleansing)?"),
-        C("group_ihl_department", "Does it set up a separate IHL department?"),
-        C("group_leadership_turnover", "Weekly chance that the top commander is replaced",
-          cap=0.05),
-        C("group_fighters", "How many fighters?", cap=20_000),
+    Bundle("group", N_("The armed group"), N_("H1 new or insecure, H2 current views"), (
+        C("group_age_weeks", "H1", cap=2 * RUN_WEEKS),
+        C("group_insecurity", "H1"),
+        C("group_people_war", "H2"),
+        C("group_contrary_practice", "H2"),
+        C("group_aspiration", "H3"),
+        C("group_centralisation"),
+        C("group_factions", cap=10),
+        C("group_wing_split"),
+        C("group_core_goal_incompatible"),
+        C("group_ihl_department"),
+        C("group_leadership_turnover", cap=0.05),
+        C("group_fighters", cap=20_000),
     )),
-    Bundle("interaction", "The interaction", "H5 less politicised, H6 long exposure", (
-        C("dialogue_politicisation", "How much is the engagement tied to politics?", "H5"),
-        C("dialogue_contact_interval", "How many weeks between meetings?", "H6", cap=52),
-        C("dialogue_start_week", "In which week does the engagement start? (early beats late)",
-          "H1", cap=RUN_WEEKS),
-        C("dialogue_end_week", "In which week does the engagement end?", "H6",
-          cap=RUN_WEEKS, never=True),
-        C("dialogue_practical_first",
-          "Open with a practical problem (prisoners, a checkpoint)?"),
+    Bundle("interaction", N_("The interaction"), N_("H5 less politicised, H6 long exposure"), (
+        C("dialogue_politicisation", "H5"),
+        C("dialogue_contact_interval", "H6", cap=52),
+        C("dialogue_start_week", "H1", cap=RUN_WEEKS),
+        C("dialogue_end_week", "H6", cap=RUN_WEEKS),
+        C("dialogue_practical_first"),
     )),
+    Bundle("hypotheses", N_("The hypotheses"), N_("switch one off to see what it adds"),
+           tuple(C(f"h{n}_enabled") for n in range(1, 7))),
 )
 
-#: the hypothesis switches, for ablation: keyword -> words
-SWITCHES: dict[str, str] = {
-    "h1_enabled": "H1 a new or insecure group is open to persuasion",
-    "h2_enabled": "H2 its current views (people's war, little contrary practice) help",
-    "h3_enabled": "H3 a renowned in-group persuader helps",
-    "h4_enabled": "H4 principles without conditions help",
-    "h5_enabled": "H5 a less politicised engagement helps",
-    "h6_enabled": "H6 long exposure makes it last",
-}
-HYPOTHESES = (Bundle("hypotheses", "The hypotheses", "switch one off to see what it adds",
-                     tuple(C(name, words) for name, words in SWITCHES.items())),)
+CONTROLS: dict[str, Control] = {c.name: c for b in BUNDLES for c in b.controls}
 
-CONTROLS: dict[str, Control] = {c.name: c for b in BUNDLES + HYPOTHESES for c in b.controls}
-
-#: what the Compare tab offers to vary, with the two values it starts from
+#: what the Compare tab varies first, with its two values
 COMPARE_DEFAULT = ("dialogue_principled", 1.0, 0.0)

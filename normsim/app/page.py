@@ -1,28 +1,40 @@
-"""The page: one per browser session, with its own :class:`~normsim.app.session.Session`.
+"""The page: one per browser tab, with its own :class:`~normsim.app.session.Session`.
 
 Solara serves ``Page`` (``SOLARA_APP=normsim.app.page``). Nothing model-related lives at module
-level: each visitor's page creates its own session, so two visitors never share a run.
+level: each tab's page creates its own session in its Solara kernel, so two visitors never share
+a run, and a dropped connection that comes back finds the run where it was. Click handlers only
+leave requests for the session's worker (:mod:`normsim.app.worker`), so the connection is never
+held up by a step.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
-import threading
-import time
+from urllib.parse import parse_qs
 
 import solara
 
+from normsim.app.compare import CompareView
 from normsim.app.controls import COMPARE_DEFAULT
-from normsim.app.panel import ControlPanel
+from normsim.app.i18n import N_, SOURCE, languages, translator
+from normsim.app.panel import SettingsPanel
 from normsim.app.session import Session
 from normsim.app.theme import CSS
-from normsim.app.views import CompareView, RunView
+from normsim.app.views import RunView
 
 v = solara.v
 PRESET_ENV = "NORMSIM_APP_PRESET"  # the preset the page opens on (set by 'normsim app --preset')
 STEP_CHOICES = (1, 4, 13, 52)  # weeks per Step click / per tick of Play
-PLAY_PAUSE = 0.15  # seconds between ticks while playing, on top of drawing time
-TABS = ("One run", "Compare two settings")
+SPEEDS = {N_("slow"): 1.0, N_("normal"): 0.3, N_("fast"): 0.0}  # seconds between ticks
+TABS = (N_("One run"), N_("Compare two settings"))
+
+
+@solara.component_vue("page.vue")
+def PageScript(language: str, direction: str, event_step=None, event_play_pause=None,
+               event_narrow=None):
+    """The page's language and direction on <html>, the keyboard shortcuts, and on a narrow
+    screen (under 1200 px) the settings drawer closed at first, as it would cover the stage."""
 
 
 @solara.component
@@ -31,93 +43,147 @@ def Layout(children=[]):
     return solara.Column(children=children, margin=0, gap="0px")
 
 
+def first_language(search: str | None) -> str:
+    """``?lang=fr`` opens the page in French (a trainer's bookmark); else English."""
+    asked = parse_qs(search or "").get("lang", [SOURCE])[0]
+    return asked if asked in languages() else SOURCE
+
+
 @solara.component
 def Page():
-    session = solara.use_memo(lambda: Session(os.environ.get(PRESET_ENV, "baseline"),
-                                              COMPARE_DEFAULT), [])
-    version = solara.use_reactive(0)  # bumped whenever a run moves or is rebuilt
+    router = solara.use_router()
+    version = solara.use_reactive(0)  # bumped whenever the picture changes
     settings_version = solara.use_reactive(0)  # bumped when a setting changes
-    playing = solara.use_reactive(False)
+    refusals = solara.use_reactive(0)
     per_step = solara.use_reactive(4)
+    speed = solara.use_reactive("normal")
     tab = solara.use_reactive(0)
-    panel = solara.use_reactive(True)  # the settings panel; hidden, the charts get the screen
-    drawn = solara.use_memo(threading.Event, [])  # set once the page has drawn a new week
+    drawer = solara.use_reactive(True)
+    hint = solara.use_reactive(True)  # the first-visit hint, until Step or Play is pressed
 
-    def actions():
-        """The handlers, made once per page so that the control panel need not redraw per step."""
+    def make_session():
+        session = Session(os.environ.get(PRESET_ENV, "baseline"), COMPARE_DEFAULT,
+                          language=first_language(router.search))
+        ticks = itertools.count(1)
+        session.on_update = lambda: version.set(next(ticks))
+        try:
+            from solara.server import kernel_context
+            kernel_context.get_current_context().on_close(session.close)
+        except RuntimeError:  # no kernel (a test rendering the page directly)
+            pass
+        return session
 
-        def refresh():
-            version.value += 1
+    session = solara.use_memo(make_session, [])
+
+    def handlers():
+        """Made once per page, so that the settings panel need not redraw each week."""
 
         def change(action):
-            """Apply a settings change (pausing play first); every run starts again at week 0."""
-            playing.value = False
+            before = session.refusal
             action()
+            if session.refusal is not None and session.refusal is not before:
+                refusals.value += 1
             settings_version.value += 1
-            refresh()
 
         def step():
-            session.advance(per_step.value)
-            refresh()
+            hint.set(False)
+            session.worker.request_step(per_step.value)
 
-        def play_loop(cancel: threading.Event):
-            while not cancel.is_set():
-                with session.lock:  # a Step, Reset or new setting waits for this tick to finish
-                    if not playing.value:
-                        break
-                    if session.finished:
-                        playing.value = False
-                        break
-                    session.advance(per_step.value)
-                drawn.clear()
-                refresh()
-                drawn.wait(timeout=10)  # the next tick only once the page shows this one
-                time.sleep(PLAY_PAUSE)
+        def play_pause(*_):
+            hint.set(False)
+            worker = session.worker
+            worker.play_weeks, worker.pause_seconds = per_step.value, SPEEDS[speed.value]
+            worker.play(not worker.playing)
+            session.on_update()  # the one counter behind ``version`` (two would collide)
 
-        return change, step, lambda: change(session.rebuild), play_loop
+        def language(code):
+            session.set_language(code)
+            settings_version.value += 1
 
-    change, step, reset, play_loop = solara.use_memo(actions, [])
-    solara.use_effect(drawn.set, [version.value])
-    solara.use_thread(play_loop, dependencies=[playing.value], intrusive_cancel=False)
+        return change, lambda *_: step(), play_pause, language
 
-    solara.Title("normsim — how humanitarian norms take hold")
+    change, step, play_pause, set_language = solara.use_memo(handlers, [])
+    t = translator(session.language)
+    picture = session.view
+
+    solara.Title(t._("normsim — how humanitarian norms take hold"))
     solara.Style(CSS)
-    with v.Html(tag="div", class_="nm-app" + ("" if panel.value else " nm-wide"),
-                attributes={"data-version": str(version.value)}):
-        if panel.value:
-            with v.Html(tag="div", class_="nm-panel"):
-                v.Html(tag="div", class_="nm-title",
-                       children=["How IHL takes hold in an armed group"])
-                ControlPanel(session, change, version=settings_version.value)
-        with v.Html(tag="div", class_="nm-main"):
-            Controls(session, playing, per_step, step, reset, panel,
-                     version=version.value)
-            with v.Tabs(v_model=tab.value, on_v_model=tab.set, class_="mb-2"):
-                for i, words in enumerate(TABS):
-                    v.Tab(children=[words], class_=f"nm-tab-{i}", style_="font-size: 20px")
+    PageScript(language=t.language, direction=t.direction, event_step=step,
+               event_play_pause=play_pause, event_narrow=lambda *_: drawer.set(False))
+    with v.Html(tag="div", class_="nm-app" + ("" if drawer.value else " nm-wide"),
+                attributes={"dir": t.direction, "data-version": str(version.value)}):
+        if drawer.value:
+            with v.Html(tag="aside", class_="nm-drawer",
+                        attributes={"aria-label": t._("Settings")}):
+                SettingsPanel(t, session, change, lambda: drawer.set(False),
+                              refusals=refusals.value, version=settings_version.value)
+        with v.Html(tag="main", class_="nm-main"):
+            with v.Html(tag="div", class_="nm-head"):
+                with v.Tabs(v_model=tab.value, on_v_model=tab.set, class_="nm-tabs"):
+                    for i, words in enumerate(TABS):
+                        v.Tab(children=[t._(words)], class_=f"nm-tab-{i}")
+                if not drawer.value:
+                    solara.Button(t._("Show settings"), outlined=True,
+                                  on_click=lambda: drawer.set(True), classes=["nm-open-settings"])
+                Speed(t, session, speed)
+                v.Select(items=[{"text": t.language_name(code), "value": code}
+                                for code in languages()],
+                         v_model=t.language, label=t._("Language"), hide_details=True, dense=True,
+                         on_v_model=set_language, class_="nm-language")
+            Bar(t, session, picture, per_step, speed, step, play_pause, change,
+                version=version.value)
+            if hint.value and picture.week == 0 and tab.value == 0:
+                v.Html(tag="div", class_="nm-hint", attributes={"role": "note"}, children=[
+                    t._("Press Play (or the space bar) to watch the weeks go by, or Step (→) to "
+                        "move on {n} weeks at a time.").format(n=per_step.value)])
             if tab.value == 0:
-                RunView(session, version=version.value)
+                RunView(t, session, picture, version=version.value)
             else:
-                CompareView(session, change, version=version.value)
+                CompareView(t, session, change, version=version.value)
 
 
 @solara.component
-def Controls(session: Session, playing, per_step, step, reset, panel, version: int = 0):
-    """Week, Step, Play/Pause, Reset, how many weeks each step covers, and the panel's switch."""
-    finished = session.finished
-    with v.Html(tag="div", class_="nm-bar"):
-        v.Html(tag="div", class_="nm-week", children=[f"Week {session.week} of {session.weeks}"])
-        solara.Button(f"Step {per_step.value} week{'s' if per_step.value > 1 else ''}",
-                      on_click=step, color="primary", disabled=playing.value or finished,
-                      classes=["nm-step"])
-        solara.Button("Pause" if playing.value else "Play", color="primary",
-                      on_click=lambda: playing.set(not playing.value),
-                      disabled=finished and not playing.value, classes=["nm-play"])
-        solara.Button("Reset", on_click=reset, outlined=True, classes=["nm-reset"])
-        v.Html(tag="div", class_="nm-big", children=["weeks per step:"])
+def Bar(t, session: Session, picture, per_step, speed, step, play_pause, change,
+        version: int = 0):
+    """Week, Play/Pause, Step, Reset and weeks per step: one row."""
+    finished, playing = session.finished, session.worker.playing
+
+    def weeks_per_step(i):
+        per_step.set(STEP_CHOICES[i])
+        session.worker.play_weeks = STEP_CHOICES[i]  # also while playing
+
+    worker = session.worker
+    with v.Html(tag="div", class_="nm-bar", attributes={
+            "role": "toolbar", "aria-label": t._("The clock"),
+            # for a look from outside (tests, a curious trainer): the worker's state
+            "data-busy": str(int(not worker.idle())), "data-steps": str(worker.completed),
+            "data-coalesced": str(worker.coalesced)}):
+        v.Html(tag="div", class_="nm-week", attributes={"aria-live": "polite"}, children=[
+            t._("Week {week} of {weeks}").format(week=picture.week, weeks=picture.weeks)])
+        solara.Button(t._("Pause") if playing else t._("Play"), color="primary",
+                      on_click=play_pause, disabled=finished and not playing, classes=["nm-play"])
+        solara.Button(t._("Step"), on_click=step, color="primary", outlined=True,
+                      disabled=playing or finished, classes=["nm-step"],
+                      attributes={"aria-label": t.ngettext(
+                          "Step {n} week", "Step {n} weeks", per_step.value).format(
+                          n=per_step.value)})
+        solara.Button(t._("Reset"), on_click=lambda: change(session.restart), outlined=True,
+                      classes=["nm-reset"])
         with v.BtnToggle(v_model=STEP_CHOICES.index(per_step.value), mandatory=True,
-                         on_v_model=lambda i: per_step.set(STEP_CHOICES[i]), class_="nm-per-step"):
+                         on_v_model=weeks_per_step, dense=True,
+                         class_="nm-per-step",
+                         attributes={"role": "group", "aria-label": t._("Weeks per step")}):
             for n in STEP_CHOICES:
-                v.Btn(children=[str(n)])
-        solara.Button("Hide settings" if panel.value else "Show settings", outlined=True,
-                      on_click=lambda: panel.set(not panel.value), classes=["nm-toggle-panel"])
+                v.Btn(children=[str(n)], attributes={"aria-label": t.ngettext(
+                    "{n} week per step", "{n} weeks per step", n).format(n=n)})
+
+
+@solara.component
+def Speed(t, session: Session, speed):
+    def play_speed(name):
+        speed.set(name)
+        session.worker.pause_seconds = SPEEDS[name]
+
+    v.Select(items=[{"text": t._(name), "value": name} for name in SPEEDS],
+             v_model=speed.value, on_v_model=play_speed, label=t._("Play speed"),
+             hide_details=True, dense=True, class_="nm-speed")

@@ -1,118 +1,161 @@
-"""The control panel: a preset, the seed, and every control in plain words, by bundle."""
+"""The settings drawer: a preset, the seed, changes waiting to apply, every control by bundle."""
 
 from __future__ import annotations
 
 import numpy as np
 import solara
 
-from normsim.app.controls import BUNDLES, CONTROLS, HYPOTHESES, Control
-from normsim.app.session import Session, presets
+from normsim.app.controls import BUNDLES, CONTROLS, Control, show
+from normsim.app.session import Refusal, Session, presets
 from normsim.scenario import load
 
 v = solara.v
 
 
+def explain(t, refusal: Refusal) -> str:
+    """Why a change was refused, in the visitor's language."""
+    if refusal.kind in ("peace_window", "engagement_window"):
+        return t.pgettext("error", refusal.kind).format(**refusal.context)
+    if refusal.kind == "seed":
+        return t._("The seed must be a whole number, 0 or more.")
+    if refusal.kind == "fixed":
+        return t._("{names}: this can only be set when a run starts. Press “Restart with these "
+                   "settings”.").format(names=", ".join(t.label(n) for n in refusal.context["names"]))
+    return refusal.text
+
+
 @solara.component
-def ControlRow(control: Control, value, on_value, changed: bool = False, preset: bool = False,
-               key_prefix: str = ""):
-    """One parameter: its question, a slider (or switch) bounded by the schema, its value.
+def RefusalNote(t, refusal: Refusal | None):
+    if refusal is not None:
+        v.Html(tag="div", class_="nm-card nm-error", attributes={"role": "alert"},
+               children=[t._("Not applied: {why}").format(why=explain(t, refusal))])
+
+
+@solara.component
+def ControlRow(t, control: Control, value, on_value, changed: bool = False, preset: bool = False,
+               pending: bool = False, key_prefix: str = ""):
+    """One parameter: its label, a slider (or switch) bounded by the schema, its value.
 
     ``preset``: the chosen preset sets it (blue mark); ``changed``: the visitor changed it from
-    the preset's value (orange mark).
+    the preset's value (orange mark); ``pending``: not yet applied to the run (dashed).
     """
     classes = ["nm-control", f"nm-c-{key_prefix}{control.name}"]
     classes += ["nm-changed"] if changed else ["nm-preset"] if preset else []
-    label = [control.question]
+    classes += ["nm-pending"] if pending else []
+    label = control.label(t)
+    words = [t.label(control.name)]
     if control.hypothesis:
-        label += [" ", v.Html(tag="span", class_="nm-h", children=[f"({control.hypothesis})"])]
-    with v.Html(tag="div", class_=" ".join(classes), attributes={"title": control.meaning}):
+        words += [" ", v.Html(tag="span", class_="nm-h", children=[f"({control.hypothesis})"])]
+    with v.Html(tag="div", class_=" ".join(classes), attributes={"title": control.meaning(t)}):
         if control.kind is bool:
             with v.Html(tag="div", class_="nm-row"):
-                v.Html(tag="div", class_="nm-label", style_="flex: 1", children=label)
+                v.Html(tag="div", class_="nm-label", style_="flex: 1", children=words)
                 v.Switch(v_model=bool(value), on_v_model=lambda x: on_value(bool(x)), inset=True,
-                         hide_details=True, class_="mt-0")
-                v.Html(tag="div", class_="nm-value", children=[control.show(value)])
+                         hide_details=True, class_="mt-0", attributes={"aria-label": label})
+                v.Html(tag="div", class_="nm-value", children=[show(control.name, value, t)])
             return
         lo, hi = control.bounds
-        v.Html(tag="div", class_="nm-label", children=label)
+        v.Html(tag="div", class_="nm-label", children=words)
         with v.Html(tag="div", class_="nm-row"):
             v.Slider(v_model=value, min=lo, max=hi, step=control.step, hide_details=True,
-                     on_v_model=lambda x: on_value(control.clamp(float(x))), style_="flex: 1")
-            v.Html(tag="div", class_="nm-value", children=[control.show(value)])
+                     on_v_model=lambda x: on_value(control.clamp(float(x))), style_="flex: 1",
+                     attributes={"aria-label": label})
+            v.Html(tag="div", class_="nm-value", children=[show(control.name, value, t)])
 
 
 @solara.component
-def PresetPicker(session: Session, on_change, version: int = 0):
+def Pending(t, session: Session, on_change, version: int = 0):
+    """Changes waiting: apply them from this week on, restart with them, or take them back."""
+    pending = session.pending
+    if not pending or session.week == 0:
+        return
+    with v.Html(tag="div", class_="nm-card nm-apply", attributes={"role": "region",
+                                                                  "aria-label": t._("Changes")}):
+        v.Html(tag="div", class_="nm-card-sub", children=[t.ngettext(
+            "{n} change not applied yet:", "{n} changes not applied yet:", len(pending)).format(
+            n=len(pending)) + " " + ", ".join(t.label(n) for n in pending)])
+        with v.Html(tag="div", class_="nm-row nm-wrap"):
+            solara.Button(t._("From week {week} on").format(week=session.week), color="primary",
+                          on_click=lambda: on_change(session.apply_now), classes=["nm-apply-now"],
+                          disabled=bool(session.fixed_pending))
+            solara.Button(t._("Restart with these settings"), outlined=True,
+                          on_click=lambda: on_change(session.restart), classes=["nm-restart"])
+            solara.Button(t._("Undo"), text=True, on_click=lambda: on_change(session.discard),
+                          classes=["nm-discard"])
+
+
+@solara.component
+def PresetPicker(t, session: Session, on_change, version: int = 0):
     shipped = presets()
     if session.preset not in shipped:  # a scenario file given with --preset
         own = load(session.preset)
         shipped[session.preset] = (own.title, " ".join(own.description.split()))
-    items = [{"text": f"{name} — {title}", "value": name} for name, (title, _) in shipped.items()]
+    items = [{"text": title, "value": name} for name, (title, _) in shipped.items()]
     with v.Html(tag="div", class_="nm-card nm-presets"):
-        v.Html(tag="div", class_="nm-card-title", children=["Start from a preset"])
-        v.Select(items=items, v_model=session.preset, label="Scenario", hide_details=True,
-                 on_v_model=lambda name: on_change(lambda: session.choose_preset(name)),
+        v.Select(items=items, v_model=session.preset, label=t._("Start from a preset"),
+                 hide_details=True, on_v_model=lambda name: on_change(
+                     lambda: session.choose_preset(name)),
                  class_="nm-preset-select", menu_props={"maxHeight": 520})
         title, description = shipped.get(session.preset, (session.preset, ""))
-        v.Html(tag="div", class_="nm-desc nm-preset-desc mt-2", children=[description])
+        v.Html(tag="div", class_="nm-desc nm-preset-desc mt-2", children=[description],
+               attributes={"lang": "en"})  # the scenario files' descriptions are in English
         sets, changed = session.preset_sets(), session.preset_changes()
         notes = []
         if sets:
-            notes.append(f"It sets {_count(len(sets))} (marked in blue).")
+            notes.append(t.ngettext("It sets {n} setting (marked in blue).",
+                                    "It sets {n} settings (marked in blue).", len(sets))
+                         .format(n=len(sets)))
         if changed:
-            notes.append(f"You changed {_count(len(changed))} (marked in orange).")
-        hidden = {k: value for k, value in sets.items() if k not in CONTROLS}
-        if hidden:
-            notes.append("Also set, without a control here: "
-                         + ", ".join(f"{k} = {value}" for k, value in hidden.items()) + ".")
+            notes.append(t.ngettext("You changed {n} setting (marked in orange).",
+                                    "You changed {n} settings (marked in orange).", len(changed))
+                         .format(n=len(changed)))
         for note in notes:
             v.Html(tag="div", class_="nm-desc nm-preset-note mt-1", children=[note])
-
-
-def _count(n: int) -> str:
-    return f"{n} setting{'s' if n != 1 else ''}"
+        hidden = {k: value for k, value in sets.items() if k not in CONTROLS}
+        if hidden:
+            v.Html(tag="div", class_="nm-desc nm-preset-note mt-1", children=[
+                t._("Also set, without a control here: {list}.").format(list=", ".join(
+                    f"{t.label(k)} {show(k, value, t)}" for k, value in hidden.items()))])
 
 
 @solara.component
-def SeedPicker(session: Session, on_change, version: int = 0):
+def SeedPicker(t, session: Session, on_change, refusals: int):
     def set_seed(seed):
-        if seed is not None and 0 <= seed < 2**63:
-            on_change(lambda: session.set_seed(seed))
-        else:
-            on_change(lambda: session.refuse("the seed must be a whole number, 0 or more."))
+        on_change(lambda: session.set_seed(seed))
 
     def new_seed():
         on_change(lambda: session.set_seed(int(np.random.default_rng().integers(0, 10_000))))
 
     with v.Html(tag="div", class_="nm-card nm-seed"):
-        v.Html(tag="div", class_="nm-card-title", children=["Seed"])
-        v.Html(tag="div", class_="nm-card-sub", children=[
-            "The same seed and settings give the same run, every time."])
         with v.Html(tag="div", class_="nm-row"):
-            solara.InputInt("Seed (a whole number, 0 or more)", value=session.seed,
-                            on_value=set_seed, classes=["nm-seed-input"])
-            solara.Button("New seed", on_click=new_seed, outlined=True, classes=["nm-new-seed"])
+            # keyed by the refusals, so that a refused value does not stay in the box
+            solara.InputInt(t._("Seed"), value=session.seed,
+                            on_value=set_seed, classes=["nm-seed-input"]).key(f"seed-{refusals}")
+            solara.Button(t._("New seed"), on_click=new_seed, outlined=True,
+                          classes=["nm-new-seed"])
+        v.Html(tag="div", class_="nm-card-sub", children=[
+            t._("The same seed and settings give the same run, every time.")])
 
 
 @solara.component
-def Refusal(error: str):
-    """Why the last change was not applied (settings that contradict each other, a bad seed)."""
-    if error:
-        v.Html(tag="div", class_="nm-card nm-error", children=["Not applied: " + error])
-
-
-@solara.component
-def ControlPanel(session: Session, on_change, version: int = 0):
-    """Everything a trainer sets, top to bottom; any change starts again from week 0."""
-    PresetPicker(session, on_change, version=version)
-    SeedPicker(session, on_change, version=version)
-    Refusal(session.error)
-    sets, changed = session.preset_sets(), session.preset_changes()
-    for bundle in BUNDLES + HYPOTHESES:
+def SettingsPanel(t, session: Session, on_change, on_close, refusals: int = 0,
+                  version: int = 0):
+    """Everything a trainer sets, top to bottom."""
+    with v.Html(tag="div", class_="nm-drawer-head"):
+        v.Html(tag="h2", class_="nm-title", children=[t._("Settings")])
+        solara.Button(t._("Hide settings"), text=True, on_click=on_close,
+                      classes=["nm-close-settings"])
+    Pending(t, session, on_change, version=version)  # (version: redraw when settings change)
+    RefusalNote(t, session.refusal)
+    PresetPicker(t, session, on_change, version=version)
+    SeedPicker(t, session, on_change, refusals)
+    sets, changed, pending = session.preset_sets(), session.preset_changes(), session.pending
+    for bundle in BUNDLES:
         with v.Html(tag="div", class_=f"nm-card nm-bundle nm-bundle-{bundle.key}"):
-            v.Html(tag="div", class_="nm-card-title", children=[bundle.title])
-            v.Html(tag="div", class_="nm-card-sub", children=[bundle.hypotheses])
+            v.Html(tag="h3", class_="nm-card-title", children=[t._(bundle.title)])
+            v.Html(tag="div", class_="nm-card-sub", children=[t._(bundle.hypotheses)])
             for control in bundle.controls:
-                ControlRow(control, session.values[control.name],
+                ControlRow(t, control, session.draft[control.name],
                            lambda x, n=control.name: on_change(lambda: session.set_value(n, x)),
-                           changed=control.name in changed, preset=control.name in sets)
+                           changed=control.name in changed, preset=control.name in sets,
+                           pending=control.name in pending)

@@ -1,50 +1,89 @@
-"""Sizes for a projector: large type, large buttons, a fixed control panel on the left."""
+"""Sizes for a projector: large type, one screen at 1280x720 with the settings drawer open.
 
-CSS = """
-html, body, .v-application { font-size: 19px !important; }
-.nm-app { display: flex; height: 100vh; overflow: hidden; background: #fafafa; }
-.nm-panel { width: 470px; min-width: 470px; height: 100vh; overflow-y: auto; padding: 12px 14px;
-            background: #ffffff; border-right: 2px solid #dddddd; }
-.nm-main { flex: 1; height: 100vh; overflow-y: auto; padding: 10px 18px; }
-.nm-title { font-size: 28px; font-weight: 700; line-height: 1.2; margin: 4px 0 8px 0; }
-.nm-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 14px; margin-bottom: 8px; }
-.nm-week { font-size: 32px; font-weight: 700; min-width: 6.6em; }
-.nm-big { font-size: 24px; }
-.nm-bar .v-btn { font-size: 21px !important; height: 52px !important; min-width: 120px !important;
-                 text-transform: none !important; }
-.nm-bar .v-btn-toggle .v-btn { min-width: 64px !important; }
-.nm-card { background: #ffffff; border: 1px solid #d0d0d0; border-radius: 8px; padding: 8px 12px;
-           margin-bottom: 12px; }
-.nm-card-title { font-size: 22px; font-weight: 700; }
-.nm-card-sub { font-size: 16px; color: #444444; margin-bottom: 4px; }
-.nm-control { margin: 6px 0 2px 0; }
-.nm-label { font-size: 17px; line-height: 1.25; }
-.nm-label .nm-h { font-weight: 700; color: #0072B2; }
-.nm-changed .nm-label { border-left: 6px solid #E69F00; padding-left: 6px; }
-.nm-preset .nm-label { border-left: 6px solid #56B4E9; padding-left: 6px; }
-.nm-row { display: flex; align-items: center; gap: 10px; }
-.nm-row .v-input { margin-top: 0 !important; padding-top: 0 !important; }
-.nm-value { font-size: 20px; font-weight: 700; min-width: 4.2em; text-align: right; }
-.nm-desc { font-size: 16px; line-height: 1.35; color: #333333; }
-.nm-stages { display: flex; flex-wrap: wrap; gap: 6px; margin: 4px 0 10px 0; }
-.nm-stage { font-size: 17px; padding: 6px 12px; border-radius: 18px; border: 2px solid #999999;
-            color: #555555; background: #ffffff; }
-.nm-stage.nm-reached { background: #cfe6f5; border-color: #0072B2; color: #003a5c; }
-.nm-stage.nm-current { background: #0072B2; border-color: #0072B2; color: #ffffff;
-                      font-weight: 700; }
-.nm-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
-.nm-grid img { width: 100%; height: auto; }
-@media (max-width: 1699px) { .nm-app:not(.nm-wide) .nm-run-grid { grid-template-columns: 1fr; } }
-@media (max-width: 1099px) { .nm-run-grid { grid-template-columns: 1fr; } }
-.nm-bar .nm-compare-grid { grid-template-columns: 3fr 2fr; }
-.nm-compare-grid .nm-story { max-height: 190px; font-size: 17px; }
-.nm-compare-grid .nm-stage { font-size: 15px; padding: 4px 9px; }
-.nm-toggle-panel { font-size: 17px !important; min-width: 0 !important; }
-.nm-story { max-height: 330px; overflow-y: auto; font-size: 18px; line-height: 1.4; }
-.nm-story div { padding: 3px 0; border-bottom: 1px solid #eeeeee; }
-.nm-story div:first-child { font-weight: 700; }
-.nm-error { color: #a33a00; font-size: 17px; font-weight: 600; }
-.nm-left { color: #0072B2; } .nm-right { color: #b36b00; }
-.v-select__selection, .v-list-item__title { font-size: 18px !important; }
-.v-input--switch label, .v-label { font-size: 17px !important; }
+Logical properties (``inline-start``, ``inline-end``) rather than left and right, so that a
+right-to-left language (Arabic) mirrors the layout by itself.
+"""
+
+DRAWER = 360  # px: the settings drawer beside the stage (over it on narrower screens)
+
+CSS = f"""
+html, body, .v-application {{ font-size: 17px !important; }}
+.nm-app {{ display: flex; height: 100vh; overflow: hidden; background: #fafafa; }}
+.nm-drawer {{ width: {DRAWER}px; min-width: {DRAWER}px; height: 100vh; overflow-y: auto;
+             padding: 6px 12px; background: #ffffff; border-inline-end: 2px solid #dddddd; }}
+@media (max-width: 1199px) {{
+  .nm-drawer {{ position: fixed; inset-block: 0; inset-inline-start: 0; z-index: 20;
+               box-shadow: 0 0 24px rgba(0, 0, 0, 0.35); }}
+}}
+.nm-main {{ flex: 1; min-width: 0; height: 100vh; overflow-y: auto; padding: 4px 14px; }}
+.nm-drawer-head {{ display: flex; align-items: center; justify-content: space-between; }}
+.nm-title {{ font-size: 24px; font-weight: 700; margin: 2px 0; }}
+.nm-head {{ display: flex; align-items: center; gap: 12px; }}
+.nm-head .nm-tabs {{ flex: 1; min-width: 0; }}
+.nm-head .v-tab {{ font-size: 18px !important; text-transform: none !important; }}
+.nm-head .v-tabs-bar {{ height: 42px !important; }}
+.nm-language {{ max-width: 150px; }}
+.nm-bar {{ display: flex; flex-wrap: nowrap; align-items: center; gap: 10px; margin: 4px 0; }}
+.nm-week {{ font-size: 25px; font-weight: 700; white-space: nowrap; min-width: 8.4em; }}
+.nm-bar .v-btn:not(.v-btn-toggle .v-btn) {{ font-size: 19px !important; height: 46px !important;
+  text-transform: none !important; }}
+.nm-play {{ min-width: 104px !important; }}
+.nm-bar .v-btn-toggle .v-btn {{ min-width: 44px !important; height: 46px !important;
+  font-size: 18px !important; padding: 0 8px !important; }}
+.nm-speed {{ max-width: 150px; }}
+.nm-app .v-btn {{ text-transform: none !important; letter-spacing: normal !important; }}
+.nm-hint {{ background: #fff6d5; border: 2px solid #E69F00; border-radius: 8px; padding: 4px 12px;
+           font-size: 18px; margin-bottom: 6px; }}
+.nm-card {{ background: #ffffff; border: 1px solid #d0d0d0; border-radius: 8px; padding: 6px 12px;
+           margin-bottom: 8px; }}
+.nm-card-title {{ font-size: 19px; font-weight: 700; margin: 0; }}
+.nm-card-sub {{ font-size: 15px; color: #444444; }}
+.nm-run {{ display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 12px;
+          align-items: start; }}
+.nm-grid {{ display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px;
+           margin-top: 8px; }}
+.nm-chart img {{ display: block; background: #ffffff; border: 1px solid #e0e0e0;
+                border-radius: 6px; }}
+.nm-readout {{ text-align: center; background: #0072B2; color: #ffffff; border-radius: 8px;
+              padding: 2px 8px 6px 8px; margin-bottom: 8px; }}
+.nm-readout-label {{ font-size: 17px; font-weight: 600; }}
+.nm-readout-value {{ font-size: 52px; font-weight: 800; line-height: 1.05; }}
+.nm-readout-sub {{ font-size: 14px; }}
+.nm-ladder {{ list-style: none; padding: 0 !important; margin: 2px 0 0 0; columns: 2;
+             column-gap: 8px; }}
+.nm-stage {{ font-size: 15px; padding: 1px 8px; margin-bottom: 3px; border-radius: 12px;
+            border: 2px solid #bbbbbb; color: #555555; break-inside: avoid; }}
+.nm-stage.nm-reached {{ background: #cfe6f5; border-color: #0072B2; color: #003a5c; }}
+.nm-stage.nm-current {{ background: #0072B2; border-color: #0072B2; color: #ffffff;
+                       font-weight: 700; }}
+.nm-stage.nm-lost {{ border-style: dashed; border-color: #D55E00; }}
+.nm-story-lines {{ max-height: 330px; overflow-y: auto; font-size: 16px; line-height: 1.35; }}
+.nm-story-lines div {{ padding: 2px 0; border-bottom: 1px solid #eeeeee; }}
+.nm-story-lines div:first-child {{ font-weight: 700; }}
+.nm-latest .nm-story-lines {{ max-height: 150px; }}
+.nm-exports {{ display: flex; flex-wrap: wrap; align-items: center; gap: 6px; }}
+.nm-exports .v-btn {{ text-transform: none !important; font-size: 15px !important; }}
+.nm-keys {{ font-size: 14px; color: #444444; margin-top: 4px; }}
+.nm-summary {{ border: 2px solid #009E73; }}
+.nm-control {{ margin: 4px 0 0 0; }}
+.nm-label {{ font-size: 15px; line-height: 1.25; }}
+.nm-label .nm-h {{ font-weight: 700; color: #0072B2; }}
+.nm-changed .nm-label {{ border-inline-start: 6px solid #E69F00; padding-inline-start: 6px; }}
+.nm-preset .nm-label {{ border-inline-start: 6px solid #56B4E9; padding-inline-start: 6px; }}
+.nm-pending .nm-label {{ text-decoration: underline dashed #D55E00; }}
+.nm-row {{ display: flex; align-items: center; gap: 8px; }}
+.nm-wrap {{ flex-wrap: wrap; }}
+.nm-row .v-input {{ margin-top: 0 !important; padding-top: 0 !important; }}
+.nm-value {{ font-size: 17px; font-weight: 700; min-width: 4em; text-align: end; }}
+.nm-desc {{ font-size: 15px; line-height: 1.35; color: #333333; }}
+.nm-apply {{ position: sticky; top: 0; z-index: 5; border: 2px solid #D55E00; }}
+.nm-apply .v-btn {{ text-transform: none !important; }}
+.nm-error {{ color: #a33a00; font-size: 16px; font-weight: 600; }}
+.nm-compare-row {{ display: flex; align-items: center; gap: 12px; flex-wrap: wrap; }}
+.nm-compare-factor {{ flex: 1 1 320px; }}
+.nm-compare-seeds {{ max-width: 150px; }}
+.nm-compare-progress {{ font-size: 17px; font-weight: 600; }}
+.nm-compare-run {{ text-transform: none !important; }}
+.nm-left {{ color: #0072B2; }} .nm-right {{ color: #b36b00; }}
+.v-select__selection, .v-list-item__title {{ font-size: 16px !important; }}
 """

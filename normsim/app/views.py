@@ -1,130 +1,110 @@
-"""The live views: score card, charts, structure, the story in words, and the comparison."""
+"""The run on stage: compliance now, the score card, the charts, the story, the end, exports.
+
+Everything here reads the session's :class:`~normsim.app.picture.Picture`, drawn off the page's
+thread, so a render is quick.
+"""
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-
 import solara
 
-from normsim.app import charts
-from normsim.app.controls import BUNDLES, CONTROLS, HYPOTHESES
-from normsim.app.panel import ControlRow, Refusal
-from normsim.app.session import Run, Session
+from normsim.analysis.replicates import SMOOTH
+from normsim.app import exports
+from normsim.app.picture import Picture
+from normsim.app.session import Session
 from normsim.records import STAGES
 
 v = solara.v
-STORY_LINES = 40
+LATEST_LINES = 3
 
 
 @solara.component
-def Chart(name: str, build, data: tuple, key, deps, lock=None):
-    """A live figure (built anew when ``key`` changes) as a PNG, redrawn when ``deps`` change."""
-    live = solara.use_memo(lambda: charts.Live(build), [key])
-
-    def draw():
-        with lock or nullcontext():  # hold the model still while the figure reads it
-            return live.png(*data)
-
-    image = solara.use_memo(draw, [key, *deps])
+def Chart(name: str, uri: str, alt: str):
+    """A figure as an image with its alternative text (SVG: sharp at any size)."""
     with v.Html(tag="div", class_=f"nm-chart nm-chart-{name}"):
-        solara.Image(image, format="png", width="100%")
+        v.Html(tag="img", attributes={"src": uri, "alt": alt, "role": "img"}, style_="width: 100%")
 
 
 @solara.component
-def ScoreCard(run: Run, prefix: str = "", week: int = 0):
-    """Seed 002's score card: the stages in order, those reached filled, the current one dark."""
-    now = run.now()
-    stage = int(now["stage"])
-    v.Html(tag="div", class_=f"nm-big nm-stage-text{prefix}", children=[
-        f"Score card: stage {stage} of {len(STAGES) - 1} — {STAGES[stage]}"])
-    with v.Html(tag="div", class_="nm-stages"):
-        for i, name in enumerate(STAGES):
-            state = "nm-current" if i == stage else "nm-reached" if i < stage else ""
-            v.Html(tag="div", class_=f"nm-stage {state}", children=[name])
+def ScoreCard(t, stage: int, highest: int, prefix: str = ""):
+    """Seed 002's score card as a ladder: the stages in order, those reached filled, the current
+    one dark (a stage can be lost again: then the highest shows hollow above it)."""
+    with v.Html(tag="div", class_=f"nm-card nm-scorecard{prefix}",
+                attributes={"aria-label": t._("Score card")}):
+        v.Html(tag="div", class_=f"nm-card-sub nm-stage-text{prefix}", children=[
+            t._("Score card: stage {stage} of {last}").format(stage=stage, last=len(STAGES) - 1)])
+        with v.Html(tag="ol", class_="nm-ladder"):
+            for i, name in enumerate(STAGES):
+                state = ("nm-current" if i == stage else "nm-reached" if i < stage
+                         else "nm-lost" if i <= highest else "")
+                v.Html(tag="li", class_=f"nm-stage {state}", children=[t.pgettext("stage", name)])
 
 
 @solara.component
-def Story(run: Run, title: str = "What happened, and why", limit: int = STORY_LINES, week: int = 0):
-    """The running log in words, newest first."""
-    lines = run.story()[::-1][:limit]
-    with v.Html(tag="div", class_="nm-card"):
+def Readout(t, picture: Picture):
+    """The big number: compliance now."""
+    with v.Html(tag="div", class_="nm-readout"):
+        v.Html(tag="div", class_="nm-readout-label", children=[t._("Compliance now")])
+        v.Html(tag="div", class_="nm-readout-value", children=[
+            "—" if picture.now is None else t.percent(picture.now)])
+        v.Html(tag="div", class_="nm-readout-sub", children=[
+            t._("of encounters respect IHL ({n}-week average)").format(n=SMOOTH)])
+
+
+@solara.component
+def Story(t, lines: tuple[str, ...], title: str, class_: str = "nm-story"):
+    with v.Html(tag="div", class_=f"nm-card {class_}"):
         v.Html(tag="div", class_="nm-card-title", children=[title])
-        with v.Html(tag="div", class_="nm-story"):
+        with v.Html(tag="div", class_="nm-story-lines", attributes={"aria-live": "polite"}):
             if not lines:
-                v.Html(tag="div", children=["Nothing yet: press Step or Play."])
+                v.Html(tag="div", children=[t._("Nothing yet: press Play or Step.")])
             for line in lines:
                 v.Html(tag="div", children=[line])
 
 
 @solara.component
-def RunView(session: Session, version: int = 0):
-    run, weeks = session.main, session.weeks
-    deps = (run.serial, run.week)
-    ScoreCard(run, week=run.week)
-    with v.Html(tag="div", class_="nm-grid nm-run-grid"):
-        with v.Html(tag="div"):
-            for name, make in (("compliance", charts.compliance), ("factors", charts.factors),
-                               ("trust", charts.trust)):
-                Chart(name, make(weeks), (run.records(),), key=weeks, deps=deps)
-        with v.Html(tag="div"):
-            Story(run, week=run.week)
-            Chart("structure", charts.structure(run.model), (run.model,), key=run.serial, deps=deps,
-                  lock=run.lock)
+def Exports(t, session: Session, picture: Picture):
+    """Downloads: the charts (PNG), the run's table (CSV) and the story (text)."""
+    base = exports.file_stem(session)
+    items = ((t._("Charts (PNG)"), f"{base}.png", "image/png",
+              lambda: exports.charts_png(session, t), "png"),
+             (t._("Run (CSV)"), f"{base}.csv", "text/csv",
+              lambda: exports.run_csv(session), "csv"),
+             (t._("Story (text)"), f"{base}.txt", "text/plain",
+              lambda: exports.story_text(session, t), "txt"))
+    with v.Html(tag="div", class_="nm-exports"):
+        v.Html(tag="span", class_="nm-card-sub", children=[t._("Save:")])
+        for words, filename, mime, data, kind in items:
+            solara.FileDownload(data, filename=filename, mime_type=mime, children=[
+                solara.Button(words, outlined=True, small=True, classes=[f"nm-export-{kind}"])
+            ]).key(f"{kind}-{picture.serial}-{picture.week}-{picture.language}")
 
 
 @solara.component
-def CompareView(session: Session, on_change, version: int = 0):
-    """Two settings side by side from the same seed: the difference one factor makes."""
-    name, left, right = session.compare
-    control = CONTROLS[name]
-    options = [{"text": c.label, "value": c.name}
-               for b in BUNDLES + HYPOTHESES for c in b.controls]
-
-    def choose(new):
-        lo, hi = CONTROLS[new].bounds
-        a, b = ((True, False) if CONTROLS[new].kind is bool
-                else (session.values[new], hi if session.values[new] != hi else lo))
-        on_change(lambda: session.set_compare(new, a, b))
-
-    with v.Html(tag="div", class_="nm-card nm-compare-setup"):
-        v.Html(tag="div", class_="nm-card-title", children=["Compare two settings of one factor"])
-        v.Html(tag="div", class_="nm-card-sub", children=[
-            f"Both runs use seed {session.seed} and every other setting from the left panel, "
-            "so any difference comes from this factor alone."])
-        v.Select(items=options, v_model=name, label="The factor to vary", hide_details=True,
-                 on_v_model=choose, class_="nm-compare-factor", menu_props={"maxHeight": 520})
-        Refusal(session.error)
-        with v.Html(tag="div", class_="nm-grid mt-2"):
-            with v.Html(tag="div", class_="nm-left"):
-                ControlRow(control, left, lambda x: on_change(
-                    lambda: session.set_compare(name, x, right)), key_prefix="left-")
-                v.Html(tag="div", class_="nm-card-sub", children=["Left (solid blue line)"])
-            with v.Html(tag="div", class_="nm-right"):
-                ControlRow(control, right, lambda x: on_change(
-                    lambda: session.set_compare(name, left, x)), key_prefix="right-")
-                v.Html(tag="div", class_="nm-card-sub", children=["Right (dashed orange line)"])
-    a, b = session.pair
-    names = (f"left: {control.show(left)}", f"right: {control.show(right)}")
-    deps = (a.serial, a.week)
-    with v.Html(tag="div", class_="nm-grid nm-compare-grid"):
-        with v.Html(tag="div"):
-            for name, column in (("compare", "compliance_rate"), ("compare-stage", "stage")):
-                Chart(name, charts.comparison(session.weeks, names, column),
-                      (a.records(), b.records()), key=(session.weeks, names), deps=deps)
-        with v.Html(tag="div"):
-            for run, side, words in ((a, "left", names[0]), (b, "right", names[1])):
-                Side(run, side, words, week=run.week)
+def Summary(t, picture: Picture):
+    with v.Html(tag="div", class_="nm-card nm-summary", attributes={"role": "status"}):
+        v.Html(tag="div", class_="nm-card-title", children=[t._("The run is over")])
+        for line in picture.summary:
+            v.Html(tag="div", class_="nm-desc", children=[line])
 
 
 @solara.component
-def Side(run: Run, side: str, words: str, week: int = 0):
-    """One side of the comparison: its value, compliance now, score card and latest events."""
-    with v.Html(tag="div", class_=f"nm-card nm-compare-{side}"):
-        v.Html(tag="div", class_=f"nm-card-title nm-{side}", children=[words.capitalize()])
-        now = run.now()
-        v.Html(tag="div", class_="nm-big", children=[
-            f"Compliance now: {now['compliance_rate']:.0%}" if run.week else "Compliance now: —"])
-        ScoreCard(run, prefix=f"-{side}", week=week)
-        with v.Html(tag="div", class_="nm-story"):
-            for line in run.story()[::-1][:4]:
-                v.Html(tag="div", children=[line])
+def RunView(t, session: Session, picture: Picture, version: int = 0):
+    if picture.summary:
+        Summary(t, picture)
+    with v.Html(tag="div", class_="nm-run"):
+        with v.Html(tag="div", class_="nm-run-chart"):
+            Chart("compliance", picture.charts["compliance"], picture.alts["compliance"])
+        with v.Html(tag="div", class_="nm-run-side"):
+            Readout(t, picture)
+            ScoreCard(t, picture.stage, picture.highest)
+            Story(t, picture.story[:LATEST_LINES], t._("Latest"), "nm-latest")
+            Exports(t, session, picture)
+            v.Html(tag="div", class_="nm-keys", children=[
+                t._("Keys: space bar = Play or Pause, → = Step")])
+    with v.Html(tag="div", class_="nm-grid"):
+        for name in ("factors", "trust"):
+            Chart(name, picture.charts[name], picture.alts[name])
+    with v.Html(tag="div", class_="nm-grid"):
+        Story(t, picture.story, t._("What happened, and why"))
+        Chart("structure", picture.charts["structure"], picture.alts["structure"])

@@ -18,6 +18,7 @@ from typing import ClassVar, Literal
 import mesa
 import numpy as np
 from pydantic import model_validator
+from pydantic_core import PydanticCustomError
 
 from normsim.events import declare
 from normsim.hypotheses import (h1_new_or_insecure, h2_current_views, h3_renowned_in_group,
@@ -92,8 +93,10 @@ class EngagerSettings(Section):
     @model_validator(mode="after")
     def _window(self):
         if self.end_week != NEVER and self.end_week <= self.start_week:
-            raise ValueError(f"the engagement must end after it starts: it starts in week "
-                             f"{self.start_week} and end_week is {self.end_week} (-1: never)")
+            raise PydanticCustomError(
+                "engagement_window", "the engagement must end after it starts: end_week = {end} is "
+                "not later than start_week = {start} (-1: it never ends)",
+                {"start": self.start_week, "end": self.end_week})
         return self
 
 

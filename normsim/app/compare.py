@@ -1,0 +1,97 @@
+"""Compare two settings of one factor over several seeds: bands, and the difference in a sentence.
+
+The runs go in a thread of their own (:meth:`normsim.app.session.Session.start_compare`); this
+view shows their progress, then the library's result
+(:func:`normsim.analysis.replicates.compare`) in words.
+"""
+
+from __future__ import annotations
+
+import solara
+
+from normsim.app.controls import BUNDLES, CONTROLS, side_name
+from normsim.app.panel import ControlRow, RefusalNote
+from normsim.app.session import Session
+
+v = solara.v
+SEED_CHOICES = (5, 10, 20)
+
+
+def verdict(t, result, names: tuple[str, str]) -> list[str]:
+    """The comparison in plain sentences: both sides, then the difference and its uncertainty."""
+    a, b, d = result.left.estimate, result.right.estimate, result.difference
+    pct, pts = t.percent, (lambda x: t.number(100 * x, 1))
+    return [
+        t._("Over the last year of the runs, compliance was {a} with {left} (95% interval {a_lo} "
+            "to {a_hi}) and {b} with {right} ({b_lo} to {b_hi}), over {n} seeds each.").format(
+            a=pct(a.mean), left=names[0], a_lo=pct(a.low), a_hi=pct(a.high), b=pct(b.mean),
+            right=names[1], b_lo=pct(b.low), b_hi=pct(b.high), n=a.n),
+        t._("The difference is {d} percentage points (95% interval {lo} to {hi}).").format(
+            d=pts(d.mean), lo=pts(d.low), hi=pts(d.high)) + " " + (
+            t._("Chance alone would rarely give a difference this large.") if d.excludes_zero
+            else t._("With these seeds, chance alone could explain it.")),
+    ]
+
+
+@solara.component
+def CompareView(t, session: Session, on_change, version: int = 0):
+    """Two settings side by side over the same seeds: the difference one factor makes."""
+    name, left, right = session.compare_spec
+    control = CONTROLS[name]
+    options = [{"text": c.label(t), "value": c.name} for b in BUNDLES for c in b.controls]
+    names = (side_name(name, left, t), side_name(name, right, t))
+
+    def choose(new):
+        c = CONTROLS[new]
+        lo, hi = c.bounds
+        a, b = ((True, False) if c.kind is bool
+                else (session.draft[new], hi if session.draft[new] != hi else lo))
+        on_change(lambda: session.set_compare(new, a, b))
+
+    with v.Html(tag="div", class_="nm-card nm-compare-setup"):
+        v.Html(tag="div", class_="nm-card-sub", children=[
+            t._("Both sides run the same seeds with every other setting as in the settings "
+                "panel, so a difference comes from this factor and not from luck.")])
+        with v.Html(tag="div", class_="nm-compare-row"):
+            v.Select(items=options, v_model=name, label=t._("The factor to vary"),
+                     hide_details=True, on_v_model=choose, class_="nm-compare-factor",
+                     menu_props={"maxHeight": 520})
+            v.Select(items=[{"text": str(n), "value": n} for n in SEED_CHOICES],
+                     v_model=session.compare_seeds, label=t._("Seeds per side"),
+                     hide_details=True, class_="nm-compare-seeds",
+                     on_v_model=lambda n: on_change(lambda: session.set_compare_seeds(int(n))))
+            running = session.comparing
+            solara.Button(t._("Run the comparison"), color="primary", disabled=running,
+                          on_click=lambda: on_change(session.start_compare),
+                          classes=["nm-compare-run"])
+            if running:
+                v.Html(tag="div", class_="nm-compare-progress", attributes={"role": "status"},
+                       children=[t._("{done} of {total} runs done").format(
+                           done=session.compare_done, total=2 * session.compare_seeds)])
+        RefusalNote(t, session.refusal)
+        with v.Html(tag="div", class_="nm-grid"):
+            with v.Html(tag="div", class_="nm-left"):
+                ControlRow(t, control, left, lambda x: on_change(
+                    lambda: session.set_compare(name, x, right)), key_prefix="left-")
+                v.Html(tag="div", class_="nm-card-sub", children=[
+                    t._("Solid blue line: {name}").format(name=names[0])])
+            with v.Html(tag="div", class_="nm-right"):
+                ControlRow(t, control, right, lambda x: on_change(
+                    lambda: session.set_compare(name, left, x)), key_prefix="right-")
+                v.Html(tag="div", class_="nm-card-sub", children=[
+                    t._("Dashed orange line: {name}").format(name=names[1])])
+    result, chart = session.comparison, session.compare_chart
+    if result is None or chart is None:
+        if not session.comparing:
+            v.Html(tag="div", class_="nm-desc nm-compare-empty", children=[
+                t._("Press “Run the comparison”: each side runs {n} times, one run per seed.")
+                .format(n=session.compare_seeds)])
+        return
+    with v.Html(tag="div", class_="nm-run"):
+        with v.Html(tag="div", class_="nm-run-chart nm-chart nm-chart-compare"):
+            v.Html(tag="img", attributes={"src": chart, "role": "img", "alt": t._(
+                "Line chart of the mean compliance of each side over the seeds, with bands "
+                "showing the 95% interval.")}, style_="width: 100%")
+        with v.Html(tag="div", class_="nm-card nm-compare-verdict", attributes={"role": "status"}):
+            for line in verdict(t, result, session.compared_names(t)):
+                v.Html(tag="div", class_="nm-desc", children=[line])

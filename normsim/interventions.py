@@ -1,0 +1,121 @@
+"""Change the conditions of a running model from this week on ("what if the fighting calms now?").
+
+A model's settings are a frozen, validated :class:`~normsim.schema.Scenario`. :func:`change`
+builds a validated copy with the new values, puts it in place of ``model.settings``, refreshes
+what the model derived from the settings when it was built, and logs a ``conditions changed``
+event that says what changed, in words. The week, the agents and their histories carry on: only
+what happens from now on follows the new conditions.
+
+Parameters that fix the model's make-up (how many groups, fighters, commanders, communities and
+persuaders there are) cannot change in a running model; :func:`change` refuses them with a
+message, and a new run with those settings is the way to try them.
+
+    >>> model = NormDiffusionModel(rng=1)
+    >>> for _ in range(100): model.step()
+    >>> change(model, {"environment_conflict_intensity": 0.2})
+    ['conflict intensity: 0.5 → 0.2']
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from normsim.analysis.labels import value_text, words
+from normsim.events import declare
+from normsim.scenario import PARAMETERS, ScenarioError, locate, to_flat, with_values
+from normsim.schema import NEVER
+
+if TYPE_CHECKING:
+    from normsim.model import NormDiffusionModel
+
+#: parameters that set how many agents there are, or are only read when the model is built
+FIXED_AT_START = ("group_count", "group_fighters", "group_operational_commanders",
+                  "group_units_per_commander", "community_per_group", "persuader_count",
+                  "community_initial_support", "record_every", "group_type")
+
+CHANGED = declare("conditions changed", "conditions changed: {detail}",
+                  marker="conditions changed")
+
+
+def flat(key: str) -> str:
+    """A parameter's flat keyword name, from a flat or dotted key (ScenarioError if unknown)."""
+    where = locate(key)
+    if where is None:
+        raise ScenarioError(f"'{key}' is not a parameter. See 'normsim parameters' for the list.")
+    return next(name for name, place in PARAMETERS.items() if place == where)
+
+
+def changes(model: NormDiffusionModel, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The parameters ``values`` would really change: flat name -> (now, then)."""
+    now = to_flat(model.settings)
+    out = {}
+    for key, value in values.items():
+        name = flat(key)
+        if now[name] != value:
+            out[name] = (now[name], value)
+    return out
+
+
+def change(model: NormDiffusionModel, values: Mapping[str, Any],
+           origin: str = "change of conditions") -> list[str]:
+    """Apply ``values`` (flat or dotted parameter names) to ``model`` from its current week on.
+
+    Returns the changes in words (``'conflict intensity: 0.5 → 0.2'``); an empty list when no
+    value differs. ScenarioError, with nothing changed, when a value is not allowed, the new
+    settings contradict each other, or a parameter is fixed at the start (:data:`FIXED_AT_START`).
+    """
+    diff = changes(model, values)
+    if not diff:
+        return []
+    fixed = [name for name in diff if name in FIXED_AT_START]
+    if fixed:
+        raise ScenarioError(f"{origin}: {', '.join(fixed)} can only be set when a run starts; "
+                            "start a new run with these settings instead.")
+    settings = with_values(model.settings, {name: new for name, (_, new) in diff.items()}, origin)
+    model.settings = settings
+    _refresh(model, list(diff))
+    said = [f"{words(name)}: {value_text(name, old)} → {value_text(name, new)}"
+            for name, (old, new) in diff.items()]
+    detail = json.dumps({name: [old, new] for name, (old, new) in diff.items()})
+    for group in range(model.groups.n):
+        model.log(CHANGED, group, detail=detail, text="conditions changed: " + "; ".join(said))
+    return said
+
+
+def _refresh(model: NormDiffusionModel, changed: list[str]) -> None:
+    """Bring what the model took from its settings at the start in line with the new ones.
+
+    Everything else reads ``model.settings`` each week. Group settings changed here apply to
+    every group (a population's groups keep their own values of everything else). The listing
+    is an event of a week: moved to a week already past, it takes effect now; moved ahead or to
+    never, the group is not (or no longer) listed until then.
+    """
+    from normsim import integration
+    from normsim.groups import PER_GROUP
+
+    s, week, env = model.settings, model.steps, model.environment
+    env.settings = s.environment
+    due = s.environment.listing_week  # the environment lists the group when this week begins
+    listed = due != NEVER and (due < week or due == week == 0)  # (week 0: as when built)
+    if listed and not env.listed and due < week:
+        for group in range(model.groups.n):
+            model.log("group listed", group)
+    env.listed = listed
+    g = model.groups
+    for name in changed:
+        section, field = PARAMETERS[name]
+        if section == "group" and field in PER_GROUP:
+            column = getattr(g, field)
+            column[:] = getattr(s.group, field)
+    g.structure = integration.structure_strength(g.centralisation, g.factions, g.wing_split)
+    g.transmission = g.structure * (1.0 - s.integration.department_isolation * g.ihl_department)
+    for agent, engager in zip(model.engager_agents, s.engagers):
+        agent.settings = engager if engager.kind != "deed" else engager.model_copy(
+            update={"norms": [engager.norm]})
+    model.fighters.settings = s.fighters
+    model.fighters.community_restraint = s.community.restraint
+    model.communities.settings = s.community
+    model.state.settings = s.state
+    model._watch = None  # emulation weights follow the emulation settings

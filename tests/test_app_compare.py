@@ -1,0 +1,41 @@
+"""Compare two settings over several seeds, with bands and the difference in words (Chromium)."""
+
+from __future__ import annotations
+
+import numpy as np
+from playwright.sync_api import expect
+
+from app_helpers import browser, open_page, short_server  # noqa: F401
+from normsim.analysis.replicates import compare
+from normsim.scenario import load, with_values
+
+
+def test_compare_shows_a_band_from_five_seeds_per_side_and_the_difference_in_words(open_page,
+                                                                                    short_server):
+    page = open_page(short_server.url, width=1280, height=720)
+    page.click(".nm-tab-1")
+    page.click(".nm-compare-seeds")
+    page.click(".menuable__content__active .v-list-item:has-text('5')")
+    page.click(".nm-compare-run")
+    page.wait_for_selector(".nm-compare-progress")  # the runs go on off the page's thread ...
+    page.click(".nm-tab-0")  # ... so the page answers meanwhile
+    page.click(".nm-step")
+    page.wait_for_selector(".nm-week:has-text('Week 4 of')")
+    page.click(".nm-tab-1")
+    page.wait_for_selector(".nm-chart-compare img", timeout=180_000)
+    base = load(short_server.scenario)
+    expected = compare(base, with_values(base, {"dialogue_principled": 0.0}, "test"),
+                       seeds=5, root=base.run.seed)
+    assert expected.left.band["n"].max() == 5
+    text = page.inner_text(".nm-compare-verdict")
+    pct = lambda x: f"{round(100 * x)}%"  # noqa: E731
+    a, b, d = expected.left.estimate, expected.right.estimate, expected.difference
+    assert (f"compliance was {pct(a.mean)} with a principled persuader (95% interval "
+            f"{pct(a.low)} to {pct(a.high)}) and {pct(b.mean)} with a conditional persuader "
+            f"({pct(b.low)} to {pct(b.high)}), over 5 seeds each") in text, text
+    assert (f"The difference is {100 * d.mean:.1f} percentage points (95% interval "
+            f"{100 * d.low:.1f} to {100 * d.high:.1f})") in text, text
+    image = page.locator(".nm-chart-compare img")
+    assert "95% interval" in image.get_attribute("alt")
+    assert np.isfinite([a.low, a.high, d.low, d.high]).all()
+    expect(page.locator(".nm-chart-compare img")).to_be_visible()

@@ -1,0 +1,56 @@
+"""What a visitor takes home, and the end of a run (real server, real Chromium)."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from matplotlib.image import imread
+
+from app_helpers import (browser, library_run, open_page, per_step, server,  # noqa: F401
+                         short_server, step_to)
+from normsim.analysis.narrative import key_events, sentences
+from normsim.records import STAGES, outcomes
+from normsim.scenario import load
+
+
+def download(page, button: str) -> bytes:
+    with page.expect_download() as info:
+        page.click(button)
+    return open(info.value.path(), "rb").read()
+
+
+def test_exports_hold_the_run_its_story_and_its_charts(open_page):
+    page = open_page(width=1280, height=720, accept_downloads=True)
+    step_to(page, 4)
+    step_to(page, 8)
+    model = library_run(8)
+    table = pd.read_csv(io.BytesIO(download(page, ".nm-export-csv")))
+    expected = model.records()
+    assert list(table.columns) == list(expected.columns)
+    pd.testing.assert_frame_equal(table, expected.reset_index(drop=True), check_dtype=False)
+    story = download(page, ".nm-export-txt").decode()
+    title = load("baseline").title
+    assert story.startswith(f"{title}: seed {load('baseline').run.seed}, week 8 of 520\n")
+    assert story.strip().splitlines()[2:] == sentences(key_events(model.events()))
+    png = download(page, ".nm-export-png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    image = imread(io.BytesIO(png))
+    assert image.shape[0] > image.shape[1] >= 1200  # three charts, one under another, print size
+
+
+def test_the_end_of_a_run_is_summed_up(open_page, short_server):
+    page = open_page(short_server.url, width=1280, height=720)
+    per_step(page, 52)
+    step_to(page, 52)
+    step_to(page, 104)
+    page.wait_for_selector(".nm-summary")
+    assert page.locator(".nm-step").is_disabled() and page.locator(".nm-play").is_disabled()
+    records = library_run(104, preset=short_server.scenario).records()
+    out = outcomes(records)
+    first = records[(records["step"] > 0) & (records["step"] <= 52)]["compliance_rate"].mean()
+    text = page.inner_text(".nm-summary")
+    stage = STAGES[int(out["final_stage"])]
+    assert f"After 104 weeks the group is at stage {int(out['final_stage'])} of 6: {stage}" in text
+    assert (f"Compliance in the first year: {round(100 * first)}%; in the last year: "
+            f"{round(100 * out['final_compliance'])}%.") in text

@@ -1,0 +1,107 @@
+"""Changing a running model's conditions from this week on (normsim.interventions)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from annotated_types import Ge, Le
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from normsim.interventions import FIXED_AT_START, change
+from normsim.model import NormDiffusionModel
+from normsim.scenario import PARAMETERS, ScenarioError, from_flat
+from normsim.schema import SECTIONS
+
+from conftest import SMALL
+
+#: read when the model is built and again each week (a change reaches recruits, not the start)
+BUILT_FROM = ("group_baseline_knowledge", "group_baseline_acceptance")
+CHANGEABLE = [n for n in PARAMETERS if n not in FIXED_AT_START and n not in BUILT_FROM]
+
+
+def stepped(weeks: int, seed: int = 3, **values) -> NormDiffusionModel:
+    model = NormDiffusionModel(rng=seed, **{**SMALL, **values})
+    for _ in range(weeks):
+        model.step()
+    return model
+
+
+def test_a_change_keeps_the_week_and_logs_what_changed_in_words():
+    model = stepped(40)
+    said = change(model, {"environment_conflict_intensity": 0.9, "persuader.principled": 0.0})
+    assert model.steps == 40
+    assert model.settings.environment.conflict_intensity == 0.9
+    assert model.settings.persuader.principled == 0.0
+    assert said == ["conflict intensity: 0.5 → 0.9", "persuader argues from principles: 1 → 0"]
+    event = model.events().iloc[-1]
+    assert (event["step"], event["kind"]) == (40, "conditions changed")
+    assert "conflict intensity: 0.5 → 0.9" in event["text"]
+    assert json.loads(event["detail"]) == {"environment_conflict_intensity": [0.5, 0.9],
+                                           "dialogue_principled": [1.0, 0.0]}
+    model.step()
+    assert model.steps == 41
+
+
+def test_a_change_that_changes_nothing_logs_nothing():
+    model = stepped(5)
+    before = len(model.events())
+    assert change(model, {"environment_conflict_intensity": 0.5}) == []
+    assert len(model.events()) == before
+
+
+@pytest.mark.parametrize("values, words", [
+    ({"group_fighters": 90}, "group_fighters can only be set when a run starts"),
+    ({"environment_peace_start_week": 311, "environment_peace_end_week": 155},
+     "peace talks must end after they start: peace_end_week = 155 is not later than "
+     "peace_start_week = 311"),
+    ({"group_insecurity": 3.0}, "group.insecurity = 3.0 is not allowed: expected a number from 0 to 1"),
+])
+def test_a_refused_change_changes_nothing(values, words):
+    model = stepped(10)
+    settings, events = model.settings, len(model.events())
+    with pytest.raises(ScenarioError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        change(model, values)
+    assert model.settings is settings and len(model.events()) == events
+
+
+def test_a_listing_moved_into_the_past_takes_effect_now():
+    model = stepped(30)
+    change(model, {"environment_listing_week": 10})
+    assert model.environment.listed
+    assert "group listed" in set(model.events()["kind"])
+    change(model, {"environment_listing_week": -1})
+    assert not model.environment.listed
+
+
+def _value(name: str):
+    section, field = PARAMETERS[name]
+    info = SECTIONS[section].model_fields[field]
+    if info.annotation is bool:
+        return st.booleans()
+    lo = next(m.ge for m in info.metadata if isinstance(m, Ge))
+    hi = next(m.le for m in info.metadata if isinstance(m, Le))
+    if info.annotation is int:
+        return st.integers(lo, min(hi, 200))
+    return st.floats(lo, hi, allow_nan=False)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), seed=st.integers(0, 2**16))
+def test_a_change_at_week_0_gives_the_run_built_with_those_settings(data, seed):
+    """Every setting the model derived when built is refreshed: the same seed then gives the
+    same table as a model built with the changed settings from the start."""
+    names = data.draw(st.lists(st.sampled_from(CHANGEABLE), min_size=1, max_size=4, unique=True))
+    values = {n: data.draw(_value(n), label=n) for n in names}
+    try:
+        from_flat({**SMALL, **values})
+    except ScenarioError:
+        return  # the drawn settings contradict each other (a peace window ending first)
+    changed = NormDiffusionModel(rng=seed, **SMALL)
+    change(changed, values)
+    built = NormDiffusionModel(rng=seed, **SMALL, **values)
+    for model in (changed, built):
+        model.run_model(25)
+    pd.testing.assert_frame_equal(changed.records().iloc[1:].reset_index(drop=True),
+                                  built.records().iloc[1:].reset_index(drop=True))
