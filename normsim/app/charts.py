@@ -21,7 +21,7 @@ from matplotlib.ticker import FuncFormatter
 
 from normsim.analysis.replicates import SMOOTH
 from normsim.analysis.style import PALETTE
-from normsim.cohort import OPERATIONAL, STRATEGIC, TACTICAL
+from normsim.commanders import OPERATIONAL, STRATEGIC, TACTICAL
 from normsim.integration import FACTORS
 from normsim.records import STAGES
 
@@ -221,7 +221,7 @@ def structure(t, model, group: int = 0):
             if sup in x:
                 ax.plot([x[sup], x[i]], [row[cc.level[sup]], row[cc.level[i]]], color="#999999",
                         lw=1.2, zorder=1)
-        first_tac = cc.slices[TACTICAL].start
+        first_tac = cc.tactical[0]
         for u in tac:
             k = int(cc.unit_community[u - first_tac]) - comms[0].index
             if 0 <= k < len(comms):
@@ -249,9 +249,9 @@ def structure(t, model, group: int = 0):
 
         def update(model):
             fc = model.fighters
-            unit = (np.bincount(fc.commander, weights=fc.acceptance, minlength=cc.n)
+            unit = (np.bincount(fc.commander, weights=fc.acceptance[0], minlength=cc.n)
                     / np.maximum(np.bincount(fc.commander, minlength=cc.n), 1))
-            leaders.set_array(model.commanders.acceptance[people])
+            leaders.set_array(model.commanders.acceptance[0, people])
             units.set_array(unit[tac])
             for n, (box, c) in enumerate(zip(boxes, comms), start=1):
                 box.set_text(t._("community {n}\nharm {harm}\nsupport {support}").format(
