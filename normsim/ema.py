@@ -38,14 +38,19 @@ except ImportError as err:  # an optional extra: say how to get it
 
 from normsim.experiment import seeds
 from normsim.ranges import Range, Spec, parameter_range
-from normsim.records import GROUP_COLUMNS, OUTCOMES, outcomes as reduce_outcomes
+from normsim.counterfactual import TWIN_COLUMNS
+from normsim.outcomes import OUTCOMES
+from normsim.outcomes import outcomes as reduce_outcomes
+from normsim.records import GROUP_COLUMNS, primary
 from normsim.run import run
 from normsim.scenario import ScenarioError, from_flat, load
 from normsim.schema import Scenario
 
 TIME = "TIME"  # the name EMA's time-series plots look for
-#: columns of the tidy table offered as time series by default, where the model records them
-DEFAULT_SERIES = tuple(c for c in ("compliance_rate", "engagement_effect") if c in GROUP_COLUMNS)
+#: time series offered by default: compliance, and its difference from the run's twin without
+#: engagement (normsim.counterfactual), per recorded week over groups, on the first norm
+DEFAULT_SERIES = ("compliance_rate", "engagement_effect")
+DERIVED_SERIES = {"engagement_effect": ("compliance_rate", "compliance_counterfactual")}
 
 
 @dataclass(frozen=True)
@@ -59,11 +64,19 @@ class Simulation:
     series: tuple[str, ...]
 
     def __call__(self, seed: int, **params: Any) -> dict[str, Any]:
-        table = run(params, seed=seed, steps=self.steps, scenario=self.scenario)
+        table = run(params, seed=seed, steps=self.steps, scenario=self.scenario,
+                    counterfactual=True)  # outcomes against the twin need it
         out: dict[str, Any] = reduce_outcomes(table, list(self.scalars)) if self.scalars else {}
         if self.series:
-            weekly = table.groupby("step")[list(self.series)].mean()
-            out.update({name: weekly[name].to_numpy() for name in self.series})
+            first = primary(table)
+            weekly = first.groupby("step")[[c for c in first.columns
+                                            if c not in ("norm", "type", "stage_name")]].mean()
+            for name in self.series:
+                if name in DERIVED_SERIES:
+                    a, b = DERIVED_SERIES[name]
+                    out[name] = (weekly[a] - weekly[b]).to_numpy()
+                else:
+                    out[name] = weekly[name].to_numpy()
             out[TIME] = weekly.index.to_numpy()
         return out
 
@@ -80,7 +93,7 @@ def model(uncertainties: Iterable[Spec] = (), levers: Iterable[Spec] = (),
           name: str = "normsim") -> ReplicatorModel:
     """An EMA Workbench model of normsim.
 
-    ``outcomes``: names from :data:`normsim.records.OUTCOMES` (all of them when None);
+    ``outcomes``: names from :data:`normsim.outcomes.OUTCOMES` (all of them when None);
     ``series``: columns of the tidy table recorded week by week (compliance, and the engagement
     effect where the model records it, when None; ``[]`` for none), with a ``TIME`` outcome.
     ``scenario`` (a shipped name, a file or a Scenario) and ``fixed`` (flat parameters) set
@@ -131,7 +144,9 @@ def _check_outcomes(scalars: tuple[str, ...], series: tuple[str, ...]) -> None:
         if n not in OUTCOMES:
             raise ScenarioError(f"outcomes: '{n}' is not an outcome; outcomes are: "
                                 + ", ".join(OUTCOMES))
-    numbers = [c for c in GROUP_COLUMNS if c not in ("step", "group", "stage_name")]
+    numbers = [c for c in GROUP_COLUMNS if c not in ("step", "group", "norm", "type",
+                                                     "stage_name")]
+    numbers += [*TWIN_COLUMNS.values(), *DERIVED_SERIES]
     for n in series:
         if n not in numbers:
             raise ScenarioError(f"series: '{n}' is not a recorded number; the tidy table records: "

@@ -6,7 +6,7 @@
     from SALib.analyze import sobol as sobol_analysis
     from SALib.sample import sobol
     import normsim
-    from normsim.records import outcomes
+    from normsim.outcomes import outcomes
 
     problem = normsim.salib_problem(["group_centralisation", ("persuader_contact_interval", 1, 16)])
     X = sobol.sample(problem, 64, calc_second_order=False)      # N (D + 2) rows

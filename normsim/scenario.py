@@ -111,11 +111,12 @@ def suggest(key: str) -> str:
 
 def _set(data: dict, section: str, field: str, value: Any, key: str, origin: str) -> None:
     """Set one parameter in nested scenario data (an engager kind's: on every such engager)."""
-    if section == "group" and field == "type":
+    if section == "group" and field == "type" and value != "":
         if value not in TYPES:
             raise ScenarioError(f"{origin}: {key} = {value!r} is not a type of group; types "
                                 f"are: {', '.join(TYPES)}")
-        data["group"].update(preset(value))
+        if value != data["group"].get("type"):  # a new type sets its settings
+            data["group"].update(preset(value))
     if section not in _ENGAGERS:
         data[section][field] = value
         return

@@ -10,7 +10,8 @@ from matplotlib.image import imread
 from app_helpers import (browser, library_run, open_page, per_step, server,  # noqa: F401
                          short_server, step_to)
 from normsim.analysis.narrative import key_events, sentences
-from normsim.records import STAGES, outcomes
+from normsim.outcomes import outcomes
+from normsim.records import STAGES
 from normsim.scenario import load
 
 

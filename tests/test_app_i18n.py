@@ -16,7 +16,8 @@ from normsim.app.controls import CONTROLS
 from normsim.app.i18n import KEYWORDS, SOURCE, Translator, languages, read_catalogue
 from normsim.cohort import LEVELS
 from normsim.integration import FACTORS
-from normsim.records import EVENT_KINDS, STAGES
+from normsim.events import kinds as event_kinds
+from normsim.records import STAGES
 from normsim.scenario import PARAMETERS
 
 APP = Path(__file__).parent.parent / "normsim" / "app"
@@ -70,7 +71,7 @@ def test_every_declared_thing_has_words_in_every_language(language):
     keyed += [("detail", d) for d in (*FACTORS, *LEVELS)]
     keyed += [("error", e) for e in ("peace_window", "engagement_window")]
     if language != SOURCE:  # English says these in the schema's and the model's own words
-        keyed += [("help", name) for name in CONTROLS] + [("event", kind) for kind in EVENT_KINDS]
+        keyed += [("help", name) for name in CONTROLS] + [("event", kind) for kind in event_kinds()]
     missing = [key for key in keyed if not t.has(*key)]
     assert not missing, f"{language} lacks {missing}"
 

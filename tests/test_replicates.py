@@ -11,7 +11,7 @@ from scipy import stats
 from normsim.analysis.replicates import Cancelled, compare
 from normsim.experiment import seeds as replicate_seeds
 from normsim.model import NormDiffusionModel
-from normsim.records import outcomes
+from normsim.outcomes import outcomes
 from normsim.scenario import from_flat
 
 from conftest import SMALL

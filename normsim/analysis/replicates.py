@@ -109,7 +109,7 @@ def compare(left: Scenario, right: Scenario, seeds: int | Sequence[int] = 10,
 
     ``seeds``: a number of seeds (drawn from ``root``, by default the left scenario's
     ``run.seed``) or the seeds themselves. ``weeks``: the left scenario's ``run.steps`` by
-    default. ``outcome`` names one of :data:`normsim.records.OUTCOMES`. ``on_run`` is called after
+    default. ``outcome`` names one of :data:`normsim.outcomes.OUTCOMES`. ``on_run`` is called after
     each run (for progress); setting ``cancel`` stops at the next run with :class:`Cancelled`.
     """
     if isinstance(seeds, int):

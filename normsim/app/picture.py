@@ -18,7 +18,8 @@ from normsim.analysis.replicates import SMOOTH
 from normsim.app import charts
 from normsim.app.controls import show
 from normsim.app.i18n import SOURCE, translator
-from normsim.records import FINAL_WEEKS, STAGES, outcomes
+from normsim.outcomes import FINAL_WEEKS, outcomes
+from normsim.records import STAGES
 
 STORY_LINES = 40
 TIME_CHARTS = {"compliance": charts.compliance, "factors": charts.factors, "trust": charts.trust}
