@@ -28,6 +28,7 @@ STAGES = ("no contact", "contact", "dialogue", "commitment", "doctrine", "traini
 INTEGRATED_LEVEL, INTEGRATED_ACCEPTANCE, STAGE_LEVEL = 0.7, 0.5, 0.5
 DIALOGUE_TRUST = 0.3  # trust at which both sides 'speak openly about difficult issues'
 STAGE_NAMES = np.array(STAGES, dtype=object)
+UNTYPED = "untyped"  # the type column of a group given no type (normsim.typology)
 
 EVENT_COLUMNS = ["step", "group", "norm", "agent", "agent_type", "engager", "kind", "detail",
                  "value", "text"]
@@ -137,7 +138,8 @@ def week_columns(model: NormDiffusionModel, layout: Layout) -> dict[str, np.ndar
     full = np.full
     return {
         "step": full(G * N, model.steps), "group": layout.group, "norm": layout.norm,
-        "type": layout.rep(g.type), "country": layout.rep(model.country),
+        "type": layout.rep(np.where(g.type == "", UNTYPED, g.type)),
+        "country": layout.rep(model.country),
         "alive": rep(g.alive), "compliance_rate": compliance.ravel(),
         "occasions": g.occasions.ravel(), "violations": g.violations.ravel(),
         "sanctions_enforced": rep(g.sanctions_enforced), "fighters": rep(fc.sizes),

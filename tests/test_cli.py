@@ -31,7 +31,8 @@ def test_run_writes_table_events_figure_scenario_and_provenance(tmp_path):
     assert names <= {p.name for p in out.iterdir()}
     table = pd.read_parquet(out / "records.parquet")
     assert table["step"].max() == 60 and len(table) == 61
-    pd.testing.assert_frame_equal(table, pd.read_csv(out / "records.csv"), check_dtype=False)
+    csv = pd.read_csv(out / "records.csv")
+    pd.testing.assert_frame_equal(table, csv, check_dtype=False)
     meta = table_metadata(out / "records.parquet")
     assert meta["seed"] == 3 and meta["mesa"] and meta["scenario_hash"].startswith("sha256:")
     assert json.loads((out / "provenance.json").read_text()) == meta
