@@ -22,7 +22,7 @@ from annotated_types import Ge, Le
 
 from normsim.scenario import (PARAMETERS, ScenarioError, allowed, defaults, flat_name, locate,
                               suggest)
-from normsim.schema import SECTIONS
+from normsim.scenario import ALL_SECTIONS as SECTIONS
 
 KINDS = ("int", "float", "bool", "choice")
 

@@ -23,7 +23,7 @@ from normsim.app.session import Session
 from normsim.hypotheses import BUNDLES as HYPOTHESIS_BUNDLES
 from normsim.records import STAGES
 from normsim.scenario import PARAMETERS, defaults, list_scenarios, load, to_flat
-from normsim.schema import SECTIONS
+from normsim.scenario import ALL_SECTIONS as SECTIONS
 
 EN = Translator("en")
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from normsim.interventions import FIXED_AT_START, change
 from normsim.model import NormDiffusionModel
 from normsim.scenario import PARAMETERS, ScenarioError, from_flat
-from normsim.schema import SECTIONS
+from normsim.scenario import ALL_SECTIONS as SECTIONS
 
 from conftest import SMALL
 

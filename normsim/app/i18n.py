@@ -107,7 +107,7 @@ class Translator:
     def help(self, name: str) -> str:
         """A parameter's meaning (English: the schema's own words)."""
         from normsim.scenario import PARAMETERS
-        from normsim.schema import SECTIONS
+        from normsim.scenario import ALL_SECTIONS as SECTIONS
 
         section, field = PARAMETERS[name]
         return self.pgettext("help", name, SECTIONS[section].model_fields[field].description)
