@@ -452,6 +452,8 @@ def profile(n: int, steps: int | None, groups: int = 1) -> None:
         for _ in range(steps):
             model.step()
         timed = (time.perf_counter() - t) / steps
+    print("(each statement pays the timer's own cost, a few microseconds: trust these shares at "
+          "10^5 fighters and more; at small sizes read the call tree above)")
     print(f"statement times (wall, inclusive, {steps} steps, {timed * 1e3:.2f} ms per step with "
           f"the timer on; statements under {0.3:.1f}% not shown):")
     print(timer.report(steps, timed))
@@ -546,8 +548,9 @@ def main(argv=None) -> int:
             kv[f"step_ms_{label(n)}"] = r["step_s"] * 1e3
         print()
     if "peer" in only:
-        print("2. Against the peer: the fighter update alone, group signals, commanders' emphasis "
-              "and community pressure held fixed and identical")
+        print("2. Against the peer: the fighter update alone, the world above the fighters (groups' "
+              "state, the week's signals, commanders' emphasis, community pressure) held fixed and "
+              "identical")
         print("   (normsim: FighterCohort.week, arrays; peer: each fighter a mesa.Agent with its "
               "own step, shuffle_do; benchmarks/mesa_baseline.py)")
         print(f"   {'fighters':>10}  {'normsim update':>14}  {'per-agent Mesa':>14}  {'ratio':>6}  "
