@@ -24,9 +24,10 @@ test: $(STAMP)
 	$(BIN)/python tests/browser.py --ensure
 	$(BIN)/python -m pytest -q -n auto  # both cores: the suite takes ~2-3 min
 
-## bench: set up, then measure speed (prints a table and machine-readable lines)
+## bench: set up, then measure speed (prints a table and machine-readable lines);
+## options go in ARGS, e.g. make bench ARGS=--quick  or  ARGS="--only population"
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis

@@ -3,22 +3,29 @@
 
 Sections (``--only`` takes these names, comma-separated):
 
-  step     fighter-steps per second of a full model step (every agent kind, records at the
-           default period) at 10^3 ... 10^6 fighters, one group, units of ~50 fighters
-  peer     the fighter update alone against the same rule written as a per-agent Mesa model
-           (``benchmarks/mesa_baseline.py``), group-level signals held fixed, at 10^4 and 10^5
-  scaling  per-fighter cost of a full step at 10^6 relative to 10^4 (linear = 1)
-  memory   peak memory per fighter and build time, each size in a fresh subprocess
-  sweeps   runs per minute of ``normsim sweep`` on 1 and 2 local workers and on a 2-worker Dask
-           cluster on 127.0.0.1 (child processes, all CPUs); peak memory at few and many runs
-  record   share of a full step spent in ``model.collect()`` (data collection)
+  step        fighter-steps per second of a full model step (every agent kind, records at the
+              default period) at 10^3 ... 10^6 fighters, one group, units of ~50 fighters
+  peer        the fighter update alone against the same rule written as a per-agent Mesa model
+              (``benchmarks/mesa_baseline.py``), the world above the fighters held fixed, at
+              10^4 and 10^5
+  scaling     per-fighter cost of a full step at 10^6 relative to 10^4 (linear = 1)
+  memory      peak memory per fighter and build time, each size in a fresh subprocess
+  sweeps      runs per minute of ``normsim sweep`` on 1 and 2 local workers and on a 2-worker Dask
+              cluster on 127.0.0.1 (child processes, all CPUs); peak memory at few and many runs
+  record      share of a full step spent in ``model.collect()`` (data collection)
+  run         wall time of one default run (600 fighters, 520 weeks, build and table included)
+  population  wall time of one run of 200 groups of 300 fighters for 1,040 weeks on one core
+              (issue 11's target: 20 s), build, weekly records and table included, in a fresh
+              subprocess; its peak memory
 
 The machine is noisy: every figure is a median over repeats, and every ratio is taken between
 measurements made side by side (interleaved rounds) in the same run, then its median over rounds.
 The process is pinned to one CPU (``--no-pin`` to keep the affinity it has).
 
 ``--quick`` runs small sizes (a smoke test, a few seconds). ``--profile`` runs pyinstrument (if
-installed) and a statement-level timer on a full model step at ``--fighters`` (10^5) fighters.
+installed) and a statement-level timer on a full model step at ``--fighters`` (10^5) fighters in
+one group, or, with ``--groups G``, on ``G`` groups of ``--fighters`` each at the default group
+settings (``--groups 200 --fighters 300``: the population run).
 """
 
 from __future__ import annotations
@@ -54,7 +61,7 @@ from benchmarks import mesa_baseline  # noqa: E402
 from benchmarks.sweeps import EXPERIMENT as SWEEP_EXPERIMENT, measure_sweeps  # noqa: E402
 from normsim.model import NormDiffusionModel  # noqa: E402
 
-SECTIONS = ("step", "peer", "scaling", "memory", "sweeps", "record")
+SECTIONS = ("step", "peer", "scaling", "memory", "sweeps", "record", "run", "population")
 FIGHTERS_PER_UNIT = 50
 OPERATIONAL = 3
 SEED = 12345
@@ -159,7 +166,7 @@ def measure_peer(sizes, rounds, target_s, log):
     normsim model steps the same way; ratios are taken per round."""
     results = {}
     for n in sizes:
-        world, cc, fc = mesa_baseline.build(n, seed=SEED)
+        world, cc, fc = mesa_baseline.build(n, seed=SEED)  # one group, mid-run
         t0 = time.perf_counter()
         peer = mesa_baseline.PerAgentFighterModel(world, cc, fc, rng=SEED)  # same initial state
         peer_build = time.perf_counter() - t0
@@ -249,6 +256,60 @@ def measure_memory(sizes, log):
     return results
 
 
+# -- 7, 8: whole runs: the default run, and a population of groups on one core ----------------------
+def measure_default_run(repeats: int, steps: int | None, log) -> dict:
+    """Wall time of a default run (build, the scenario's 520 weeks, the tidy table): median."""
+    times, cpu = [], []
+    for i in range(repeats):
+        t, c = time.perf_counter(), time.process_time()
+        model = NormDiffusionModel(rng=SEED + i)
+        model.run_model(steps)
+        model.records()
+        times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    r = {"default_run_s": med(times), "default_run_cpu_s": med(cpu), "runs": repeats,
+         "fighters": model.fighters.n,
+         "weeks": int(model.steps)}
+    log(f"  default run ({r['fighters']} fighters, {r['weeks']} weeks): {r['default_run_s']:.2f} s "
+        f"(median of {repeats})")
+    return r
+
+
+_POPULATION_PROBE = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[4])
+from normsim.model import NormDiffusionModel
+
+groups, fighters, weeks = (int(x) for x in sys.argv[1:4])
+t0, c0 = time.perf_counter(), time.process_time()
+m = NormDiffusionModel(rng=int(sys.argv[5]), group_count=groups, group_fighters=fighters,
+                       record_every=1)
+t1 = time.perf_counter()
+m.run_model(weeks)
+t2 = time.perf_counter()
+table = m.records()
+t3, c3 = time.perf_counter(), time.process_time()
+with open("/proc/self/status") as f:
+    peak = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) / 1024
+print(json.dumps({"build_s": t1 - t0, "steps_s": t2 - t1, "table_s": t3 - t2, "total_s": t3 - t0,
+                  "cpu_s": c3 - c0, "rows": len(table), "peak_mb": peak}))
+"""
+
+
+def measure_population(groups: int, fighters: int, weeks: int, log) -> dict:
+    """One run of ``groups`` groups of ``fighters`` for ``weeks`` weeks, records every week (the
+    default), in a fresh subprocess on the CPU this process is pinned to."""
+    proc = subprocess.run([sys.executable, "-c", _POPULATION_PROBE, str(groups), str(fighters),
+                           str(weeks), str(ROOT), str(SEED)], capture_output=True, text=True,
+                          check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"population run failed:\n{proc.stderr}")
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    r.update(groups=groups, fighters=fighters, weeks=weeks)
+    log(f"  population {groups} x {fighters} fighters, {weeks} weeks: {r['total_s']:.1f} s")
+    return r
+
+
 # -- the profile ------------------------------------------------------------------------------------
 class StatementTimer:
     """Wall time per statement of a few functions (``sys.monitoring`` LINE events, Python 3.12).
@@ -335,14 +396,23 @@ class StatementTimer:
         return "\n".join(out)
 
 
-def profile(n: int, steps: int | None) -> None:
-    from normsim import records
-    from normsim.cohort import CommanderCohort, FighterCohort
+def profile(n: int, steps: int | None, groups: int = 1) -> None:
+    from normsim import integration, leadership, records
+    from normsim.commanders import CommanderCohort
+    from normsim.fighters import FighterCohort
+    from normsim.people import settle
 
-    print(f"profile: full model step at {n:,} fighters ({model_params(n)})")
+    if groups > 1:
+        params = {"group_count": groups, "group_fighters": n}
+        build = lambda: NormDiffusionModel(rng=SEED, **params)  # noqa: E731
+        n *= groups
+    else:
+        params = model_params(n)
+        build = lambda: build_model(n)  # noqa: E731
+    print(f"profile: full model step at {n:,} fighters ({params})")
     with StatementTimer([NormDiffusionModel.__init__]) as timer:
         t = time.perf_counter()
-        model = build_model(n)
+        model = build()
         build_s = time.perf_counter() - t
     print(f"  build {build_s:.2f} s; where it goes (statements over 1% of the build):")
     print(textwrap.indent(timer.report(1, build_s, min_share=0.01, what="the build").strip(), "  "))
@@ -372,13 +442,18 @@ def profile(n: int, steps: int | None) -> None:
         prof.stop()
         print(prof.output_text(unicode=False, color=False, show_all=False))
 
-    funcs = [NormDiffusionModel.step, NormDiffusionModel.collect, FighterCohort.week,
-             FighterCohort._turn_over, CommanderCohort.update, records.group_rows]
+    funcs = [NormDiffusionModel.step, NormDiffusionModel._signals, NormDiffusionModel._observe,
+             NormDiffusionModel._replace_commanders, NormDiffusionModel.collect,
+             leadership.week, integration.week, CommanderCohort.update, FighterCohort.week,
+             FighterCohort.odds, FighterCohort.violation_chance, FighterCohort._turn_over, settle,
+             records.week_columns, records.append]
     with StatementTimer(funcs) as timer:
         t = time.perf_counter()
         for _ in range(steps):
             model.step()
         timed = (time.perf_counter() - t) / steps
+    print("(each statement pays the timer's own cost, a few microseconds: trust these shares at "
+          "10^5 fighters and more; at small sizes read the call tree above)")
     print(f"statement times (wall, inclusive, {steps} steps, {timed * 1e3:.2f} ms per step with "
           f"the timer on; statements under {0.3:.1f}% not shown):")
     print(timer.report(steps, timed))
@@ -402,7 +477,10 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="small sizes: a smoke test of a few seconds")
     ap.add_argument("--only", default="", help=f"comma-separated sections: {', '.join(SECTIONS)}")
     ap.add_argument("--profile", action="store_true", help="profile a full model step instead")
-    ap.add_argument("--fighters", type=float, default=1e5, help="fighters for --profile (1e5)")
+    ap.add_argument("--fighters", type=float, default=1e5,
+                    help="fighters (per group with --groups) for --profile (1e5)")
+    ap.add_argument("--groups", type=int, default=1,
+                    help="groups for --profile (default group settings when more than 1)")
     ap.add_argument("--steps", type=int, default=None, help="steps for --profile (about 3 s' worth)")
     ap.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
     args = ap.parse_args(argv)
@@ -416,7 +494,7 @@ def main(argv=None) -> int:
 
     if args.profile:
         print(f"{machine_info()}; {pinned}")
-        profile(int(args.fighters), args.steps)
+        profile(int(args.fighters), args.steps, args.groups)
         return 0
 
     only = [s.strip() for s in args.only.split(",") if s.strip()] or list(SECTIONS)
@@ -428,10 +506,12 @@ def main(argv=None) -> int:
         step_sizes, peer_sizes, mem_sizes = [10**3, 10**4], [10**3, 10**4], [10**4]
         scale_pair, record_size = (10**3, 10**4), 10**4
         rounds, peer_rounds, target = 3, 2, 0.03
+        run_repeats, run_steps, population = 1, 52, (20, 300, 52)
     else:
         step_sizes, peer_sizes, mem_sizes = [10**3, 10**4, 10**5, 10**6], [10**4, 10**5], [10**5, 10**6]
         scale_pair, record_size = (10**4, 10**6), 10**5
         rounds, peer_rounds, target = 7, 7, 0.3
+        run_repeats, run_steps, population = 5, None, (200, 300, 1040)
 
     need_steps = set()
     if "step" in only:
@@ -448,6 +528,8 @@ def main(argv=None) -> int:
     peer = measure_peer(peer_sizes, peer_rounds, target, log) if "peer" in only else {}
     memory = measure_memory(mem_sizes, log) if "memory" in only else {}
     sweeps = measure_sweeps(2 if args.quick else 50, log) if "sweeps" in only else {}
+    default_run = measure_default_run(run_repeats, run_steps, log) if "run" in only else {}
+    pop = measure_population(*population, log) if "population" in only else {}
 
     print()
     if "step" in only:
@@ -466,8 +548,9 @@ def main(argv=None) -> int:
             kv[f"step_ms_{label(n)}"] = r["step_s"] * 1e3
         print()
     if "peer" in only:
-        print("2. Against the peer: the fighter update alone, group signals, commanders' emphasis "
-              "and community pressure held fixed and identical")
+        print("2. Against the peer: the fighter update alone, the world above the fighters (groups' "
+              "state, the week's signals, commanders' emphasis, community pressure) held fixed and "
+              "identical")
         print("   (normsim: FighterCohort.week, arrays; peer: each fighter a mesa.Agent with its "
               "own step, shuffle_do; benchmarks/mesa_baseline.py)")
         print(f"   {'fighters':>10}  {'normsim update':>14}  {'per-agent Mesa':>14}  {'ratio':>6}  "
@@ -542,6 +625,30 @@ def main(argv=None) -> int:
             kv[f"record_share_{label(n)}"] = x["record_share"]
             kv[f"record_ms_{label(n)}"] = x["record_s"] * 1e3
         kv["record_share"] = r["record_share"]
+        print()
+
+    if "run" in only:
+        r = default_run
+        print(f"7. A default run: {r['fighters']} fighters, {r['weeks']} weeks, build and table "
+              f"included: {r['default_run_s']:.2f} s, CPU time {r['default_run_cpu_s']:.2f} s "
+              f"(medians of {r['runs']})")
+        kv["default_run_s"] = r["default_run_s"]
+        kv["default_run_cpu_s"] = r["default_run_cpu_s"]
+        print()
+    if "population" in only:
+        r = pop
+        key = f"{r['groups']}x{r['weeks']}"
+        print(f"8. A population: {r['groups']} groups of {r['fighters']} fighters, {r['weeks']} "
+              f"weeks, records every week, one core (fresh subprocess)")
+        print(f"   build {r['build_s']:.2f} s, steps {r['steps_s']:.2f} s, table "
+              f"({r['rows']:,} rows) {r['table_s']:.2f} s: {r['total_s']:.1f} s in all "
+              f"(issue 11's target: 20 s at 200 x 1040)")
+        print(f"   CPU time {r['cpu_s']:.1f} s (wall time above counts time the machine gave to "
+              f"others); peak memory {r['peak_mb']:.0f} MiB")
+        kv[f"population_run_s_{key}"] = r["total_s"]
+        kv[f"population_steps_s_{key}"] = r["steps_s"]
+        kv[f"population_cpu_s_{key}"] = r["cpu_s"]
+        kv[f"population_peak_rss_mb_{key}"] = r["peak_mb"]
         print()
 
     kv["bench_wall_s"] = time.perf_counter() - started
