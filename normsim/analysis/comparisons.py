@@ -132,6 +132,31 @@ def plot_effect(outcomes: pd.DataFrame, x: str, by: str | None = None,
     return fig
 
 
+def plot_engagement(outcomes: pd.DataFrame, x: str, by: str | None = None,
+                    title: str = "") -> Figure:
+    """What engagement did, measured against each run's twin without engagement, by level of
+    ``x`` (one series per level of ``by``): the engagement effect over the run, and how durable
+    the gain was (or, where no engagement ended, the effect in the final year)."""
+    apply_style()
+    fig = Figure(figsize=(13, 6), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    _draw_effect(left, outcomes, x, by, "engagement_effect", show_runs=True)
+    left.axhline(0.0, color="0.3", lw=1, ls="--")
+    left.set_ylabel(outcome_label("engagement_effect").replace(": ", ":\n", 1))
+    durable = "durability" in outcomes and outcomes["durability"].notna().any()
+    column = "durability" if durable else "engagement_effect_final_year"
+    _draw_effect(right, outcomes, x, by, column, show_runs=True)
+    right.axhline(1.0 if durable else 0.0, color="0.3", lw=1, ls="--")
+    right.set_ylabel(outcome_label(column).replace(": ", ":\n", 1))
+    if by:
+        handles, names = left.get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside lower center", ncol=min(4, len(names)),
+                   frameon=False)
+    fig.suptitle((title + "\n" if title else "") + f"Engagement against the same runs without "
+                 f"it, by {words(x)}: means over runs, 95% confidence intervals", fontsize=14)
+    return fig
+
+
 def plot_effects_grid(outcomes: pd.DataFrame, factors, column: str = "final_compliance",
                       title: str = "") -> Figure:
     """Sampled designs: ``column`` against each factor (runs as dots, binned means with 95%

@@ -32,6 +32,10 @@ KINDS = {
                     "mean over runs with a 95% band; faint lines are single runs.",
     "effect": "Final compliance and weeks until compliance reaches the threshold, by factor "
               "level: means over runs with 95% confidence intervals.",
+    "engagement": "What engagement did against each run's twin without engagement (same seed, "
+                  "no engager): the engagement effect over the run and, where engagement ended, "
+                  "the share of its gain still there five years later; means over runs with 95% "
+                  "confidence intervals.",
     "heatmap": "Final compliance for each combination of two factors (in sampled designs, the "
                "two most influential, in quartiles): mean over runs [95% CI].",
     "integration": "The integration factors (doctrine, training, equipment, internal sanctions) "
@@ -76,6 +80,15 @@ def figure(res: Results, kind: str, factors=()) -> Figure:
             return C.plot_effects_grid(res.outcomes, res.factors, title=title)
         x, *by = names or res.factors[:2]
         return C.plot_effect(res.outcomes, x, by[0] if by else None, res.threshold, title)
+    if kind == "engagement":
+        if not _has_twin(res):
+            raise ScenarioError(f"{res.out} has no twin runs without engagement (its experiment "
+                                "set counterfactual = false): no engagement effect to draw.")
+        if len(names) > 2:
+            raise ScenarioError("--kind engagement takes one or two --factor; got "
+                                f"{len(names)}.")
+        x, *by = names or res.factors[:2]
+        return C.plot_engagement(res.outcomes, x, by[0] if by else None, title)
     if kind == "heatmap":
         pair = names or top_factors(res, 2)
         if len(pair) != 2:
@@ -91,6 +104,10 @@ def figure(res: Results, kind: str, factors=()) -> Figure:
         return C.plot_sensitivity(_sensitivity(res), title)
     found = discover(res.outcomes, names or res.factors, res.threshold)
     return plot_discovery(found, res.outcomes, title)
+
+
+def _has_twin(res: Results) -> bool:
+    return "engagement_effect" in res.outcomes and res.outcomes["engagement_effect"].notna().any()
 
 
 def _which(res: Results, names) -> str:
@@ -113,6 +130,8 @@ def _sensitivity(res: Results) -> pd.DataFrame:
 def relevant_kinds(res: Results) -> list[str]:
     """The figures that fit this sweep's design and data."""
     kinds = ["trajectories", "effect"]
+    if _has_twin(res):
+        kinds.append("engagement")
     if len(res.factors) >= 2:
         kinds.append("heatmap")
     kinds += ["integration"]
@@ -261,7 +280,11 @@ def _effects(res: Results, folder: Path) -> list[str]:
     write_atomically(folder / "effects.csv", lambda p: eff.to_csv(p))
     lines = ["## Effects", "", "Per condition: means over replicates with 95% t-intervals. Weeks "
              f"to {res.threshold:g} are averaged over the runs that reached it; 'reached' is "
-             "their share. Final compliance is the mean over the last 52 weeks.", ""]
+             "their share. Final compliance is the mean over the last 52 weeks. The engagement "
+             "effect is compliance minus that of the same run without engagement (its twin: "
+             "same seed, no engager), over the run and in its final year; durability is the share "
+             "of the gain over the twin in the year before engagement ended that is still there "
+             "in the fifth year after ('never' where no run could measure it).", ""]
     if len(eff) > 40:
         return lines + [f"{len(eff)} conditions: see [effects.csv](effects.csv).", ""]
     t = pd.DataFrame({words(f): [value_text(f, v) for v in eff[f]] for f in res.factors})
@@ -273,6 +296,13 @@ def _effects(res: Results, folder: Path) -> list[str]:
     t["reached"] = [f"{s:.0%}" for s in eff["share_reaching_threshold"]]
     t["final stage [95% CI]"] = [_ci(*r, digits=1) for r in eff[
         ["final_stage", "final_stage_ci_low", "final_stage_ci_high"]].to_numpy()]
+    for name, words_, digits in (("engagement_effect", "engagement effect", 3),
+                                 ("engagement_effect_final_year", "effect, final year", 3),
+                                 ("durability", "durability", 2),
+                                 ("weeks_to_commitment", "weeks to commitment", 0)):
+        cols = [name, f"{name}_ci_low", f"{name}_ci_high"]
+        if name in eff and eff[name].notna().any():
+            t[f"{words_} [95% CI]"] = [_ci(*r, digits=digits) for r in eff[cols].to_numpy()]
     t["runs"] = eff["replicates"].to_numpy()
     return lines + md_table(t) + ["All columns: [effects.csv](effects.csv).", ""]
 

@@ -234,6 +234,10 @@ def describe(manifest: dict, tables: dict[str, pd.DataFrame], threshold: float) 
         lines.append(f"final compliance over the {len(per)} runs: median {q[0.5]:.3f}, "
                      f"90% of runs within [{q[0.05]:.3f}, {q[0.95]:.3f}]; "
                      f"{per['weeks_to_threshold'].notna().mean():.0%} reach {threshold:g}")
+        if "engagement_effect" in per and per["engagement_effect"].notna().any():
+            e = per["engagement_effect"].quantile([0.05, 0.5, 0.95])
+            lines.append(f"engagement effect (against each run's twin without engagement): "
+                         f"median {e[0.5]:.3f}, 90% of runs within [{e[0.05]:.3f}, {e[0.95]:.3f}]")
         if "sensitivity" in tables:
             lines += ["", "Sensitivity of " + tables["sensitivity"]["outcome"].iloc[0] + ":",
                       tables["sensitivity"].drop(columns="outcome").round(3).to_string(index=False)]
@@ -249,6 +253,11 @@ def describe(manifest: dict, tables: dict[str, pd.DataFrame], threshold: float) 
         zip(eff["weeks_to_threshold"], eff["weeks_to_threshold_ci_low"],
             eff["weeks_to_threshold_ci_high"])]
     fmt["reached"] = [f"{s:.0%}" for s in eff["share_reaching_threshold"]]
+    for name, words in (("engagement_effect", "engagement effect"), ("durability", "durability")):
+        if name in eff and eff[name].notna().any():
+            fmt[f"{words} [95% CI]"] = [
+                "n/a" if np.isnan(m) else f"{m:.3f} [{lo:.3f}, {hi:.3f}]" for m, lo, hi in
+                zip(eff[name], eff[f"{name}_ci_low"], eff[f"{name}_ci_high"])]
     fmt["final stage"] = eff["final_stage"].round(1)
     lines.append(fmt.to_string(max_rows=40))
     return "\n".join(lines)
