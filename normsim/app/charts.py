@@ -95,8 +95,9 @@ class Markers:
             self.artists.append(self.ax.text(week, 0.98 - 0.1 * (k % 3), " " + words,
                                              transform=transform, fontsize=11,
                                              color=MARKER_COLOUR, va="top", ha="left",
-                                             clip_on=False, bbox={"fc": "white", "ec": "none",
-                                                                  "alpha": 0.75, "pad": 1}))
+                                             clip_on=False, zorder=1.5,  # under the lines
+                                             bbox={"fc": "white", "ec": "none",
+                                                   "alpha": 0.75, "pad": 1}))
 
 
 #: a line: its label, colour, width, style, and how to get (x, y) from the update's rows
@@ -152,13 +153,13 @@ def compliance(t, weeks: int, norms: tuple[str, ...], pooled: bool = False):
                    _column("compliance_rate", True, n)) for i, n in enumerate(norms)]
     if pooled:
         title = t._("Compliance of all living groups with each norm")
-    return _lines(t, title, t._("share of occasions that respect the norm"), weeks, series,
+    return _lines(t, title, t._("share respecting the norm"), weeks, series,
                   percent=True, legend="lower right")
 
 
 def factors(t, weeks: int, norm: str):
     """The four integration factors (seed 002's mutually reinforcing cycle), for one norm."""
-    return _lines(t, t._("Integration of {norm} into the group").format(norm=t.norm(norm)),
+    return _lines(t, t._("Integration into the group ({norm})").format(norm=t.norm_name(norm)),
                   t._("level (0–1)"), weeks, [
                       (t.pgettext("detail", name), PALETTE[i], 3.0, STYLES[i], _column(name))
                       for i, name in enumerate(FACTORS)], ncols=2)
@@ -166,7 +167,7 @@ def factors(t, weeks: int, norm: str):
 
 def trust(t, weeks: int, norm: str):
     """Trust between the engagers and the group, and who has come to accept the norm."""
-    return _lines(t, t._("Trust, and acceptance of {norm}").format(norm=t.norm(norm)),
+    return _lines(t, t._("Trust, and acceptance ({norm})").format(norm=t.norm_name(norm)),
                   t._("level (0–1)"), weeks, [
                       (t._("engager–group trust"), PALETTE[0], 3.5, "-", _column("trust")),
                       (t._("the top commander accepts it"), PALETTE[3], 2.5, "--",
@@ -294,8 +295,8 @@ def signatories(t, weeks: int, norm: str, observed=None):
         lambda w: np.asarray(w, dtype=float))
 
     def build():
-        fig, ax = _axes(t, t._("Groups that have committed to {norm}").format(
-            norm=t.norm(norm)), weeks, t._("groups (cumulative)"), size=(6.4, 3.5))
+        fig, ax = _axes(t, t._("Groups that have committed ({norm})").format(
+            norm=t.norm_name(norm)), weeks, t._("groups (cumulative)"), size=(6.4, 3.5))
         ax.set_xlim(*to_x([0, max(weeks, 1)]))
         if start:
             ax.set_xlabel(t._("year"))

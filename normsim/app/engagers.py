@@ -47,7 +47,7 @@ def EngagerEditor(t, session, on_change, version: int = 0):
                               classes=[f"nm-remove-engager-{i}"],
                               attributes={"aria-label": t._("Remove engager {n}: {what}").format(
                                   n=i + 1, what=describe(t, table))})
-        with v.Html(tag="div", class_="nm-row nm-wrap nm-add"):
+        with v.Html(tag="div", class_="nm-row nm-wrap nm-add mt-3"):
             v.Select(items=[{"text": t.engager_kind(k), "value": k} for k in KINDS],
                      v_model=kind.value, on_v_model=kind.set, label=t._("Engager to add"),
                      hide_details=True, dense=True, class_="nm-add-kind",
@@ -65,7 +65,7 @@ def EngagerEditor(t, session, on_change, version: int = 0):
             t._("Norms in play (the first is the one reported): {norms}").format(norms=in_play)])
         with v.Html(tag="div", class_="nm-row nm-wrap"):
             for norm in NORMS:
-                solara.Checkbox(label=t.norm_name(norm), value=norm in session.norms,
-                                on_value=lambda on, n=norm: on_change(
-                                    lambda: session.set_norm(n, on)),
-                                classes=[f"nm-norm-{norm}-in-play"])
+                v.Checkbox(label=t.norm_name(norm), v_model=norm in session.norms,
+                           on_v_model=lambda on, n=norm: on_change(
+                               lambda: session.set_norm(n, bool(on))),
+                           hide_details=True, dense=True, class_=f"nm-in-play-{norm} mr-3")
