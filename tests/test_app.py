@@ -19,11 +19,11 @@ from app_helpers import (WEEK_JS, Server, browser, choose, free_port, library_ru
 from normsim.analysis.narrative import key_events, sentences
 from normsim.app.controls import BUNDLES, CONTROLS
 from normsim.app.i18n import Translator
-from normsim.app.session import Session
+from normsim.app.session import Session, kind_defaults, values_of
 from normsim.hypotheses import BUNDLES as HYPOTHESIS_BUNDLES
 from normsim.records import STAGES
-from normsim.scenario import PARAMETERS, defaults, list_scenarios, load, to_flat
-from normsim.scenario import ALL_SECTIONS as SECTIONS
+from normsim.scenario import ALL_SECTIONS, PARAMETERS, defaults, list_scenarios, load
+from normsim.schema import SECTIONS
 
 EN = Translator("en")
 
@@ -159,34 +159,55 @@ def test_bad_preset_exits_2_with_the_shipped_names():
 def test_every_control_is_a_parameter_within_the_schemas_bounds():
     for control in CONTROLS.values():
         assert control.name in PARAMETERS
+        section, field = PARAMETERS[control.name]
+        info = ALL_SECTIONS[section].model_fields[field]
+        if control.choice:
+            assert control.kind is str or set(control.options) == set(info.annotation.__args__)
+            assert control.clamp("no such choice") == control.options[0]
+            continue
         if control.kind is bool:
             continue
         lo, hi = control.bounds
-        section, field = PARAMETERS[control.name]
-        info = SECTIONS[section].model_fields[field]
         meta = {type(m).__name__: m for m in info.metadata}
         assert meta["Ge"].ge <= lo < hi <= meta["Le"].le, control.name
         assert lo <= defaults()[control.name] <= hi, control.name
         assert control.clamp(hi + 1) == hi and control.clamp(lo - 1) == lo
 
 
-def test_every_parameter_a_preset_sets_has_a_control():
-    base = defaults()
+#: set by a preset without a control: how often the table is recorded is no condition of a run
+NOT_CONDITIONS = {"record_every"}
+
+
+def test_every_parameter_a_preset_sets_has_a_control_shown_for_it():
     for name, *_ in list_scenarios():
-        values = to_flat(load(name))
-        changed = {k for k in values if values[k] != base[k]}
+        scenario = load(name)
+        values, base = values_of(scenario), kind_defaults(scenario)
+        changed = {k for k in values if values[k] != base[k]} - NOT_CONDITIONS
         assert changed <= set(CONTROLS), f"{name} sets {changed - set(CONTROLS)} without a control"
+        many = bool(scenario.population) or scenario.group.count > 1
+        hidden = {k for k in changed if not CONTROLS[k].shown(values, many)}
+        assert not hidden, f"{name} sets {hidden}, whose controls it does not show"
+
+
+def test_an_engager_kinds_controls_show_only_with_such_an_engager():
+    for name, *_ in list_scenarios():
+        scenario = load(name)
+        kinds = {e.kind for e in scenario.engagers}
+        values = values_of(scenario)
+        for control in CONTROLS.values():
+            if control.engager is not None:
+                assert control.shown(values, True) == (control.engager in kinds), (name, control)
 
 
 def test_controls_name_their_hypothesis_in_the_right_bundle():
     words = {"group": "armed group", "environment": "environment", "persuader": "persuader",
              "interaction": "interaction"}
+    elsewhere = ("environment_listing_week", "environment_listing_politicisation",
+                 "group_aspiration")  # H5 and H3 name conditions in another bundle
     for bundle in BUNDLES[:-1]:
         for control in bundle.controls:
-            if control.hypothesis and control.name not in ("environment_listing_week",
-                                                           "environment_listing_politicisation",
-                                                           "group_aspiration",
-                                                           "dialogue_start_week"):
+            if control.hypothesis and control.name not in elsewhere \
+                    and not control.name.endswith("_start_week"):  # (H1: early engagement)
                 where = HYPOTHESIS_BUNDLES[control.hypothesis.lower()]
                 assert words[bundle.key] in where, (control.name, where)
     assert {c.name for c in BUNDLES[-1].controls} == \

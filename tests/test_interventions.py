@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Literal
 
 import pandas as pd
 import pytest
@@ -11,8 +12,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from normsim.interventions import FIXED_AT_START, change
 from normsim.model import NormDiffusionModel
-from normsim.scenario import PARAMETERS, ScenarioError, from_flat
-from normsim.scenario import ALL_SECTIONS as SECTIONS
+from normsim.scenario import ALL_SECTIONS, PARAMETERS, ScenarioError, from_flat, validate
+from normsim.typology import TYPES
 
 from conftest import SMALL
 
@@ -33,8 +34,9 @@ def test_a_change_keeps_the_week_and_logs_what_changed_in_words():
     said = change(model, {"environment_conflict_intensity": 0.9, "persuader.principled": 0.0})
     assert model.steps == 40
     assert model.settings.environment.conflict_intensity == 0.9
-    assert model.settings.persuader.principled == 0.0
-    assert said == ["conflict intensity: 0.5 → 0.9", "persuader argues from principles: 1 → 0"]
+    assert model.settings.engagers[0].principled == 0.0  # the old persuader name still works
+    assert model.engager_agents[0].settings.principled == 0.0  # and reaches the engager
+    assert said == ["conflict intensity: 0.5 → 0.9", "dialogue: argues from principles: 1 → 0"]
     event = model.events().iloc[-1]
     assert (event["step"], event["kind"]) == (40, "conditions changed")
     assert "conflict intensity: 0.5 → 0.9" in event["text"]
@@ -77,14 +79,23 @@ def test_a_listing_moved_into_the_past_takes_effect_now():
 
 def _value(name: str):
     section, field = PARAMETERS[name]
-    info = SECTIONS[section].model_fields[field]
+    info = ALL_SECTIONS[section].model_fields[field]
     if info.annotation is bool:
         return st.booleans()
+    if info.annotation is str:
+        return st.sampled_from(["", *TYPES])
+    if getattr(info.annotation, "__origin__", None) is Literal:
+        return st.sampled_from(info.annotation.__args__)
     lo = next(m.ge for m in info.metadata if isinstance(m, Ge))
     hi = next(m.le for m in info.metadata if isinstance(m, Le))
     if info.annotation is int:
         return st.integers(lo, min(hi, 200))
     return st.floats(lo, hi, allow_nan=False)
+
+
+#: every engager kind on one group, so that every parameter of every kind can change
+EVERY_KIND = validate({"engager": [{"kind": "dialogue"}, {"kind": "deed", "norm": "civilians"},
+                                   {"kind": "peace_operation"}]}, "test")
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -95,13 +106,35 @@ def test_a_change_at_week_0_gives_the_run_built_with_those_settings(data, seed):
     names = data.draw(st.lists(st.sampled_from(CHANGEABLE), min_size=1, max_size=4, unique=True))
     values = {n: data.draw(_value(n), label=n) for n in names}
     try:
-        from_flat({**SMALL, **values})
+        from_flat({**SMALL, **values}, base=EVERY_KIND)
     except ScenarioError:
         return  # the drawn settings contradict each other (a peace window ending first)
-    changed = NormDiffusionModel(rng=seed, **SMALL)
+    changed = NormDiffusionModel(rng=seed, settings=EVERY_KIND, **SMALL)
     change(changed, values)
-    built = NormDiffusionModel(rng=seed, **SMALL, **values)
+    built = NormDiffusionModel(rng=seed, settings=EVERY_KIND, **SMALL, **values)
     for model in (changed, built):
         model.run_model(25)
     pd.testing.assert_frame_equal(changed.records().iloc[1:].reset_index(drop=True),
                                   built.records().iloc[1:].reset_index(drop=True))
+
+
+def test_a_parameter_of_an_engager_the_model_lacks_is_refused_in_words():
+    model = stepped(5)  # one dialogue engager, no deed
+    with pytest.raises(ScenarioError, match="the scenario has no deed engager"):
+        change(model, {"deed_monitoring": 0.9})
+    with pytest.raises(ScenarioError, match="persuader_count can only be set when a run starts"):
+        change(model, {"persuader_count": 2})
+
+
+def test_an_engager_freed_of_its_capacity_engages_every_group_from_now_on():
+    settings = validate({"engager": [{"kind": "dialogue", "capacity": 1}],
+                         "group": {"count": 3, **{k.removeprefix("group_"): v for k, v in
+                                                  SMALL.items() if k.startswith("group_")}}},
+                        "test")
+    model = NormDiffusionModel(rng=2, settings=settings)
+    model.run_model(3)
+    assert model.engager_agents[0].engagement.engaged.sum() == 1
+    change(model, {"dialogue_capacity": 0})
+    assert model.engager_agents[0].engagement.engaged.all()
+    model.step()
+    assert model.groups.engaged.all()

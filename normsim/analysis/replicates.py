@@ -8,9 +8,9 @@ seed: the model draws each process from its own random stream, so two runs with 
 the same luck where their settings do not matter (common random numbers), and the paired
 difference is sharper than the two intervals suggest.
 
-    >>> from normsim.scenario import load
+    >>> from normsim.scenario import load, with_values
     >>> base = load("baseline")
-    >>> c = compare(base, with_values(base, {"persuader_principled": 0.0}, "right"), seeds=5)
+    >>> c = compare(base, with_values(base, {"dialogue_principled": 0.0}, "right"), seeds=5)
     >>> c.left.estimate.mean, c.difference.low, c.difference.high
 """
 
@@ -94,7 +94,7 @@ def side(records: pd.DataFrame, column: str, outcome: str, smooth: int = SMOOTH)
     runs[column] = (runs.groupby(RUN)[column].rolling(smooth, min_periods=1).mean()
                     .reset_index(level=RUN, drop=True))
     band = trajectories(runs, column).drop(columns="condition")
-    values = (run_outcomes(per_run(records.assign(condition=0)))
+    values = (run_outcomes(records.assign(condition=0))  # from each run's own rows (per group)
               .sort_values("replicate")[outcome].to_numpy(dtype=float))
     return Side(runs[[*RUN, "step", column]].drop(columns="condition"), band, values,
                 Estimate(*mean_ci(values)))

@@ -19,6 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from normsim.analysis.live import window
 from normsim.analysis.replicates import SMOOTH
 from normsim.analysis.style import PALETTE
 from normsim.commanders import OPERATIONAL, STRATEGIC, TACTICAL
@@ -35,6 +36,7 @@ MAX_UNITS_DRAWN = 24  # beyond this, the structure shows the first branches only
 MAX_COMMUNITIES_DRAWN = 6
 MARKER_COLOUR = "#555555"
 EXPORT_DPI = 200
+WEEKS_PER_YEAR = 52
 
 
 class Live:
@@ -93,17 +95,20 @@ class Markers:
             self.artists.append(self.ax.text(week, 0.98 - 0.1 * (k % 3), " " + words,
                                              transform=transform, fontsize=11,
                                              color=MARKER_COLOUR, va="top", ha="left",
-                                             clip_on=False, bbox={"fc": "white", "ec": "none",
-                                                                  "alpha": 0.75, "pad": 1}))
+                                             clip_on=False, zorder=1.5,  # under the lines
+                                             bbox={"fc": "white", "ec": "none",
+                                                   "alpha": 0.75, "pad": 1}))
 
 
-#: a line: its label, colour, width, style, and how to get (x, y) from the update's records
+#: a line: its label, colour, width, style, and how to get (x, y) from the update's rows
 Series = tuple[str, str, float, str, Callable]
+STYLES = ("-", "--", "-.", ":")
 
 
 def _lines(t, title: str, ylabel: str, weeks: int, series: list[Series], *, percent=False,
            legend="upper left", ncols=1, size=(6.4, 3.5)):
-    """A line chart with fixed axes whose lines (and event markers) take new data each update."""
+    """A line chart with fixed axes whose lines (and event markers) take new data each update:
+    ``update(rows, marks)``, ``rows`` a norm -> table mapping (:mod:`normsim.analysis.live`)."""
     def build():
         fig, ax = _axes(t, title, weeks, ylabel, size)
         lines = [ax.plot([], [], label=name, color=colour, lw=lw, ls=ls)[0]
@@ -114,50 +119,62 @@ def _lines(t, title: str, ylabel: str, weeks: int, series: list[Series], *, perc
         ax.legend(loc=legend, ncols=ncols)
         markers = Markers(ax)
 
-        def update(records, marks=()):
+        def update(rows, marks=()):
             for line, (*_, get) in zip(lines, series):
-                line.set_data(*get(records))
+                line.set_data(*get(rows))
             markers.show(marks)
         return fig, update
     return build
 
 
-def _group0(rec: pd.DataFrame) -> pd.DataFrame:
-    return rec[rec["group"] == 0]
-
-
-def _column(name: str, smooth: bool = False):
-    def get(records):
-        rec = _group0(records)
+def _column(name: str, smooth: bool = False, norm: str | None = None):
+    """(weeks, values) of a column of one norm's rows (the first norm's by default), as a
+    running mean over about SMOOTH weeks when ``smooth``."""
+    def get(rows):
+        rec = rows[norm] if norm is not None else next(iter(rows.values()))
         y = rec[name]
-        return rec["step"], (y.rolling(SMOOTH, min_periods=1).mean() if smooth else y)
+        if smooth:
+            y = y.rolling(window(rec, SMOOTH), min_periods=1).mean()
+        return rec["step"], y
     return get
 
 
-def compliance(t, weeks: int):
-    """The compliance trajectory: weekly share of encounters that respect IHL, and its mean."""
-    return _lines(t, t._("Compliance: encounters that respect IHL"), t._("share respecting IHL"),
-                  weeks, [
-                      (t._("each week"), PALETTE[5], 1.0, "-", _column("compliance_rate")),
-                      (t._("{n}-week average").format(n=SMOOTH), PALETTE[0], 3.5, "-",
-                       _column("compliance_rate", True)),
-                  ], percent=True, legend="lower right")
+def compliance(t, weeks: int, norms: tuple[str, ...], pooled: bool = False):
+    """The compliance trajectory. One norm: its weekly share of occasions that respect it, and
+    the running mean; several: the running mean of each. ``pooled``: over every living group."""
+    average = t._("{n}-week average").format(n=SMOOTH)
+    if len(norms) == 1:
+        title = t._("Compliance with {norm}").format(norm=t.norm(norms[0]))
+        series = [(t._("each week"), PALETTE[5], 1.0, "-", _column("compliance_rate")),
+                  (average, PALETTE[0], 3.5, "-", _column("compliance_rate", True))]
+    else:
+        title = t._("Compliance with each norm ({n}-week average)").format(n=SMOOTH)
+        series = [(t.norm_name(n), PALETTE[i], 3.0, STYLES[i % 4],
+                   _column("compliance_rate", True, n)) for i, n in enumerate(norms)]
+    if pooled:
+        title = t._("Compliance of all living groups with each norm")
+    return _lines(t, title, t._("share respecting the norm"), weeks, series,
+                  percent=True, legend="lower right")
 
 
-def factors(t, weeks: int):
-    """The four integration factors (seed 002's mutually reinforcing cycle)."""
-    return _lines(t, t._("Integration of IHL into the group"), t._("level (0–1)"), weeks, [
-        (t.pgettext("detail", name), PALETTE[i], 3.0, ("-", "--", "-.", ":")[i], _column(name))
-        for i, name in enumerate(FACTORS)], ncols=2)
+def factors(t, weeks: int, norm: str):
+    """The four integration factors (seed 002's mutually reinforcing cycle), for one norm."""
+    return _lines(t, t._("Integration into the group ({norm})").format(norm=t.norm_name(norm)),
+                  t._("level (0–1)"), weeks, [
+                      (t.pgettext("detail", name), PALETTE[i], 3.0, STYLES[i], _column(name))
+                      for i, name in enumerate(FACTORS)], ncols=2)
 
 
-def trust(t, weeks: int):
-    """Trust between persuader and group, and who has come to accept the norm."""
-    return _lines(t, t._("Trust, and acceptance of IHL"), t._("level (0–1)"), weeks, [
-        (t._("persuader–group trust"), PALETTE[0], 3.5, "-", _column("trust")),
-        (t._("top commander accepts IHL"), PALETTE[3], 2.5, "--", _column("acceptance_strategic")),
-        (t._("fighters accept IHL"), PALETTE[2], 2.5, ":", _column("acceptance_fighters")),
-    ])
+def trust(t, weeks: int, norm: str):
+    """Trust between the engagers and the group, and who has come to accept the norm."""
+    return _lines(t, t._("Trust, and acceptance ({norm})").format(norm=t.norm_name(norm)),
+                  t._("level (0–1)"), weeks, [
+                      (t._("engager–group trust"), PALETTE[0], 3.5, "-", _column("trust")),
+                      (t._("the top commander accepts it"), PALETTE[3], 2.5, "--",
+                       _column("acceptance_strategic")),
+                      (t._("the fighters accept it"), PALETTE[2], 2.5, ":",
+                       _column("acceptance_fighters")),
+                  ])
 
 
 def bands(t, weeks: int, names: tuple[str, str]):
@@ -187,14 +204,17 @@ def bands(t, weeks: int, names: tuple[str, str]):
 
 
 def structure(t, model, group: int = 0):
-    """The group's chain of command, coloured by acceptance of IHL, and its communities.
+    """The group's chain of command, coloured by acceptance of the first norm, and its
+    communities.
 
     Rows from the top: the top commander, the operational commanders, the tactical commanders
-    (one per unit), the unit's fighters on average, and the communities where units are
-    stationed (with the harm they suffer and their support for the group). The layout is fixed
-    for a model; each update recolours it.
+    (one per unit), the unit's fighters on average (when fighters decide the norm in their
+    encounters; a norm the command decides, its units carry out), and the communities where
+    units are stationed (with the harm they suffer and their support for the group). The
+    layout is fixed for a model; each update recolours it.
     """
-    cc = model.commanders
+    cc, norm = model.commanders, model.norms[0].key
+    fighters_decide = 0 in model.fighters.norms.tolist()
     mine = np.flatnonzero(cc.group == group)
     top = mine[cc.level[mine] == STRATEGIC]
     ops = mine[cc.level[mine] == OPERATIONAL]
@@ -214,7 +234,7 @@ def structure(t, model, group: int = 0):
         cmap = matplotlib.colormaps[ACCEPTANCE_MAP]
         fig = Figure(figsize=(8.0, 5.6), layout="constrained")
         ax = fig.add_subplot()
-        ax.set_title(t._("The group: who accepts IHL"))
+        ax.set_title(t._("The group: who accepts {norm}").format(norm=t.norm(norm)))
         ax.set_axis_off()
         for i in people:
             sup = int(cc.superior[i])
@@ -232,6 +252,10 @@ def structure(t, model, group: int = 0):
                              **style)
         units = ax.scatter([x[int(u)] for u in tac], [1.2] * len(tac), marker="s", s=260,
                            c=np.zeros(len(tac)), **style)
+        if not fighters_decide:  # the command decides this norm: its units carry it out
+            units.set_cmap(matplotlib.colors.ListedColormap(["#dddddd"]))
+            ax.text(0.5, 1.55, t._("their units carry out the command's policy"), ha="center",
+                    fontsize=11, color="#444444")
         boxes = [ax.text(px, 0.0, "", ha="center", va="top", fontsize=11,
                          bbox={"boxstyle": "round", "fc": "#f2f2f2", "ec": "#666666"})
                  for px in cx]
@@ -245,16 +269,59 @@ def structure(t, model, group: int = 0):
         ax.set_xlim(-0.25, 1.02)
         ax.set_ylim(-0.9, 4.4)
         bar = fig.colorbar(matplotlib.cm.ScalarMappable(cmap=cmap), ax=ax, shrink=0.8, pad=0.01)
-        bar.set_label(t._("acceptance of IHL (0–1)"))
+        bar.set_label(t._("acceptance of the norm (0–1)"))
 
         def update(model):
             fc = model.fighters
-            unit = (np.bincount(fc.commander, weights=fc.acceptance[0], minlength=cc.n)
-                    / np.maximum(np.bincount(fc.commander, minlength=cc.n), 1))
             leaders.set_array(model.commanders.acceptance[0, people])
-            units.set_array(unit[tac])
+            if fighters_decide:
+                unit = (np.bincount(fc.commander, weights=fc.acceptance[0], minlength=cc.n)
+                        / np.maximum(np.bincount(fc.commander, minlength=cc.n), 1))
+                units.set_array(unit[tac])
             for n, (box, c) in enumerate(zip(boxes, comms), start=1):
                 box.set_text(t._("community {n}\nharm {harm}\nsupport {support}").format(
                     n=n, harm=t.number(c.harm), support=t.number(c.support)))
+        return fig, update
+    return build
+
+
+def signatories(t, weeks: int, norm: str, observed=None):
+    """A population's groups that have committed to ``norm`` (cumulative, as the data count
+    them), week by week, beside the observed counts (filled: fitted by the calibration; open:
+    held out; triangles: lower bounds). In calendar years when the observed counts give week
+    0 a year (:class:`normsim.analysis.live.Observed`), else in weeks."""
+    start = observed.start_year if observed is not None else None
+    to_x = (lambda w: start + np.asarray(w, dtype=float) / WEEKS_PER_YEAR) if start else (
+        lambda w: np.asarray(w, dtype=float))
+
+    def build():
+        fig, ax = _axes(t, t._("Groups that have committed ({norm})").format(
+            norm=t.norm_name(norm)), weeks, t._("groups (cumulative)"), size=(6.4, 3.5))
+        ax.set_xlim(*to_x([0, max(weeks, 1)]))
+        if start:
+            ax.set_xlabel(t._("year"))
+        line = ax.plot([], [], color=PALETTE[0], lw=3.5, label=t._("this run"))[0]
+        top = 10.0
+        if observed is not None and len(observed.points):
+            p = observed.points
+            fitted = p["year"] <= observed.fit_until + 1
+            for mask, face, words in ((fitted, PALETTE[3], t._("observed (fitted)")),
+                                      (~fitted, "white", t._("observed (held out)"))):
+                for kind, marker in (("exact", "o"), ("lower_bound", "^")):
+                    sel = p[mask & (p["kind"] == kind)]
+                    if len(sel):
+                        label = words if kind == "exact" else t._("{what}: at least").format(
+                            what=words)
+                        ax.scatter(sel["year"], sel["count"], marker=marker, s=80, zorder=3,
+                                   facecolor=face, edgecolor=PALETTE[3], lw=2, label=label)
+            top = max(top, float(p["count"].max()))
+        ax.set_ylim(0, top * 1.15)
+        ax.legend(loc="upper left")
+
+        def update(curve, marks=()):
+            line.set_data(to_x(curve["step"]), curve["signatories"])
+            highest = float(curve["signatories"].max()) if len(curve) else 0.0
+            if highest > ax.get_ylim()[1] / 1.15:
+                ax.set_ylim(0, highest * 1.15)
         return fig, update
     return build

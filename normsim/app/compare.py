@@ -38,14 +38,12 @@ def CompareView(t, session: Session, on_change, version: int = 0):
     """Two settings side by side over the same seeds: the difference one factor makes."""
     name, left, right = session.compare_spec
     control = CONTROLS[name]
-    options = [{"text": c.label(t), "value": c.name} for b in BUNDLES for c in b.controls]
+    options = [{"text": c.label(t), "value": c.name} for b in BUNDLES for c in b.controls
+               if c.shown(session.draft, session.many_groups) and not c.choice]
     names = (side_name(name, left, t), side_name(name, right, t))
 
     def choose(new):
-        c = CONTROLS[new]
-        lo, hi = c.bounds
-        a, b = ((True, False) if c.kind is bool
-                else (session.draft[new], hi if session.draft[new] != hi else lo))
+        a, b = CONTROLS[new].sides(session.draft[new])
         on_change(lambda: session.set_compare(new, a, b))
 
     with v.Html(tag="div", class_="nm-card nm-compare-setup"):

@@ -11,9 +11,9 @@ import io
 import numpy as np
 from matplotlib.image import imread, imsave
 
+from normsim.analysis import live
 from normsim.app import charts
-from normsim.app.picture import TIME_CHARTS, marks, sentence
-from normsim.analysis.narrative import key_events
+from normsim.app.picture import chart_data, group_charts, population_charts, story
 
 
 def file_stem(session) -> str:
@@ -34,17 +34,20 @@ def story_text(session, t) -> str:
         events, week = session.run.model.events(), session.week
     head = t._("{title}: seed {seed}, week {week} of {weeks}").format(
         title=title, seed=session.seed, week=week, weeks=session.weeks)
-    lines = [sentence(t, ev) for ev in key_events(events).itertuples()]
-    return "\n".join([head, "", *lines]) + "\n"
+    return "\n".join([head, "", *story(t, events)]) + "\n"
 
 
 def charts_png(session, t) -> bytes:
     """The run's time charts, one under the other, in one PNG."""
     with session.lock:
         records, events = session.run.model.records(), session.run.model.events()
-    marked = marks(t, events)
-    images = [imread(io.BytesIO(charts.Live(make(t, session.weeks)).png(records, marked)))
-              for make in TIME_CHARTS.values()]
+        population = bool(session.run.model.settings.population)
+    norms = tuple(live.norms_of(records))
+    data = chart_data(session, records, events, t, population)
+    builders = (population_charts(t, session.weeks, norms, live.observed_for(session.preset))
+                if population else group_charts(t, session.weeks, norms))
+    images = [imread(io.BytesIO(charts.Live(build).png(*data[name])))
+              for name, build in builders.items()]
     width = max(im.shape[1] for im in images)
     padded = [np.pad(im, ((0, 0), (0, width - im.shape[1]), (0, 0)), constant_values=1.0)
               for im in images]

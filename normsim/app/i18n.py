@@ -8,16 +8,22 @@ Two kinds of entry:
 
 - interface words: the English text is the message id, marked in the code with ``_()`` (or
   ``N_()`` where it is declared before a language is known, ``ngettext()`` for plurals);
-- declared things, keyed by a context and a name, whose English words are in the English
-  catalogue too: ``parameter`` (a parameter's label, by its flat name), ``help`` (its meaning;
-  English falls back to the schema's own), ``value`` (a value in words, ``name=value``),
-  ``event`` (a sentence for an event kind, with ``{value}`` and ``{detail}``), ``marker`` (an
-  event's short label on the charts), ``detail`` (words an event's detail names), ``error`` (a
-  typed schema error, with the error's context) and ``language`` (a language's own name).
+- declared things, keyed by a context and a name (:func:`declared`): ``parameter`` (a
+  parameter's label, by its flat name), ``help`` (its meaning), ``event`` (a sentence for an
+  event kind, with ``{value}``, ``{detail}``, ``{norm}`` and ``{engager}``), ``marker`` (an
+  event's short label on the charts), ``norm`` (a norm as a sentence names it), ``norm name``
+  (a norm in two or three words), ``engager kind`` (an engager kind's title), ``engager`` (an
+  engager as a sentence names it), ``choice`` (a value of a parameter with a few choices:
+  ``approach=most_open``, ``type=predatory``), ``value`` (a value in words, ``name=value``),
+  ``detail`` (words an event's detail names), ``stage``, ``error`` (a typed schema error, with
+  the error's context) and ``language`` (a language's own name). English takes the model's own
+  words where the model declares them (meanings, events, markers, norms, engager kinds, group
+  types); every other language has its own.
 
-``python -m normsim.app.i18n`` brings every catalogue in line with the code: new interface words
-are added (a translator then fills in the empty entries) and words no longer said are dropped;
-tests check that no language lacks one.
+``python -m normsim.app.i18n`` brings every catalogue in line with the code and the model: new
+interface words and declared things are added (a translator then fills in the empty entries)
+and words no longer said, or things no longer declared, are dropped; tests check that no
+language lacks one.
 """
 
 from __future__ import annotations
@@ -106,14 +112,51 @@ class Translator:
 
     def help(self, name: str) -> str:
         """A parameter's meaning (English: the schema's own words)."""
-        from normsim.scenario import PARAMETERS
-        from normsim.scenario import ALL_SECTIONS as SECTIONS
+        from normsim.scenario import ALL_SECTIONS, PARAMETERS
 
         section, field = PARAMETERS[name]
-        return self.pgettext("help", name, SECTIONS[section].model_fields[field].description)
+        return self.pgettext("help", name, ALL_SECTIONS[section].model_fields[field].description)
 
     def marker(self, kind: str) -> str:
-        return self.pgettext("marker", kind)
+        """An event's short label on a chart (English: the one declared with the event)."""
+        from normsim.events import markers
+
+        return self.pgettext("marker", kind, markers().get(kind, kind))
+
+    def norm(self, key: str) -> str:
+        """A norm as a sentence names it: "the ban on anti-personnel mines" ('': IHL)."""
+        from normsim.norms import NORMS
+
+        if not key:
+            return self.pgettext("norm", "IHL", "IHL")
+        return self.pgettext("norm", key, NORMS[key].title if key in NORMS else key)
+
+    def norm_name(self, key: str) -> str:
+        """A norm in two or three words, for legends and lists: "anti-personnel mines"."""
+        return self.pgettext("norm name", key)
+
+    def engager_kind(self, kind: str) -> str:
+        """An engager kind's title: "Deed of commitment (Geneva Call-style)"."""
+        from normsim.engagers import KINDS
+
+        return self.pgettext("engager kind", kind,
+                             KINDS[kind].Settings.title if kind in KINDS else kind)
+
+    def engager(self, name: str) -> str:
+        """An engager as a sentence names it ("the persuader"); a name given in the scenario
+        stays as it is."""
+        from normsim.engagers import KINDS
+
+        kind = next((k for k, cls in KINDS.items() if cls.noun == name), None)
+        return self.pgettext("engager", kind, f"the {name}") if kind else name
+
+    def choice(self, field: str, value) -> str:
+        """One of a parameter's few choices in words ("the most open first"; a group type)."""
+        from normsim.typology import TYPES
+
+        default = (TYPES[value].title if field == "type" and value in TYPES
+                   else self._("none") if field == "type" else str(value))
+        return self.pgettext("choice", f"{field}={value}", default)
 
     def language_name(self, code: str) -> str:
         """A language by its own name ("français"), as a language switch shows it."""
@@ -138,8 +181,57 @@ def translator(language: str) -> Translator:
     return Translator(language)
 
 
+#: contexts whose English words the model declares (English needs no catalogue entry for them)
+MODEL_WORDS = ("help", "event", "marker", "norm", "engager kind", "engager")
+NEVER_DROPPED = ("language",)  # contexts of things that are not declared by the model
+
+
+def choices() -> dict[str, tuple]:
+    """Parameters' fields with a few choices -> the choices (engagers' approach, group type)."""
+    from typing import Literal
+
+    from normsim.scenario import ALL_SECTIONS, PARAMETERS
+    from normsim.typology import TYPES
+
+    out = {}
+    for section, field in PARAMETERS.values():
+        kind = ALL_SECTIONS[section].model_fields[field].annotation
+        if getattr(kind, "__origin__", None) is Literal:
+            out[field] = tuple(kind.__args__)
+    out["type"] = ("", *TYPES)
+    return out
+
+
+def declared(language: str) -> list[tuple[str, str]]:
+    """Every keyed entry a catalogue in ``language`` must have: (context, key)."""
+    import normsim.interventions  # noqa: F401  (declares 'conditions changed')
+    import normsim.model  # noqa: F401  (declares the model's event kinds)
+    from normsim.commanders import LEVELS
+    from normsim.engagers import KINDS
+    from normsim.events import kinds, markers
+    from normsim.integration import FACTORS
+    from normsim.norms import NORMS
+    from normsim.records import STAGES
+    from normsim.scenario import PARAMETERS
+
+    keys = [("parameter", name) for name in PARAMETERS]
+    keys += [("stage", s) for s in STAGES] + [("detail", d) for d in (*FACTORS, *LEVELS)]
+    keys += [("error", e) for e in ("peace_window", "engagement_window")]
+    keys += [("norm name", n) for n in NORMS]
+    keys += [("choice", f"{field}={value}") for field, values in choices().items()
+             for value in values if field != "type" or value == ""]
+    if language != SOURCE:
+        keys += [("help", name) for name in PARAMETERS] + [("event", kind) for kind in kinds()]
+        keys += [("marker", kind) for kind in markers()] + [("norm", n) for n in (*NORMS, "IHL")]
+        keys += [("engager kind", k) for k in KINDS] + [("engager", k) for k in KINDS]
+        keys += [("choice", f"type={key}") for key in choices()["type"] if key]
+    return keys
+
+
 def update_catalogues() -> list[Path]:
-    """Add the interface words found in the code to every catalogue (kept entries stay)."""
+    """Bring every catalogue in line with the code and the model: add the interface words found
+    in the code and the declared things (:func:`declared`) it lacks, drop those no longer said
+    or declared (kept entries keep their words)."""
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
 
@@ -150,12 +242,23 @@ def update_catalogues() -> list[Path]:
     written = []
     for language in languages():
         catalogue = read_catalogue(language)
-        for message in list(catalogue):  # interface words the code no longer says
-            if message.id and message.context is None and template.get(message.id) is None:
-                catalogue.delete(message.id)
+        keyed = set(declared(language))
+        for message in list(catalogue):
+            if not message.id:
+                continue
+            if message.context is None and template.get(message.id) is None:
+                catalogue.delete(message.id)  # interface words the code no longer says
+            elif (message.context is not None and message.context not in NEVER_DROPPED
+                  and template.get(message.id, context=message.context) is None
+                  and (message.context, message.id) not in keyed
+                  and message.context != "value"):
+                catalogue.delete(message.id, context=message.context)  # no longer declared
         for message in template:
             if message.id and catalogue.get(message.id, context=message.context) is None:
                 catalogue.add(message.id, context=message.context)
+        for context, key in declared(language):
+            if catalogue.get(key, context=context) is None:
+                catalogue.add(key, context=context)
         with po_path(language).open("wb") as f:
             write_po(f, catalogue, width=100, omit_header=False, sort_output=False)
         written.append(po_path(language))

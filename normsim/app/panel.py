@@ -6,6 +6,7 @@ import numpy as np
 import solara
 
 from normsim.app.controls import BUNDLES, CONTROLS, Control, show
+from normsim.app.engagers import EngagerEditor
 from normsim.app.session import Refusal, Session, presets
 from normsim.scenario import load
 
@@ -20,8 +21,24 @@ def explain(t, refusal: Refusal) -> str:
         return t._("The seed must be a whole number, 0 or more.")
     if refusal.kind == "fixed":
         return t._("{names}: this can only be set when a run starts. Press “Restart with these "
-                   "settings”.").format(names=", ".join(t.label(n) for n in refusal.context["names"]))
+                   "settings”.").format(names=", ".join(name(t, n)
+                                                       for n in refusal.context["names"]))
+    if refusal.kind == "handles":
+        return t._("{kind} engages only on {norms}; bring one of them into play first.").format(
+            kind=t.engager_kind(refusal.context["kind"]),
+            norms=", ".join(t.norm_name(n) for n in refusal.context["norms"]))
+    if refusal.kind == "norm_needed":
+        return t._("An engager works on {norm}: remove it first.").format(
+            norm=t.norm_name(refusal.context["norm"]))
+    if refusal.kind == "last_norm":
+        return t._("At least one norm must be in play.")
     return refusal.text
+
+
+def name(t, key: str) -> str:
+    """A pending change in words: a parameter's label, or what makes up the run."""
+    return {"engagers": t._("the engagers"), "norms": t._("the norms in play")}.get(key) or \
+        t.label(key)
 
 
 @solara.component
@@ -47,6 +64,14 @@ def ControlRow(t, control: Control, value, on_value, changed: bool = False, pres
     if control.hypothesis:
         words += [" ", v.Html(tag="span", class_="nm-h", children=[f"({control.hypothesis})"])]
     with v.Html(tag="div", class_=" ".join(classes), attributes={"title": control.meaning(t)}):
+        if control.choice:
+            v.Html(tag="div", class_="nm-label", children=words)
+            v.Select(items=[{"text": show(control.name, o, t), "value": o}
+                            for o in control.options],
+                     v_model=value, on_v_model=lambda x: on_value(control.clamp(x)),
+                     hide_details=True, dense=True, class_="nm-choice",
+                     attributes={"aria-label": label})
+            return
         if control.kind is bool:
             with v.Html(tag="div", class_="nm-row"):
                 v.Html(tag="div", class_="nm-label", style_="flex: 1", children=words)
@@ -66,14 +91,14 @@ def ControlRow(t, control: Control, value, on_value, changed: bool = False, pres
 @solara.component
 def Pending(t, session: Session, on_change, version: int = 0):
     """Changes waiting: apply them from this week on, restart with them, or take them back."""
-    pending = session.pending
+    pending = [*session.make_up_pending, *session.pending]
     if not pending or session.week == 0:
         return
     with v.Html(tag="div", class_="nm-card nm-apply", attributes={"role": "region",
                                                                   "aria-label": t._("Changes")}):
         v.Html(tag="div", class_="nm-card-sub", children=[t.ngettext(
             "{n} change not applied yet:", "{n} changes not applied yet:", len(pending)).format(
-            n=len(pending)) + " " + ", ".join(t.label(n) for n in pending)])
+            n=len(pending)) + " " + ", ".join(name(t, n) for n in pending)])
         with v.Html(tag="div", class_="nm-row nm-wrap"):
             solara.Button(t._("From week {week} on").format(week=session.week), color="primary",
                           on_click=lambda: on_change(session.apply_now), classes=["nm-apply-now"],
@@ -111,7 +136,8 @@ def PresetPicker(t, session: Session, on_change, version: int = 0):
                          .format(n=len(changed)))
         for note in notes:
             v.Html(tag="div", class_="nm-desc nm-preset-note mt-1", children=[note])
-        hidden = {k: value for k, value in sets.items() if k not in CONTROLS}
+        hidden = {k: value for k, value in sets.items() if k not in CONTROLS
+                  or not CONTROLS[k].shown(session.draft, session.many_groups)}
         if hidden:
             v.Html(tag="div", class_="nm-desc nm-preset-note mt-1", children=[
                 t._("Also set, without a control here: {list}.").format(list=", ".join(
@@ -151,11 +177,21 @@ def SettingsPanel(t, session: Session, on_change, on_close, refusals: int = 0,
     SeedPicker(t, session, on_change, refusals)
     sets, changed, pending = session.preset_sets(), session.preset_changes(), session.pending
     for bundle in BUNDLES:
+        shown = [c for c in bundle.controls if c.shown(session.draft, session.many_groups)]
+        if not shown and bundle.key != "persuader":
+            continue  # (the interaction with no engager)
         with v.Html(tag="div", class_=f"nm-card nm-bundle nm-bundle-{bundle.key}"):
             v.Html(tag="h3", class_="nm-card-title", children=[t._(bundle.title)])
             v.Html(tag="div", class_="nm-card-sub", children=[t._(bundle.hypotheses)])
-            for control in bundle.controls:
-                ControlRow(t, control, session.draft[control.name],
-                           lambda x, n=control.name: on_change(lambda: session.set_value(n, x)),
-                           changed=control.name in changed, preset=control.name in sets,
-                           pending=control.name in pending)
+            if bundle.key == "persuader":
+                EngagerEditor(t, session, on_change, version=version)
+            for kind in bundle.kinds(session.draft):
+                if kind is not None:
+                    v.Html(tag="h4", class_=f"nm-kind-title nm-kind-{kind}",
+                           children=[t.engager_kind(kind)])
+                for control in (c for c in shown if c.engager == kind):
+                    ControlRow(t, control, session.draft[control.name],
+                               lambda x, n=control.name: on_change(
+                                   lambda: session.set_value(n, x)),
+                               changed=control.name in changed, preset=control.name in sets,
+                               pending=control.name in pending)

@@ -3,6 +3,11 @@
 The worker draws a :class:`Picture` after each step (holding the session's lock only while it
 copies from the model); the page then only swaps it in, so showing a new week is quick and a
 click never waits for matplotlib. Everything in it is in the visitor's language.
+
+Two views of a run: one group (the first) norm by norm -- its compliance, score card,
+integration, trust and chain of command -- and, for a scenario with a population of groups,
+the population: how many groups have committed, beside the observed counts, and compliance
+pooled over the living groups. The numbers come from :mod:`normsim.analysis.live`.
 """
 
 from __future__ import annotations
@@ -13,16 +18,28 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from normsim.analysis import live
 from normsim.analysis.narrative import key_events, milestones
 from normsim.analysis.replicates import SMOOTH
 from normsim.app import charts
 from normsim.app.controls import show
 from normsim.app.i18n import SOURCE, translator
+from normsim.events import KINDS as EVENT_KINDS
 from normsim.outcomes import FINAL_WEEKS, outcomes
 from normsim.records import STAGES
 
 STORY_LINES = 40
-TIME_CHARTS = {"compliance": charts.compliance, "factors": charts.factors, "trust": charts.trust}
+
+
+@dataclass(frozen=True)
+class Crowd:
+    """A population at the week shown."""
+
+    committed: int  # groups that have committed to the first norm so far (as the data count)
+    emerged: int  # groups that have taken up arms so far
+    alive: int  # groups fighting now
+    stages: tuple[int, ...]  # living groups at each stage of the score card (first norm)
+    observed: live.Observed | None  # the counts a calibration sets beside the curve
 
 
 @dataclass(frozen=True)
@@ -31,66 +48,151 @@ class Picture:
     week: int
     weeks: int
     language: str
-    now: float | None  # compliance, running mean over the last weeks (None before week 1)
-    stage: int
+    norms: tuple[str, ...]  # in play, the first is the one outcomes report
+    now: float | None  # compliance with the first norm, over the last weeks (None: nothing yet)
+    stage: int  # the first group's stage on the first norm
     highest: int
+    standing: tuple[live.Standing, ...]  # the first group on each norm
+    crowd: Crowd | None  # a population's numbers (None: one group, or a few)
     story: tuple[str, ...]  # newest first
     charts: dict  # name -> data URI
     alts: dict  # name -> what the chart shows, in words
     summary: tuple[str, ...]  # the end-of-run summary (empty before the end)
 
 
-def sentence(t, ev) -> str:
+def sentence(t, ev, many_groups: bool = False) -> str:
     """One event in the visitor's language: the model's words in English, else the catalogue's
-    (with the event's value and detail), else the model's words."""
+    (with the event's value, detail, norm and engager), else the model's words."""
     if ev.kind == "conditions changed":
         changes = json.loads(ev.detail or "{}")
-        text = t.pgettext("event", ev.kind).format(detail="; ".join(
-            t._("“{label}”: {old} → {new}").format(label=t.label(name), old=show(name, old, t),
-                                                    new=show(name, new, t))
-            for name, (old, new) in changes.items()))
+        text = t.pgettext("event", ev.kind, EVENT_KINDS[ev.kind].words).format(
+            detail="; ".join(t._("“{label}”: {old} → {new}").format(
+                label=t.label(name), old=show(name, old, t), new=show(name, new, t))
+                for name, (old, new) in changes.items()))
     elif t.language != SOURCE and t.has("event", ev.kind):
         value = "" if pd.isna(ev.value) else t.number(ev.value, 0 if ev.value == int(ev.value) else 2)
         detail = t.pgettext("detail", ev.detail) if ev.detail else ""
-        text = t.pgettext("event", ev.kind).format(value=value, detail=detail)
+        text = t.pgettext("event", ev.kind).format(value=value, detail=detail,
+                                                   norm=t.norm(ev.norm or ""),
+                                                   engager=t.engager(ev.engager or ""))
     else:
         text = ev.text
+    if many_groups and ev.group >= 0:
+        return t._("Week {week} (group {group}): {text}.").format(week=ev.step, group=ev.group,
+                                                                 text=text)
     return t._("Week {week}: {text}.").format(week=ev.step, text=text)
 
 
-def marks(t, events: pd.DataFrame) -> list[tuple[int, str]]:
-    return [(int(ev.step), t.marker(ev.kind)) for ev in milestones(events).itertuples()]
+def story(t, events: pd.DataFrame) -> list[str]:
+    """Every key event in words, oldest first (with its group when several groups have some)."""
+    told = key_events(events)
+    many = told["group"].nunique() > 1
+    return [sentence(t, ev, many) for ev in told.itertuples()]
 
 
-def alt_text(t, name: str, week: int, now: float | None, marked) -> str:
-    what = {"compliance": t._("Line chart of compliance, the share of encounters that respect IHL"),
+def marks(t, events: pd.DataFrame, norms=(), group: int | None = 0) -> list[tuple[int, str]]:
+    """Key events to mark on a chart: (week, short label); with several norms the label names
+    the norm. ``group``: only that group's (and every group's) events."""
+    shown = milestones(events)
+    if group is not None:
+        shown = shown[shown["group"].isin([group, -1])]
+    several = len(norms) > 1
+    return [(int(ev.step), t.marker(ev.kind) + (f" ({t.norm_name(ev.norm)})"
+                                                if several and ev.norm else ""))
+            for ev in shown.itertuples()]
+
+
+def alt_text(t, name: str, week: int, picture_now: float | None, marked, norms) -> str:
+    what = {"compliance": t._("Line chart of compliance with {norm}").format(
+                norm=t.norm(norms[0]) if len(norms) == 1 else t._("each norm")),
             "factors": t._("Line chart of the four integration factors"),
-            "trust": t._("Line chart of trust and of acceptance of IHL")}[name]
+            "trust": t._("Line chart of trust and of acceptance of the norm")}[name]
     words = t._("{what}, from week 0 to week {week}.").format(what=what, week=week)
-    if name == "compliance" and now is not None:
-        words += " " + t._("Now {share} ({n}-week average).").format(share=t.percent(now), n=SMOOTH)
+    if name == "compliance" and picture_now is not None:
+        words += " " + t._("Now {share} ({n}-week average).").format(share=t.percent(picture_now),
+                                                                     n=SMOOTH)
     if marked:
         words += " " + t._("Marked: {events}.").format(events=", ".join(
             t._("{event} (week {week})").format(event=m, week=w) for w, m in marked))
     return words
 
 
-def summary(t, records: pd.DataFrame, weeks: int) -> tuple[str, ...]:
-    """The end of a run in three sentences."""
+def crowd_alt(t, norm: str, week: int, crowd: Crowd) -> str:
+    """The population chart in words: the curve now, and every observed point."""
+    words = t._("Line chart of the groups that have committed to {norm}: {n} by week {week}, "
+                "of {emerged} that took up arms.").format(norm=t.norm(norm), n=crowd.committed,
+                                                          week=week, emerged=crowd.emerged)
+    if crowd.observed is not None and len(crowd.observed.points):
+        words += " " + t._("Observed: {points}.").format(points=", ".join(
+            t._("{count} in {year}").format(count=int(p.count), year=int(p.year))
+            for p in crowd.observed.points.itertuples()))
+    return words
+
+
+def summary(t, records: pd.DataFrame, weeks: int, norms) -> tuple[str, ...]:
+    """The end of a run in a few sentences: the first group's stage on the first norm, its
+    compliance in the first and last years, its commitments, then its stage on each other
+    norm."""
     rec = records[records["group"] == 0]
     out = outcomes(rec, ["final_compliance", "final_stage", "highest_stage", "commitments"])
-    first = rec[(rec["step"] > 0) & (rec["step"] <= FINAL_WEEKS)]["compliance_rate"].mean()
+    first = rec[(rec["step"] > 0) & (rec["step"] <= FINAL_WEEKS) & (rec["norm"] == norms[0])]
     stage, highest = int(out["final_stage"]), int(out["highest_stage"])
-    return (
+    lines = [
         t._("After {weeks} weeks the group is at stage {stage} of {last}: {name} "
             "(the highest it reached: {highest}).").format(
             weeks=weeks, stage=stage, last=len(STAGES) - 1, name=t.pgettext("stage", STAGES[stage]),
             highest=t.pgettext("stage", STAGES[highest])),
         t._("Compliance in the first year: {first}; in the last year: {last}.").format(
-            first=t.percent(first), last=t.percent(out["final_compliance"])),
+            first=t.percent(first["compliance_rate"].mean()),
+            last=t.percent(out["final_compliance"])),
         t.ngettext("{n} public commitment made.", "{n} public commitments made.",
                    int(out["commitments"])).format(n=int(out["commitments"])),
+    ]
+    for s in live.standing(records)[1:]:
+        lines.append(t._("On {norm}: stage {stage} of {last}, {name}.").format(
+            norm=t.norm(s.norm), stage=s.stage, last=len(STAGES) - 1,
+            name=t.pgettext("stage", STAGES[s.stage])))
+    return tuple(lines)
+
+
+def crowd_summary(t, records: pd.DataFrame, weeks: int, norms, crowd: Crowd) -> tuple[str, ...]:
+    pooled = live.pooled(records)[norms[0]]
+    first = pooled[(pooled["step"] > 0) & (pooled["step"] <= FINAL_WEEKS)]
+    last = pooled[pooled["step"] > pooled["step"].max() - FINAL_WEEKS]
+    rate = (lambda p: t.percent(1.0 - p["violations"].sum() / p["occasions"].sum())
+            if p["occasions"].sum() else "—")
+    return (
+        t._("After {weeks} weeks, {n} of the {emerged} groups that took up arms have committed "
+            "to {norm}; {alive} are still fighting.").format(
+            weeks=weeks, n=crowd.committed, emerged=crowd.emerged, norm=t.norm(norms[0]),
+            alive=crowd.alive),
+        t._("Compliance of all living groups in the first year: {first}; in the last year: "
+            "{last}.").format(first=rate(first), last=rate(last)),
     )
+
+
+def population_charts(t, weeks: int, norms, observed):
+    """The population view's charts: name -> builder."""
+    return {"signatories": charts.signatories(t, weeks, norms[0], observed),
+            "compliance": charts.compliance(t, weeks, tuple(norms), pooled=True)}
+
+
+def group_charts(t, weeks: int, norms):
+    """The one-group view's time charts: name -> builder."""
+    return {"compliance": charts.compliance(t, weeks, tuple(norms)),
+            "factors": charts.factors(t, weeks, norms[0]),
+            "trust": charts.trust(t, weeks, norms[0])}
+
+
+def chart_data(session, records: pd.DataFrame, events: pd.DataFrame, t, population: bool):
+    """Each time chart's data (what its update takes), and the marks of the story."""
+    norms = tuple(live.norms_of(records))
+    if population:
+        curve = live.commitment_curve(records, norms[0])
+        return {"signatories": (curve,), "compliance": (live.pooled(records), marks(
+            t, events[events["kind"] == "conditions changed"], norms, group=None))}
+    rows, marked = live.norm_rows(records, 0), marks(t, events, norms)
+    return {name: (rows, marked) for name in ("compliance", "factors", "trust")}
 
 
 class Painter:
@@ -114,24 +216,55 @@ class Painter:
             with session.lock:
                 run, weeks = session.run, session.weeks
                 records, events = run.model.records(), run.model.events()
-                structure = self._figure(("structure", t.language, run.serial),
-                                         charts.structure(t, run.model)).svg(run.model)
+                population = bool(run.model.settings.population)
+                preset = session.preset
+                structure = None if population else self._figure(
+                    ("structure", t.language, run.serial),
+                    charts.structure(t, run.model)).svg(run.model)
                 week = run.week
-            rec = records[records["group"] == 0]
-            now = (rec["compliance_rate"].tail(SMOOTH).mean() if week else None)
-            marked = marks(t, events)
-            images = {name: self._figure((name, t.language, weeks), make(t, weeks)).svg(
-                records, marked) for name, make in TIME_CHARTS.items()}
-            images["structure"] = structure
-            alts = {name: alt_text(t, name, week, now, marked) for name in TIME_CHARTS}
-            alts["structure"] = t._("The chain of command from the top commander to the units "
-                                    "and communities, coloured by acceptance of IHL.")
-            story = [sentence(t, ev) for ev in key_events(events).itertuples()]
+            norms = tuple(live.norms_of(records))
+            standing = tuple(live.standing(records)) if not population else ()
+            crowd = self._crowd(records, preset) if population else None
+            builders = (population_charts(t, weeks, norms, crowd.observed) if population
+                        else group_charts(t, weeks, norms))
+            data = chart_data(session, records, events, t, population)
+            key = (t.language, weeks, norms, preset)
+            images = {name: self._figure((name, *key), build).svg(*data[name])
+                      for name, build in builders.items()}
+            if population:
+                now = live.recent(live.pooled(records)[norms[0]])
+                alts = {"signatories": crowd_alt(t, norms[0], week, crowd),
+                        "compliance": alt_text(t, "compliance", week, now, (), norms)}
+            else:
+                now = standing[0].compliance
+                marked = data["compliance"][1]
+                alts = {name: alt_text(t, name, week, now, marked, norms) for name in builders}
+                images["structure"] = structure
+                alts["structure"] = t._("The chain of command from the top commander to the "
+                                        "units and communities, coloured by acceptance of the "
+                                        "norm.")
+            lines = story(t, events)
+            finished = week >= weeks
             session.view = Picture(
-                serial=run.serial, week=week, weeks=weeks, language=t.language, now=now,
-                stage=int(rec["stage"].iloc[-1]), highest=int(rec["stage"].max()),
-                story=tuple(story[::-1][:STORY_LINES]), charts=images, alts=alts,
-                summary=summary(t, records, week) if week >= weeks else ())
+                serial=run.serial, week=week, weeks=weeks, language=t.language, norms=norms,
+                now=now, stage=standing[0].stage if standing else 0,
+                highest=standing[0].highest if standing else 0, standing=standing, crowd=crowd,
+                story=tuple(lines[::-1][:STORY_LINES]), charts=images, alts=alts,
+                summary=(() if not finished else crowd_summary(t, records, week, norms, crowd)
+                         if population else summary(t, records, week, norms)))
+
+    @staticmethod
+    def _crowd(records: pd.DataFrame, preset: str) -> Crowd:
+        norm = live.norms_of(records)[0]
+        curve = live.commitment_curve(records, norm)
+        last = records[records["step"] == records["step"].max()]
+        observed = live.observed_for(preset)
+        return Crowd(committed=int(curve["signatories"].iloc[-1]) if len(curve) else 0,
+                     emerged=live.emerged(records),
+                     alive=int(last.loc[last["norm"] == norm, "alive"].sum()),
+                     stages=tuple(live.stage_counts(records)[norm]),
+                     observed=observed if observed is not None and observed.norm == norm
+                     else None)
 
     def draw_compare(self, session) -> str | None:
         """The comparison's chart (a data URI), or None while there is no comparison."""

@@ -5,9 +5,11 @@ outlives a dropped connection, so a reconnect finds the run where it was). No mo
 here: this wraps the library's ``load``/``with_values``, ``NormDiffusionModel``,
 :func:`normsim.interventions.change` and :func:`normsim.analysis.replicates.compare`.
 
-Settings the visitor moves are a *draft*: at week 0 they apply at once (the run starts again);
-later they wait for "from this week on" (:meth:`Session.apply_now`) or "restart with these
-settings" (:meth:`Session.restart`).
+Settings the visitor moves are a *draft*: its values (flat parameters), its engagers (one table
+each, as a scenario's ``[[engager]]`` tables) and its norms in play. At week 0 a change applies
+at once (the run starts again); later it waits for "from this week on" (:meth:`Session.apply_now`)
+or "restart with these settings" (:meth:`Session.restart`). The engagers and the norms make up
+the model, so they change only with a new run.
 """
 
 from __future__ import annotations
@@ -23,14 +25,37 @@ from pydantic import ValidationError
 from normsim.analysis.replicates import Cancelled, Comparison, compare
 from normsim.app.controls import side_name
 from normsim.app.worker import Worker
+from normsim.engagers import KINDS
 from normsim.interventions import FIXED_AT_START, change
 from normsim.model import NormDiffusionModel
-from normsim.scenario import ScenarioError, defaults, list_scenarios, load, to_flat, with_values
+from normsim.scenario import PARAMETERS, ScenarioError, list_scenarios, load, to_flat, validate, \
+    with_values
 from normsim.schema import Scenario
 
 _SERIALS = itertools.count(1)
 log = logging.getLogger(__name__)
 SEED_LIMIT = 2**63
+ORIGIN = "the app's settings"
+MAKE_UP = ("engagers", "norms")  # what a run is made of: changed only by a new run
+_IDENTITY = ("kind", "norm", "norms")  # what makes an engager what it is, beyond its settings
+
+
+def values_of(scenario: Scenario) -> dict:
+    """A scenario's parameters as the app's controls hold them: flat, without the ``engager_*``
+    names (they set every engager at once; each kind's own names say the same per kind)."""
+    return {k: v for k, v in to_flat(scenario).items() if PARAMETERS[k][0] != "engager"}
+
+
+def engager_tables(scenario: Scenario) -> list[dict]:
+    """A scenario's engagers as ``[[engager]]`` tables."""
+    return [e.model_dump() for e in scenario.engagers]
+
+
+def kind_defaults(scenario: Scenario) -> dict:
+    """Every parameter's default for a scenario with these engagers and norms (an engager kind's
+    parameters default to its kind's values)."""
+    tables = [{k: v for k, v in t.items() if k in _IDENTITY} for t in engager_tables(scenario)]
+    return values_of(validate({"norms": list(scenario.norms), "engager": tables}, "defaults"))
 
 
 def presets() -> dict[str, tuple[str, str]]:
@@ -73,7 +98,13 @@ class Run:
 
     @property
     def values(self) -> dict:
-        return to_flat(self.model.settings)
+        return values_of(self.model.settings)
+
+    @property
+    def make_up(self) -> dict:
+        """What the run is made of: its engagers and norms."""
+        s = self.model.settings
+        return {"engagers": engager_tables(s), "norms": list(s.norms)}
 
 
 class Session:
@@ -94,7 +125,7 @@ class Session:
         self.refusal: Refusal | None = None
         self.preset = preset
         base = load(preset)
-        self.draft = to_flat(base)
+        self.draft, self.engagers, self.norms = values_of(base), engager_tables(base), base.norms
         self.seed, self.weeks = base.run.seed, base.run.steps
         self.compare_spec, self.compare_seeds = compare_spec, 10
         self.comparison: Comparison | None = None
@@ -103,59 +134,144 @@ class Session:
         self.compare_done = 0
         self._compare_cancel = threading.Event()
         self._compare_cancel.set()  # no comparison under way
+        self.compare_spec = self.fitting_compare(compare_spec)
+        self.compared_spec = self.compare_spec
         self.run = Run(self.scenario(), self.seed)
         self.painter.draw(self)  # self.view: the picture of the run (normsim.app.picture)
         self.worker = Worker(self.step, lambda: self.painter.draw(self), lambda: self.on_update())
 
     # -- settings --------------------------------------------------------------------------
-    def scenario(self, values: dict | None = None) -> Scenario:
-        return with_values(load(self.preset), values or self.draft, origin="the app's settings")
+    def scenario(self, values: dict | None = None, engagers: list | None = None,
+                 norms: list | None = None) -> Scenario:
+        """The preset with the draft's (or these) engagers, norms and values."""
+        data = load(self.preset).model_dump(by_alias=True)
+        data["engager"] = self.engagers if engagers is None else engagers
+        data["norms"] = list(self.norms if norms is None else norms)
+        base = validate(data, ORIGIN)
+        have = to_flat(base)
+        values = self.draft if values is None else values
+        return with_values(base, {k: v for k, v in values.items() if k in have}, ORIGIN)
+
+    @property
+    def population(self) -> bool:
+        return bool(load(self.preset).population)
+
+    @property
+    def many_groups(self) -> bool:
+        """Several groups in play (a population, or more than one group)."""
+        return self.population or self.draft.get("group_count", 1) > 1
 
     @property
     def pending(self) -> dict:
         """Draft values that differ from the run's: name -> value."""
         now = self.run.values
-        return {k: v for k, v in self.draft.items() if now[k] != v}
+        return {k: v for k, v in self.draft.items() if now.get(k) != v}
+
+    @property
+    def make_up_pending(self) -> list[str]:
+        """What the draft makes the run of differently ("engagers", "norms")."""
+        now = self.run.make_up
+        return [k for k, v in (("engagers", self.engagers), ("norms", list(self.norms)))
+                if now[k] != v]
 
     @property
     def fixed_pending(self) -> list[str]:
-        """Pending changes that only a new run can take (the number of fighters ...)."""
-        return [k for k in self.pending if k in FIXED_AT_START]
+        """Pending changes that only a new run can take (the number of fighters, the engagers
+        ...)."""
+        return self.make_up_pending + [k for k in self.pending if k in FIXED_AT_START]
+
+    def _take(self, scenario: Scenario) -> None:
+        """Make a validated scenario the draft; at week 0 the run starts again with it."""
+        self.refusal = None
+        self.draft, self.engagers = values_of(scenario), engager_tables(scenario)
+        self.norms = list(scenario.norms)
+        self.compare_spec = self.fitting_compare(self.compare_spec)
+        if self.run.week == 0:
+            self.restart()
+        else:
+            self.worker.redraw()
 
     def choose_preset(self, name: str) -> None:
         """Start from a shipped scenario: every control takes its values, and its seed."""
         with self.lock:
             base = load(name)
-            self.preset, self.draft, self.seed = name, to_flat(base), base.run.seed
-            self.weeks = base.run.steps
+            self.preset, self.seed, self.weeks = name, base.run.seed, base.run.steps
+            self.draft, self.engagers, self.norms = values_of(base), engager_tables(base), \
+                list(base.norms)
+            self.compare_spec = self.fitting_compare(self.compare_spec)
+            self.cancel_compare()
             self.restart()
 
     def set_value(self, name: str, value) -> None:
-        """Change one setting of the draft (refused when it does not fit); at week 0 it applies."""
+        """Change one setting of the draft (refused when it does not fit); at week 0 it applies.
+        A group type sets the settings it names, as in a scenario file."""
         with self.lock:
-            draft = {**self.draft, name: value}
             try:
-                self.scenario(draft)
+                scenario = with_values(self.scenario(), {name: value}, ORIGIN)
             except ScenarioError as err:
                 self.refusal = refusal(err)
                 return
-            self.refusal, self.draft = None, draft
-            if self.run.week == 0:
-                self.restart()
-            else:
-                self.worker.redraw()
+            self._take(scenario)
+
+    def add_engager(self, kind: str, norm: str | None = None) -> None:
+        """One more engager of ``kind`` (a deed on ``norm``, which comes into play if it was
+        not); it starts with its kind's settings, or the draft's for that kind."""
+        with self.lock:
+            table = {"kind": kind, **({"norm": norm} if norm else {})}
+            norms = list(self.norms) + ([norm] if norm and norm not in self.norms else [])
+            handles = KINDS[kind].handles
+            if not any(n in handles for n in norms):
+                self.refusal = Refusal("handles", {"kind": kind, "norms": list(handles)})
+                return
+            try:
+                scenario = self.scenario(engagers=[*self.engagers, table], norms=norms)
+            except ScenarioError as err:
+                self.refusal = refusal(err)
+                return
+            self._take(scenario)
+
+    def remove_engager(self, index: int) -> None:
+        """No more engager ``index`` (none left: the control, no engagement)."""
+        with self.lock:
+            engagers = [t for i, t in enumerate(self.engagers) if i != index]
+            self._take(self.scenario(engagers=engagers))
+
+    def set_norm(self, norm: str, in_play: bool) -> None:
+        """Bring a norm into play (after the others) or take it out (refused in words when an
+        engager needs it or it is the last)."""
+        with self.lock:
+            norms = [n for n in self.norms if n != norm] + ([norm] if in_play else [])
+            if in_play and norm in self.norms:
+                return
+            if not norms:
+                self.refusal = Refusal("last_norm")
+                return
+            if not in_play and any(norm in (t.get("norms") or []) or t.get("norm") == norm
+                                   for t in self.engagers):
+                self.refusal = Refusal("norm_needed", {"norm": norm})
+                return
+            try:
+                scenario = self.scenario(norms=norms)
+            except ScenarioError as err:
+                self.refusal = refusal(err)
+                return
+            self._take(scenario)
 
     def discard(self) -> None:
         """Put the draft back to the run's settings."""
         with self.lock:
             self.draft, self.refusal = self.run.values, None
+            self.engagers, self.norms = self.run.make_up["engagers"], self.run.make_up["norms"]
             self.worker.redraw()
 
     def apply_now(self) -> None:
         """The draft applies from this week on: the run carries on under the new conditions."""
         with self.lock:
+            if self.make_up_pending:
+                self.refusal = Refusal("fixed", {"names": self.fixed_pending})
+                return
             try:
-                change(self.run.model, self.pending, origin="the app's settings")
+                change(self.run.model, self.pending, origin=ORIGIN)
             except ScenarioError as err:
                 self.refusal = Refusal("fixed", {"names": self.fixed_pending}, str(err)) \
                     if self.fixed_pending else refusal(err)
@@ -190,14 +306,21 @@ class Session:
         self.worker.redraw()
 
     def preset_sets(self) -> dict:
-        """Parameters the chosen preset sets away from the library's defaults."""
-        base, preset = defaults(), to_flat(load(self.preset))
-        return {k: v for k, v in preset.items() if base[k] != v}
+        """Parameters the chosen preset sets away from the defaults of its engagers' kinds."""
+        preset = load(self.preset)
+        base = kind_defaults(preset)
+        return {k: v for k, v in values_of(preset).items() if base.get(k) != v}
 
     def preset_changes(self) -> dict:
-        """Parameters whose draft value differs from the chosen preset's."""
-        base = to_flat(load(self.preset))
-        return {k: v for k, v in self.draft.items() if base[k] != v}
+        """Parameters whose draft value differs from the chosen preset's (an engager added
+        since: from its kind's defaults)."""
+        base = {**kind_defaults(self.scenario()), **values_of(load(self.preset))}
+        return {k: v for k, v in self.draft.items() if base.get(k) != v}
+
+    def preset_make_up(self) -> bool:
+        """Whether the draft's engagers or norms differ from the preset's."""
+        preset = load(self.preset)
+        return (engager_tables(preset), list(preset.norms)) != (self.engagers, list(self.norms))
 
     # -- the run ---------------------------------------------------------------------------
     @property
@@ -222,6 +345,17 @@ class Session:
         self.worker.close(wait)
 
     # -- the comparison --------------------------------------------------------------------
+    def fitting_compare(self, spec: tuple[str, object, object]) -> tuple[str, object, object]:
+        """``spec`` when the draft has its factor, else the first control it has (at its draft
+        value against the other end of its range)."""
+        from normsim.app.controls import BUNDLES
+
+        if spec[0] in self.draft:
+            return spec
+        control = next(c for b in BUNDLES for c in b.controls
+                       if c.shown(self.draft, self.many_groups) and not c.choice)
+        return (control.name, *control.sides(self.draft[control.name]))
+
     def set_compare(self, name: str, left, right) -> None:
         with self.lock:
             try:

@@ -1,7 +1,9 @@
 """The run on stage: compliance now, the score card, the charts, the story, the end, exports.
 
 Everything here reads the session's :class:`~normsim.app.picture.Picture`, drawn off the page's
-thread, so a render is quick.
+thread, so a render is quick. One norm in play: the score card is seed 002's ladder; several:
+one row per norm; a population: how many groups have committed, and where the living groups
+stand.
 """
 
 from __future__ import annotations
@@ -41,14 +43,65 @@ def ScoreCard(t, stage: int, highest: int, prefix: str = ""):
 
 
 @solara.component
+def NormCards(t, standing):
+    """The score card norm by norm (several norms in play): a bar of the six stages after no
+    contact, the stage reached, whether the group is committed, compliance now."""
+    last = len(STAGES) - 1
+    with v.Html(tag="div", class_="nm-card nm-scorecard nm-norms",
+                attributes={"aria-label": t._("Score card, norm by norm")}):
+        v.Html(tag="div", class_="nm-card-sub", children=[t._("Score card, norm by norm")])
+        for s in standing:
+            said = t._("{norm}: stage {stage} of {last}, {name}").format(
+                norm=t.norm_name(s.norm), stage=s.stage, last=last,
+                name=t.pgettext("stage", STAGES[s.stage]))
+            if s.committed:
+                said += "; " + t._("committed")
+            with v.Html(tag="div", class_=f"nm-norm nm-norm-{s.norm}",
+                        attributes={"role": "group", "aria-label": said}):
+                v.Html(tag="div", class_="nm-norm-name", children=[t.norm_name(s.norm)])
+                with v.Html(tag="div", class_="nm-segments", attributes={"aria-hidden": "true"}):
+                    for i in range(1, last + 1):
+                        state = ("nm-current" if i == s.stage else "nm-reached" if i < s.stage
+                                 else "nm-lost" if i <= s.highest else "")
+                        v.Html(tag="span", class_=f"nm-segment {state}",
+                               attributes={"title": t.pgettext("stage", STAGES[i])})
+                v.Html(tag="div", class_="nm-norm-stage", children=[
+                    t.pgettext("stage", STAGES[s.stage]) + (" ✓" if s.committed else "")])
+                v.Html(tag="div", class_="nm-norm-now", children=[
+                    "—" if s.compliance is None else t.percent(s.compliance)])
+
+
+@solara.component
+def CrowdCard(t, crowd, norm: str):
+    """A population: how many living groups hold each stage of the score card on the norm."""
+    with v.Html(tag="div", class_="nm-card nm-scorecard nm-crowd",
+                attributes={"aria-label": t._("Score card of the living groups")}):
+        v.Html(tag="div", class_="nm-card-sub", children=[
+            t._("Living groups at each stage ({norm})").format(norm=t.norm_name(norm))])
+        with v.Html(tag="ol", class_="nm-ladder"):
+            for name, n in zip(STAGES, crowd.stages):
+                v.Html(tag="li", class_="nm-stage" + (" nm-reached" if n else ""),
+                       children=[f"{t.pgettext('stage', name)}: {n}"])
+
+
+@solara.component
 def Readout(t, picture: Picture):
-    """The big number: compliance now."""
+    """The big number: compliance now (one group), or how many groups have committed."""
+    crowd, norm = picture.crowd, picture.norms[0]
     with v.Html(tag="div", class_="nm-readout"):
+        if crowd is not None:
+            v.Html(tag="div", class_="nm-readout-label", children=[t._("Groups committed")])
+            v.Html(tag="div", class_="nm-readout-value", children=[t.number(crowd.committed, 0)])
+            v.Html(tag="div", class_="nm-readout-sub", children=[
+                t._("to {norm} so far, of {emerged} that took up arms").format(
+                    norm=t.norm(norm), emerged=crowd.emerged)])
+            return
         v.Html(tag="div", class_="nm-readout-label", children=[t._("Compliance now")])
         v.Html(tag="div", class_="nm-readout-value", children=[
             "—" if picture.now is None else t.percent(picture.now)])
         v.Html(tag="div", class_="nm-readout-sub", children=[
-            t._("of encounters respect IHL ({n}-week average)").format(n=SMOOTH)])
+            t._("of occasions respect {norm} ({n}-week average)").format(norm=t.norm(norm),
+                                                                         n=SMOOTH)])
 
 
 @solara.component
@@ -92,19 +145,29 @@ def Summary(t, picture: Picture):
 def RunView(t, session: Session, picture: Picture, version: int = 0):
     if picture.summary:
         Summary(t, picture)
+    crowd = picture.crowd
+    main = "signatories" if crowd is not None else "compliance"
     with v.Html(tag="div", class_="nm-run"):
         with v.Html(tag="div", class_="nm-run-chart"):
-            Chart("compliance", picture.charts["compliance"], picture.alts["compliance"])
+            Chart(main, picture.charts[main], picture.alts[main])
         with v.Html(tag="div", class_="nm-run-side"):
             Readout(t, picture)
-            ScoreCard(t, picture.stage, picture.highest)
+            if crowd is not None:
+                CrowdCard(t, crowd, picture.norms[0])
+            elif len(picture.norms) > 1:
+                NormCards(t, picture.standing)
+            else:
+                ScoreCard(t, picture.stage, picture.highest)
             Story(t, picture.story[:LATEST_LINES], t._("Latest"), "nm-latest")
             Exports(t, session, picture)
             v.Html(tag="div", class_="nm-keys", children=[
                 t._("Keys: space bar = Play or Pause, → = Step")])
-    with v.Html(tag="div", class_="nm-grid"):
-        for name in ("factors", "trust"):
-            Chart(name, picture.charts[name], picture.alts[name])
-    with v.Html(tag="div", class_="nm-grid"):
-        Story(t, picture.story, t._("What happened, and why"))
-        Chart("structure", picture.charts["structure"], picture.alts["structure"])
+    below = ([("compliance", "story")] if crowd is not None
+             else [("factors", "trust"), ("story", "structure")])
+    for row in below:
+        with v.Html(tag="div", class_="nm-grid"):
+            for name in row:
+                if name == "story":
+                    Story(t, picture.story, t._("What happened, and why"))
+                else:
+                    Chart(name, picture.charts[name], picture.alts[name])
