@@ -14,7 +14,7 @@ from app_helpers import browser, open_page, server  # noqa: F401
 from normsim.analysis.style import MILESTONES
 from normsim.app.controls import CONTROLS
 from normsim.app.i18n import KEYWORDS, SOURCE, Translator, languages, read_catalogue
-from normsim.cohort import LEVELS
+from normsim.commanders import LEVELS
 from normsim.integration import FACTORS
 from normsim.events import kinds as event_kinds
 from normsim.records import STAGES
