@@ -26,11 +26,11 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from normsim import records
+from normsim import budget, records
 from normsim.agents import ArmedGroup, Commander, Community, Fighter, Persuader
 from normsim.cohort import CommanderCohort, FighterCohort, GroupSignals, OPERATIONAL
 from normsim.environment import Environment
-from normsim.scenario import defaults, from_flat
+from normsim.scenario import check_seed, check_steps, defaults, from_flat
 from normsim.schema import Scenario
 
 
@@ -69,12 +69,15 @@ class NormDiffusionModel(mesa.Model):
     def __init__(self, *, rng=None, settings: Scenario | None = None, **params):
         if rng is None:  # draw a seed we can record, so that even an unseeded run can be replayed
             rng = int(np.random.SeedSequence().entropy % 2**63)
-        elif isinstance(rng, np.integer):  # stdlib random (Mesa's model.random) wants an int
-            rng = int(rng)
+        elif not isinstance(rng, (np.random.Generator, np.random.BitGenerator,
+                                  np.random.SeedSequence)):
+            rng = check_seed(rng, "rng (the seed)")  # one a scenario file can hold, to replay it
+        settings = from_flat(params, base=settings)
+        budget.check_model(settings, "model parameters")  # before allocating any agent
         super().__init__(rng=rng)
         #: the integer seed of this run (None when a Generator was passed as ``rng``)
-        self.seed = int(rng) if isinstance(rng, (int, np.integer)) else None
-        self.settings = s = from_flat(params, base=settings)
+        self.seed = rng if isinstance(rng, int) else None
+        self.settings = s = settings
         n_groups, n_comm = s.group.count, s.community.per_group
         self.streams = RandomStreams.spawn(self.rng)
         self.environment = Environment(s.environment, self.streams.environment)
@@ -206,7 +209,9 @@ class NormDiffusionModel(mesa.Model):
 
     def run_model(self, steps: int | None = None) -> None:
         """Run ``steps`` weeks (the scenario's ``run.steps`` by default); record the last one."""
-        for _ in range(self.settings.run.steps if steps is None else steps):
+        steps = self.settings.run.steps if steps is None else check_steps(steps)
+        budget.check_run(self.settings, steps, "model parameters")
+        for _ in range(steps):
             self.step()
         self.collect()
 

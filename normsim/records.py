@@ -129,8 +129,11 @@ MODEL_REPORTERS = {name: partial(read_total, name) for name in
                     "stage", "commitments")}
 
 _DTYPES = {"step": "int32", "group": "int32", "fighters": "int64", "meetings": "int32",
-           "commitments": "int32", "stage": "int8", "committed": "bool",
+           "commitments": "int32", "stage": "int8", "stage_name": "str", "committed": "bool",
            "practical_agreement": "bool", "peace_process": "bool"}
+#: the event log's column types (text columns stay text in a run that logged no event)
+EVENT_DTYPES = {"step": "int32", "group": "int32", "agent": "int64", "agent_type": "str",
+                "kind": "str", "detail": "str", "value": "float64", "text": "str"}
 
 
 def tidy(table: pd.DataFrame) -> pd.DataFrame:
@@ -142,8 +145,7 @@ def tidy(table: pd.DataFrame) -> pd.DataFrame:
 def tidy_events(table: pd.DataFrame) -> pd.DataFrame:
     """The events table with stable column order and types."""
     table = table.reindex(columns=EVENT_COLUMNS)
-    return table.astype({"step": "int32", "group": "int32", "agent": "int64",
-                         "value": "float64"}).reset_index(drop=True)
+    return table.astype(EVENT_DTYPES).reset_index(drop=True)
 
 
 # -- outcomes of a run, declared as data --------------------------------------------------

@@ -15,23 +15,41 @@ import pandas as pd
 
 import tomli_w
 
+from normsim import budget
 from normsim.analysis import narrative
-from normsim.files import write_atomically, write_table, write_text_atomically
+from normsim.files import (write_atomically, write_folder_atomically, write_table,
+                           write_text_atomically)
 from normsim.model import NormDiffusionModel
 from normsim.provenance import content_hash, provenance
 from normsim.records import STAGES
-from normsim.scenario import load
+from normsim.scenario import ScenarioError, check_seed, check_steps, from_flat, load
 from normsim.schema import Scenario
+from normsim.store import events_schema, records_schema
+
+#: the files of a saved run (what ``save_run`` writes; a folder holding only these is replaced)
+RUN_FILES = ("records.parquet", "records.csv", "events.parquet", "events.csv", "scenario.toml",
+             "provenance.json", "compliance.png")
 
 
 def run_model(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: int | None = None,
               scenario: Scenario | str | Path | None = None) -> NormDiffusionModel:
     """Build a model from ``scenario`` (a Scenario, a shipped name or a file; defaults if None)
     with ``params`` overriding it, seeded with ``seed``, and run it ``steps`` weeks (the
-    scenario's ``run.steps`` if None). Returns the model, for its records and events."""
+    scenario's ``run.steps`` if None). Returns the model, for its records and events.
+
+    Every argument is checked before the model is built: a bad one raises
+    :class:`normsim.ScenarioError` (a :class:`normsim.errors.UserError`), as does a model or a
+    run over :mod:`normsim.budget`."""
     if scenario is not None and not isinstance(scenario, Scenario):
         scenario = load(scenario)
-    model = NormDiffusionModel(rng=seed, settings=scenario, **dict(params or {}))
+    if params is not None and not isinstance(params, Mapping):
+        raise ScenarioError(f"params = {params!r} is not allowed: expected a mapping of parameter "
+                            "names to values, e.g. {'group_centralisation': 0.3}")
+    seed = check_seed(seed)
+    settings = from_flat(params, base=scenario)
+    steps = settings.run.steps if steps is None else check_steps(steps)
+    budget.check_run(settings, steps, "model parameters")
+    model = NormDiffusionModel(rng=seed, settings=settings)
     model.run_model(steps)
     return model
 
@@ -45,28 +63,32 @@ def run(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: int | 
 def save_run(model: NormDiffusionModel, out: str | Path, name: str = "run") -> list[Path]:
     """Write a finished run to ``out``: the tidy table and the events (Parquet and CSV), the
     compliance figure (PNG), the resolved scenario (TOML, runnable as is) and provenance (in the
-    Parquet metadata and ``provenance.json``). Every file is written atomically."""
+    Parquet metadata and ``provenance.json``).
+
+    The files are written into a temporary folder that is then renamed to ``out``, so a run
+    killed while saving leaves no folder mixing two runs. An existing ``out`` is replaced only if
+    it holds nothing but a run's files (:data:`RUN_FILES`)."""
     import json
 
     from normsim.analysis.figures import run_trajectory
-
-    out = Path(out)
     settings = model.settings.model_copy(update={"run": model.settings.run.model_copy(
         update={"seed": model.seed, "steps": int(model.steps)})})
     scenario_text = tomli_w.dumps(settings.model_dump())
     meta = provenance(scenario=name, seed=model.seed, steps=int(model.steps),
                       scenario_hash=content_hash(scenario_text))
     records, events = model.records(), model.events()
-    paths = [write_table(records, out / "records.parquet", meta),
-             write_atomically(out / "records.csv", lambda p: records.to_csv(p, index=False)),
-             write_table(events, out / "events.parquet", meta),
-             write_atomically(out / "events.csv", lambda p: events.to_csv(p, index=False)),
-             write_text_atomically(out / "scenario.toml", scenario_text),
-             write_text_atomically(out / "provenance.json", json.dumps(meta, indent=2) + "\n")]
     fig = run_trajectory(records, events, title=settings.title)
-    paths.append(write_atomically(out / "compliance.png",
-                                  lambda p: fig.savefig(p, format="png")))
-    return paths
+
+    def write(folder: Path) -> list[Path]:
+        return [write_table(records, folder / "records.parquet", meta, schema=records_schema()),
+                write_atomically(folder / "records.csv", lambda p: records.to_csv(p, index=False)),
+                write_table(events, folder / "events.parquet", meta, schema=events_schema()),
+                write_atomically(folder / "events.csv", lambda p: events.to_csv(p, index=False)),
+                write_text_atomically(folder / "scenario.toml", scenario_text),
+                write_text_atomically(folder / "provenance.json", json.dumps(meta, indent=2) + "\n"),
+                write_atomically(folder / "compliance.png", lambda p: fig.savefig(p, format="png"))]
+
+    return write_folder_atomically(out, write, RUN_FILES)
 
 
 def summary(model: NormDiffusionModel) -> str:
@@ -74,7 +96,9 @@ def summary(model: NormDiffusionModel) -> str:
     the milestones."""
     records, events = model.records(), model.events()
     s = model.settings
-    first = records[(records["step"] >= 1) & (records["step"] <= 52)]["compliance_rate"].mean()
+    after_start = records[records["step"] >= 1]
+    first_weeks = after_start[after_start["step"] <= max(52, after_start["step"].min())]
+    first = first_weeks["compliance_rate"].mean()  # the first year, or the first recorded week
     last = records[records["step"] > records["step"].max() - 52]["compliance_rate"].mean()
     final = records[records["step"] == records["step"].max()]
     stage = int(round(final["stage"].mean()))
@@ -82,8 +106,8 @@ def summary(model: NormDiffusionModel) -> str:
         f"{s.title}",
         f"  seed {model.seed}, {model.steps} weeks, {s.group.count} group(s) of "
         f"{s.group.fighters} fighters",
-        f"  compliance (share of encounters that respect IHL): {first:.2f} in the first year, "
-        f"{last:.2f} in the last year",
+        f"  compliance (share of encounters that respect IHL): {first:.2f} in the first "
+        f"{_year_or_week(first_weeks)}, {last:.2f} in the last year",
         f"  score card at the end: stage {stage} of {len(STAGES) - 1}, '{STAGES[stage]}' "
         f"(highest reached: {int(records['stage'].max())}); "
         f"{int(final['violations'].sum())} violations in the last week",
@@ -96,3 +120,9 @@ def summary(model: NormDiffusionModel) -> str:
         if len(milestones) > len(shown):
             lines.append(f"    ... and {len(milestones) - len(shown)} more (events.csv)")
     return "\n".join(lines)
+
+
+def _year_or_week(rows: pd.DataFrame) -> str:
+    """'year', or 'recorded week (week N)' when records are further apart than a year."""
+    last = rows["step"].max() if len(rows) else 52
+    return "year" if last <= 52 else f"recorded week (week {last})"

@@ -180,7 +180,7 @@ def test_an_unreachable_scheduler_is_named_within_seconds(tmp_path):
                     "--out", tmp_path / "o", "--quiet")
     assert time.monotonic() - start < 20
     assert result.exit_code == 2
-    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in result.output
+    assert f"cannot reach a Dask scheduler at tcp://127.0.0.1:{port}" in result.output
     assert not (tmp_path / "o").exists()
 
 
