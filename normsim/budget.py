@@ -22,7 +22,6 @@ change of the model makes them too low).
 from __future__ import annotations
 
 import functools
-import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,13 +119,13 @@ def _memory_limit(chosen: str) -> tuple[float, str]:
 def check_model(settings, origin: str) -> None:
     """Refuse a model whose agents alone would not fit in memory (before allocating them)."""
     size = Size.of(settings)
-    _check_memory(model_bytes(size), f"{origin}: {size.words()}", "")
+    _check_memory(model_bytes(size), _prefix(origin) + size.words(), "")
 
 
 def check_run(settings, steps: int, origin: str) -> None:
     """Refuse a run that would not fit in memory with its records, or would take too long."""
     size = Size.of(settings)
-    what = f"{origin}: {size.words()}, {steps:,} weeks recorded every {settings.run.record_every}"
+    what = f"{_prefix(origin)}{size.words()}, {steps:,} weeks recorded every {settings.run.record_every}"
     _check_memory(run_bytes(settings, steps), what, ", steps, or raise run.record_every")
     hours = run_seconds(settings, steps) / 3600
     if hours > MAX_RUN_HOURS:
@@ -158,8 +157,12 @@ def _check_memory(needed: float, what: str, more_fields: str) -> None:
                           f"group.operational_commanders or group.units_per_commander{more_fields}.")
 
 
+def _prefix(origin: str) -> str:
+    return f"{origin}: " if origin else ""
+
+
 def gb(n: float) -> str:
-    return f"{n / GB:,.1f} GB" if n >= 0.1 * GB else f"{math.ceil(n / 1e6):,} MB"
+    return f"{n / GB:,.1f} GB" if n >= 0.1 * GB else f"{n / 1e6:,.1f} MB"
 
 
 def _hours(h: float) -> str:

@@ -75,9 +75,12 @@ def user_errors(func):
 
 def _show(caught) -> None:
     from normsim.store import DamagedFilesWarning
+    shown = set()
     for w in caught:
         if issubclass(w.category, DamagedFilesWarning):
-            click.echo(f"warning: {w.message}", err=True)
+            if str(w.message) not in shown:
+                click.echo(f"warning: {w.message}", err=True)
+            shown.add(str(w.message))
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
 
@@ -122,7 +125,9 @@ def run(scenario, seed, steps, overrides, out):
     provenance.json, then prints a short summary. The files appear together (written to a
     temporary folder, then renamed): a run stopped before the end leaves none.
     """
-    from normsim.run import run_model, save_run, summary
+    from normsim.budget import check_run
+    from normsim.run import check_run_folder, run_model, save_run, summary
+    from normsim.scenario import scenario_path
 
     out = _out_folder(out)
     seed = None if seed is None else check_seed(seed, "--seed")
@@ -131,6 +136,9 @@ def run(scenario, seed, steps, overrides, out):
     seed = settings.run.seed if seed is None else seed
     name = Path(scenario).stem
     out = out or Path("results") / f"{name}-seed{seed}"
+    check_run_folder(out)
+    check_run(settings, steps or settings.run.steps,
+              f"{scenario_path(scenario)}" + (" with --set" if overrides else ""))
     model = run_model(seed=seed, steps=steps, scenario=settings)
     try:
         paths = save_run(model, out, name)

@@ -112,6 +112,13 @@ def sweep(plan: Plan, out: str | Path, experiment_text: str = "", *, workers: in
                 report.notes.insert(0, f"took over {out} from an earlier sweep that ended without "
                                        f"releasing it ({lock.taken_over})")
             return report
+    except OSError as err:
+        if err.errno not in DISK_FULL:
+            raise
+        saved = saved_runs(plan, store.out) if store.manifest_path.is_file() else 0
+        raise DiskFull(f"no space left on the device of {store.out} (writing "
+                       f"{err.filename or 'results'}): {saved} of {len(plan.runs())} runs are saved "
+                       "there. Free some space and rerun the same command to resume.") from None
     finally:
         if client is not None:
             client.close()
@@ -124,14 +131,7 @@ def _sweep_locked(plan, store, experiment_text, meta, n_local, client, progress,
     from normsim import cluster
 
     all_runs = plan.runs()
-    try:
-        manifest = store.prepare(plan, experiment_text, meta)
-    except OSError as err:
-        if err.errno in DISK_FULL:
-            raise DiskFull(f"no space left on the device of {store.out} while starting the sweep; "
-                           "nothing of it was saved. Free some space and rerun the same "
-                           "command.") from None
-        raise
+    manifest = store.prepare(plan, experiment_text, meta)
     removed = store.remove_partial_files()
     done, damaged = store.scan(plan.identity)
     store.remove_damaged(damaged)
@@ -162,20 +162,12 @@ def _sweep_locked(plan, store, experiment_text, meta, n_local, client, progress,
             with LocalPool(n_local) as pool:
                 for _ in pool.map(_RunAndStore(store.out, meta), pending):
                     bar.update(1)
-    except OSError as err:
-        if err.errno not in DISK_FULL:
-            raise
-        store.remove_partial_files()
-        saved = len(store.scan(plan.identity)[0])
-        raise DiskFull(f"no space left on the device of {store.out} (writing {err.filename or 'a run'}): "
-                       f"{saved} of {len(all_runs)} runs are saved there. Free some space and "
-                       "rerun the same command to resume.") from None
     except ClusterError as err:  # lost the scheduler or every worker: say what is saved
         store.remove_partial_files()
         saved = len(store.scan(plan.identity)[0])
         raise ClusterError(f"{err} {saved} of {len(all_runs)} runs are saved in {store.out}; rerun "
                            "the same command to resume.") from None
-    except BaseException:  # interrupted: leave only finished runs behind
+    except BaseException:  # interrupted, a full disk: leave only finished runs behind
         store.remove_partial_files()
         raise
     finally:

@@ -24,7 +24,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
+                      model_validator)
 
 from normsim import budget
 from normsim.errors import UserError
@@ -88,6 +89,7 @@ class Experiment(BaseModel):
     design: Design = Design()
     factors: dict[str, Factor]
     fixed: dict[str, Any] = {}
+    _source: str = PrivateAttr("experiment")  # the file it was read from, for messages
 
     @model_validator(mode="after")
     def _factors_fit_the_design(self):
@@ -205,6 +207,7 @@ def load_experiment(name_or_path: str | Path, replicates: int | None = None,
     if not Path(exp.scenario).is_file() and (path.parent / exp.scenario).is_file():
         exp = exp.model_copy(update={"scenario": str(path.parent / exp.scenario)})
     _check_values(exp, path)
+    exp._source = str(path)
     return exp, text
 
 
@@ -269,7 +272,7 @@ def plan(exp: Experiment) -> Plan:
     scenario = load(exp.scenario)
     names = [flat(k) for k in exp.factors]
     n = design_size(exp)
-    budget.check_design(n * exp.replicates, n, exp.replicates, f"experiment '{exp.title}'")
+    budget.check_design(n * exp.replicates, n, exp.replicates, exp._source)
     samples = None
     if exp.design.kind == "factorial":
         rows = list(itertools.product(*(f.values for f in exp.factors.values())))
@@ -285,10 +288,10 @@ def plan(exp: Experiment) -> Plan:
         try:
             settings = from_flat({**fixed, **_plain(row), "record_every": exp.record_every},
                                  base=scenario, origin="experiment")
-            budget.check_run(settings, exp.steps, "the runs")
+            budget.check_run(settings, exp.steps, "")
             largest = max(largest, budget.run_bytes(settings, exp.steps))
         except UserError as err:
-            raise type(err)(f"condition {c} of the experiment is not valid "
+            raise type(err)(f"{exp._source}: condition {c} is not valid "
                             f"({_condition_text(row)}): {err}") from None
     seeds = tuple(int(s.generate_state(1, np.uint64)[0] >> np.uint64(1))
                   for s in np.random.SeedSequence(exp.root_seed).spawn(exp.replicates))

@@ -24,8 +24,10 @@ def write_atomically(path: str | Path, write: Callable[[Path], None]) -> Path:
         write(Path(tmp))
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; results are not
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError) and err.filename is None:  # pyarrow's errors name no file
+            err.filename = str(path)
         raise
     return path
 
@@ -40,6 +42,29 @@ def write_text_atomically(path: str | Path, text: str) -> Path:
     return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
+def check_replaceable(path: str | Path, own_names: Collection[str]) -> Path:
+    """``path``, resolved, if :func:`write_folder_atomically` may write it; FolderError if not."""
+    path = Path(path)
+    target = path.resolve()
+    here = Path.cwd().resolve()
+    if target == here or target in here.parents:
+        raise FolderError(f"'{path}' is the current folder or holds it; name a new folder for the "
+                          "results, e.g. results/my-run.")
+    if target.exists() and not target.is_dir():
+        raise FolderError(f"{path} is a file, not a folder; name a new folder for the results.")
+    above = next((p for p in target.parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise FolderError(f"{path}: {above} is a file, not a folder; name a new folder for the "
+                          "results.")
+    if target.is_dir():
+        foreign = sorted(p.name for p in target.iterdir() if p.name not in own_names)
+        if foreign:
+            raise FolderError(f"{path} exists and holds files that are not results of this kind "
+                              f"({', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''}); "
+                              "nothing was changed. Name a new or empty folder.")
+    return target
+
+
 def write_folder_atomically(path: str | Path, write: Callable[[Path], list[Path]],
                             own_names: Collection[str]) -> list[Path]:
     """Call ``write(tmp)`` to fill a temporary folder beside ``path``, then rename it into place.
@@ -50,19 +75,7 @@ def write_folder_atomically(path: str | Path, write: Callable[[Path], list[Path]
     Returns the written files, at their final place.
     """
     path = Path(path)
-    target = path.resolve()
-    here = Path.cwd().resolve()
-    if target == here or target in here.parents:
-        raise FolderError(f"'{path}' is the current folder or holds it; name a new folder for the "
-                          "results, e.g. results/my-run.")
-    if target.exists() and not target.is_dir():
-        raise FolderError(f"{path} is a file, not a folder; name a new folder for the results.")
-    if target.is_dir():
-        foreign = sorted(p.name for p in target.iterdir() if p.name not in own_names)
-        if foreign:
-            raise FolderError(f"{path} exists and holds files that are not results of this kind "
-                              f"({', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''}); "
-                              "nothing was changed. Name a new or empty folder.")
+    target = check_replaceable(path, own_names)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
     try:

@@ -59,9 +59,12 @@ class FolderLock:
         holder = {"pid": os.getpid(), "host": socket.gethostname(),
                   "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                   "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:300]}
-        os.ftruncate(fd, 0)
-        os.write(fd, (json.dumps(holder) + "\n").encode())
         self._fd = fd
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, (json.dumps(holder) + "\n").encode())
+        except OSError:  # a full disk: the lock holds all the same, it just cannot say by whom
+            pass
         return self
 
     def release(self) -> None:

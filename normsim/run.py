@@ -17,8 +17,8 @@ import tomli_w
 
 from normsim import budget
 from normsim.analysis import narrative
-from normsim.files import (write_atomically, write_folder_atomically, write_table,
-                           write_text_atomically)
+from normsim.files import (check_replaceable, write_atomically, write_folder_atomically,
+                           write_table, write_text_atomically)
 from normsim.model import NormDiffusionModel
 from normsim.provenance import content_hash, provenance
 from normsim.records import STAGES
@@ -60,6 +60,11 @@ def run(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: int | 
     return run_model(params, seed, steps=steps, scenario=scenario).records()
 
 
+def check_run_folder(out: str | Path) -> None:
+    """Raise FolderError now if :func:`save_run` would refuse ``out`` (before running)."""
+    check_replaceable(out, RUN_FILES)
+
+
 def save_run(model: NormDiffusionModel, out: str | Path, name: str = "run") -> list[Path]:
     """Write a finished run to ``out``: the tidy table and the events (Parquet and CSV), the
     compliance figure (PNG), the resolved scenario (TOML, runnable as is) and provenance (in the
@@ -71,6 +76,11 @@ def save_run(model: NormDiffusionModel, out: str | Path, name: str = "run") -> l
     import json
 
     from normsim.analysis.figures import run_trajectory
+
+    if model.seed is None:
+        raise ScenarioError("save_run needs a model seeded with a whole number (rng=42), so that "
+                            "its scenario.toml can replay it.")
+    check_run_folder(out)
     settings = model.settings.model_copy(update={"run": model.settings.run.model_copy(
         update={"seed": model.seed, "steps": int(model.steps)})})
     scenario_text = tomli_w.dumps(settings.model_dump())

@@ -117,8 +117,8 @@ def _check_run_setting(field: str, value: Any, origin: str) -> int:
     info = SECTIONS["run"].model_fields[field]
     lo = next(m.ge for m in info.metadata if isinstance(m, Ge))
     hi = next(m.le for m in info.metadata if isinstance(m, Le))
-    if isinstance(value, np.integer):
-        value = int(value)
+    if isinstance(value, np.generic):  # numpy scalars: judge (and show) the plain value
+        value = value.item()
     if type(value) is not int or not lo <= value <= hi:
         raise ScenarioError(f"{origin} = {_show(value)} is not allowed: expected "
                             f"{allowed('run', field)} (run.{field})")

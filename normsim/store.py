@@ -285,8 +285,10 @@ def _verify(path: Path, identity: str | None, rows: bool) -> str | None:
         info = json.loads((meta.metadata or {}).get(b"normsim", b"{}"))
     except FileNotFoundError:
         return f"{path.parent.name}/{path.name} is missing"
-    except Exception as err:  # pyarrow raises several kinds for a file that is not Parquet
-        return f"{path.parent.name}/{path.name} is not a readable Parquet file ({_first_line(err)})"
+    except Exception:  # pyarrow raises several kinds for a file that is not Parquet
+        empty = path.stat().st_size == 0
+        return f"{path.parent.name}/{path.name} is " + (
+            "empty" if empty else "not a complete Parquet file (cut short or overwritten)")
     if info.get("run_id") != path.stem:
         return f"{path.parent.name}/{path.name} was not written for run {path.stem}"
     if identity is not None and info.get("identity") != identity:
