@@ -50,13 +50,14 @@ def user_errors(func):
     def wrapper(*args, **kwargs):
         main_thread = threading.current_thread() is threading.main_thread()
         previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+        caught: list = []
         try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("default")
-                try:
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("default")
                     return func(*args, **kwargs)
-                finally:
-                    _show(caught)
+            finally:
+                _show(caught)  # outside catch_warnings: the warnings it caught are shown for real
         except UserError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(USER_ERROR)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 
 from normsim.errors import ClusterError
 
-CONNECT_SECONDS = 15
+CONNECT_SECONDS = 10
 REPORT_AFTER = 30
 GIVE_UP_AFTER = 300
 POLL_SECONDS = 1.0
@@ -46,6 +46,7 @@ def connect(address: str, seconds: float = CONNECT_SECONDS):
     """A Dask client of the scheduler at ``address``, or a ClusterError naming it within about
     ``seconds``."""
     address = check_address(address)
+    import distributed.comm  # noqa: F401 -- imported first: the seconds are for the scheduler
     _bounded(lambda: _reach(address, seconds), seconds, address)
     _bounded(lambda: asyncio.run(asyncio.wait_for(_identify(address, seconds), seconds)),
              seconds, address)
@@ -75,8 +76,8 @@ async def _identify(address: str, seconds: float) -> None:
     finally:
         comm.abort()
     if not isinstance(reply, dict) or reply.get("type") != "Scheduler":
-        raise ConnectionError(f"it answers, but as {reply.get('type') if isinstance(reply, dict) else 'something else'}"
-                              ", not as a Dask scheduler")
+        kind = reply.get("type") if isinstance(reply, dict) else "something else"
+        raise ConnectionError(f"it answers, but as {kind}, not as a Dask scheduler")
 
 
 def _bounded(call: Callable, seconds: float, address: str):
