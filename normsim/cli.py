@@ -155,7 +155,7 @@ def run(scenario, seed, steps, overrides, out):
 @main.command()
 @click.argument("experiment")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Local processes (default: all cores).")
+              help="Local processes (default: all cores, as many as fit in memory).")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
               help="Run on an existing Dask distributed cluster instead of local processes.")
 @click.option("--give-up-after", type=click.FloatRange(min=1), default=None, metavar="SECONDS",

@@ -482,6 +482,9 @@ API = [
     api_case("api-load-missing", ["no scenario file at 'missing'"], lambda d: normsim.load("missing")),
     api_case("api-load-bad-set", ["--set", "expected KEY=VALUE"], lambda d: normsim.load("baseline", ["x"])),
     api_case("api-save-current-folder", ["current folder"], _save_to("")),
+    api_case("api-save-generator-seed", ["save_run", "rng=42"], lambda d: __import__(
+        "normsim.run", fromlist=["save_run"]).save_run(
+        normsim.NormDiffusionModel(rng=np.random.default_rng(1), **TINY), d / "out")),
     api_case("api-save-foreign", ["notes.txt", "nothing was changed"], _save_to("{d}/mine"),
              files={"mine/notes.txt": "keep\n"}),
     api_case("api-experiment-not-utf8", ["api.toml", "not UTF-8"], _experiment_api(),

@@ -329,3 +329,20 @@ def test_the_budget_refuses_before_allocating(monkeypatch):
         NormDiffusionModel(group_count=100, group_fighters=5_000_000)
     assert tracemalloc.get_traced_memory()[1] < 50e6
     tracemalloc.stop()
+
+
+def test_the_readme_states_the_limits_the_code_enforces():
+    from normsim import cluster
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    words = " ".join(readme.split())
+    section = words[words.index("### Errors, interruptions and sizes"):]
+    for text in (f"at most {budget.MAX_RUN_HOURS} hours", f"at most {budget.MAX_RUNS:,} runs",
+                 f"about {budget.BYTES_PER_FIGHTER} bytes each",
+                 f"{budget.BYTES_PER_GROUP // 1000} kB per group",
+                 f"{budget.BYTES_PER_RECORDED_ROW / 1000:g} kB per recorded week",
+                 "at most half of the machine's memory" if budget.MEMORY_SHARE == 0.5 else "?",
+                 "NORMSIM_MEMORY_GB"):
+        assert text in section, text
+    for text in (f"within about {cluster.CONNECT_SECONDS} seconds",
+                 f"after {cluster.REPORT_AFTER} seconds and gives up after {cluster.GIVE_UP_AFTER}"):
+        assert text in words, text
