@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import re
 import socket
 import threading
@@ -97,7 +99,7 @@ def _bounded(call: Callable, seconds: float, address: str):
         reason = f"no answer within {seconds:g} seconds"
     elif "error" in outcome:
         err = outcome["error"]
-        reason = (str(err).strip().splitlines() or [type(err).__name__])[0][:200]
+        reason = _first_line(err)
         if isinstance(err, MemoryError):  # a non-Dask reply read as a frame length
             reason = "it answers, but not as a Dask scheduler"
     else:
@@ -132,6 +134,9 @@ def run_on(client, tasks: list[dict], fn: Callable, key: Callable[[dict], str],
             running = set(running)
         except TimeoutError:
             done = ()
+        except Exception:  # noqa: BLE001 -- the futures were cancelled: the scheduler is gone
+            raise ClusterError(f"lost the Dask scheduler at {address} (the connection to it "
+                               "closed).") from None
         for fut in done:
             yield _result(fut, address)
             fut.release()
@@ -156,6 +161,34 @@ def run_on(client, tasks: list[dict], fn: Callable, key: Callable[[dict], str],
                                "seconds; gave up.")
 
 
+@contextlib.contextmanager
+def quiet():
+    """Dask's own logging off while a sweep talks to it: what goes wrong is said once, by us."""
+    import distributed  # noqa: F401 -- it sets its loggers' levels when imported: set ours after
+    names = [n for n in logging.root.manager.loggerDict
+             if n.split(".")[0] in ("distributed", "tornado")]
+    loggers = [logging.getLogger(n) for n in ("distributed", "tornado", *names)]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
+def close(client) -> None:
+    try:
+        client.close(timeout=5)
+    except Exception:  # noqa: BLE001 -- the scheduler is gone already: nothing to close
+        pass
+
+
+def _first_line(err: BaseException) -> str:
+    return (str(err).strip().splitlines() or [type(err).__name__])[0][:200]
+
+
 def _workers(client, address: str) -> int:
     try:
         return len(client.nthreads())
@@ -176,5 +209,5 @@ def _result(fut, address: str):
         raise
 
 
-__all__ = ["check_address", "connect", "run_on", "CONNECT_SECONDS", "REPORT_AFTER",
+__all__ = ["check_address", "connect", "run_on", "quiet", "close", "CONNECT_SECONDS", "REPORT_AFTER",
            "GIVE_UP_AFTER"]

@@ -13,13 +13,14 @@ are redone; a full disk stops the sweep with the number of runs saved.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from normsim import budget
+from normsim import budget, cluster
 from normsim.errors import BudgetError, ClusterError, DiskFull
 from normsim.experiment import Plan
 from normsim.lock import FolderLock
@@ -93,21 +94,28 @@ def sweep(plan: Plan, out: str | Path, experiment_text: str = "", *, workers: in
     :data:`normsim.cluster.GIVE_UP_AFTER`). ``say``: where notices go (default: stderr).
     Interrupting loses nothing finished; rerunning the same call resumes.
     """
-    from normsim import cluster
-
     say = say or _stderr
     store = Store(out)
     meta = provenance(experiment=plan.experiment.title, experiment_hash=content_hash(experiment_text),
                       identity=plan.identity, root_seed=plan.experiment.root_seed)
     store.check(plan)  # fail fast, before touching the folder or the cluster
     n_local = None if scheduler else local_workers(plan, workers)
-    client = cluster.connect(scheduler) if scheduler else None
+    with cluster.quiet() if scheduler else contextlib.nullcontext():
+        client = cluster.connect(scheduler) if scheduler else None
+        return _sweep_in(plan, store, experiment_text, meta, n_local, client, progress,
+                         give_up_after or cluster.GIVE_UP_AFTER, say)
+
+
+def _sweep_in(plan, store, experiment_text, meta, n_local, client, progress, give_up_after,
+              say) -> SweepReport:
+    """Claim the folder (created if need be) under its lock, run, and let go of everything."""
+    out = store.out
     existed = store.out.exists()
     try:
         store.out.mkdir(parents=True, exist_ok=True)
         with FolderLock(store.out) as lock:
             report = _sweep_locked(plan, store, experiment_text, meta, n_local, client,
-                                   progress, give_up_after or cluster.GIVE_UP_AFTER, say)
+                                   progress, give_up_after, say)
             if lock.taken_over:
                 report.notes.insert(0, f"took over {out} from an earlier sweep that ended without "
                                        f"releasing it ({lock.taken_over})")
@@ -121,15 +129,13 @@ def sweep(plan: Plan, out: str | Path, experiment_text: str = "", *, workers: in
                        "there. Free some space and rerun the same command to resume.") from None
     finally:
         if client is not None:
-            client.close()
+            cluster.close(client)
         if not existed and store.is_unused():  # refused or stopped before the manifest
             _remove_empty(store.out)
 
 
 def _sweep_locked(plan, store, experiment_text, meta, n_local, client, progress, give_up_after,
                   say) -> SweepReport:
-    from normsim import cluster
-
     all_runs = plan.runs()
     manifest = store.prepare(plan, experiment_text, meta)
     removed = store.remove_partial_files()

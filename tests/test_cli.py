@@ -206,3 +206,12 @@ def test_the_summary_of_a_run_recorded_less_often_than_yearly_has_no_nan(tmp_pat
     assert result.exit_code == 0, result.output
     assert not re.search(r"\bnan\b", result.output), result.output
     assert "in the first recorded week (week 60)" in result.output
+
+
+def test_a_section_given_as_an_inline_table_sets_its_fields(tmp_path):
+    a = invoke("run", "baseline", "--steps", 3, "--set", "group={fighters=40, units_per_commander=2}",
+               "--out", tmp_path / "a")
+    b = invoke("run", "baseline", "--steps", 3, *SMALL_SET, "--out", tmp_path / "b")
+    assert a.exit_code == b.exit_code == 0, a.output
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / "records.parquet"),
+                                  pd.read_parquet(tmp_path / "b" / "records.parquet"))

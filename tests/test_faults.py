@@ -315,3 +315,21 @@ def test_the_dask_address_is_checked_before_anything_else(tmp_path):
     assert result.exit_code == 2 and result.stderr.count("error:") == 1
     assert "'127.0.0.1:58071x' is not a Dask scheduler address" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_losing_the_dask_scheduler_says_so_and_what_is_saved(tmp_path, cluster):
+    address, procs = cluster
+    path = experiment_file(tmp_path, replicates=12, steps=200, fighters=200)
+    out = tmp_path / "o"
+    proc = subprocess.Popen([str(BIN / "normsim"), "sweep", str(path), "--scheduler", address,
+                             "--out", str(out), "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for_runs(out, 2, proc)
+    os.killpg(procs[0].pid, signal.SIGKILL)  # the scheduler
+    _, stderr = proc.communicate(timeout=90)
+    assert proc.returncode == 2 and "Traceback" not in stderr and "ERROR" not in stderr, stderr
+    said = int(re.search(rf"error: lost the Dask scheduler at {address} \(the connection to it "
+                         r"closed\)\. (\d+) of 24 runs are saved", stderr)[1])
+    assert said == saved_on_disk(out)
+    assert invoke("sweep", path, "--workers", 2, "--out", out, "--quiet").exit_code == 0
+    pd.testing.assert_frame_equal(read_runs(out), clean_result(path, tmp_path))

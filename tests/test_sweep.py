@@ -208,3 +208,15 @@ def test_a_dask_worker_dying_mid_sweep_has_its_runs_redone(tmp_path, cluster):
     a = read_runs(out)
     assert a["run_id"].nunique() == 24
     pd.testing.assert_frame_equal(a, read_runs(tmp_path / "local"))
+
+
+def test_unquoted_dotted_keys_mean_what_toml_says(tmp_path):
+    """`group.fighters = 40` under [fixed] is the table {group = {fighters = 40}} in TOML: the
+    same experiment as the quoted key."""
+    quoted = experiment_file(tmp_path)
+    unquoted = tmp_path / "unquoted.toml"
+    unquoted.write_text(quoted.read_text().replace('"persuader.principled"', "persuader.principled")
+                        .replace('"group.fighters"', "group.fighters")
+                        .replace('"group.units_per_commander"', "group.units_per_commander"))
+    assert '"' not in unquoted.read_text().split("[factors]")[1]
+    assert plan(load_experiment(unquoted)[0]).identity == plan(load_experiment(quoted)[0]).identity
