@@ -43,7 +43,7 @@ def saved_on_disk(out) -> int:
 
 
 # -- the main process killed: its workers go with it -----------------------------------------------
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_killing_only_the_main_process_leaves_no_process_behind(tmp_path, sig):
     path = experiment_file(tmp_path, replicates=15, steps=300, fighters=200)
     out = tmp_path / "o"
