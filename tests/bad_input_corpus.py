@@ -12,52 +12,15 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 import normsim
+from bad_input_cases import (BIG_SEED, GOOD_EXPERIMENT, MAX_SEED, SMALL, TINY,
+                             Case, _api_keyword, _bad_value, _damage, _experiment_api,
+                             _hold_the_lock, _save_to, _sweep_with, _toml, api_case, exp_case,
+                             experiment, folder_case, reader_case, run_case, scenario_case)
 from normsim.scenario import PARAMETERS
-from normsim.schema import SECTIONS
-
-BIG_SEED = 10**31
-MAX_SEED = "9223372036854775807"
-MEMORY_GB = "8"  # NORMSIM_MEMORY_GB for every case, so that budget cases do not depend on the machine
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    words: tuple[str, ...]  # must all be in the message ({d}: the case's folder)
-    args: tuple = ()  # a CLI case: the arguments of 'normsim'
-    api: Callable[[Path], object] | None = None  # an API case: must raise UserError
-    files: dict = field(default_factory=dict)  # name -> text or bytes, written before
-    setup: Callable[[Path], dict] | None = None  # more set-up: may return {"words", "cleanup"}
-    sweep_folder: bool = False  # copy a finished sweep folder to {d}/o first
-
-
-# -- experiment files -------------------------------------------------------------------------
-def experiment(top: str = "", factors: str = '"persuader.principled" = { values = [0.0, 1.0] }',
-               fixed: str = "", tail: str = "", title: str = 'title = "bad input test"\n',
-               question: str = 'question = "Does a bad input get one clear message?"\n') -> str:
-    return (f'{title}{question}scenario = "baseline"\nreplicates = 2\nsteps = 10\nroot_seed = 3\n'
-            f'{top}\n[factors]\n{factors}\n[fixed]\n"group.fighters" = 20\n'
-            f'"group.units_per_commander" = 2\n{fixed}\n{tail}')
-
-
-GOOD_EXPERIMENT = experiment()
-
-
-def exp_case(id, words, text, *extra_args, more_files=None, names_file=True):
-    files = {"e.toml": text, **(more_files or {})}
-    return Case(id, ("{d}/e.toml", *words) if names_file else tuple(words), ("sweep", "{d}/e.toml", "--out", "{d}/o", "--quiet",
-                                              *extra_args), files=files)
-
 
 EXPERIMENTS = [
     exp_case("exp-not-utf8", ["not UTF-8"], GOOD_EXPERIMENT.encode() + b'\n# caf\xe9\n'),
@@ -201,32 +164,6 @@ for opt, value, words in (("--workers", "0", ["--workers", "0"]),
     EXPERIMENTS.append(exp_case(f"sweep{opt}-{value or 'empty'}", words, GOOD_EXPERIMENT, opt, value,
                                 names_file=False))
 
-# -- a sweep's folder: foreign, edited experiment, damaged manifest, in use -------------------------
-def _damage(name: str, content):
-    def setup(d: Path) -> dict:
-        path = d / "o" / name
-        if content is None:
-            path.unlink()
-        else:
-            path.write_bytes(content if isinstance(content, bytes) else content.encode())
-        return {}
-    return setup
-
-
-def _hold_the_lock(d: Path) -> dict:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from normsim.lock import FolderLock; "
-         "FolderLock(sys.argv[1]).acquire(); print('held', flush=True); time.sleep(120)",
-         str(d / "o")], stdout=subprocess.PIPE, text=True)
-    assert holder.stdout.readline().strip() == "held"
-    return {"words": [f"process {holder.pid}", "in use by another sweep"],
-            "cleanup": lambda: (holder.kill(), holder.wait())}
-
-
-def folder_case(id, words, setup=None, text=GOOD_EXPERIMENT, args=("sweep", "{d}/e.toml")):
-    return Case(id, tuple(words), (*args, "--out", "{d}/o", "--quiet"), files={"e.toml": text},
-                setup=setup, sweep_folder=True)
-
 
 FOLDERS = [
     folder_case("folder-edited-steps", ["{d}/o", "another experiment", "steps: 10 -> 12"],
@@ -252,9 +189,6 @@ FOLDERS = [
                 _damage("manifest.json", None)),
 ]
 
-
-def reader_case(id, words, *args, setup=None):
-    return Case(id, tuple(words), args, setup=setup, sweep_folder=True)
 
 
 for reader in ("summarize", "report"):
@@ -306,17 +240,7 @@ FOLDERS += [
                 "{d}/o/manifest.json"),
 ]
 
-# -- scenario files, --set and the options of 'run' ---------------------------------------------
-def run_case(id, words, *args, files=None, setup=None):
-    return Case(id, tuple(words), ("run", *args), files=files or {}, setup=setup)
 
-
-def scenario_case(id, words, text):
-    return run_case(id, ["{d}/s.toml", *words], "{d}/s.toml", "--out", "{d}/out",
-                    files={"s.toml": text})
-
-
-SMALL = ("--set", "group.fighters=20", "--set", "group.units_per_commander=2")
 RUNS = [
     scenario_case("scen-unknown-key", ["group.centralisaton", "did you mean group.centralisation"],
                   "[group]\ncentralisaton = 0.3\n"),
@@ -347,8 +271,8 @@ RUNS = [
     scenario_case("scen-memory-fighters", ["100 group(s) of 5,000,000 fighters", "GB of memory",
                                            "group.fighters"],
                   "[group]\ncount = 100\nfighters = 5000000\n"),
-    scenario_case("scen-memory-commanders", ["100,000 x", "GB of memory", "units_per_commander"]
-                  if False else ["commanders each", "GB of memory", "units_per_commander"],
+    scenario_case("scen-memory-commanders", ["10,000,100,001 commanders each", "GB of memory",
+                                             "units_per_commander"],
                   "[group]\noperational_commanders = 100000\nunits_per_commander = 100000\n"),
     scenario_case("scen-records-memory", ["100,000 weeks", "GB of memory", "record_every"],
                   "[group]\ncount = 100\nfighters = 10\n[run]\nsteps = 100000\n"),
@@ -408,37 +332,7 @@ RUNS = [
     run_case("opt-missing-scenario", ["SCENARIO"],),
 ]
 
-# -- the Python API -------------------------------------------------------------------------------
-def api_case(id, words, call, files=None):
-    return Case(id, tuple(words), api=call, files=files or {})
 
-
-def _save_to(target: str):
-    def call(d: Path):
-        from normsim.run import save_run
-        model = normsim.run_model({"group_fighters": 10, "group_units_per_commander": 1}, seed=1,
-                                  steps=2)
-        return save_run(model, target.replace("{d}", str(d)))
-    return call
-
-
-def _experiment_api(then=None):
-    def call(d: Path):
-        from normsim.experiment import load_experiment, plan
-        exp, body = load_experiment(d / "api.toml")
-        the_plan = plan(exp)
-        return then(the_plan, body, d) if then else the_plan
-    return call
-
-
-def _sweep_with(scheduler: str):
-    def then(the_plan, body, d):
-        from normsim.engines import sweep
-        return sweep(the_plan, d / "o", body, scheduler=scheduler, progress=False)
-    return then
-
-
-TINY = {"group_fighters": 10, "group_units_per_commander": 1}
 API = [
     api_case("api-run-seed-negative", ["seed = -1", MAX_SEED], lambda d: normsim.run(TINY, seed=-1, steps=2)),
     api_case("api-run-seed-text", ['seed = "abc"', MAX_SEED], lambda d: normsim.run(TINY, seed="abc", steps=2)),
@@ -456,8 +350,7 @@ API = [
     api_case("api-run-params-text", ["params = 'group_fighters=3'", "a mapping"],
              lambda d: normsim.run("group_fighters=3")),
     api_case("api-run-unknown", ["'nope' is not a parameter"], lambda d: normsim.run({"nope": 1})),
-    api_case("api-run-range", ["group_centralisation", "2.0", "a number from 0 to 1"]
-             if False else ["group.centralisation = 2.0", "a number from 0 to 1"],
+    api_case("api-run-range", ["group.centralisation = 2.0", "a number from 0 to 1"],
              lambda d: normsim.run({"group_centralisation": 2.0})),
     api_case("api-run-nan", ["group.centralisation = nan"], lambda d: normsim.run({"group_centralisation": math.nan})),
     api_case("api-run-scenario-missing", ["no scenario file at 'no_such'"],
@@ -500,27 +393,6 @@ API = [
              _experiment_api(_sweep_with("tcp://127.0.0.1:0")), files={"api.toml": GOOD_EXPERIMENT}),
 ]
 
-# -- one bad value for every parameter of the schema, through each of four doors in turn -----------
-def _bad_value(section: str, name: str):
-    """A value out of the parameter's range (or of the wrong type, for true/false), and how the
-    message shows it."""
-    info = SECTIONS[section].model_fields[name]
-    if info.annotation is bool:
-        return 3, "3", "true or false"
-    hi = next(m.le for m in info.metadata if hasattr(m, "le"))
-    lo = next(m.ge for m in info.metadata if hasattr(m, "ge"))
-    if info.annotation is int:
-        return hi + 1, str(hi + 1), f"a whole number from {lo} to {hi}"
-    return hi + 0.5, repr(hi + 0.5), f"a number from {lo:g} to {hi:g}"
-
-
-def _toml(value) -> str:
-    return "true" if value is True else "false" if value is False else repr(value)
-
-
-def _api_keyword(flat: str, value):
-    return lambda d: normsim.run({**TINY, flat: value}, seed=1, steps=2)
-
 
 SCHEMA = []
 for i, (flat, (section, name)) in enumerate(PARAMETERS.items()):
@@ -548,3 +420,4 @@ for i, (flat, (section, name)) in enumerate(PARAMETERS.items()):
 CORPUS: list[Case] = EXPERIMENTS + FOLDERS + RUNS + API + SCHEMA
 BY_ID = {c.id: c for c in CORPUS}
 assert len(BY_ID) == len(CORPUS), [k for k in BY_ID if [c.id for c in CORPUS].count(k) > 1]
+

@@ -21,7 +21,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bad_input_corpus import CORPUS, GOOD_EXPERIMENT, MEMORY_GB, Case
+from bad_input_cases import GOOD_EXPERIMENT, MEMORY_GB, Case
+from bad_input_corpus import CORPUS
 from normsim import budget
 from normsim.cli import main
 from normsim.errors import UserError

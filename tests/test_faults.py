@@ -16,7 +16,6 @@ import subprocess
 import threading
 import time
 import warnings
-from pathlib import Path
 
 import pandas as pd
 import pyarrow.dataset as ds
@@ -29,7 +28,7 @@ from normsim.experiment import load_experiment, plan
 from normsim.store import (DamagedFilesWarning, Store, events_schema, read_events, read_manifest,
                            read_runs)
 from sweep_helpers import (BIN, alive, cluster, command_line, descendants,  # noqa: F401
-                           experiment_file, free_port, invoke, start_sweep, wait_for_runs)
+                           experiment_file, invoke, start_sweep, wait_for_runs)
 
 
 def clean_result(path, tmp_path, **overrides):
