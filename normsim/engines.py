@@ -140,6 +140,8 @@ def _sweep_locked(plan, store, experiment_text, meta, n_local, client, progress,
     manifest = store.prepare(plan, experiment_text, meta)
     removed = store.remove_partial_files()
     done, damaged = store.scan(plan.identity)
+    ids = {rid for rid, *_ in all_runs}
+    damaged = {run: problem for run, problem in damaged.items() if run in ids}
     store.remove_damaged(damaged)
     pending = [plan.task(c, r) for rid, c, r, _ in all_runs if rid not in done]
     report = SweepReport(len(all_runs), len(all_runs) - len(pending), len(pending), removed,
@@ -170,7 +172,7 @@ def _sweep_locked(plan, store, experiment_text, meta, n_local, client, progress,
                     bar.update(1)
     except ClusterError as err:  # lost the scheduler or every worker: say what is saved
         store.remove_partial_files()
-        saved = len(store.scan(plan.identity)[0])
+        saved = saved_runs(plan, store.out)
         raise ClusterError(f"{err} {saved} of {len(all_runs)} runs are saved in {store.out}; rerun "
                            "the same command to resume.") from None
     except BaseException:  # interrupted, a full disk: leave only finished runs behind
@@ -183,7 +185,7 @@ def _sweep_locked(plan, store, experiment_text, meta, n_local, client, progress,
 
 def saved_runs(plan: Plan, out: str | Path) -> int:
     """How many of ``plan``'s runs are complete in ``out`` (after an interruption, say)."""
-    return len(Store(out).scan(plan.identity)[0])
+    return len(Store(out).scan(plan.identity)[0] & {rid for rid, *_ in plan.runs()})
 
 
 def _remove_empty(folder: Path) -> None:

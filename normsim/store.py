@@ -355,8 +355,7 @@ def read_manifest(out: str | Path) -> dict:
 
 def _complete_runs(out) -> list[str]:
     store = Store(out)
-    store.manifest()
-    done, damaged = store.scan()
+    done, damaged = store.scan(store.manifest()["identity"])
     if damaged:
         shown = "; ".join(list(damaged.values())[:3]) + ("; ..." if len(damaged) > 3 else "")
         warnings.warn(DamagedFilesWarning(

@@ -189,10 +189,13 @@ def test_a_run_stopped_while_saving_leaves_the_previous_folder_as_it_was(tmp_pat
 
 def test_sigterm_during_a_run_writes_nothing(tmp_path):
     out = tmp_path / "r"
-    proc = subprocess.Popen([sys.executable, "-m", "normsim.cli", "run", "baseline", "--steps",
-                             "20000", "--out", str(out)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    time.sleep(4)
+    command = ("import sys; import normsim.cli as cli; print('started', flush=True); "
+               "cli.main(sys.argv[1:])")  # says when Python has started, however busy the machine
+    proc = subprocess.Popen([sys.executable, "-c", command, "run", "baseline", "--steps", "20000",
+                             "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout.readline().strip() == "started"
+    time.sleep(3)  # into the run
     assert proc.poll() is None, proc.communicate()
     proc.terminate()
     _, stderr = proc.communicate(timeout=30)

@@ -51,13 +51,12 @@ def test_killing_only_the_main_process_leaves_no_process_behind(tmp_path, sig):
     family = descendants(proc.pid)
     assert sum("forkserver" in command_line(p) for p in family) >= 3  # the server and 2 workers
     os.kill(proc.pid, sig)  # the main process only, as the OOM killer or 'kill PID' would
-    proc.wait(timeout=30)
+    _, stderr = proc.communicate(timeout=30)  # (workers that outlived it would hold the pipes)
     deadline = time.monotonic() + 15
     while any(alive(p) for p in family) and time.monotonic() < deadline:
         time.sleep(0.1)
     left = [(p, command_line(p)) for p in family if alive(p)]
     assert not left, f"still running after the main process died: {left}"
-    stderr = proc.stderr.read()
     if sig == signal.SIGTERM:  # handled like Ctrl-C: a clean stop, an exact count
         assert proc.returncode == 143 and "Traceback" not in stderr
         assert "leaked semaphore" not in stderr, stderr

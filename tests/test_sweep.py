@@ -163,11 +163,10 @@ def test_a_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, sig):
         os.killpg(proc.pid, signal.SIGKILL)  # the command and its worker processes, no warning
     else:
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal reaches the whole group
-    proc.wait(timeout=30)
+    _, stderr = proc.communicate(timeout=30)
     done = len(list((out / "runs").glob("*.parquet")))
     assert 0 < done < 30, "kill it part-way"
     if sig == signal.SIGINT:
-        stderr = proc.stderr.read()
         assert proc.returncode == 130 and "run the same command again" in stderr
         said = int(re.search(r"interrupted: (\d+) of 30 runs are saved", stderr)[1])
         time.sleep(1)  # no worker may still be finishing a run behind the count
