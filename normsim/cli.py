@@ -19,7 +19,7 @@ from pathlib import Path
 
 import click
 
-from normsim.errors import DiskFull, UserError
+from normsim.errors import DamagedFilesWarning, DiskFull, UserError
 from normsim.scenario import PARAMETERS, allowed, check_seed, check_steps, list_scenarios, load
 from normsim.schema import SECTIONS
 
@@ -54,7 +54,7 @@ def user_errors(func):
         try:
             try:
                 with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("default")
+                    warnings.simplefilter("always", DamagedFilesWarning)
                     return func(*args, **kwargs)
             finally:
                 _show(caught)  # outside catch_warnings: the warnings it caught are shown for real
@@ -75,7 +75,6 @@ def user_errors(func):
 
 
 def _show(caught) -> None:
-    from normsim.store import DamagedFilesWarning
     shown = set()
     for w in caught:
         if issubclass(w.category, DamagedFilesWarning):

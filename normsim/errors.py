@@ -39,4 +39,8 @@ class DiskFull(UserError):
     """The disk filled up while writing results; what was written before is kept."""
 
 
-__all__ = ["UserError", "BudgetError", "FolderError", "FolderLocked", "ClusterError", "DiskFull"]
+class DamagedFilesWarning(UserWarning):
+    """Some files of a sweep folder cannot be read; they were skipped (the rest was read)."""
+
+
+__all__ = ["DamagedFilesWarning", "UserError", "BudgetError", "FolderError", "FolderLocked", "ClusterError", "DiskFull"]

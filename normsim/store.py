@@ -38,7 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from normsim import records as rec
-from normsim.errors import FolderError
+from normsim.errors import DamagedFilesWarning, FolderError
 from normsim.experiment import Plan, salib_problem
 from normsim.files import write_table, write_text_atomically
 from normsim.lock import LOCK_NAME
@@ -48,10 +48,6 @@ _KEY_TYPES = {"run_id": "str", "condition": "int32", "replicate": "int32", "seed
 RUN_FILE = re.compile(r"^c\d{5,}-r\d{4,}\.parquet$")  # what plan.run_id() names
 MANIFEST_KEYS = ("title", "identity", "design", "factors", "replicates", "steps", "threshold",
                  "conditions", "runs")
-
-
-class DamagedFilesWarning(UserWarning):
-    """Some run files of a sweep folder cannot be read; they were skipped."""
 
 
 # -- declared schemas ------------------------------------------------------------------------
