@@ -218,3 +218,19 @@ def test_a_section_given_as_an_inline_table_sets_its_fields(tmp_path):
     assert a.exit_code == b.exit_code == 0, a.output
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / "records.parquet"),
                                   pd.read_parquet(tmp_path / "b" / "records.parquet"))
+
+
+def test_a_full_disk_while_saving_a_run_leaves_nothing_and_says_so(tmp_path, monkeypatch):
+    import errno
+
+    import pyarrow.parquet
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pyarrow.parquet, "write_table", full)
+    out = tmp_path / "r"
+    result = invoke("run", "baseline", "--steps", 3, *SMALL_SET, "--out", out)
+    assert result.exit_code == 2 and result.stderr.count("error:") == 1
+    assert f"no space left on the device of {out}; nothing was written" in result.stderr
+    assert not list(tmp_path.iterdir())  # no folder, no temporary folder
