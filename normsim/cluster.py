@@ -135,8 +135,7 @@ def run_on(client, tasks: list[dict], fn: Callable, key: Callable[[dict], str],
         except TimeoutError:
             done = ()
         except Exception:  # noqa: BLE001 -- the futures were cancelled: the scheduler is gone
-            raise ClusterError(f"lost the Dask scheduler at {address} (the connection to it "
-                               "closed).") from None
+            raise _lost(address) from None
         for fut in done:
             yield _result(fut, address)
             fut.release()
@@ -190,18 +189,24 @@ def _first_line(err: BaseException) -> str:
 
 
 def _workers(client, address: str) -> int:
-    try:
-        return len(client.nthreads())
-    except Exception as err:  # noqa: BLE001 -- the scheduler itself is gone
-        raise ClusterError(f"lost the Dask scheduler at {address}: {err}.") from None
+    try:  # bounded: a scheduler that does not answer counts as one without workers
+        return len(client.sync(client.scheduler.ncores, callback_timeout=POLL_SECONDS * 5))
+    except TimeoutError:
+        return 0
+    except Exception:  # noqa: BLE001 -- the scheduler itself is gone
+        raise _lost(address) from None
+
+
+def _lost(address: str) -> ClusterError:
+    return ClusterError(f"lost the Dask scheduler at {address} (the connection to it closed).")
 
 
 def _result(fut, address: str):
     from distributed.client import FutureCancelledError
     try:
         return fut.result()
-    except (FutureCancelledError, asyncio.CancelledError, OSError) as err:
-        raise ClusterError(f"lost the Dask scheduler at {address} ({type(err).__name__}).") from None
+    except (FutureCancelledError, asyncio.CancelledError, OSError):
+        raise _lost(address) from None
     except Exception as err:
         if type(err).__name__ == "KilledWorker":  # a run that killed several workers in turn
             raise ClusterError(f"Dask workers at {address} died several times while running "
