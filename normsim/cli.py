@@ -1,23 +1,41 @@
 """The ``normsim`` command: a thin shell over the library (parse, call, print).
 
-A user's mistake (a bad scenario, an unknown parameter, a folder that cannot be written) ends
-with one clear message on stderr and exit status 2, never a traceback.
+A user's mistake (a bad scenario, an unknown parameter, a folder that cannot be written: any
+:class:`normsim.errors.UserError`, or an operating-system error about a file) ends with one
+clear message on stderr and exit status 2, never a traceback. Ctrl-C and ``kill`` (SIGTERM) end
+a command with a message and exit status 130 or 143, after it has cleaned up.
 """
 
 from __future__ import annotations
 
+import errno
 import functools
-import os
+import signal
 import sys
 import textwrap
+import threading
+import warnings
 from pathlib import Path
 
 import click
 
-from normsim.scenario import (ALL_SECTIONS, PARAMETERS, ScenarioError, allowed, list_scenarios,
-                              load)
+from normsim.errors import DamagedFilesWarning, DiskFull, UserError
+from normsim.scenario import (ALL_SECTIONS, PARAMETERS, allowed, check_seed,
+                              check_steps, list_scenarios, load)
 
 USER_ERROR = 2
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: clean up, say what is saved, exit 143."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
+def _interrupted_status(err: KeyboardInterrupt) -> int:
+    return 128 + (signal.SIGTERM if isinstance(err, Terminated) else signal.SIGINT)
 
 threshold_option = click.option(
     "--threshold", type=click.FloatRange(0, 1), default=None,
@@ -26,18 +44,53 @@ threshold_option = click.option(
 
 
 def user_errors(func):
-    """Turn the library's errors about user input into a message and exit status 2."""
+    """Turn the library's errors about user input into a message and exit status 2; SIGTERM
+    into a clean stop like Ctrl-C; the library's warnings about skipped files into a line."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        main_thread = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
+        caught: list = []
         try:
-            return func(*args, **kwargs)
-        except ScenarioError as err:
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", DamagedFilesWarning)
+                    return func(*args, **kwargs)
+            finally:
+                _show(caught)  # outside catch_warnings: the warnings it caught are shown for real
+        except UserError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(USER_ERROR)
         except OSError as err:
-            click.echo(f"error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), err=True)
+            where = f" ({err.filename})" if err.filename else ""
+            click.echo(f"error: {err.strerror or err}{where}", err=True)
             sys.exit(USER_ERROR)
+        except KeyboardInterrupt as err:
+            click.echo("\ninterrupted; nothing half-written was left.", err=True)
+            sys.exit(_interrupted_status(err))
+        finally:
+            if main_thread:
+                signal.signal(signal.SIGTERM, previous)
     return wrapper
+
+
+def _show(caught) -> None:
+    shown = set()
+    for w in caught:
+        if issubclass(w.category, DamagedFilesWarning):
+            if str(w.message) not in shown:
+                click.echo(f"warning: {w.message}", err=True)
+            shown.add(str(w.message))
+        else:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+
+
+def _out_folder(out: str | None, option: str = "--out") -> Path | None:
+    if out is None:
+        return None
+    if not out.strip():
+        raise UserError(f"{option} '{out}' is empty: name a folder, e.g. {option} results/my-run.")
+    return Path(out)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -52,14 +105,17 @@ def main():
 
 @main.command()
 @click.argument("scenario")
-@click.option("--seed", type=int, default=None, help="Seed of the run (default: the scenario's).")
-@click.option("--steps", type=click.IntRange(min=1), default=None,
-              help="Weeks to simulate (default: the scenario's, 520 in the baseline).")
+@click.option("--seed", type=int, default=None,
+              help=f"Seed of the run, {allowed('run', 'seed')} (default: the scenario's).")
+@click.option("--steps", type=int, default=None,
+              help=f"Weeks to simulate, {allowed('run', 'steps')} (default: the scenario's, 520 "
+                   "in the baseline).")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
               help="Override a parameter, e.g. --set group.centralisation=0.3 (repeatable; see "
                    "'normsim parameters').")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the results (default: results/SCENARIO-seedN).")
+@click.option("--out", default=None,
+              help="Folder for the results (default: results/SCENARIO-seedN); replaced if it "
+                   "holds an earlier run's files only.")
 @click.option("--counterfactual", is_flag=True,
               help="Also run the same scenario and seed without engagement, record its compliance "
                    "beside the run's (compliance_counterfactual) and print the engagement effect.")
@@ -69,16 +125,32 @@ def run(scenario, seed, steps, overrides, out, counterfactual):
 
     Writes records.parquet and records.csv (one row per week, group and norm), events.parquet and
     events.csv, compliance.png, the resolved scenario.toml (runnable again as is) and
-    provenance.json, then prints a short summary.
+    provenance.json, then prints a short summary. The files appear together (written to a
+    temporary folder, then renamed): a run stopped before the end leaves none.
     """
-    from normsim.run import run_model, save_run, summary
+    from normsim.budget import check_run
+    from normsim.run import check_run_folder, run_model, save_run, summary
+    from normsim.scenario import scenario_path
 
+    out = _out_folder(out)
+    seed = None if seed is None else check_seed(seed, "--seed")
+    steps = None if steps is None else check_steps(steps, "--steps")
     settings = load(scenario, overrides)
     seed = settings.run.seed if seed is None else seed
     name = Path(scenario).stem
     out = out or Path("results") / f"{name}-seed{seed}"
+    check_run_folder(out)
+    check_run(settings, steps or settings.run.steps,
+              f"{scenario_path(scenario)}" + (" with --set" if overrides else ""),
+              twin=counterfactual)
     model = run_model(seed=seed, steps=steps, scenario=settings, counterfactual=counterfactual)
-    paths = save_run(model, out, name)
+    try:
+        paths = save_run(model, out, name)
+    except OSError as err:
+        if err.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise DiskFull(f"no space left on the device of {out}; nothing was written (the run's "
+                       "temporary folder was removed). Free some space and run again.") from None
     click.echo(summary(model))
     click.echo(f"wrote {len(paths)} files to {out}/: " + ", ".join(p.name for p in paths))
 
@@ -86,10 +158,13 @@ def run(scenario, seed, steps, overrides, out, counterfactual):
 @main.command()
 @click.argument("experiment")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Local processes (default: all cores).")
+              help="Local processes (default: all cores, as many as fit in memory).")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
               help="Run on an existing Dask distributed cluster instead of local processes.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--give-up-after", type=click.FloatRange(min=1), default=None, metavar="SECONDS",
+              help="With --scheduler: stop after this long without any Dask worker (default: "
+                   "300; a notice comes after 30). Rerun later to resume.")
+@click.option("--out", default=None,
               help="Output folder (default: results/EXPERIMENT). Rerunning on it resumes.")
 @click.option("--replicates", type=click.IntRange(min=1), default=None,
               help="Replicates per condition (default: the experiment's).")
@@ -99,33 +174,40 @@ def run(scenario, seed, steps, overrides, out, counterfactual):
               help="Sample size of an LHS, Sobol or Morris design (default: the experiment's).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @user_errors
-def sweep(experiment, workers, scheduler, out, replicates, steps, samples, quiet):
+def sweep(experiment, workers, scheduler, give_up_after, out, replicates, steps, samples, quiet):
     """Run an EXPERIMENT (a name in experiments/ or a TOML file): every condition x replicate.
 
     Results stream to OUT/runs/ as runs finish (one Parquet file per run; read them all with
     pandas.read_parquet("OUT/runs")). Interrupt at any time: rerun the same command to resume
-    where it stopped; finished runs are never lost or redone.
+    where it stopped; finished runs are never lost or redone, damaged ones are redone. One sweep
+    at a time writes to a folder: a second one is refused, naming the first.
     """
-    from normsim.engines import sweep as run_sweep
+    from normsim.cluster import check_address
+    from normsim.engines import local_workers, saved_runs, sweep as run_sweep
     from normsim.experiment import load_experiment, plan
 
+    out = _out_folder(out)
+    scheduler = None if scheduler is None else check_address(scheduler)
     exp, text = load_experiment(experiment, replicates=replicates, steps=steps, samples=samples)
     the_plan = plan(exp)
     out = out or Path("results") / Path(experiment).stem
     where = f"the Dask cluster at {scheduler}" if scheduler else \
-        f"{workers or os.cpu_count()} local process(es)"
+        f"{local_workers(the_plan, workers)} local process(es)"
     click.echo(f"{exp.title}: {len(the_plan.conditions)} conditions x {exp.replicates} replicates "
                f"= {len(the_plan.runs())} runs of {exp.steps} weeks, on {where} -> {out}/")
+    say = functools.partial(click.echo, err=True)
     try:
         report = run_sweep(the_plan, out, text, workers=workers, scheduler=scheduler,
-                           progress=not quiet)
-    except KeyboardInterrupt:
-        from normsim.store import Store
-        saved = len(Store(out).done())
+                           progress=not quiet, give_up_after=give_up_after, say=say)
+    except KeyboardInterrupt as err:
+        saved = saved_runs(the_plan, out)
         click.echo(f"\ninterrupted: {saved} of {len(the_plan.runs())} runs are saved in {out}/; "
                    "run the same command again to resume.", err=True)
-        sys.exit(130)
+        sys.exit(_interrupted_status(err))
+    for note in report.notes:
+        click.echo(f"note: {note}.", err=True)
     click.echo(f"done: {report.ran} runs now, {report.skipped} already there"
+               + (f" ({len(report.redone)} damaged ones redone)" if report.redone else "")
                + (f", {report.removed_partials} partial files cleaned" if report.removed_partials else "")
                + f". Next: normsim summarize {out}")
 

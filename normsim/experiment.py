@@ -15,6 +15,7 @@ replicates keeps the seeds of the replicates already run.
 from __future__ import annotations
 
 import itertools
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,12 +24,17 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
+                      model_validator)
 
+from normsim import budget
+from normsim.errors import UserError
 from normsim.provenance import content_hash
+from normsim.outcomes import OUTCOMES
 from normsim.ranges import parameter_range
 from normsim.scenario import (ALL_SECTIONS, PARAMETERS, ScenarioError, allowed, from_flat, load,
-                              locate, shipped_folder, shipped_or_file, suggest, with_values)
+                              locate, shipped_folder, shipped_or_file, spell_out_sections, suggest,
+                              with_values)
 from normsim.schema import Scenario
 
 EXPERIMENT_DIR = shipped_folder("normsim.experiments")
@@ -66,6 +72,13 @@ class Design(BaseModel):
     levels: int = Field(4, ge=2, le=20, description="Morris grid levels")
     outcome: str = Field("final_compliance", description="the outcome sensitivity indices analyse")
 
+    @field_validator("outcome")
+    @classmethod
+    def _known_outcome(cls, name: str) -> str:
+        if name not in OUTCOMES:
+            raise ValueError(f"not an outcome; choose one of: {', '.join(OUTCOMES)}")
+        return name
+
 
 class Experiment(BaseModel):
     """A validated experiment file."""
@@ -84,6 +97,7 @@ class Experiment(BaseModel):
     design: Design = Design()
     factors: dict[str, Factor]
     fixed: dict[str, Any] = {}
+    _source: str = PrivateAttr("experiment")  # the file it was read from, for messages
 
     @model_validator(mode="after")
     def _factors_fit_the_design(self):
@@ -108,6 +122,7 @@ class Plan:
     identity: str  # hash of everything that fixes the results except the number of replicates
     samples: np.ndarray | None = None  # SALib's sample matrix (sobol, morris), rows = conditions
     scenarios: dict | None = None  # name -> Scenario, when scenarios are a factor
+    largest_run_bytes: float = 0.0  # memory of the largest run (normsim.budget's estimate)
 
     def base(self, condition: int) -> Scenario:
         """The scenario a condition starts from (the experiment's, or its scenario factor's)."""
@@ -172,17 +187,28 @@ def load_experiment(name_or_path: str | Path, replicates: int | None = None,
     ``samples`` overrides the design's sample size (LHS points, Sobol N, Morris trajectories).
     """
     path = experiment_path(name_or_path)
-    text = path.read_text(encoding="utf-8")
     try:
+        text = path.read_bytes().decode("utf-8")
         data = tomllib.loads(text)
+    except UnicodeDecodeError as err:
+        raise ScenarioError(f"{path}: cannot be read: not UTF-8 text (byte {err.start}); save it "
+                            "as UTF-8.") from None
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot be read: {err.strerror or err}.") from None
     except tomllib.TOMLDecodeError as err:
         raise ScenarioError(f"{path}: malformed TOML: {err}.") from None
+    given = {"replicates": replicates, "steps": steps, "design.samples": samples}
     if replicates is not None:
         data["replicates"] = replicates
     if steps is not None:
         data["steps"] = steps
     if samples is not None:
+        if not isinstance(data.get("design", {}), dict):
+            raise ScenarioError(f"{path}: design must be a table ([design]), not {data['design']!r}")
         data.setdefault("design", {})["samples"] = samples
+    for where in ("factors", "fixed"):
+        if isinstance(data.get(where), dict):
+            data[where] = _spell_out(data[where], where == "factors")
     try:
         exp = Experiment.model_validate(data)
     except ValidationError as err:
@@ -191,12 +217,15 @@ def load_experiment(name_or_path: str | Path, replicates: int | None = None,
             loc = ".".join(str(p) for p in e["loc"] if not isinstance(p, int))
             msg = e["msg"].removeprefix("Value error, ")
             value = f" = {e['input']!r}" if not isinstance(e.get("input"), dict) else ""
-            lines.append(f"{loc}{value}: {msg}" if loc else msg)
+            option = {"replicates": " (--replicates)", "steps": " (--steps)",
+                      "design.samples": " (--samples)"}.get(loc, "") if given.get(loc) is not None else ""
+            lines.append(f"{loc}{value}{option}: {msg}" if loc else msg)
         raise ScenarioError(f"{path}: " + "; ".join(dict.fromkeys(lines))) from None
     _check_parameters(exp, path)
     if not Path(exp.scenario).is_file() and (path.parent / exp.scenario).is_file():
         exp = exp.model_copy(update={"scenario": str(path.parent / exp.scenario)})
     _check_values(exp, path)
+    exp._source = str(path)
     return exp, text
 
 
@@ -206,12 +235,27 @@ def _check_values(exp: Experiment, path: Path) -> None:
              else [exp.scenario])
     for name in names:
         try:
-            base = with_values(load(name), exp.fixed, f"{path}: fixed")
+            scenario = load(name)
         except ScenarioError as err:
-            raise ScenarioError(f"{path}: scenario '{name}': {err}") from None
+            raise ScenarioError(f"{path}: scenario = '{name}': {err}") from None
+        base = with_values(scenario, exp.fixed, f"{path}: fixed")
         for key, factor in exp.factors.items():
             for value in (factor.values or ()) if key != SCENARIO_FACTOR else ():
                 with_values(base, {key: value}, f"{path}: factors.{key} (scenario '{name}')")
+
+
+def _spell_out(table: dict, factors: bool) -> dict:
+    """Unquoted dotted keys (``group.fighters = ...``) are nested tables in TOML: spell them out
+    as the quoted key they mean. A factor's own table (values, min, max) stays as it is."""
+    nested = {k: v for k, v in table.items()
+              if not (factors and isinstance(v, dict) and {"values", "min", "max"} & set(v))}
+    return {**spell_out_sections(nested), **{k: v for k, v in table.items() if k not in nested}}
+
+
+#: what sets each run setting in an experiment, instead of a factor or a fixed value
+RUN_SETTINGS = {"steps": "steps = N at the top of the file (or --steps)",
+                "seed": "the replicates' seeds, spawned from root_seed = N at the top of the file",
+                "record_every": "record_every = N at the top of the file"}
 
 
 def _check_parameters(exp: Experiment, path: Path) -> None:
@@ -219,13 +263,22 @@ def _check_parameters(exp: Experiment, path: Path) -> None:
                                            or exp.design.kind != "factorial"):
         raise ScenarioError(f"{path}: factors.{SCENARIO_FACTOR} takes a list of scenario names "
                             "(values = [...]) and a factorial design")
+    seen: dict[tuple[str, str], str] = {}
     for where, keys in (("factors", exp.factors), ("fixed", exp.fixed)):
         for key in keys:
             if key == SCENARIO_FACTOR and where == "factors":
                 continue
-            if locate(key) is None:
+            found = locate(key)
+            if found is None:
                 raise ScenarioError(f"{path}: {where}.{key} is not a model parameter{suggest(key)}; "
                                     "see 'normsim parameters'.")
+            if found[0] == "run":
+                raise ScenarioError(f"{path}: {where}.{key} cannot be set under [{where}]: it is "
+                                    f"set by {RUN_SETTINGS.get(found[1], 'the top of the file')}.")
+            if found in seen:
+                raise ScenarioError(f"{path}: {where}.{key} and {seen[found]} name the same "
+                                    f"parameter ({found[0]}.{found[1]}); give it once.")
+            seen[found] = f"{where}.{key}"
     for key, factor in exp.factors.items():
         if key == SCENARIO_FACTOR:
             continue
@@ -243,11 +296,14 @@ def _check_parameters(exp: Experiment, path: Path) -> None:
 
 
 def plan(exp: Experiment) -> Plan:
-    """The conditions, seeds and identity of an experiment; every condition is validated."""
+    """The conditions, seeds and identity of an experiment; every condition is validated, and
+    the design's size and each run's are checked against :mod:`normsim.budget` first."""
     scenario = load(exp.scenario)
     scenarios = ({name: load(name) for name in exp.factors[SCENARIO_FACTOR].values}
                  if SCENARIO_FACTOR in exp.factors else None)
     names = [flat(k) for k in exp.factors]
+    n = design_size(exp)
+    budget.check_design(n * exp.replicates, n, exp.replicates, exp._source)
     samples = None
     if exp.design.kind == "factorial":
         rows = list(itertools.product(*(f.values for f in exp.factors.values())))
@@ -257,18 +313,23 @@ def plan(exp: Experiment) -> Plan:
     conditions = pd.DataFrame(rows, columns=names)
     conditions.index.name = "condition"
     fixed = {flat(k): v for k, v in exp.fixed.items()}
-    for c in conditions.index:  # every condition must be a valid scenario
+    largest = 0.0
+    for c in conditions.index:  # every condition must be a valid scenario within the budget
         row = {col: conditions.at[c, col] for col in conditions.columns}
         base = scenarios[row.pop(SCENARIO_FACTOR)] if scenarios else scenario
         try:
-            from_flat({**fixed, **_plain(row)}, base=base, origin="experiment")
-        except ScenarioError as err:
-            raise ScenarioError(f"condition {c} of the experiment is not valid: {err}") from None
+            settings = from_flat({**fixed, **_plain(row), "record_every": exp.record_every},
+                                 base=base, origin="experiment")
+            budget.check_run(settings, exp.steps, "", twin=exp.counterfactual)
+            largest = max(largest, budget.run_bytes(settings, exp.steps, exp.counterfactual))
+        except UserError as err:
+            raise type(err)(f"{exp._source}: condition {c} is not valid "
+                            f"({_condition_text(row)}): {err}") from None
     identity = content_hash(exp.model_copy(update={"replicates": 0}).model_dump_json()
                             + scenario.model_dump_json()
                             + "".join(v.model_dump_json() for v in (scenarios or {}).values()))
     return Plan(exp, scenario, conditions, seeds(exp.root_seed, exp.replicates), identity, samples,
-                scenarios)
+                scenarios, largest)
 
 
 def seeds(root_seed: int, n: int) -> tuple[int, ...]:
@@ -277,6 +338,18 @@ def seeds(root_seed: int, n: int) -> tuple[int, ...]:
     seeds do not change when ``n`` grows."""
     return tuple(int(s.generate_state(1, np.uint64)[0] >> np.uint64(1))
                  for s in np.random.SeedSequence(root_seed).spawn(n))
+
+
+def design_size(exp: Experiment) -> int:
+    """How many conditions the design makes, counted without building it."""
+    d, n = len(exp.factors), exp.design.samples
+    if exp.design.kind == "factorial":
+        return math.prod(len(f.values) for f in exp.factors.values())
+    return {"lhs": n, "sobol": n * (d + 2), "morris": n * (d + 1)}[exp.design.kind]
+
+
+def _condition_text(row: Mapping) -> str:
+    return ", ".join(f"{k} = {_plain({k: v})[k]!r}" for k, v in row.items())
 
 
 def _cast(name: str, value: float):

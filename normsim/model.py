@@ -28,7 +28,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from normsim import leadership, policies, records, splinters
+from normsim import budget, leadership, policies, records, splinters
 from normsim.agents import ArmedGroup, Commander, Community, Fighter
 from normsim.commanders import STRATEGIC, CommanderCohort
 from normsim.communities import CommunityState
@@ -46,7 +46,7 @@ from normsim.norms import costs as norm_costs
 from normsim.population import draw as draw_population
 from normsim.population import emulation, load_population, watch_weights
 from normsim.state import State
-from normsim.scenario import defaults, from_flat
+from normsim.scenario import check_seed, check_steps, defaults, from_flat
 from normsim.schema import Scenario
 from normsim.world import RandomStreams
 
@@ -74,12 +74,15 @@ class NormDiffusionModel(mesa.Model):
     def __init__(self, *, rng=None, settings: Scenario | None = None, **params):
         if rng is None:  # draw a seed we can record, so that even an unseeded run can be replayed
             rng = int(np.random.SeedSequence().entropy % 2**63)
-        elif isinstance(rng, np.integer):  # stdlib random (Mesa's model.random) wants an int
-            rng = int(rng)
+        elif not isinstance(rng, (np.random.Generator, np.random.BitGenerator,
+                                  np.random.SeedSequence)):
+            rng = check_seed(rng, "rng (the seed)")  # one a scenario file can hold, to replay it
+        settings = from_flat(params, base=settings)
+        budget.check_model(settings, "model parameters")  # before allocating any agent
         super().__init__(rng=rng)
         #: the integer seed of this run (None when a Generator was passed as ``rng``)
         self.seed = int(rng) if isinstance(rng, (int, np.integer)) else None
-        self.settings = s = from_flat(params, base=settings)
+        self.settings = s = settings
         self.streams = RandomStreams.spawn(self.rng)
         self.norms = tuple(NORMS[k] for k in s.norms)
         self.environment = Environment(s.environment, self.streams.environment)
@@ -320,7 +323,9 @@ class NormDiffusionModel(mesa.Model):
 
     def run_model(self, steps: int | None = None) -> None:
         """Run ``steps`` weeks (the scenario's ``run.steps`` by default); record the last one."""
-        for _ in range(self.settings.run.steps if steps is None else steps):
+        steps = self.settings.run.steps if steps is None else check_steps(steps)
+        budget.check_run(self.settings, steps, "model parameters")
+        for _ in range(steps):
             self.step()
         self.collect()
 

@@ -256,3 +256,17 @@ def emulation(groups, weights: np.ndarray) -> np.ndarray:
 
 __all__ = ["PopulationFile", "EmulationSettings", "load_population", "draw", "emulation",
            "Literal"]
+
+
+def expected_size(name_or_path: str | Path, base) -> tuple[int, int]:
+    """How many groups a population file makes, and their mean number of fighters (for
+    :mod:`normsim.budget`'s estimates, before anything is drawn)."""
+    pop = load_population(name_or_path)
+    mean = 0.0
+    for t in pop.type:
+        spec = _spreads(t).get("fighters", preset(t.key).get("fighters", base.fighters))
+        if isinstance(spec, dict):
+            s = Spread.model_validate(spec)
+            spec = s.mean if s.mean is not None else (s.min + s.max) / 2
+        mean += t.share * float(spec)
+    return pop.groups, max(1, int(round(mean)))

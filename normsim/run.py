@@ -15,15 +15,22 @@ import pandas as pd
 
 import tomli_w
 
+from normsim import budget
 from normsim.analysis import narrative
-from normsim.files import write_atomically, write_table, write_text_atomically
 from normsim.counterfactual import run_twin
+from normsim.files import (check_replaceable, write_atomically, write_folder_atomically,
+                           write_table, write_text_atomically)
 from normsim.model import NormDiffusionModel
-from normsim.provenance import content_hash, provenance
 from normsim.outcomes import outcomes
+from normsim.provenance import content_hash, provenance
 from normsim.records import STAGES, primary
-from normsim.scenario import load
+from normsim.scenario import ScenarioError, check_seed, check_steps, from_flat, load
 from normsim.schema import Scenario
+from normsim.store import events_schema, records_schema
+
+#: the files of a saved run (what ``save_run`` writes; a folder holding only these is replaced)
+RUN_FILES = ("records.parquet", "records.csv", "events.parquet", "events.csv", "scenario.toml",
+             "provenance.json", "compliance.png")
 
 
 def run_model(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: int | None = None,
@@ -37,10 +44,21 @@ def run_model(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: 
     With ``counterfactual``, the run's twin without engagement (same settings and seed) runs
     too, and ``model.records()`` carries ``compliance_counterfactual``,
     ``violations_counterfactual`` and ``occasions_counterfactual``
-    (:mod:`normsim.counterfactual`)."""
+    (:mod:`normsim.counterfactual`).
+
+    Every argument is checked before the model is built: a bad one raises
+    :class:`normsim.ScenarioError` (a :class:`normsim.errors.UserError`), as does a model or a
+    run over :mod:`normsim.budget`."""
     if scenario is not None and not isinstance(scenario, Scenario):
         scenario = load(scenario)
-    model = NormDiffusionModel(rng=seed, settings=scenario, **{**dict(params or {}), **keywords})
+    if params is not None and not isinstance(params, Mapping):
+        raise ScenarioError(f"params = {params!r} is not allowed: expected a mapping of parameter "
+                            "names to values, e.g. {'group_centralisation': 0.3}")
+    seed = check_seed(seed)
+    settings = from_flat({**dict(params or {}), **keywords}, base=scenario)
+    steps = settings.run.steps if steps is None else check_steps(steps)
+    budget.check_run(settings, steps, "model parameters", twin=counterfactual)
+    model = NormDiffusionModel(rng=seed, settings=settings)
     model.run_model(steps)
     if counterfactual:
         model.attach_twin(run_twin(NormDiffusionModel, model.settings, seed, model.steps))
@@ -60,31 +78,45 @@ def run(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: int | 
                      **keywords).records()
 
 
+def check_run_folder(out: str | Path) -> None:
+    """Raise FolderError now if :func:`save_run` would refuse ``out`` (before running)."""
+    check_replaceable(out, RUN_FILES)
+
+
 def save_run(model: NormDiffusionModel, out: str | Path, name: str = "run") -> list[Path]:
     """Write a finished run to ``out``: the tidy table and the events (Parquet and CSV), the
     compliance figure (PNG), the resolved scenario (TOML, runnable as is) and provenance (in the
-    Parquet metadata and ``provenance.json``). Every file is written atomically."""
+    Parquet metadata and ``provenance.json``).
+
+    The files are written into a temporary folder that is then renamed to ``out``, so a run
+    killed while saving leaves no folder mixing two runs. An existing ``out`` is replaced only if
+    it holds nothing but a run's files (:data:`RUN_FILES`)."""
     import json
 
     from normsim.analysis.figures import run_trajectory
 
-    out = Path(out)
+    if model.seed is None:
+        raise ScenarioError("save_run needs a model seeded with a whole number (rng=42), so that "
+                            "its scenario.toml can replay it.")
+    check_run_folder(out)
     settings = model.settings.model_copy(update={"run": model.settings.run.model_copy(
         update={"seed": model.seed, "steps": int(model.steps)})})
     scenario_text = tomli_w.dumps(settings.model_dump(by_alias=True))
     meta = provenance(scenario=name, seed=model.seed, steps=int(model.steps),
                       scenario_hash=content_hash(scenario_text))
     records, events = model.records(), model.events()
-    paths = [write_table(records, out / "records.parquet", meta),
-             write_atomically(out / "records.csv", lambda p: records.to_csv(p, index=False)),
-             write_table(events, out / "events.parquet", meta),
-             write_atomically(out / "events.csv", lambda p: events.to_csv(p, index=False)),
-             write_text_atomically(out / "scenario.toml", scenario_text),
-             write_text_atomically(out / "provenance.json", json.dumps(meta, indent=2) + "\n")]
     fig = run_trajectory(records, events, title=settings.title)
-    paths.append(write_atomically(out / "compliance.png",
-                                  lambda p: fig.savefig(p, format="png")))
-    return paths
+
+    def write(folder: Path) -> list[Path]:
+        return [write_table(records, folder / "records.parquet", meta, schema=records_schema(twin="compliance_counterfactual" in records)),
+                write_atomically(folder / "records.csv", lambda p: records.to_csv(p, index=False)),
+                write_table(events, folder / "events.parquet", meta, schema=events_schema()),
+                write_atomically(folder / "events.csv", lambda p: events.to_csv(p, index=False)),
+                write_text_atomically(folder / "scenario.toml", scenario_text),
+                write_text_atomically(folder / "provenance.json", json.dumps(meta, indent=2) + "\n"),
+                write_atomically(folder / "compliance.png", lambda p: fig.savefig(p, format="png"))]
+
+    return write_folder_atomically(out, write, RUN_FILES)
 
 
 def summary(model: NormDiffusionModel) -> str:
@@ -93,9 +125,9 @@ def summary(model: NormDiffusionModel) -> str:
     table, events = model.records(), model.events()
     s = model.settings
     records = primary(table)
-    year = records["step"] // 52
-    first_year = records[(records["step"] >= 1) & (year == year[records["step"] >= 1].min())]
-    first = first_year["compliance_rate"].mean()
+    after_start = records[records["step"] >= 1]
+    first_weeks = after_start[after_start["step"] <= max(52, after_start["step"].min())]
+    first = first_weeks["compliance_rate"].mean()  # the first year, or the first recorded week
     last = records[records["step"] > records["step"].max() - 52]["compliance_rate"].mean()
     final = records[records["step"] == records["step"].max()]
     stage = int(round(final["stage"].mean()))
@@ -106,7 +138,7 @@ def summary(model: NormDiffusionModel) -> str:
         f"{s.group.fighters} fighters; engagers: "
         + (", ".join(e.name for e in model.engager_agents) or "none"),
         f"  compliance with {norm.title} (share of occasions that respect it): {first:.2f} in "
-        f"the first year, {last:.2f} in the last year",
+        f"the first {_year_or_week(first_weeks)}, {last:.2f} in the last year",
     ]
     if "compliance_counterfactual" in table:
         o = outcomes(table)
@@ -125,3 +157,9 @@ def summary(model: NormDiffusionModel) -> str:
         if len(milestones) > len(shown):
             lines.append(f"    ... and {len(milestones) - len(shown)} more (events.csv)")
     return "\n".join(lines)
+
+
+def _year_or_week(rows: pd.DataFrame) -> str:
+    """'year', or 'recorded week (week N)' when records are further apart than a year."""
+    last = rows["step"].max() if len(rows) else 52
+    return "year" if last <= 52 else f"recorded week (week {last})"

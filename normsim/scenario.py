@@ -5,8 +5,8 @@ A scenario file is TOML: ``title``, ``description`` and one table per section of
 (``group_centralisation=0.3``): that is what ``mesa.batch_run``, SALib and the sweep runner pass
 around. ``--set group.centralisation=0.3`` uses the dotted form; both spellings are accepted.
 
-Bad input never ends in a traceback: :class:`ScenarioError` carries one message naming the file,
-the field, the value and what is allowed.
+Bad input never ends in a traceback: :class:`ScenarioError` (a :class:`normsim.errors.UserError`)
+carries one message naming the file, the field, the value and what is allowed.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from annotated_types import Ge, Le
 from pydantic import ValidationError
 
 from normsim.engagers import EngagerSettings
+from normsim.errors import UserError
 from normsim.schema import ENGAGER_SECTIONS, RUN_ONLY, SECTIONS, Scenario
 from normsim.typology import TYPES, preset
 
@@ -36,7 +37,7 @@ def shipped_folder(package: str) -> Path:
 SCENARIO_DIR = shipped_folder("normsim.scenarios")
 
 
-class ScenarioError(ValueError):
+class ScenarioError(UserError):
     """A scenario or an override is invalid; the message says where, what, and what is allowed."""
 
 
@@ -104,6 +105,9 @@ def locate(key: str) -> tuple[str, str] | None:
 
 
 def suggest(key: str) -> str:
+    if key in ALL_SECTIONS:
+        first = next(iter(ALL_SECTIONS[key].model_fields))
+        return f" ({key} is a section: name one of its parameters, e.g. {key}.{first})"
     close = difflib.get_close_matches(key, [*_DOTTED, *PARAMETERS, *ALL_SECTIONS], n=1,
                                       cutoff=0.75)
     return f" (did you mean {close[0]}?)" if close else ""
@@ -169,8 +173,8 @@ def with_values(base: Scenario, values: Mapping[str, Any], origin: str) -> Scena
     data = base.model_dump(by_alias=True)
     # a group type first (it sets several fields), then what every engager has, then the rest
     order = {"group_type": 0, "group.type": 0}
-    ranked = sorted(values.items(), key=lambda kv: order.get(kv[0], 1 if str(kv[0]).startswith(
-        ("engager_", "engager.")) else 2))
+    ranked = sorted(spell_out_sections(values).items(), key=lambda kv: order.get(
+        kv[0], 1 if str(kv[0]).startswith(("engager_", "engager.")) else 2))
     for key, value in ranked:
         if key in ("title", "description", "norms"):
             data[key] = value
@@ -186,6 +190,40 @@ def with_values(base: Scenario, values: Mapping[str, Any], origin: str) -> Scena
                                 "See 'normsim parameters' for the list.")
         _set(data, where[0], where[1], value, key, origin)
     return validate(data, origin)
+
+
+def spell_out_sections(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``{"group": {"fighters": 5}}`` (a TOML table, or ``--set group={fighters=5}``) means
+    ``{"group.fighters": 5}``, as TOML itself reads it."""
+    out = {}
+    for key, value in values.items():
+        if key in ALL_SECTIONS and isinstance(value, Mapping):
+            out.update({f"{key}.{field}": v for field, v in value.items()})
+        else:
+            out[key] = value
+    return out
+
+
+def check_seed(seed: Any, origin: str = "seed") -> int:
+    """``seed`` as an int if it is one the scenario file can hold (``run.seed``'s range)."""
+    return _check_run_setting("seed", seed, origin)
+
+
+def check_steps(steps: Any, origin: str = "steps") -> int:
+    """``steps`` as an int if it is a number of weeks ``run.steps`` allows."""
+    return _check_run_setting("steps", steps, origin)
+
+
+def _check_run_setting(field: str, value: Any, origin: str) -> int:
+    info = SECTIONS["run"].model_fields[field]
+    lo = next(m.ge for m in info.metadata if isinstance(m, Ge))
+    hi = next(m.le for m in info.metadata if isinstance(m, Le))
+    if isinstance(value, np.generic):  # numpy scalars: judge (and show) the plain value
+        value = value.item()
+    if type(value) is not int or not lo <= value <= hi:
+        raise ScenarioError(f"{origin} = {_show(value)} is not allowed: expected "
+                            f"{allowed('run', field)} (run.{field})")
+    return value
 
 
 def from_flat(values: Mapping[str, Any] | None = None, base: Scenario | None = None,

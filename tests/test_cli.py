@@ -1,9 +1,12 @@
 """The command line: outputs of `normsim run`, listings, and what bad input gets (exit status 2,
 one message naming the file, the field, the value and what is allowed; never a traceback)."""
 
+import importlib
 import json
+import re
 import subprocess
 import sys
+import time
 
 import pandas as pd
 import pytest
@@ -170,3 +173,92 @@ def test_the_real_command_prints_no_traceback(tmp_path):
     assert proc.stderr.strip() == (f"error: {path}: group.fighters = -3 is not allowed: "
                                    "expected a whole number from 1 to 5000000")
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+# -- a run's folder appears whole or not at all; its scenario replays it -----------------------
+def test_the_largest_seed_is_written_and_replayed(tmp_path):
+    seed = 2**63 - 1  # run.seed's maximum: --seed and the scenario file take the same range
+    invoke("run", "baseline", "--seed", seed, "--steps", 5, *SMALL_SET, "--out", tmp_path / "a")
+    assert f"seed = {seed}" in (tmp_path / "a" / "scenario.toml").read_text()
+    result = invoke("run", tmp_path / "a" / "scenario.toml", "--out", tmp_path / "b")
+    assert result.exit_code == 0, result.output
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / "records.parquet"),
+                                  pd.read_parquet(tmp_path / "b" / "records.parquet"))
+
+
+def test_a_rerun_replaces_the_previous_run_folder_whole(tmp_path):
+    out = tmp_path / "r"
+    invoke("run", "baseline", "--seed", 1, "--steps", 5, *SMALL_SET, "--out", out)
+    result = invoke("run", "baseline", "--seed", 2, "--steps", 5, *SMALL_SET, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "provenance.json").read_text())["seed"] == 2
+    assert table_metadata(out / "records.parquet")["seed"] == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # no temporary folder left
+
+
+def test_a_run_stopped_while_saving_leaves_the_previous_folder_as_it_was(tmp_path, monkeypatch):
+    run_module = importlib.import_module("normsim.run")  # (normsim.run is also the function)
+    out = tmp_path / "r"
+    invoke("run", "baseline", "--seed", 1, "--steps", 5, *SMALL_SET, "--out", out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real = run_module.write_text_atomically
+
+    def stopped_at_provenance(path, text):
+        if path.name == "provenance.json":
+            raise KeyboardInterrupt  # Ctrl-C half-way through writing the run's files
+        return real(path, text)
+
+    monkeypatch.setattr(run_module, "write_text_atomically", stopped_at_provenance)
+    result = invoke("run", "baseline", "--seed", 2, "--steps", 5, *SMALL_SET, "--out", out)
+    assert result.exit_code == 130 and "interrupted" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+
+
+def test_sigterm_during_a_run_writes_nothing(tmp_path):
+    out = tmp_path / "r"
+    command = ("import sys; import normsim.cli as cli; print('started', flush=True); "
+               "cli.main(sys.argv[1:])")  # says when Python has started, however busy the machine
+    proc = subprocess.Popen([sys.executable, "-c", command, "run", "baseline", "--steps", "20000",
+                             "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout.readline().strip() == "started"
+    time.sleep(3)  # into the run
+    assert proc.poll() is None, proc.communicate()
+    proc.terminate()
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 143 and "interrupted" in stderr and "Traceback" not in stderr
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_the_summary_of_a_run_recorded_less_often_than_yearly_has_no_nan(tmp_path):
+    result = invoke("run", "baseline", "--steps", 200, *SMALL_SET, "--set", "run.record_every=60",
+                    "--out", tmp_path / "r")
+    assert result.exit_code == 0, result.output
+    assert not re.search(r"\bnan\b", result.output), result.output
+    assert "in the first recorded week (week 60)" in result.output
+
+
+def test_a_section_given_as_an_inline_table_sets_its_fields(tmp_path):
+    a = invoke("run", "baseline", "--steps", 3, "--set", "group={fighters=40, units_per_commander=2}",
+               "--out", tmp_path / "a")
+    b = invoke("run", "baseline", "--steps", 3, *SMALL_SET, "--out", tmp_path / "b")
+    assert a.exit_code == b.exit_code == 0, a.output
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / "records.parquet"),
+                                  pd.read_parquet(tmp_path / "b" / "records.parquet"))
+
+
+def test_a_full_disk_while_saving_a_run_leaves_nothing_and_says_so(tmp_path, monkeypatch):
+    import errno
+
+    import pyarrow.parquet
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pyarrow.parquet, "write_table", full)
+    out = tmp_path / "r"
+    result = invoke("run", "baseline", "--steps", 3, *SMALL_SET, "--out", out)
+    assert result.exit_code == 2 and result.stderr.count("error:") == 1
+    assert f"no space left on the device of {out}; nothing was written" in result.stderr
+    assert not list(tmp_path.iterdir())  # no folder, no temporary folder

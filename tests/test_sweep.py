@@ -2,53 +2,20 @@
 and real Dask scheduler and worker processes on 127.0.0.1."""
 
 import os
+import re
 import signal
-import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
-from normsim.cli import main
 from normsim.engines import sweep
 from normsim.experiment import EXPERIMENT_DIR, load_experiment, plan
 from normsim.files import table_metadata
 from normsim.store import read_conditions, read_events, read_manifest, read_runs
-
-BIN = Path(sys.executable).parent
-SMALL_EXPERIMENT = """
-title = "test: principled or not"
-question = "Does principled dialogue raise compliance? (a small test experiment)"
-scenario = "baseline"
-replicates = {replicates}
-steps = {steps}
-record_every = 5
-root_seed = 7
-
-[factors]
-"dialogue.principled" = {{ values = [0.0, 1.0] }}
-
-[fixed]
-"group.fighters" = {fighters}
-"group.units_per_commander" = 2
-"""
-
-
-def experiment_file(tmp_path, replicates=4, steps=40, fighters=40, name="exp.toml"):
-    path = tmp_path / name
-    path.write_text(SMALL_EXPERIMENT.format(replicates=replicates, steps=steps, fighters=fighters))
-    return path
-
-
-def invoke(*args):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    assert "Traceback" not in result.output, result.output
-    return result
-
+from sweep_helpers import (BIN, cluster, experiment_file, free_port, invoke, start_sweep,  # noqa: F401
+                           wait_for_runs)
 
 # -- every shipped experiment ----------------------------------------------------------------
 @pytest.mark.parametrize("path", sorted(EXPERIMENT_DIR.glob("*.toml")), ids=lambda p: p.stem)
@@ -180,35 +147,11 @@ def test_an_unreachable_scheduler_is_named_within_seconds(tmp_path):
                     "--out", tmp_path / "o", "--quiet")
     assert time.monotonic() - start < 20
     assert result.exit_code == 2
-    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in result.output
+    assert f"cannot reach a Dask scheduler at tcp://127.0.0.1:{port}" in result.output
     assert not (tmp_path / "o").exists()
 
 
 # -- killed and resumed: real signals to real processes ------------------------------------------
-def _as_in_a_terminal():
-    # pytest-xdist workers ignore SIGINT, and children inherit that: restore the default so
-    # the sweep sees Ctrl-C as it would in a terminal
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def start_sweep(path, out, workers=2):
-    return subprocess.Popen([str(BIN / "normsim"), "sweep", str(path), "--workers", str(workers),
-                             "--out", str(out), "--quiet"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=_as_in_a_terminal)
-
-
-def wait_for_runs(out, n, proc, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        runs = out / "runs"
-        if runs.is_dir() and len(list(runs.glob("*.parquet"))) >= n:
-            return
-        assert proc.poll() is None, proc.communicate()
-        time.sleep(0.05)
-    raise AssertionError("the sweep made no progress")
-
-
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_a_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, sig):
     path = experiment_file(tmp_path, replicates=15, steps=300, fighters=200)
@@ -220,11 +163,14 @@ def test_a_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, sig):
         os.killpg(proc.pid, signal.SIGKILL)  # the command and its worker processes, no warning
     else:
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal reaches the whole group
-    proc.wait(timeout=30)
+    _, stderr = proc.communicate(timeout=30)
     done = len(list((out / "runs").glob("*.parquet")))
     assert 0 < done < 30, "kill it part-way"
     if sig == signal.SIGINT:
-        assert proc.returncode == 130 and "run the same command again" in proc.stderr.read()
+        assert proc.returncode == 130 and "run the same command again" in stderr
+        said = int(re.search(r"interrupted: (\d+) of 30 runs are saved", stderr)[1])
+        time.sleep(1)  # no worker may still be finishing a run behind the count
+        assert said == done == len(list((out / "runs").glob("*.parquet")))
     resumed = invoke("sweep", path, "--workers", 2, "--out", out, "--quiet")
     assert resumed.exit_code == 0 and f"{done} already there" in resumed.output
     exp, text = load_experiment(path)
@@ -236,46 +182,6 @@ def test_a_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, sig):
 
 
 # -- Dask: a real scheduler and real workers on 127.0.0.1 ------------------------------------------
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def spawn(*args):
-    return subprocess.Popen([str(BIN / "dask"), *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-
-
-def wait_for_workers(address, n, timeout=60):
-    from distributed import Client
-    with Client(address, timeout="20s") as client:
-        client.wait_for_workers(n, timeout=timeout)
-
-
-@pytest.fixture
-def cluster():
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    procs = [spawn("scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard")]
-    try:
-        time.sleep(0.5)
-        for _ in range(2):  # two worker processes, so that one can be killed
-            procs.append(spawn("worker", address, "--host", "127.0.0.1", "--nworkers", "1",
-                               "--nthreads", "1", "--no-dashboard", "--no-nanny"))
-        wait_for_workers(address, 2)
-        yield address, procs
-    finally:
-        for p in procs:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGTERM)
-        for p in procs:
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-
-
 def test_dask_gives_the_local_result(tmp_path, cluster):
     address, _ = cluster
     exp, text = load_experiment(experiment_file(tmp_path, replicates=3))
@@ -301,3 +207,15 @@ def test_a_dask_worker_dying_mid_sweep_has_its_runs_redone(tmp_path, cluster):
     a = read_runs(out)
     assert a["run_id"].nunique() == 24
     pd.testing.assert_frame_equal(a, read_runs(tmp_path / "local"))
+
+
+def test_unquoted_dotted_keys_mean_what_toml_says(tmp_path):
+    """`group.fighters = 40` under [fixed] is the table {group = {fighters = 40}} in TOML: the
+    same experiment as the quoted key."""
+    quoted = experiment_file(tmp_path)
+    unquoted = tmp_path / "unquoted.toml"
+    unquoted.write_text(quoted.read_text().replace('"persuader.principled"', "persuader.principled")
+                        .replace('"group.fighters"', "group.fighters")
+                        .replace('"group.units_per_commander"', "group.units_per_commander"))
+    assert '"' not in unquoted.read_text().split("[factors]")[1]
+    assert plan(load_experiment(unquoted)[0]).identity == plan(load_experiment(quoted)[0]).identity

@@ -157,7 +157,10 @@ def save_plot(out, kind: str, factors=(), fmt: str | None = None, target=None,
         suffix = target.suffix.lstrip(".").lower()
         if suffix in FORMATS and fmt and suffix != fmt:
             raise ScenarioError(f"--out {target} ends in .{suffix} but --format is {fmt}.")
-        if suffix not in FORMATS:
+        if suffix and suffix not in FORMATS:
+            raise ScenarioError(f"--out {target}: .{suffix} is not a figure format; name a file "
+                                f"ending in one of: {', '.join('.' + f for f in FORMATS)}.")
+        if not suffix:
             target = target.with_name(target.name + f".{fmt or 'png'}")
     res = load(out, threshold)
     target = target or Path(out) / "figures" / f"{kind}.{fmt or 'png'}"
