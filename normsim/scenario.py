@@ -377,7 +377,9 @@ def _explain(error: Mapping[str, Any], data: Mapping[str, Any]) -> str:
                 "[\"civilians\", \"mines\"]")
     if kind == "extra_forbidden":
         if len(loc) == 1:
-            return (f"[{loc[0]}] is not a section{suggest(loc[0])}; sections are: "
+            hint = (f" (a {loc[0]} engager's settings go in its [[engager]] table, with kind = "
+                    f"\"{loc[0]}\")" if loc[0] in ENGAGER_SECTIONS else suggest(loc[0]))
+            return (f"[{loc[0]}] is not a section{hint}; sections are: "
                     + ", ".join(SECTIONS) + ", plus title, description, norms and [[engager]] "
                     "tables")
         known = ", ".join(SECTIONS[loc[0]].model_fields) if loc[0] in SECTIONS else ""

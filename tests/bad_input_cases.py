@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import normsim
-from normsim.schema import SECTIONS
+from normsim.scenario import ALL_SECTIONS
 
 BIG_SEED = 10**31
 MAX_SEED = "9223372036854775807"
@@ -29,7 +29,7 @@ class Case:
 
 
 # -- experiment files -------------------------------------------------------------------------
-def experiment(top: str = "", factors: str = '"persuader.principled" = { values = [0.0, 1.0] }',
+def experiment(top: str = "", factors: str = '"dialogue.principled" = { values = [0.0, 1.0] }',
                fixed: str = "", tail: str = "", title: str = 'title = "bad input test"\n',
                question: str = 'question = "Does a bad input get one clear message?"\n') -> str:
     return (f'{title}{question}scenario = "baseline"\nreplicates = 2\nsteps = 10\nroot_seed = 3\n'
@@ -128,9 +128,11 @@ TINY = {"group_fighters": 10, "group_units_per_commander": 1}
 def _bad_value(section: str, name: str):
     """A value out of the parameter's range (or of the wrong type, for true/false), and how the
     message shows it."""
-    info = SECTIONS[section].model_fields[name]
+    info = ALL_SECTIONS[section].model_fields[name]
     if info.annotation is bool:
         return 3, "3", "true or false"
+    if info.annotation is str or getattr(info.annotation, "__args__", None):  # a choice
+        return "nope", '"nope"' if info.annotation is not str else "'nope'", "nope"
     hi = next(m.le for m in info.metadata if hasattr(m, "le"))
     lo = next(m.ge for m in info.metadata if hasattr(m, "ge"))
     if info.annotation is int:
@@ -142,7 +144,7 @@ def _toml(value) -> str:
     return "true" if value is True else "false" if value is False else repr(value)
 
 
-def _api_keyword(flat: str, value):
-    return lambda d: normsim.run({**TINY, flat: value}, seed=1, steps=2)
+def _api_keyword(flat: str, value, scenario: str = "baseline"):
+    return lambda d: normsim.run({**TINY, flat: value}, seed=1, steps=2, scenario=scenario)
 
 

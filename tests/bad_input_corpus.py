@@ -50,12 +50,12 @@ EXPERIMENTS = [
              experiment(tail='[design]\nsamples = 0')),
     exp_case("exp-design-levels-1", ["design.levels", "= 1"],
              experiment(tail='[design]\nkind = "morris"\nlevels = 1',
-                        factors='"persuader.principled" = { min = 0.0, max = 1.0 }')),
+                        factors='"dialogue.principled" = { min = 0.0, max = 1.0 }')),
     exp_case("exp-design-not-table", ["design", "5"], experiment(top="design = 5")),
-    exp_case("exp-dotted-and-flat", ["factors.persuader_principled", "factors.persuader.principled",
+    exp_case("exp-dotted-and-flat", ["factors.dialogue_principled", "factors.dialogue.principled",
                                      "same parameter"],
-             experiment(factors='"persuader.principled" = { values = [0.0, 1.0] }\n'
-                                'persuader_principled = { values = [0.5] }')),
+             experiment(factors='"dialogue.principled" = { values = [0.0, 1.0] }\n'
+                                'dialogue_principled = { values = [0.5] }')),
     exp_case("exp-factor-and-fixed", ["fixed.group.fighters", "factors.group.fighters",
                                       "same parameter"],
              experiment(factors='"group.fighters" = { values = [10, 20] }')),
@@ -99,10 +99,10 @@ EXPERIMENTS = [
     exp_case("exp-fixed-out-of-range", ["fixed", "group.centralisation = 3",
                                         "a number from 0 to 1"],
              experiment(fixed='"group.centralisation" = 3')),
-    exp_case("exp-fixed-wrong-type", ["fixed", "persuader.principled", "true",
+    exp_case("exp-fixed-wrong-type", ["fixed", "principled = true",
                                       "a number from 0 to 1"],
              experiment(factors='"group.insecurity" = { values = [0.1, 0.2] }',
-                        fixed='"persuader.principled" = true')),
+                        fixed='"dialogue.principled" = true')),
     exp_case("exp-replicates-0", ["replicates = 0"], GOOD_EXPERIMENT.replace("replicates = 2", "replicates = 0")),
     exp_case("exp-replicates-negative", ["replicates = -1"], GOOD_EXPERIMENT.replace("replicates = 2", "replicates = -1")),
     exp_case("exp-replicates-text", ["replicates = 'many'"], GOOD_EXPERIMENT.replace("replicates = 2", 'replicates = "many"')),
@@ -124,8 +124,8 @@ EXPERIMENTS = [
                                                     "group.people_war", "group.centralisation")))),
     exp_case("exp-runs-over-budget", ["12 conditions", "100,000 replicates", "1,200,000 runs"],
              GOOD_EXPERIMENT.replace("replicates = 2", "replicates = 100000").replace(
-                 '"persuader.principled" = { values = [0.0, 1.0] }',
-                 '"persuader.principled" = { values = [0.0, 1.0] }\n'
+                 '"dialogue.principled" = { values = [0.0, 1.0] }',
+                 '"dialogue.principled" = { values = [0.0, 1.0] }\n'
                  '"group.insecurity" = { values = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6] }')),
     exp_case("exp-sobol-over-budget", ["600,000 conditions", "1,200,000 runs", "1,000,000 runs"],
              experiment(factors="\n".join(f'"{k}" = {{ min = 0.0, max = 1.0 }}' for k in (
@@ -168,7 +168,7 @@ for opt, value, words in (("--workers", "0", ["--workers", "0"]),
 FOLDERS = [
     folder_case("folder-edited-steps", ["{d}/o", "another experiment", "steps: 10 -> 12"],
                 text=GOOD_EXPERIMENT.replace("steps = 10", "steps = 12")),
-    folder_case("folder-edited-values", ["another experiment", "factors.persuader.principled.values",
+    folder_case("folder-edited-values", ["another experiment", "factors.dialogue.principled.values",
                                          "[0.0, 0.5, 1.0]"],
                 text=GOOD_EXPERIMENT.replace("[0.0, 1.0]", "[0.0, 0.5, 1.0]")),
     folder_case("folder-edited-seed", ["another experiment", "root_seed: 3 -> 4"],
@@ -230,7 +230,7 @@ FOLDERS += [
     reader_case("plot-sensitivity-factorial", ["--kind sensitivity", "factorial design"],
                 "plot", "{d}/o", "--kind", "sensitivity"),
     reader_case("plot-effect-three-factors", ["--kind effect takes one or two --factor"], "plot",
-                "{d}/o", "--kind", "effect", *["--factor", "persuader.principled"] * 3),
+                "{d}/o", "--kind", "effect", *["--factor", "dialogue.principled"] * 3),
     reader_case("plot-no-kind", ["--kind"], "plot", "{d}/o"),
     reader_case("plot-threshold", ["--threshold", "-0.5"], "plot", "{d}/o", "--kind",
                 "trajectories", "--threshold", "-0.5"),
@@ -256,7 +256,7 @@ RUNS = [
     scenario_case("scen-steps-0", ["run.steps = 0", "from 1 to 100000"], "[run]\nsteps = 0\n"),
     scenario_case("scen-seed-negative", ["run.seed = -1", MAX_SEED], "[run]\nseed = -1\n"),
     scenario_case("scen-seed-huge", ["run.seed", MAX_SEED], "[run]\nseed = 9223372036854775808\n"),
-    scenario_case("scen-bool-for-number", ["persuader.reputation = true", "a number from 0 to 1"],
+    scenario_case("scen-bool-for-number", ["engager 1 (dialogue): reputation = true", "a number from 0 to 1"],
                   "[persuader]\nreputation = true\n"),
     scenario_case("scen-text-for-int", ["group.fighters", '"many"', "a whole number"],
                   '[group]\nfighters = "many"\n'),
@@ -266,7 +266,7 @@ RUNS = [
                   "[group.fighters]\nn = 3\n"),
     scenario_case("scen-array-for-number", ["group.insecurity = [0.1, 0.2]", "a number from 0 to 1"],
                   "[group]\ninsecurity = [0.1, 0.2]\n"),
-    scenario_case("scen-two-problems", ["2 problems", "group.insecurity", "persuader.reputation"],
+    scenario_case("scen-two-problems", ["2 problems", "group.insecurity", "reputation = -1.0"],
                   "[group]\ninsecurity = 2.0\n[persuader]\nreputation = -1.0\n"),
     scenario_case("scen-memory-fighters", ["100 group(s) of 5,000,000 fighters", "GB of memory",
                                            "group.fighters"],
@@ -395,22 +395,35 @@ API = [
 
 
 SCHEMA = []
+#: a scenario with an engager of each kind, for the parameters of that kind's section
+KIND_SCENARIO = {"engager": "baseline", "dialogue": "baseline", "deed": "engager_deed",
+                 "peace_operation": "engager_peace_operation"}
 for i, (flat, (section, name)) in enumerate(PARAMETERS.items()):
     value, shown, allowed = _bad_value(section, name)
-    words = (f"{section}.{name} = {shown}", allowed)
+    engager = section in KIND_SCENARIO  # in an [[engager]] table: named there without its section
+    base = KIND_SCENARIO.get(section, "baseline")
+    words = ((f"{name} = {shown}" if engager else f"{section}.{name} = {shown}"), allowed)
+    if section == "group" and name == "type":  # a type's message lists the types
+        words = ("type = 'nope'" if i % 4 else 'type = "nope"', "is not a type of group")
     door = i % 4
     if door == 0:
+        table = (f'[[engager]]\nkind = "{base if section != "engager" else "dialogue"}"\n'
+                 if engager else f"[{section}]\n")
+        kind = {"engager_deed": "deed", "engager_peace_operation": "peace_operation"}.get(
+            base, "dialogue")
+        table = f'[[engager]]\nkind = "{kind}"\n' if engager else table
         SCHEMA.append(scenario_case(f"schema-file-{section}.{name}", words,
-                                    f"[{section}]\n{name} = {_toml(value)}\n"))
+                                    f"{table}{name} = {_toml(value)}\n"))
     elif door == 1:
-        SCHEMA.append(run_case(f"schema-set-{section}.{name}", ("--set", *words), "baseline",
+        SCHEMA.append(run_case(f"schema-set-{section}.{name}", ("--set", *words), base,
                                "--set", f"{section}.{name}={_toml(value)}", "--out", "{d}/out"))
     elif door == 2:
-        SCHEMA.append(api_case(f"schema-api-{flat}", words, _api_keyword(flat, value)))
+        SCHEMA.append(api_case(f"schema-api-{flat}", words, _api_keyword(flat, value, base)))
     else:
-        factor = ('"group.insecurity" = { values = [0.1, 0.2] }' if name == "principled"
-                  else '"persuader.principled" = { values = [0.0, 1.0] }')
+        factor = ('"group.insecurity" = { values = [0.1, 0.2] }' if engager or section == "group"
+                  else '"dialogue.principled" = { values = [0.0, 1.0] }')
         text = experiment(factors=factor, fixed=f'"{section}.{name}" = {_toml(value)}')
+        text = text.replace('scenario = "baseline"', f'scenario = "{base}"')
         base_line = next((line for line in text.splitlines()[:12]
                           if line.startswith(f'"{section}.{name}" =')), None)
         if base_line:  # set in the base experiment already: TOML allows a key once

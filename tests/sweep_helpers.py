@@ -25,7 +25,7 @@ record_every = 5
 root_seed = 7
 
 [factors]
-"persuader.principled" = {{ values = [0.0, 1.0] }}
+"dialogue.principled" = {{ values = [0.0, 1.0] }}
 
 [fixed]
 "group.fighters" = {fighters}

@@ -27,7 +27,8 @@ from normsim import budget
 from normsim.cli import main
 from normsim.errors import UserError
 from normsim.experiment import Experiment, Plan, load_experiment, plan
-from normsim.scenario import PARAMETERS, SECTIONS, load
+from normsim.scenario import ALL_SECTIONS as SECTIONS
+from normsim.scenario import PARAMETERS, load
 from normsim.schema import Scenario
 
 CLI_CASES = [c for c in CORPUS if c.args]
@@ -186,6 +187,11 @@ def _valid_value(section: str, name: str):
     kind, lo, hi = _bounds(section, name)
     if kind is bool:
         return st.booleans()
+    if kind is str:  # a group type
+        from normsim.typology import TYPES
+        return st.sampled_from(["", *TYPES])
+    if getattr(kind, "__args__", None):  # a choice among words
+        return st.sampled_from(kind.__args__)
     if kind is int:
         return st.integers(lo, min(hi, lo + 40))  # small: sizes stay cheap to plan
     return st.floats(lo, hi, allow_nan=False)
@@ -195,7 +201,8 @@ def _valid_value(section: str, name: str):
 def near_valid_experiments(draw):
     """A valid experiment, then up to two random changes to it."""
     kind = draw(st.sampled_from(["factorial", "lhs", "sobol", "morris"]))
-    pool = [p for p in MODEL_PARAMETERS if kind == "factorial" or _bounds(p[1], p[2])[0] is not bool]
+    pool = [p for p in MODEL_PARAMETERS
+            if kind == "factorial" or _bounds(p[1], p[2])[0] in (int, float)]
     chosen = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True))
     factors = {}
     for flat, section, name in chosen:

@@ -214,7 +214,7 @@ def test_unquoted_dotted_keys_mean_what_toml_says(tmp_path):
     same experiment as the quoted key."""
     quoted = experiment_file(tmp_path)
     unquoted = tmp_path / "unquoted.toml"
-    unquoted.write_text(quoted.read_text().replace('"persuader.principled"', "persuader.principled")
+    unquoted.write_text(quoted.read_text().replace('"dialogue.principled"', "dialogue.principled")
                         .replace('"group.fighters"', "group.fighters")
                         .replace('"group.units_per_commander"', "group.units_per_commander"))
     assert '"' not in unquoted.read_text().split("[factors]")[1]
