@@ -22,8 +22,8 @@ solara.server.settings.telemetry.mixpanel_enable = False  # Solara reports usage
 #: narrower range where the schema's would make a useless slider
 CONTROLS = [
     "group_age_weeks", "group_people_war", "group_contrary_practice", "group_centralisation",
-    ("group_fighters", 50, 2000), "persuader_principled", "persuader_politicisation",
-    ("persuader_contact_interval", 1, 26), "persuader_practical_first",
+    ("group_fighters", 50, 2000), "dialogue_principled", "dialogue_politicisation",
+    ("dialogue_contact_interval", 1, 26), "dialogue_practical_first",
     "environment_conflict_intensity",
 ]
 model_params = mesa_user_params(CONTROLS)

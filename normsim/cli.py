@@ -231,8 +231,13 @@ def summarize(out, threshold):
     click.echo(f"\nwrote {', '.join(p.name for p in paths)} to {out / 'summary'}/")
 
 
-PLOT_KINDS = ("trajectories, effect, heatmap, integration, setbacks, stages, harm, sensitivity, "
-              "discovery")
+def _plot_kinds() -> str:
+    from normsim.analysis.kinds import KINDS
+
+    return ", ".join(KINDS)
+
+
+PLOT_KINDS = _plot_kinds()
 
 
 @main.command()

@@ -49,8 +49,8 @@ from normsim.schema import Scenario
 TIME = "TIME"  # the name EMA's time-series plots look for
 #: time series offered by default: compliance, and its difference from the run's twin without
 #: engagement (normsim.counterfactual), per recorded week over groups, on the first norm
-DEFAULT_SERIES = ("compliance_rate", "engagement_effect")
-DERIVED_SERIES = {"engagement_effect": ("compliance_rate", "compliance_counterfactual")}
+DEFAULT_SERIES = ("compliance_rate", "engagement_effect_by_week")
+DERIVED_SERIES = {"engagement_effect_by_week": ("compliance_rate", "compliance_counterfactual")}
 
 
 @dataclass(frozen=True)

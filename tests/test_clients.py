@@ -28,13 +28,13 @@ from conftest import SMALL
 import normsim
 from normsim import ema
 from normsim.experiment import load_experiment, plan
-from normsim.records import OUTCOMES, outcomes
+from normsim.outcomes import OUTCOMES, outcomes
 from normsim.scenario import ScenarioError, from_flat
 
 ROOT = Path(__file__).resolve().parent.parent
 WEEKS = 20
 #: a known strong driver of compliance (the odds of violating) and a weak one
-DRIVER, OTHER = ("fighters_base_violation", 0.05, 0.6), ("persuader_contact_interval", 1, 16)
+DRIVER, OTHER = ("fighters_base_violation", 0.05, 0.6), ("dialogue_contact_interval", 1, 16)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -64,20 +64,20 @@ def test_run_takes_its_parameters_as_keywords_as_ema_calls_it():
 
 
 def test_a_sampled_float_reaches_a_whole_number_parameter_only_through_the_problems_rounding():
-    with pytest.raises(ScenarioError, match="persuader.contact_interval = 7.13 .*whole number"):
-        normsim.run({**SMALL, "persuader_contact_interval": 7.13}, seed=1, steps=2)
-    problem = normsim.salib_problem(["group_centralisation", "persuader_contact_interval"])
+    with pytest.raises(ScenarioError, match="contact_interval = 7.13 .*whole number"):
+        normsim.run({**SMALL, "dialogue_contact_interval": 7.13}, seed=1, steps=2)
+    problem = normsim.salib_problem(["group_centralisation", "dialogue_contact_interval"])
     assert problem.params([0.25, 7.13]) == {"group_centralisation": 0.25,
-                                           "persuader_contact_interval": 7}
+                                           "dialogue_contact_interval": 7}
     # nearest whole number, halves to even, as documented
-    rounded = [problem.params([0.5, x])["persuader_contact_interval"] for x in (7.5, 6.5, 6.51)]
+    rounded = [problem.params([0.5, x])["dialogue_contact_interval"] for x in (7.5, 6.5, 6.51)]
     assert rounded == [8, 6, 7]
-    assert type(problem.params(np.array([0.5, 3.9]))["persuader_contact_interval"]) is int
+    assert type(problem.params(np.array([0.5, 3.9]))["dialogue_contact_interval"]) is int
     normsim.run({**SMALL, **problem.params([0.25, 7.13])}, seed=1, steps=2)
 
 
-@pytest.mark.parametrize("name", ["group_centralisation", "persuader_contact_interval",
-                                  "group_age_weeks", "fighters_base_violation", "h6_exposure_half"])
+@pytest.mark.parametrize("name", ["group_centralisation", "dialogue_contact_interval",
+                                  "group_age_weeks", "fighters_base_violation", "h6_span_half"])
 def test_the_problems_bounds_are_exactly_what_the_schema_accepts(name):
     (low, high), = normsim.salib_problem([name])["bounds"]
     step = 1 if isinstance(low, int) else 1e-9
@@ -88,8 +88,8 @@ def test_the_problems_bounds_are_exactly_what_the_schema_accepts(name):
 
 
 def test_problems_refuse_what_salib_cannot_sample_and_ranges_the_schema_forbids():
-    with pytest.raises(ScenarioError, match="persuader_practical_first takes False or True"):
-        normsim.salib_problem(["persuader_practical_first"])
+    with pytest.raises(ScenarioError, match="dialogue_practical_first takes False or True"):
+        normsim.salib_problem(["dialogue_practical_first"])
     with pytest.raises(ScenarioError, match=r"centralisation range \[0.2, 1.5\] is not allowed"):
         normsim.salib_problem([("group_centralisation", 0.2, 1.5)])
     with pytest.raises(ScenarioError, match="'steps' is not a model parameter"):
@@ -99,8 +99,8 @@ def test_problems_refuse_what_salib_cannot_sample_and_ranges_the_schema_forbids(
 # -- EMA Workbench ------------------------------------------------------------------------------
 
 def ema_model(**extra):
-    return ema.model(uncertainties=[DRIVER, OTHER, "persuader_practical_first"],
-                     levers=["persuader_principled"],
+    return ema.model(uncertainties=[DRIVER, OTHER, "dialogue_practical_first"],
+                     levers=["dialogue_principled"],
                      outcomes=["final_compliance", "highest_stage"],
                      replicates=2, root_seed=11, steps=WEEKS, fixed=SMALL, **extra)
 
@@ -126,23 +126,23 @@ def test_ema_parameters_take_their_types_and_bounds_from_the_schema():
     m = ema_model()
     kinds = {p.name: type(p) for p in [*m.uncertainties, *m.levers]}
     assert kinds == {"fighters_base_violation": RealParameter,
-                     "persuader_contact_interval": IntegerParameter,
-                     "persuader_practical_first": BooleanParameter,
-                     "persuader_principled": RealParameter}
-    (low, high), = normsim.salib_problem(["persuader_principled"])["bounds"]
-    lever = m.levers["persuader_principled"]
+                     "dialogue_contact_interval": IntegerParameter,
+                     "dialogue_practical_first": BooleanParameter,
+                     "dialogue_principled": RealParameter}
+    (low, high), = normsim.salib_problem(["dialogue_principled"])["bounds"]
+    lever = m.levers["dialogue_principled"]
     assert (lever.lower_bound, lever.upper_bound) == (low, high)
 
 
 def test_ema_outcomes_are_normsims_own_outcomes_averaged_over_the_sweeps_seeds(ema_results):
     experiments, results = ema_results
     assert len(experiments) == 24
-    assert set(experiments["persuader_contact_interval"]) <= set(range(1, 17))
+    assert set(experiments["dialogue_contact_interval"]) <= set(range(1, 17))
     for i in (0, 13):
         row = experiments.iloc[i]
         params = {**SMALL, **{name: row[name].item() if hasattr(row[name], "item") else row[name]
-                              for name in ("fighters_base_violation", "persuader_contact_interval",
-                                           "persuader_practical_first", "persuader_principled")}}
+                              for name in ("fighters_base_violation", "dialogue_contact_interval",
+                                           "dialogue_practical_first", "dialogue_principled")}}
         tables = [normsim.run(params, seed=s, steps=WEEKS) for s in normsim.seeds(11, 2)]
         for name in ("final_compliance", "highest_stage"):
             expected = np.mean([outcomes(t)[name] for t in tables])
@@ -171,7 +171,7 @@ def test_ema_prim_finds_the_known_driver_of_compliance(ema_results):
     from ema_workbench.analysis import prim
 
     experiments, results = ema_results
-    x = experiments[[DRIVER[0], OTHER[0], "persuader_principled"]]
+    x = experiments[[DRIVER[0], OTHER[0], "dialogue_principled"]]
     x = x.astype(float)  # EMA 3.0.0's PRIM may paste 4.5 into an int64 column (its issue 448)
     y = results["final_compliance"] > np.median(results["final_compliance"])
     box = prim.Prim(x, y).find_box()
@@ -201,13 +201,13 @@ def test_salib_sobol_through_the_problem_makes_n_d_plus_2_runs_and_ranks_the_dri
     X = sobol.sample(problem, n, calc_second_order=False, seed=3)
     assert X.shape == (n * (problem["num_vars"] + 2), 2)  # N (D + 2), not N (2D + 2)
     rows = problem.rows(X)
-    intervals = [r["persuader_contact_interval"] for r in rows]
+    intervals = [r["dialogue_contact_interval"] for r in rows]
     assert all(type(i) is int and 1 <= i <= 16 for i in intervals)
     Y = np.array([outcomes(normsim.run({**SMALL, **r}, seed=1, steps=WEEKS))["final_compliance"]
                   for r in rows])
     indices = sobol_analysis.analyze(problem, Y, calc_second_order=False, seed=3)
     total = dict(zip(problem["names"], indices["ST"]))
-    assert total["fighters_base_violation"] > total["persuader_contact_interval"]
+    assert total["fighters_base_violation"] > total["dialogue_contact_interval"]
 
 
 # -- Mesa ---------------------------------------------------------------------------------------
@@ -215,17 +215,17 @@ def test_salib_sobol_through_the_problem_makes_n_d_plus_2_runs_and_ranks_the_dri
 def test_mesa_batch_run_on_two_processes_matches_one_process_and_a_direct_run():
     import mesa
 
-    params = {**SMALL, "persuader_principled": [0.0, 1.0]}
+    params = {**SMALL, "dialogue_principled": [0.0, 1.0]}
     kwargs = dict(parameters=params, rng=[1, 2], max_steps=8, data_collection_period=-1,
                   display_progress=False)
     two = pd.DataFrame(mesa.batch_run(normsim.NormDiffusionModel, number_processes=2, **kwargs))
     one = pd.DataFrame(mesa.batch_run(normsim.NormDiffusionModel, number_processes=1, **kwargs))
     assert len(two) == 4
-    key = ["persuader_principled", "rng"]
+    key = ["dialogue_principled", "rng"]
     pd.testing.assert_frame_equal(two.sort_values(key).reset_index(drop=True),
                                   one.sort_values(key).reset_index(drop=True))
-    row = two[(two["rng"] == 2) & (two["persuader_principled"] == 1.0)].iloc[0]
-    model = normsim.NormDiffusionModel(rng=2, **{**SMALL, "persuader_principled": 1.0})
+    row = two[(two["rng"] == 2) & (two["dialogue_principled"] == 1.0)].iloc[0]
+    model = normsim.NormDiffusionModel(rng=2, **{**SMALL, "dialogue_principled": 1.0})
     model.run_model(8)
     direct = model.datacollector.get_model_vars_dataframe().iloc[-1]
     assert row["compliance_rate"] == direct["compliance_rate"]
@@ -240,8 +240,8 @@ def test_the_mesa_dashboard_example_builds_its_page():
     page = runpy.run_path(str(ROOT / "examples" / "mesa_dashboard.py"))
     assert isinstance(page["page"], reacton.core.Element)
     controls = page["model_params"]
-    assert controls["persuader_contact_interval"]["type"] == "SliderInt"
-    assert controls["persuader_practical_first"]["type"] == "Checkbox"
+    assert controls["dialogue_contact_interval"]["type"] == "SliderInt"
+    assert controls["dialogue_practical_first"]["type"] == "Checkbox"
     assert controls["group_fighters"]["max"] == 2000  # the example's narrower range
     assert controls["group_people_war"]["value"] == normsim.scenario.defaults()["group_people_war"]
 
@@ -284,7 +284,7 @@ def test_the_mesa_dashboard_is_served_on_this_machine_and_steps_in_chromium(tmp_
             requests = []
             page.on("request", lambda r: requests.append(r.url))
             page.goto(url)
-            page.get_by_text("persuader_contact_interval").wait_for(timeout=30_000)
+            page.get_by_text("dialogue_contact_interval").wait_for(timeout=30_000)
             plots = page.locator("img")  # Mesa's matplotlib plots arrive as images
             plots.nth(1).wait_for(timeout=30_000)
             before = plots.nth(0).get_attribute("src")
@@ -311,7 +311,7 @@ def test_duckdb_reads_a_sweeps_runs_and_events_as_normsim_wrote_them(tmp_path):
     experiment = tmp_path / "tiny.toml"
     experiment.write_text(
         'title = "tiny"\nquestion = "Do the readers agree?"\nreplicates = 2\nsteps = 12\n'
-        'root_seed = 4\n[factors]\n"persuader.principled" = { values = [0.0, 1.0] }\n[fixed]\n'
+        'root_seed = 4\n[factors]\n"dialogue.principled" = { values = [0.0, 1.0] }\n[fixed]\n'
         + "".join(f"{k} = {v}\n" for k, v in SMALL.items()))
     exp, text = load_experiment(experiment)
     p = plan(exp)

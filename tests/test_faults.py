@@ -169,7 +169,7 @@ def test_runs_that_log_no_events_leave_readable_typed_event_files(tmp_path):
     path = tmp_path / "quiet.toml"
     path.write_text(experiment_file(tmp_path).read_text()
                     .replace('"dialogue.principled" = { values = [0.0, 1.0] }',
-                             '"dialogue.principled" = { values = [0.0, 1.0] }')
+                             '"dialogue.start_week" = { values = [0, 500] }')
                     .replace("steps = 40", "steps = 3").replace("= 40", "= 5"))
     out = tmp_path / "o"
     assert invoke("sweep", path, "--workers", 1, "--out", out, "--quiet").exit_code == 0
