@@ -67,13 +67,16 @@ def test_every_word_the_code_says_is_translated_with_the_same_placeholders(langu
 def test_every_declared_thing_has_words_in_every_language(language):
     t = Translator(language)
     keyed = [("parameter", name) for name in PARAMETERS]
-    keyed += [("marker", kind) for kind in MILESTONES] + [("stage", s) for s in STAGES]
-    keyed += [("detail", d) for d in (*FACTORS, *LEVELS)]
+    keyed += [("stage", s) for s in STAGES] + [("detail", d) for d in (*FACTORS, *LEVELS)]
     keyed += [("error", e) for e in ("peace_window", "engagement_window")]
     if language != SOURCE:  # English says these in the schema's and the model's own words
         keyed += [("help", name) for name in CONTROLS] + [("event", kind) for kind in event_kinds()]
+        keyed += [("marker", kind) for kind in MILESTONES]
     missing = [key for key in keyed if not t.has(*key)]
     assert not missing, f"{language} lacks {missing}"
+    # every chart marker has words (English: those declared with the event kind in the model)
+    wordless = [kind for kind in MILESTONES if not t.marker(kind).strip()]
+    assert not wordless, f"{language} has no marker words for {wordless}"
 
 
 def test_the_english_catalogue_covers_every_parameter_of_the_schema():
