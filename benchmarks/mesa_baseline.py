@@ -180,7 +180,7 @@ class Community(mesa.Agent):
 
 class UnitCommander(mesa.Agent):
     """A tactical commander (fixed emphasis per norm) and his unit; he musters his unit's mean
-    gain in acceptance."""
+    gain in acceptance and counts the week's recruits to his unit."""
 
     def __init__(self, model: PerAgentFighterModel, index: int, emphasis: list[float],
                  group: Group):
@@ -190,6 +190,7 @@ class UnitCommander(mesa.Agent):
         self.enforcement = [s * (0.5 + 0.5 * e) for s, e in zip(group.sanctions, emphasis)]
         self.members: list[Fighter] = []
         self.peer = [0.0] * len(emphasis)
+        self.recruits = 0
 
     def muster(self) -> None:
         """The unit's mean gain at the start of the week (what peers pull towards)."""
@@ -273,6 +274,7 @@ class Fighter(mesa.Agent):
                     m.random, group.baseline_knowledge)
                 self.deterred[c] = 0.0
             community.recruits += 1
+            unit.recruits += 1
 
 
 class PerAgentFighterModel(mesa.Model):
@@ -315,6 +317,7 @@ class PerAgentFighterModel(mesa.Model):
         for community in self.communities:
             community.encounters, community.violations, community.recruits = [0] * C, [0] * C, 0
         for unit in self.units:
+            unit.recruits = 0
             unit.muster()
         self.fighters.shuffle_do("step")
 
@@ -327,7 +330,8 @@ class PerAgentFighterModel(mesa.Model):
             sanctions=np.array([g.caught for g in self.groups], dtype=float),
             community_encounters=np.array([x.encounters for x in c], dtype=float).T,
             community_violations=np.array([x.violations for x in c], dtype=float).T,
-            community_recruits=np.array([x.recruits for x in c], dtype=float))
+            community_recruits=np.array([x.recruits for x in c], dtype=float),
+            unit_recruits=np.array([u.recruits for u in self.units], dtype=np.int64))
 
     def state(self) -> dict[str, np.ndarray]:
         """Every fighter's state as ``(C, n)`` arrays in the cohort's order (index)."""

@@ -113,6 +113,9 @@ def weekly_z(weeks=4, fighters=20_000, peer_world=None, seed=7):
         assert out_p.encounters.sum() == b["encounters"].sum()
         assert out_p.violations.sum() == b["violations"].sum()
         assert out_p.community_violations.sum() == b["violations"].sum()
+        for out in (out_c, out_p):  # every recruit joins one unit in one community
+            assert out.unit_recruits.sum() == out.community_recruits.sum()
+            assert out.unit_recruits.shape == (fc.n_units,)
         # rare counts (sanctions, recruits): roughly Poisson, variance ~ the count
         for q, x, y in (("sanctions", out_c.sanctions.sum(), out_p.sanctions.sum()),
                         ("recruits", out_c.community_recruits.sum(), out_p.community_recruits.sum())):
@@ -152,7 +155,7 @@ def test_the_statistical_check_catches_a_forgotten_term(forget):
 def test_quick_benchmark_prints_the_machine_readable_lines():
     # the sweeps section starts Dask and process pools (tested in test_sweep.py): left out here
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick",
-                           "--only", "step,peer,scaling,memory,record,population"],
+                           "--only", "step,peer,scaling,memory,record,run,population"],
                           capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
