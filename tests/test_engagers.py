@@ -50,7 +50,7 @@ def test_the_registry_finds_every_kind_with_its_settings_norms_and_words():
     ('[[engager]]\nkind = "deed"\nnorm = "children"\n', ["'children'", "not in play"]),
     ('[[engager]]\nkind = "dialogue"\nprincipled = 2\n', ["engager 1", "principled = 2",
                                                          "from 0 to 1"]),
-    ('[[engager]]\nkind = "deed"\ngroups = [3]\n', ["groups [3]", "0 to 0"]),
+    ('[[engager]]\nkind = "deed"\nnorm = "civilians"\ngroups = [3]\n', ["groups [3]", "0 to 0"]),
     ('[group]\ntype = "rebels"\n', ['"rebels"', "peoples_war", "predatory"]),
 ])
 def test_bad_engagers_and_norms_get_one_clear_message(tmp_path, text, words):
@@ -85,8 +85,18 @@ def test_a_group_commits_to_one_norm_and_not_another_because_mines_are_essential
         assert m.groups.commitments[0, civ] >= 1 and m.groups.commitments[0, mines] == 0
 
 
+def signed_deed(scenario="deed_mines", steps=520, **params):
+    """The first of ten seeds whose deed is signed within ``steps`` weeks (a deed is signed in
+    most runs, not all: the leadership weighs the mines' military cost), as a finished model."""
+    for seed in range(10):
+        m = model(scenario, steps, seed=seed, **params)
+        if m.groups.committed[0, m.norm_index("mines")]:
+            return m
+    raise AssertionError(f"no deed signed in ten runs of {steps} weeks of {scenario}")
+
+
 def test_a_deed_is_signed_then_supported_and_monitored():
-    m = model("deed_mines", 520, seed=2)
+    m = signed_deed()
     deed, = m.engager_agents
     mines = m.norm_index("mines")
     assert deed.engagement.commitments[0, mines] == 1 and m.groups.committed[0, mines]
@@ -99,13 +109,16 @@ def test_a_deed_is_signed_then_supported_and_monitored():
 
 
 def test_a_deeds_monitoring_reports_violations_of_the_signed_norm():
-    m = model("deed_mines", 520, seed=2, deed_monitoring=1.0)
+    m = signed_deed(deed_monitoring=1.0)
     assert m.engager_agents[0].engagement.reported.sum() > 0
     assert (m.events()["kind"] == "violation reported").any()
 
 
 def test_a_deed_lowers_mine_laying_against_its_twin():
-    effect = np.array([outcomes(df)["engagement_effect"] for df in runs("deed_mines", steps=520)])
+    """Over fifteen years: a small group signs late or not at all (in 4 of 10 runs within ten
+    years, measured), so the effect is small and needs time to show."""
+    effect = np.array([outcomes(df)["engagement_effect"]
+                       for df in runs("deed_mines", n=16, steps=780)])
     assert stats.ttest_1samp(effect, 0.0, alternative="greater").pvalue < ALPHA
 
 
