@@ -14,14 +14,15 @@ from normsim.events import kinds as event_kinds
 from normsim.outcomes import OUTCOMES, outcomes
 from normsim.records import EVENT_COLUMNS, GROUP_COLUMNS, STAGES
 from normsim.scenario import ALL_SECTIONS, PARAMETERS, defaults
+from normsim.state import State
 
 from conftest import SMALL
 
 
-def test_a_default_model_holds_all_five_kinds_of_agent():
+def test_a_default_model_holds_all_six_kinds_of_agent():
     model = NormDiffusionModel(settings=load("baseline"), rng=1)
     kinds = {type(a) for a in model.agents}
-    assert kinds == {Dialogue, ArmedGroup, Commander, Fighter, Community}
+    assert kinds == {Dialogue, ArmedGroup, Commander, Fighter, Community, State}
     assert len(model.agents_by_type[Fighter]) == 600
     assert len(model.agents_by_type[Commander]) == 1 + 3 + 12
     levels = sorted({c.level for c in model.agents_by_type[Commander]})
@@ -129,8 +130,15 @@ def test_outcomes_are_declared_as_data_and_reduce_a_run():
 
 
 # -- every parameter is read ---------------------------------------------------------------
-# Some parameters only act when another one enables them; the change is tested there.
+# Some parameters only act when another one enables them; the change is tested there. A
+# parameter of a norm or of an engager kind acts in a scenario that has it ("scenario").
 CONDITIONAL = {"dialogue_principled": 0.5}  # conditions: leverage, instructions
+SIGNS = {"deed_persuasion_rate": 0.1, "deed_trust_rate": 0.2}  # a deed signed within 200 weeks
+MINES, CHILDREN = {"scenario": "deed_mines", **SIGNS}, {"scenario": "children_action_plan"}
+DEED = {"scenario": "engager_deed", **SIGNS}
+PEACE_OPERATION = {"scenario": "engager_peace_operation", "group_count": 3}
+POPULATION = {"scenario": "mine_ban", **SIGNS}  # groups of several types and countries commit
+CHOOSING = {"group_count": 3, "engager_capacity": 1}  # an engager that must choose among groups
 ENABLERS = {
     "dialogue_conditions_leverage": CONDITIONAL,
     "fighters_order_effect": CONDITIONAL,
@@ -142,10 +150,34 @@ ENABLERS = {
     "environment_listing_politicisation": {"environment_listing_week": 10},
     "integration_department_isolation": {"group_ihl_department": True},
     "integration_setback_size": {"integration_setback_rate": 0.5},
+    "group_strength": MINES, "group_territorial": MINES, "group_manpower_need": CHILDREN,
+    "civilians_observability": DEED,
+    "emulation_strength": POPULATION, "emulation_same_country": POPULATION,
+    "emulation_same_type": POPULATION,
+    "engager_capacity": {"group_count": 3}, "dialogue_capacity": {"group_count": 3},
+    # "random" among identical groups differs from "first" unless the draw picks the first
+    # group, as seed 11's does: another seed ("seed")
+    "dialogue_approach": {**CHOOSING, "group_count": 5, "dialogue_capacity": 1, "seed": 0},
+    **{name: MINES for name in PARAMETERS if name.startswith("mines_")},
+    **{name: CHILDREN for name in PARAMETERS if name.startswith("children_")},
+    **{name: {**DEED, "group_count": 3} for name in PARAMETERS if name.startswith("deed_")},
+    "deed_approach": {**POPULATION, "deed_capacity": 3},
+    "engager_approach": {**POPULATION, "engager_capacity": 3},
+    **{name: PEACE_OPERATION for name in PARAMETERS if name.startswith("peace_operation_")},
+    "peace_operation_approach": {**PEACE_OPERATION, "group_count": 5,
+                                 "peace_operation_capacity": 1, "seed": 0},
+    "peace_operation_action_plan": {**CHILDREN, "peace_operation_persuasion_rate": 0.1,
+                                    "peace_operation_trust_rate": 0.2},
 }
 SPECIAL = {"environment_peace_start_week": 20, "environment_peace_end_week": 60,
            "environment_listing_week": 20, "dialogue_start_week": 20, "dialogue_end_week": 60,
-           "group_start_week": 10, "group_end_week": 100, "record_every": 5}
+           "engager_start_week": 20, "engager_end_week": 60, "deed_start_week": 20,
+           "deed_end_week": 60, "peace_operation_start_week": 20, "peace_operation_end_week": 60,
+           "group_start_week": 10, "group_end_week": 100, "record_every": 5,
+           "group_type": "predatory", "engager_capacity": 1, "dialogue_capacity": 1,
+           "deed_capacity": 1, "peace_operation_capacity": 1,
+           "engager_approach": "random", "dialogue_approach": "random",
+           "deed_approach": "random", "peace_operation_approach": "random"}
 
 
 def changed(name, value):
@@ -166,7 +198,9 @@ def changed(name, value):
 
 @lru_cache(maxsize=None)
 def _result(params: tuple):
-    m = NormDiffusionModel(rng=11, **dict(params))
+    params = dict(params)
+    scenario = load(params.pop("scenario")) if "scenario" in params else None
+    m = NormDiffusionModel(rng=params.pop("seed", 11), settings=scenario, **params)
     m.run_model(200)
     return m.records(), m.events()
 
