@@ -116,7 +116,9 @@ def week(world, signals, leverage: np.ndarray, support: tuple) -> np.ndarray:
         a += pull.T * k * (1.0 - a)
     settle(a, b, k, p.knowledge_origin[:, L], decay=signals.decay, forgetting=signals.forgetting,
            kappa=signals.kappa.T)
-    top = ceiling(g).T
+    # the cost stops persuasion above the ceiling; it does not push a leader below where he
+    # started (without engagement nothing moves: the stationary null)
+    top = np.maximum(ceiling(g).T, p.origin[:, L])
     a = np.clip(a, 0.0, top)
     p.acceptance[:, L], p.baseline[:, L], p.knowledge[:, L] = a, np.minimum(b, top), k
     follow_leverage(g.instruction, payoff(world, leverage), s.internalisation)

@@ -17,7 +17,11 @@ SIZES = {"group_count": (1, 3), "group_fighters": (1, 40), "group_operational_co
          "record_every": (1, 3)}
 WEEKS = ("environment_peace_start_week", "environment_peace_end_week",
          "environment_listing_week", "dialogue_start_week", "dialogue_end_week",
-         "group_start_week", "group_end_week")
+         "group_start_week", "group_end_week", "engager_start_week", "engager_end_week")
+#: the parameters a default scenario takes (its one engager is a dialogue; a deed's or a peace
+#: operation's parameters need a scenario with one: tests/test_engagers.py)
+NAMES = sorted(n for n, (section, _) in PARAMETERS.items()
+               if section not in ("deed", "peace_operation"))
 
 
 def value_strategy(name):
@@ -27,6 +31,11 @@ def value_strategy(name):
         return st.integers(*SIZES[name])
     if info.annotation is bool:
         return st.booleans()
+    if info.annotation is str:  # a group type: it sets several group fields at once
+        from normsim.typology import TYPES
+        return st.sampled_from(["", *TYPES])
+    if getattr(info.annotation, "__args__", None):  # a choice among words
+        return st.sampled_from(info.annotation.__args__)
     lo = next(m.ge for m in info.metadata if hasattr(m, "ge"))
     hi = next(m.le for m in info.metadata if hasattr(m, "le"))
     if name in WEEKS:
@@ -38,17 +47,18 @@ def value_strategy(name):
 
 @st.composite
 def parameter_sets(draw):
-    names = draw(st.lists(st.sampled_from(sorted(PARAMETERS)), max_size=25, unique=True))
+    names = draw(st.lists(st.sampled_from(NAMES), max_size=25, unique=True))
     params = {n: draw(value_strategy(n)) for n in names}
     for n, (lo, hi) in SIZES.items():  # keep every model small
         params.setdefault(n, min(hi, 20) if n == "group_fighters" else lo)
     for start, end in (("environment_peace_start_week", "environment_peace_end_week"),
                        ("dialogue_start_week", "dialogue_end_week"),
+                       ("engager_start_week", "engager_end_week"),
                        ("group_start_week", "group_end_week")):
         s, e = params.get(start, -1 if "peace" in start else 0), params.get(end, -1)
         if e != -1 and e <= s:
             params[end] = -1
-    for start in ("dialogue_start_week", "group_start_week"):
+    for start in ("dialogue_start_week", "group_start_week", "engager_start_week"):
         if params.get(start, 0) < 0:
             params[start] = 0
     params["persuader_count"] = draw(st.integers(0, 3))  # engagers (0: the control)
@@ -80,7 +90,7 @@ def test_rates_stay_in_the_unit_interval_and_agents_are_conserved(params, seed):
             values = values.dropna()
         assert values.between(0, 1).all(), col
     assert (df["violations"] <= df["occasions"]).all()
-    assert (df["fighters"] == params["group_fighters"]).all()
+    assert (df["fighters"] == model.settings.group.fighters).all()
     assert df["stage"].between(0, 6).all()
     fc, cc = model.fighters, model.commanders
     arrays = (fc.knowledge, fc.acceptance, fc.baseline, fc.fear, cc.acceptance, cc.baseline,
