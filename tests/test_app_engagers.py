@@ -1,0 +1,75 @@
+"""Engagers, norms and populations on stage (real server, Chromium), as a trainer sees them:
+choosing who engages the group, the score card norm by norm, and a population's commitment
+curve beside the observed counts. Expected values come from the library's own runs."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+from playwright.sync_api import expect
+
+from app_helpers import (browser, choose, library_run, open_page, per_step,  # noqa: F401
+                         server, step_to)
+from normsim.analysis import live
+from normsim.analysis.narrative import key_events, sentences
+from normsim.app.controls import CONTROLS
+from normsim.app.i18n import Translator
+from normsim.calibration.spec import CALIBRATION_DIR, load_calibration
+from normsim.data import observed
+from normsim.model import NormDiffusionModel
+from normsim.records import STAGES
+from normsim.scenario import load, to_flat, validate
+
+EN = Translator("en")
+
+
+def run(scenario, weeks: int) -> NormDiffusionModel:
+    model = NormDiffusionModel(rng=scenario.run.seed, settings=scenario)
+    for _ in range(weeks):
+        model.step()
+    return model
+
+
+def svg_text(page, chart: str) -> str:
+    """The words drawn in a chart (the app sends SVG with its text as text)."""
+    src = page.get_attribute(f".nm-chart-{chart} img", "src")
+    return base64.b64decode(src.split(",", 1)[1]).decode()
+
+
+def kind_controls(kind: str, scenario) -> set[str]:
+    """The controls of an engager kind that a scenario with one group has."""
+    have = to_flat(scenario)
+    return {c.name for c in CONTROLS.values() if c.engager == kind and c.name in have
+            and not c.many}
+
+
+def test_choosing_a_peace_operation_instead_of_dialogue_changes_who_engages(open_page):
+    page = open_page()
+    expect(page.locator(".nm-engager")).to_have_count(1)
+    expect(page.locator(".nm-engager-dialogue")).to_have_text(re.compile("Dialogue"))
+    assert page.locator(".nm-kind-peace_operation").count() == 0
+    choose(page, ".nm-add-kind", EN.engager_kind("peace_operation"))
+    page.click(".nm-remove-engager-0")
+    expect(page.locator(".nm-no-engager")).to_be_visible()  # the control: no one engages
+    page.click(".nm-add-engager")
+    expect(page.locator(".nm-engager-peace_operation")).to_have_text(
+        re.compile(r"^1\. " + re.escape(EN.engager_kind("peace_operation"))))
+    expect(page.locator(".nm-engager")).to_have_count(1)
+    # its own settings come, the dialogue's go; at week 0 the run takes the change at once
+    data = load("baseline").model_dump(by_alias=True)
+    scenario = validate({**data, "engager": [{"kind": "peace_operation"}]}, "test")
+    mine = kind_controls("peace_operation", scenario)
+    assert len(mine) >= 5
+    for name in mine:
+        expect(page.locator(f".nm-c-{name}")).to_have_count(1)
+    for name in kind_controls("dialogue", load("baseline")):
+        expect(page.locator(f".nm-c-{name}")).to_have_count(0)
+    expect(page.locator(".nm-kind-title.nm-kind-peace_operation").first).to_be_visible()
+    assert page.locator(".nm-apply").count() == 0  # nothing waits: week 0 took it
+    step_to(page, 4)
+    told = sentences(key_events(run(scenario, 4).events()))
+    assert any("peace operation met the top commander" in line for line in told)
+    for line in told:
+        expect(page.locator(".nm-story")).to_contain_text(line)
+    expect(page.locator(".nm-story")).not_to_contain_text("persuader")
