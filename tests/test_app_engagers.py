@@ -5,6 +5,7 @@ curve beside the observed counts. Expected values come from the library's own ru
 from __future__ import annotations
 
 import base64
+import html
 import re
 
 from playwright.sync_api import expect
@@ -31,10 +32,11 @@ def run(scenario, weeks: int) -> NormDiffusionModel:
     return model
 
 
-def svg_text(page, chart: str) -> str:
-    """The words drawn in a chart (the app sends SVG with its text as text)."""
+def drawn_words(page, chart: str) -> list[str]:
+    """The words drawn in a chart, in order (the app sends SVG with its text as text)."""
     src = page.get_attribute(f".nm-chart-{chart} img", "src")
-    return base64.b64decode(src.split(",", 1)[1]).decode()
+    svg = base64.b64decode(src.split(",", 1)[1]).decode()
+    return [html.unescape(w) for w in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
 
 
 def kind_controls(kind: str, scenario) -> set[str]:
@@ -73,3 +75,35 @@ def test_choosing_a_peace_operation_instead_of_dialogue_changes_who_engages(open
     for line in told:
         expect(page.locator(".nm-story")).to_contain_text(line)
     expect(page.locator(".nm-story")).not_to_contain_text("persuader")
+
+
+def test_several_norms_show_the_score_card_and_compliance_norm_by_norm(open_page):
+    page = open_page()
+    scenario = load("deed_mines")
+    assert list(scenario.norms) == ["mines", "civilians"]
+    choose(page, ".nm-preset-select", scenario.title)
+    expect(page.locator(".nm-norms-in-play")).to_contain_text(
+        ", ".join(EN.norm_name(n) for n in scenario.norms))
+    expect(page.locator(".nm-engager-deed")).to_contain_text(EN.norm_name("mines"))
+    expect(page.locator(".nm-norm")).to_have_count(2)  # one row of the score card per norm
+    model = run(scenario, 52 * 8)
+    signed = model.events().query("kind == 'commitment made'")
+    assert list(signed["norm"]) == ["mines"] and signed["step"].iloc[0] <= 52 * 8
+    per_step(page, 52)
+    for weeks in range(52, 52 * 8 + 1, 52):
+        step_to(page, weeks)
+    for s in live.standing(model.records()):
+        row = page.locator(f".nm-norm-{s.norm}")
+        expect(row.locator(".nm-norm-name")).to_have_text(EN.norm_name(s.norm))
+        expect(row.locator(".nm-norm-stage")).to_have_text(
+            EN.pgettext("stage", STAGES[s.stage]) + (" ✓" if s.committed else ""))
+        expect(row.locator(".nm-norm-now")).to_have_text(EN.percent(s.compliance))
+        said = row.get_attribute("aria-label")
+        assert said.startswith(f"{EN.norm_name(s.norm)}: stage {s.stage} of {len(STAGES) - 1}")
+        assert ("committed" in said) == s.committed == (s.norm == "mines")
+    alt = page.get_attribute(".nm-chart-compliance img", "alt")
+    assert alt.startswith("Line chart of compliance with each norm, from week 0 to week 416.")
+    week = int(signed["step"].iloc[0])
+    assert f"commitment ({EN.norm_name('mines')}) (week {week})" in alt
+    drawn = drawn_words(page, "compliance")  # the legend names each norm
+    assert all(EN.norm_name(n) in drawn for n in scenario.norms), drawn
