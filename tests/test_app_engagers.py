@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+import tomllib
 
 from playwright.sync_api import expect
 
@@ -107,3 +108,50 @@ def test_several_norms_show_the_score_card_and_compliance_norm_by_norm(open_page
     assert f"commitment ({EN.norm_name('mines')}) (week {week})" in alt
     drawn = drawn_words(page, "compliance")  # the legend names each norm
     assert all(EN.norm_name(n) in drawn for n in scenario.norms), drawn
+
+
+def observed_points(scenario: str):
+    """The observed counts the shipped calibration of ``scenario`` fits (year, count, kind)."""
+    for path in sorted(CALIBRATION_DIR.glob("*.toml")):
+        if tomllib.loads(path.read_text(encoding="utf-8")).get("scenario") == scenario:
+            spec, _ = load_calibration(path)
+            d = spec.data
+            return spec, observed(d.file, d.norm, spec.start_year, d.pledge_type, tuple(d.units))
+    raise AssertionError(f"no calibration names {scenario}")
+
+
+def test_a_population_shows_its_commitment_curve_beside_the_observed_counts(open_page):
+    page = open_page()
+    scenario = load("mine_ban")
+    assert scenario.population and list(scenario.norms) == ["mines"]
+    choose(page, ".nm-preset-select", scenario.title)
+    page.wait_for_selector(".nm-chart-signatories img")
+    expect(page.locator(".nm-readout-label")).to_have_text("Groups committed")
+    for name in (c.name for c in CONTROLS.values() if c.many and c.name in to_flat(scenario)):
+        expect(page.locator(f".nm-c-{name}")).to_have_count(1)  # a population's own settings
+    per_step(page, 52)
+    step_to(page, 52)
+    step_to(page, 104)
+    records = run(scenario, 104).records()
+    first = records[records["commitments"] > 0].groupby("group")["step"].min()
+    committed = int((first <= 104).sum())
+    emerged = int(records.loc[records["alive"].astype(bool), "group"].nunique())
+    assert emerged > 1
+    alt = page.get_attribute(".nm-chart-signatories img", "alt")
+    assert alt.startswith(f"Line chart of the groups that have committed to {EN.norm('mines')}: "
+                          f"{committed} by week 104, of {emerged} that took up arms."), alt
+    spec, points = observed_points("mine_ban")
+    assert len(points) >= 3
+    assert alt.endswith("Observed: " + ", ".join(
+        f"{c} in {int(y)}" for c, y in zip(points["count"], points["year"])) + "."), alt
+    drawn = drawn_words(page, "signatories")
+    assert "year" in drawn and "this run" in drawn and "observed (fitted)" in drawn
+    assert ("observed (held out)" in drawn) == bool((points["year"] > spec.fit_until + 1).any())
+    expect(page.locator(".nm-readout-value")).to_have_text(str(committed))
+    last = records[(records["step"] == 104) & records["alive"].astype(bool)]
+    for i, name in enumerate(STAGES):  # living groups at each stage of the score card
+        n = int((last["stage"] == i).sum())
+        expect(page.locator(".nm-crowd .nm-stage").nth(i)).to_have_text(f"{name}: {n}")
+    assert sum(int(s.rsplit(": ", 1)[1]) for s in
+               page.locator(".nm-crowd .nm-stage").all_inner_texts()) == len(last) > 1
+    expect(page.locator(".nm-story")).to_contain_text("(group ")
