@@ -16,6 +16,7 @@ from collections.abc import Callable
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -37,6 +38,8 @@ MAX_COMMUNITIES_DRAWN = 6
 MARKER_COLOUR = "#555555"
 EXPORT_DPI = 200
 WEEKS_PER_YEAR = 52
+TITLE_PAD = 0.02  # of the figure's width kept free right of a title (browsers' fonts differ)
+MARKS_TURN = 0.6  # past this share of the x axis, a marker's label goes left of its line
 
 
 class Live:
@@ -66,16 +69,27 @@ def _percent(t):
     return FuncFormatter(lambda y, _: t.percent(y))
 
 
-def _axes(t, title: str, weeks: int, ylabel: str, size=(6.4, 3.5), left=0.14):
+def _axes(t, title: str, weeks: int, ylabel: str, size=(6.4, 3.5), left=0.14, right=0.98):
     fig = Figure(figsize=size)  # fixed margins: a constrained layout is slower
-    fig.subplots_adjust(left=left, right=0.98, bottom=0.17, top=0.89)
+    fig.subplots_adjust(left=left, right=right, bottom=0.17, top=0.89)
     ax = fig.add_subplot()
-    ax.set_title(title)
+    _fit(fig, ax.set_title(title))
     ax.set_xlim(0, max(weeks, 1))
     ax.set_xlabel(t._("weeks"))
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     return fig, ax
+
+
+def _fit(fig, title, smallest: float = 10.0) -> None:
+    """Shrink a title that would run past the figure's right edge (a long norm's name, a
+    longer language): the fixed margins leave it no room to grow, and the SVG would cut it."""
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    room = fig.bbox.width * (1 - TITLE_PAD) - title.get_window_extent(renderer).x0
+    size = title.get_fontsize()
+    while size > smallest and title.get_window_extent(renderer).width > room:
+        size -= 0.5
+        title.set_fontsize(size)
 
 
 class Markers:
@@ -89,12 +103,16 @@ class Markers:
             artist.remove()
         self.artists = []
         transform = self.ax.get_xaxis_transform()
+        lo, hi = self.ax.get_xlim()
         for k, (week, words) in enumerate(marks):
+            # late in the run a label reads leftwards, or it would run off the figure
+            late = week > lo + MARKS_TURN * (hi - lo)
             self.artists.append(self.ax.axvline(week, color=MARKER_COLOUR, lw=1.3, ls=":",
                                                 zorder=1))
-            self.artists.append(self.ax.text(week, 0.98 - 0.1 * (k % 3), " " + words,
+            self.artists.append(self.ax.text(week, 0.98 - 0.1 * (k % 3), f" {words} ",
                                              transform=transform, fontsize=11,
-                                             color=MARKER_COLOUR, va="top", ha="left",
+                                             color=MARKER_COLOUR, va="top",
+                                             ha="right" if late else "left",
                                              clip_on=False, zorder=1.5,  # under the lines
                                              bbox={"fc": "white", "ec": "none",
                                                    "alpha": 0.75, "pad": 1}))
@@ -296,7 +314,8 @@ def signatories(t, weeks: int, norm: str, observed=None):
 
     def build():
         fig, ax = _axes(t, t._("Groups that have committed ({norm})").format(
-            norm=t.norm_name(norm)), weeks, t._("groups (cumulative)"), size=(6.4, 3.5))
+            norm=t.norm_name(norm)), weeks, t._("groups (cumulative)"), size=(6.4, 3.5),
+                        right=0.95)  # room for the last year's label under the axis
         ax.set_xlim(*to_x([0, max(weeks, 1)]))
         if start:
             ax.set_xlabel(t._("year"))
