@@ -155,3 +155,6 @@ def test_a_population_shows_its_commitment_curve_beside_the_observed_counts(open
     assert sum(int(s.rsplit(": ", 1)[1]) for s in
                page.locator(".nm-crowd .nm-stage").all_inner_texts()) == len(last) > 1
     expect(page.locator(".nm-story")).to_contain_text("(group ")
+    assert page.get_attribute(".nm-chart-compliance img", "alt").startswith(
+        f"Line chart of compliance of all living groups with {EN.norm('mines')}, from week 0 to "
+        "week 104.")  # pooled over the groups, as its title says

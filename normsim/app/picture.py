@@ -102,9 +102,13 @@ def marks(t, events: pd.DataFrame, norms=(), group: int | None = 0) -> list[tupl
             for ev in shown.itertuples()]
 
 
-def alt_text(t, name: str, week: int, picture_now: float | None, marked, norms) -> str:
-    what = {"compliance": t._("Line chart of compliance with {norm}").format(
-                norm=t.norm(norms[0]) if len(norms) == 1 else t._("each norm")),
+def alt_text(t, name: str, week: int, picture_now: float | None, marked, norms,
+             pooled: bool = False) -> str:
+    """A time chart in words; ``pooled``: a population's, over all its living groups."""
+    norm = t.norm(norms[0]) if len(norms) == 1 else t._("each norm")
+    what = {"compliance": (t._("Line chart of compliance of all living groups with {norm}")
+                           if pooled else t._("Line chart of compliance with {norm}")).format(
+                norm=norm),
             "factors": t._("Line chart of the four integration factors"),
             "trust": t._("Line chart of trust and of acceptance of the norm")}[name]
     words = t._("{what}, from week 0 to week {week}.").format(what=what, week=week)
@@ -234,7 +238,8 @@ class Painter:
             if population:
                 now = live.recent(live.pooled(records)[norms[0]])
                 alts = {"signatories": crowd_alt(t, norms[0], week, crowd),
-                        "compliance": alt_text(t, "compliance", week, now, (), norms)}
+                        "compliance": alt_text(t, "compliance", week, now, (), norms,
+                                             pooled=True)}
             else:
                 now = standing[0].compliance
                 marked = data["compliance"][1]
