@@ -52,13 +52,17 @@ def test_choosing_a_peace_operation_instead_of_dialogue_changes_who_engages(open
     expect(page.locator(".nm-engager")).to_have_count(1)
     expect(page.locator(".nm-engager-dialogue")).to_have_text(re.compile("Dialogue"))
     assert page.locator(".nm-kind-peace_operation").count() == 0
+    who = page.locator(".nm-engaged-by")  # on stage, under the chart
+    expect(who).to_have_text(f"Engagers in this run: {EN.engager_kind('dialogue')}.")
     choose(page, ".nm-add-kind", EN.engager_kind("peace_operation"))
     page.click(".nm-remove-engager-0")
     expect(page.locator(".nm-no-engager")).to_be_visible()  # the control: no one engages
+    expect(who).to_have_text("No engager in this run: the control.")
     page.click(".nm-add-engager")
     expect(page.locator(".nm-engager-peace_operation")).to_have_text(
         re.compile(r"^1\. " + re.escape(EN.engager_kind("peace_operation"))))
     expect(page.locator(".nm-engager")).to_have_count(1)
+    expect(who).to_have_text(f"Engagers in this run: {EN.engager_kind('peace_operation')}.")
     # its own settings come, the dialogue's go; at week 0 the run takes the change at once
     data = load("baseline").model_dump(by_alias=True)
     scenario = validate({**data, "engager": [{"kind": "peace_operation"}]}, "test")
@@ -76,6 +80,17 @@ def test_choosing_a_peace_operation_instead_of_dialogue_changes_who_engages(open
     for line in told:
         expect(page.locator(".nm-story")).to_contain_text(line)
     expect(page.locator(".nm-story")).not_to_contain_text("persuader")
+    # mid-run, another engager waits for a new run: the stage says who engages this one
+    choose(page, ".nm-add-kind", EN.engager_kind("deed"))
+    choose(page, ".nm-add-norm", EN.norm_name("mines"))
+    page.click(".nm-add-engager")
+    expect(page.locator(".nm-engager")).to_have_count(2)
+    expect(page.locator(".nm-apply")).to_contain_text("the engagers")
+    expect(who).to_have_text(f"Engagers in this run: {EN.engager_kind('peace_operation')}.")
+    page.click(".nm-restart")
+    expect(who).to_have_text(f"Engagers in this run: {EN.engager_kind('peace_operation')}; "
+                             f"{EN.engager_kind('deed')} — on {EN.norm_name('mines')}.")
+    assert page.inner_text(".nm-week").startswith("Week 0 ")
 
 
 def test_several_norms_show_the_score_card_and_compliance_norm_by_norm(open_page):
@@ -86,6 +101,8 @@ def test_several_norms_show_the_score_card_and_compliance_norm_by_norm(open_page
     expect(page.locator(".nm-norms-in-play")).to_contain_text(
         ", ".join(EN.norm_name(n) for n in scenario.norms))
     expect(page.locator(".nm-engager-deed")).to_contain_text(EN.norm_name("mines"))
+    expect(page.locator(".nm-engaged-by")).to_have_text(
+        f"Engagers in this run: {EN.engager_kind('deed')} — on {EN.norm_name('mines')}.")
     expect(page.locator(".nm-norm")).to_have_count(2)  # one row of the score card per norm
     model = run(scenario, 52 * 8)
     signed = model.events().query("kind == 'commitment made'")

@@ -23,6 +23,7 @@ from normsim.analysis.narrative import key_events, milestones
 from normsim.analysis.replicates import SMOOTH
 from normsim.app import charts
 from normsim.app.controls import show
+from normsim.app.engagers import describe
 from normsim.app.i18n import SOURCE, translator
 from normsim.events import KINDS as EVENT_KINDS
 from normsim.outcomes import FINAL_WEEKS, outcomes
@@ -58,6 +59,7 @@ class Picture:
     charts: dict  # name -> data URI
     alts: dict  # name -> what the chart shows, in words
     summary: tuple[str, ...]  # the end-of-run summary (empty before the end)
+    engaged_by: tuple[str, ...] = ()  # the run's engagers in words (none: the control)
 
 
 def sentence(t, ev, many_groups: bool = False) -> str:
@@ -221,6 +223,7 @@ class Painter:
                 run, weeks = session.run, session.weeks
                 records, events = run.model.records(), run.model.events()
                 population = bool(run.model.settings.population)
+                engagers = [e.model_dump() for e in run.model.settings.engagers]
                 preset = session.preset
                 structure = None if population else self._figure(
                     ("structure", t.language, run.serial),
@@ -256,7 +259,8 @@ class Painter:
                 highest=standing[0].highest if standing else 0, standing=standing, crowd=crowd,
                 story=tuple(lines[::-1][:STORY_LINES]), charts=images, alts=alts,
                 summary=(() if not finished else crowd_summary(t, records, week, norms, crowd)
-                         if population else summary(t, records, week, norms)))
+                         if population else summary(t, records, week, norms)),
+                engaged_by=tuple(describe(t, table) for table in engagers))
 
     @staticmethod
     def _crowd(records: pd.DataFrame, preset: str) -> Crowd:

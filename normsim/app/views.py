@@ -105,6 +105,17 @@ def Readout(t, picture: Picture):
 
 
 @solara.component
+def Engaged(t, picture: Picture):
+    """Who engages the group in this run (the settings may hold others, not applied yet)."""
+    if picture.engaged_by:
+        words = t._("Engagers in this run: {engagers}.").format(
+            engagers="; ".join(picture.engaged_by))
+    else:
+        words = t._("No engager in this run: the control.")
+    v.Html(tag="div", class_="nm-desc nm-engaged-by mt-2", children=[words])
+
+
+@solara.component
 def Story(t, lines: tuple[str, ...], title: str, class_: str = "nm-story"):
     with v.Html(tag="div", class_=f"nm-card {class_}"):
         v.Html(tag="div", class_="nm-card-title", children=[title])
@@ -150,6 +161,7 @@ def RunView(t, session: Session, picture: Picture, version: int = 0):
     with v.Html(tag="div", class_="nm-run"):
         with v.Html(tag="div", class_="nm-run-chart"):
             Chart(main, picture.charts[main], picture.alts[main])
+            Engaged(t, picture)
         with v.Html(tag="div", class_="nm-run-side"):
             Readout(t, picture)
             if crowd is not None:
