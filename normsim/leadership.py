@@ -123,7 +123,8 @@ def week(world, signals, leverage: np.ndarray, support: tuple) -> np.ndarray:
     p.acceptance[:, L], p.baseline[:, L], p.knowledge[:, L] = a, np.minimum(b, top), k
     follow_leverage(g.instruction, payoff(world, leverage), s.internalisation)
 
-    ready = willingness(a.T, g.instruction)  # (G, N)
+    # a leader's conviction commits the group only as far as its goals allow (seed 002's limit)
+    ready = willingness(np.minimum(a.T, ceiling(g)), g.instruction)  # (G, N)
     _commit(world, ready)
     committed = g.committed
     cc.emphasis[:, L] = (excess(a, p.origin[:, L]) ** 2
