@@ -197,6 +197,8 @@ BUNDLES: tuple[Bundle, ...] = (
         C("deed_implementation_support"),
         C("deed_monitoring"),
         C("deed_audience_cost"),
+        C("deed_persuasion_rate"),  # the calibrated rates (mine_ban_calibrated) stay in reach
+        C("deed_trust_rate"),
         *_reach("deed"),
         C("peace_operation_reputation", "H3"),
         C("peace_operation_principled", "H4"),
