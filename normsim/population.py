@@ -29,7 +29,6 @@ population. Groups then *watch each other* (:func:`emulation`) and may *splinter
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -139,25 +138,10 @@ def population_path(name_or_path: str | Path) -> Path:
 
 def load_population(name_or_path: str | Path) -> PopulationFile:
     """Load and validate a population file (or a shipped name); ScenarioError if it is bad."""
-    from normsim.scenario import ScenarioError
+    from normsim.scenario import read_validated
 
     path = population_path(name_or_path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: malformed TOML: {err}.") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(f"{path}: cannot be read: {err}.") from None
-    try:
-        pop = PopulationFile.model_validate(data)
-    except ValidationError as err:
-        lines = []
-        for e in err.errors():
-            loc = ".".join(str(p) for p in e["loc"])
-            value = e.get("input")
-            shown = "" if isinstance(value, dict) else f" = {value!r}"
-            lines.append(f"{loc}{shown}: {e['msg'].removeprefix('Value error, ')}")
-        raise ScenarioError(f"{path}: " + "; ".join(dict.fromkeys(lines))) from None
+    pop, _ = read_validated(path, PopulationFile)
     _check_spreads(pop, path)
     return pop
 

@@ -406,3 +406,25 @@ def _show(value: Any) -> str:
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return "a list of tables"
     return repr(value)
+
+
+def read_validated(path: Path, model) -> tuple[Any, str]:
+    """Read a TOML file and validate it with the pydantic ``model``: (the validated object, the
+    text); one ScenarioError naming the file, each field and its value otherwise."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: malformed TOML: {err}.") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(f"{path}: cannot be read: {err}.") from None
+    try:
+        return model.model_validate(data), text
+    except ValidationError as err:
+        lines = []
+        for e in err.errors():
+            loc = ".".join(str(p) for p in e["loc"])
+            value = e.get("input")
+            shown = "" if isinstance(value, dict) else f" = {value!r}"
+            lines.append(f"{loc}{shown}: {e['msg'].removeprefix('Value error, ')}")
+        raise ScenarioError(f"{path}: " + "; ".join(dict.fromkeys(lines))) from None

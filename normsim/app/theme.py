@@ -76,22 +76,6 @@ html, body, .v-application {{ font-size: 17px !important; }}
 .nm-story-lines {{ max-height: 330px; overflow-y: auto; font-size: 16px; line-height: 1.35; }}
 .nm-story-lines div {{ padding: 2px 0; border-bottom: 1px solid #eeeeee; }}
 .nm-story-lines div:first-child {{ font-weight: 700; }}
-.nm-latest .nm-norm {{ display: grid; grid-template-columns: 8.5em 1fr auto auto; align-items: center;
-            gap: 6px; font-size: 15px; margin-top: 4px; }}
-.nm-norm-name {{ font-weight: 700; line-height: 1.15; }}
-.nm-segments {{ display: flex; gap: 2px; }}
-.nm-segment {{ flex: 1; height: 14px; border: 2px solid #bbbbbb; border-radius: 3px; }}
-.nm-segment.nm-reached {{ background: #cfe6f5; border-color: #0072B2; }}
-.nm-segment.nm-current {{ background: #0072B2; border-color: #0072B2; }}
-.nm-segment.nm-lost {{ border-style: dashed; border-color: #D55E00; }}
-.nm-norm-stage {{ white-space: nowrap; }}
-.nm-norm-now {{ font-weight: 700; min-width: 3em; text-align: end; }}
-.nm-crowd .nm-stage {{ font-size: 14px; }}
-.nm-engagers {{ border-bottom: 1px solid #e0e0e0; padding-bottom: 6px; margin-bottom: 4px; }}
-.nm-engager-name {{ font-size: 15px; font-weight: 600; }}
-.nm-kind-title {{ font-size: 16px; font-weight: 700; color: #0072B2; margin: 8px 0 0 0;
-                 border-top: 1px solid #e0e0e0; padding-top: 4px; }}
-.nm-engagers .v-input--checkbox {{ margin-top: 0 !important; }}
 .nm-story-lines {{ max-height: 150px; }}
 .nm-exports {{ display: flex; flex-wrap: wrap; align-items: center; gap: 6px; }}
 .nm-exports .v-btn {{ text-transform: none !important; font-size: 15px !important; }}

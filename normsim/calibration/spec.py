@@ -25,11 +25,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 CALIBRATION_DIR = Path(__file__).resolve().parent.parent.parent / "calibrations"
 
@@ -107,26 +106,11 @@ def load_calibration(name_or_path: str | Path) -> tuple[CalibrationFile, str]:
     scenario and data readable; ScenarioError naming file, field and value otherwise."""
     from normsim.data import observed
     from normsim.params import bounds
-    from normsim.scenario import ALL_SECTIONS, ScenarioError, load, locate, suggest, with_values
+    from normsim.scenario import (ALL_SECTIONS, ScenarioError, load, locate, read_validated,
+                                  suggest, with_values)
 
     path = calibration_path(name_or_path)
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: malformed TOML: {err}.") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(f"{path}: cannot be read: {err}.") from None
-    try:
-        spec = CalibrationFile.model_validate(data)
-    except ValidationError as err:
-        lines = []
-        for e in err.errors():
-            loc = ".".join(str(p) for p in e["loc"])
-            value = e.get("input")
-            shown = "" if isinstance(value, dict) else f" = {value!r}"
-            lines.append(f"{loc}{shown}: {e['msg'].removeprefix('Value error, ')}")
-        raise ScenarioError(f"{path}: " + "; ".join(dict.fromkeys(lines))) from None
+    spec, text = read_validated(path, CalibrationFile)
     for key, prior in spec.parameters.items():
         where = locate(key)
         if where is None:
