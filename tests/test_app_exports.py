@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.image import imread
 
 from app_helpers import (browser, library_run, open_page, per_step, server,  # noqa: F401
-                         short_server, step_to)
+                         short_server, step_to, wait_week)
 from normsim.analysis.narrative import key_events, sentences
 from normsim.outcomes import outcomes
 from normsim.records import STAGES
@@ -55,3 +55,16 @@ def test_the_end_of_a_run_is_summed_up(open_page, short_server):
     assert f"After 104 weeks the group is at stage {int(out['final_stage'])} of 6: {stage}" in text
     assert (f"Compliance in the first year: {round(100 * first)}%; in the last year: "
             f"{round(100 * out['final_compliance'])}%.") in text
+
+
+def test_a_download_asked_while_a_step_lands_still_arrives(open_page):
+    """The export buttons live across weeks: a click as the week changes is not lost."""
+    page = open_page(width=1280, height=720, accept_downloads=True)
+    step_to(page, 4)
+    with page.expect_download() as info:
+        page.click(".nm-step")
+        page.click(".nm-export-csv")
+    table = pd.read_csv(info.value.path())
+    assert table["step"].max() in (4, 8)  # the run as it stood when the file was made
+    wait_week(page, 8)
+    assert pd.read_csv(io.BytesIO(download(page, ".nm-export-csv")))["step"].max() == 8

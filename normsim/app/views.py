@@ -128,20 +128,27 @@ def Story(t, lines: tuple[str, ...], title: str, class_: str = "nm-story"):
 
 @solara.component
 def Exports(t, session: Session, picture: Picture):
-    """Downloads: the charts (PNG), the run's table (CSV) and the story (text)."""
+    """Downloads: the charts (PNG), the run's table (CSV) and the story (text).
+
+    Each file is made when its button is pressed, from the run as it then stands. The makers are
+    kept from one render to the next (a new one would cancel a download under way, and a widget
+    made anew each week would leave a click on last week's button with nowhere to go)."""
     base = exports.file_stem(session)
-    items = ((t._("Charts (PNG)"), f"{base}.png", "image/png",
-              lambda: exports.charts_png(session, t), "png"),
-             (t._("Run (CSV)"), f"{base}.csv", "text/csv",
-              lambda: exports.run_csv(session), "csv"),
-             (t._("Story (text)"), f"{base}.txt", "text/plain",
-              lambda: exports.story_text(session, t), "txt"))
+
+    def makers():
+        return {"png": lambda: exports.charts_png(session, t),
+                "csv": lambda: exports.run_csv(session),
+                "txt": lambda: exports.story_text(session, t)}
+    make = solara.use_memo(makers, [session, picture.language])
+    items = ((t._("Charts (PNG)"), "image/png", "png"),
+             (t._("Run (CSV)"), "text/csv", "csv"),
+             (t._("Story (text)"), "text/plain", "txt"))
     with v.Html(tag="div", class_="nm-exports"):
         v.Html(tag="span", class_="nm-card-sub", children=[t._("Save:")])
-        for words, filename, mime, data, kind in items:
-            solara.FileDownload(data, filename=filename, mime_type=mime, children=[
+        for words, mime, kind in items:
+            solara.FileDownload(make[kind], filename=f"{base}.{kind}", mime_type=mime, children=[
                 solara.Button(words, outlined=True, small=True, classes=[f"nm-export-{kind}"])
-            ]).key(f"{kind}-{picture.serial}-{picture.week}-{picture.language}")
+            ]).key(kind)
 
 
 @solara.component
