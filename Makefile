@@ -22,7 +22,7 @@ run: $(STAMP)
 ## test: set up (and find or install a Chromium for the app's tests), then run the whole suite
 test: $(STAMP)
 	$(BIN)/python tests/browser.py --ensure
-	$(BIN)/python -m pytest -q -n auto  # all cores: about 30 min on 2 busy cores (the science tests run replicates)
+	$(BIN)/python -m pytest -q -n auto --durations=15  # all cores: about 20 min on 2 (the science tests run replicates); the slowest 15 are listed
 
 ## bench: set up, then measure speed (prints a table and machine-readable lines);
 ## options go in ARGS, e.g. make bench ARGS=--quick  or  ARGS="--only population"
