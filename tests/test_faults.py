@@ -296,10 +296,11 @@ def test_losing_every_dask_worker_is_reported_then_the_sweep_gives_up_and_resume
     for worker in procs[1:]:
         os.killpg(worker.pid, signal.SIGKILL)
     try:
-        stdout, stderr = proc.communicate(timeout=90)
+        # it gives up 8 s after the notice; 180 s is a hang detector with room for a loaded CI
+        stdout, stderr = proc.communicate(timeout=180)
     except subprocess.TimeoutExpired:
         proc.kill()
-        raise AssertionError(f"still running 90 s after every worker died: {proc.communicate()}")
+        raise AssertionError(f"still running 180 s after every worker died: {proc.communicate()}")
     assert proc.returncode == 2 and "Traceback" not in stderr, stderr
     assert f"no Dask worker is connected to {address}" in stderr  # the notice, before giving up
     assert stderr.index("no Dask worker is connected") < stderr.index("gave up")
