@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +32,8 @@ from normsim.provenance import content_hash
 from normsim.outcomes import OUTCOMES
 from normsim.ranges import parameter_range
 from normsim.scenario import (ALL_SECTIONS, PARAMETERS, ScenarioError, allowed, from_flat, load,
-                              locate, shipped_folder, shipped_or_file, spell_out_sections, suggest,
-                              with_values)
+                              locate, read_toml, shipped_folder, shipped_or_file,
+                              spell_out_sections, suggest, with_values)
 from normsim.schema import Scenario
 
 EXPERIMENT_DIR = shipped_folder("normsim.experiments")
@@ -187,16 +186,7 @@ def load_experiment(name_or_path: str | Path, replicates: int | None = None,
     ``samples`` overrides the design's sample size (LHS points, Sobol N, Morris trajectories).
     """
     path = experiment_path(name_or_path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-        data = tomllib.loads(text)
-    except UnicodeDecodeError as err:
-        raise ScenarioError(f"{path}: cannot be read: not UTF-8 text (byte {err.start}); save it "
-                            "as UTF-8.") from None
-    except OSError as err:
-        raise ScenarioError(f"{path}: cannot be read: {err.strerror or err}.") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: malformed TOML: {err}.") from None
+    data, text = read_toml(path)
     given = {"replicates": replicates, "steps": steps, "design.samples": samples}
     if replicates is not None:
         data["replicates"] = replicates

@@ -276,12 +276,7 @@ def scenario_path(name_or_path: str | Path) -> Path:
 def load(name_or_path: str | Path, overrides: Iterable[str] | Mapping[str, Any] = ()) -> Scenario:
     """Load and validate a scenario file (or shipped name), then apply overrides."""
     path = scenario_path(name_or_path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: malformed TOML: {err}.") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(f"{path}: cannot be read: {err}.") from None
+    data, _ = read_toml(path)
     return apply_overrides(validate(data, str(path)), overrides)
 
 
@@ -408,16 +403,25 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """A TOML file's tables and its text; one ScenarioError naming the file and what is wrong
+    (unreadable, not UTF-8, malformed) otherwise. Every file the user writes is read here."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+        return tomllib.loads(text), text
+    except UnicodeDecodeError as err:
+        raise ScenarioError(f"{path}: cannot be read: not UTF-8 text (byte {err.start}); save it "
+                            "as UTF-8.") from None
+    except OSError as err:
+        raise ScenarioError(f"{path}: cannot be read: {err.strerror or err}.") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: malformed TOML: {err}.") from None
+
+
 def read_validated(path: Path, model) -> tuple[Any, str]:
     """Read a TOML file and validate it with the pydantic ``model``: (the validated object, the
     text); one ScenarioError naming the file, each field and its value otherwise."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: malformed TOML: {err}.") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(f"{path}: cannot be read: {err}.") from None
+    data, text = read_toml(path)
     try:
         return model.model_validate(data), text
     except ValidationError as err:
