@@ -118,13 +118,14 @@ def week(world, signals, leverage: np.ndarray, support: tuple) -> np.ndarray:
            kappa=signals.kappa.T)
     # the cost stops persuasion above the ceiling; it does not push a leader below where he
     # started (without engagement nothing moves: the stationary null)
-    top = np.maximum(ceiling(g).T, p.origin[:, L])
+    limit = ceiling(g)  # (G, N)
+    top = np.maximum(limit.T, p.origin[:, L])
     a = np.clip(a, 0.0, top)
     p.acceptance[:, L], p.baseline[:, L], p.knowledge[:, L] = a, np.minimum(b, top), k
     follow_leverage(g.instruction, payoff(world, leverage), s.internalisation)
 
     # a leader's conviction commits the group only as far as its goals allow (seed 002's limit)
-    ready = willingness(np.minimum(a.T, ceiling(g)), g.instruction)  # (G, N)
+    ready = willingness(np.minimum(a.T, limit), g.instruction)  # (G, N)
     _commit(world, ready)
     committed = g.committed
     cc.emphasis[:, L] = (excess(a, p.origin[:, L]) ** 2
