@@ -103,7 +103,7 @@ def test_switching_a_hypothesis_off_changes_the_trajectory_where_its_condition_h
     condition leaves the hypothesis's multiplier at 1: nothing to switch off); some year must
     differ at p < 0.05 / 10 (Bonferroni over the years)."""
     h = hypothesis.upper()
-    good = {k: v for k, v in DIRECTIONS[h][0].items()}
+    good = DIRECTIONS[h][0]
     base = runs(good, steps=520)
     off = runs({f"{hypothesis}_enabled": False, **good}, steps=520)
 
