@@ -29,7 +29,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from normsim.analysis.replicates import compare
-    from normsim.scenario import load, with_values
+    from normsim.settings.scenario import load, with_values
 
     server = Server()
     print(f"server_start_s: {server.start_seconds:.2f}")

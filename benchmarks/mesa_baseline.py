@@ -1,7 +1,7 @@
 """The peer for the speed benchmarks: the fighters' weekly rule as an idiomatic per-agent Mesa model.
 
 This is **only a baseline** for ``benchmarks/run.py``; normsim itself updates fighters with
-array operations (:meth:`normsim.fighters.FighterCohort.week`). Here each fighter is a
+array operations (:meth:`normsim.world.fighters.FighterCohort.week`). Here each fighter is a
 ``mesa.Agent`` with its own Python ``step`` implementing exactly that rule for one fighter, for
 each norm fighters decide, and the model runs ``shuffle_do("step")`` over them, as a Mesa
 modeller would write it:
@@ -10,7 +10,7 @@ modeller would write it:
 2. acceptance takes up the order (times H2's openness) in proportion to knowledge and the
    remaining gap, and his gain (acceptance minus his origin) is pulled towards the unit's mean
    gain *at the start of the week* (peer influence);
-3. it settles (:func:`normsim.people.settle`): acceptance drifts back to what he has internalised
+3. it settles (:func:`normsim.world.people.settle`): acceptance drifts back to what he has internalised
    (his baseline) at the group's decay, ``kappa`` of the gain above the baseline is internalised,
    knowledge is forgotten back to its origin;
 4. fear is the chain's enforcement plus his personal deterrence, capped at 1;
@@ -43,16 +43,16 @@ from dataclasses import dataclass
 import mesa
 import numpy as np
 
-from normsim.commanders import CommanderCohort
-from normsim.commanders import emphasis as commander_emphasis
-from normsim.communities import CommunitySettings
-from normsim.fighters import (DETERRENCE_PER_SANCTION, DETERRENCE_RETENTION, Conduct,
+from normsim.world.commanders import CommanderCohort
+from normsim.world.commanders import emphasis as commander_emphasis
+from normsim.world.communities import CommunitySettings
+from normsim.world.fighters import (DETERRENCE_PER_SANCTION, DETERRENCE_RETENTION, Conduct,
                               FighterCohort, FighterSettings)
-from normsim.groups import GroupSettings, GroupState
-from normsim.hypotheses import HypothesisSettings, h2_current_views, h6_long_exposure
-from normsim.integration import FACTORS, IntegrationSettings
-from normsim.internalisation import InternalisationSettings, Signals
-from normsim.people import BASELINE_CONCENTRATION
+from normsim.world.groups import GroupSettings, GroupState
+from normsim.rules.hypotheses import HypothesisSettings, h2_current_views, h6_long_exposure
+from normsim.world.integration import FACTORS, IntegrationSettings
+from normsim.rules.internalisation import InternalisationSettings, Signals
+from normsim.world.people import BASELINE_CONCENTRATION
 
 FIGHTERS_PER_UNIT = 50
 EQUIPMENT, SANCTIONS = FACTORS.index("equipment"), FACTORS.index("sanctions")
@@ -84,8 +84,8 @@ def build(fighters: int, *, seed: int = 0, groups: int = 1, operational: int = 3
     equipment 0.4, sanctions 0.5, instructions 0.4 (what leverage bought), a third of the
     doctrine owned, commanders and fighters part of the way from their origins, fighters with
     some internalised and some personal deterrence, after a year of regular meetings (H6).
-    ``group`` overrides fields of :class:`normsim.groups.GroupSettings`, ``fighter_settings``
-    fields of :class:`normsim.fighters.FighterSettings`.
+    ``group`` overrides fields of :class:`normsim.world.groups.GroupSettings`, ``fighter_settings``
+    fields of :class:`normsim.world.fighters.FighterSettings`.
     """
     rng = np.random.default_rng(seed)
     units = max(1, round(fighters / (per_unit * operational)))
@@ -135,7 +135,7 @@ def cohort_week(world: World, fc: FighterCohort, rng: np.random.Generator) -> Co
 
 
 def _draw_baseline(random, mean: float) -> float:
-    """One individual disposition around ``mean`` (as :func:`normsim.people.draw_baseline`)."""
+    """One individual disposition around ``mean`` (as :func:`normsim.world.people.draw_baseline`)."""
     if mean <= 0.0 or mean >= 1.0:
         return float(mean)
     k = BASELINE_CONCENTRATION

@@ -59,7 +59,7 @@ import numpy as np  # noqa: E402
 
 from benchmarks import mesa_baseline  # noqa: E402
 from benchmarks.sweeps import EXPERIMENT as SWEEP_EXPERIMENT, measure_sweeps  # noqa: E402
-from normsim.model import NormDiffusionModel  # noqa: E402
+from normsim.simulation.model import NormDiffusionModel  # noqa: E402
 
 SECTIONS = ("step", "peer", "scaling", "memory", "sweeps", "record", "run", "population")
 FIGHTERS_PER_UNIT = 50
@@ -214,7 +214,7 @@ _MEMORY_PROBE = r"""
 import gc, json, sys, time
 sys.path.insert(0, sys.argv[2])
 import numpy, mesa
-import normsim.model
+import normsim.simulation.model
 from benchmarks.run import build_model
 
 def status(key):  # this process's own figures, in MiB (ru_maxrss would include the parent's
@@ -278,7 +278,7 @@ def measure_default_run(repeats: int, steps: int | None, log) -> dict:
 _POPULATION_PROBE = r"""
 import json, sys, time
 sys.path.insert(0, sys.argv[4])
-from normsim.model import NormDiffusionModel
+from normsim.simulation.model import NormDiffusionModel
 
 groups, fighters, weeks = (int(x) for x in sys.argv[1:4])
 t0, c0 = time.perf_counter(), time.process_time()
@@ -397,10 +397,12 @@ class StatementTimer:
 
 
 def profile(n: int, steps: int | None, groups: int = 1) -> None:
-    from normsim import integration, leadership, records
-    from normsim.commanders import CommanderCohort
-    from normsim.fighters import FighterCohort
-    from normsim.people import settle
+    from normsim.world import integration
+    from normsim.rules import leadership
+    from normsim.simulation import records
+    from normsim.world.commanders import CommanderCohort
+    from normsim.world.fighters import FighterCohort
+    from normsim.world.people import settle
 
     if groups > 1:
         params = {"group_count": groups, "group_fighters": n}

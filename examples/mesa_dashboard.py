@@ -14,7 +14,7 @@ import solara.server.settings
 from mesa.visualization import SolaraViz, make_plot_component
 
 from normsim import NormDiffusionModel
-from normsim.ranges import mesa_user_params
+from normsim.settings.ranges import mesa_user_params
 
 solara.server.settings.telemetry.mixpanel_enable = False  # Solara reports usage unless told not to
 

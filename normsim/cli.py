@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 
 from normsim.errors import DamagedFilesWarning, DiskFull, UserError
-from normsim.scenario import (ALL_SECTIONS, PARAMETERS, allowed, check_seed,
+from normsim.settings.scenario import (ALL_SECTIONS, PARAMETERS, allowed, check_seed,
                               check_steps, list_scenarios, load)
 
 USER_ERROR = 2
@@ -128,9 +128,10 @@ def run(scenario, seed, steps, overrides, out, counterfactual):
     provenance.json, then prints a short summary. The files appear together (written to a
     temporary folder, then renamed): a run stopped before the end leaves none.
     """
-    from normsim.budget import check_run
-    from normsim.run import check_run_folder, run_model, save_run, summary
-    from normsim.scenario import scenario_path
+    from normsim.settings.budget import check_run
+    from normsim.analysis.saved_run import check_run_folder, save_run, summary
+    from normsim.simulation.run import run_model
+    from normsim.settings.scenario import scenario_path
 
     out = _out_folder(out)
     seed = None if seed is None else check_seed(seed, "--seed")
@@ -182,9 +183,9 @@ def sweep(experiment, workers, scheduler, give_up_after, out, replicates, steps,
     where it stopped; finished runs are never lost or redone, damaged ones are redone. One sweep
     at a time writes to a folder: a second one is refused, naming the first.
     """
-    from normsim.cluster import check_address
-    from normsim.engines import local_workers, saved_runs, sweep as run_sweep
-    from normsim.experiment import load_experiment, plan
+    from normsim.sweeps.cluster import check_address
+    from normsim.sweeps.engines import local_workers, saved_runs, sweep as run_sweep
+    from normsim.sweeps.experiment import load_experiment, plan
 
     out = _out_folder(out)
     scheduler = None if scheduler is None else check_address(scheduler)
@@ -221,7 +222,7 @@ def summarize(out, threshold):
     weeks to reach a threshold and the final score-card stage; SALib indices for Sobol and
     Morris designs. Writes the tables as CSV to OUT/summary/."""
     from normsim.analysis.summaries import describe, summarize as estimates, write_summary
-    from normsim.store import read_manifest
+    from normsim.sweeps.store import read_manifest
 
     manifest = read_manifest(out)
     threshold = manifest["threshold"] if threshold is None else threshold
@@ -296,7 +297,7 @@ def parameters(section):
     SECTION is a table of a scenario file ([group], [environment] ...) or an engager kind
     ([[engager]] kind = "dialogue" ...; its keywords set every engager of the kind).
     """
-    from normsim.scenario import defaults
+    from normsim.settings.scenario import defaults
     values = defaults()
     for flat, (sec, field) in PARAMETERS.items():
         if section and sec != section:

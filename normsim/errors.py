@@ -8,7 +8,7 @@ else is a bug in normsim and keeps its traceback.
 
 ``UserError`` is a ``ValueError``, so code that caught ``ValueError`` for bad parameters still
 works. Its kinds say where the mistake is, for callers that want to tell them apart:
-:class:`normsim.scenario.ScenarioError` (a scenario, a parameter, an argument), and the ones
+:class:`normsim.settings.scenario.ScenarioError` (a scenario, a parameter, an argument), and the ones
 below.
 """
 
@@ -20,7 +20,7 @@ class UserError(ValueError):
 
 
 class BudgetError(UserError):
-    """A model, a run or a design is larger than :mod:`normsim.budget` allows."""
+    """A model, a run or a design is larger than :mod:`normsim.settings.budget` allows."""
 
 
 class FolderError(UserError):

@@ -27,8 +27,8 @@ import pytest
 from browser import LAUNCH_ARGS
 from browser import executable as browser_executable
 from normsim.app.page import STEP_CHOICES
-from normsim.model import NormDiffusionModel
-from normsim.scenario import load
+from normsim.simulation.model import NormDiffusionModel
+from normsim.settings.scenario import load
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 START_TIMEOUT = 60  # seconds for the server to announce itself

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import normsim
-from normsim.scenario import ALL_SECTIONS
+from normsim.settings.scenario import ALL_SECTIONS
 
 BIG_SEED = 10**31
 MAX_SEED = "9223372036854775807"
@@ -61,7 +61,7 @@ def _damage(name: str, content):
 
 def _hold_the_lock(d: Path) -> dict:
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from normsim.lock import FolderLock; "
+        [sys.executable, "-c", "import sys, time; from normsim.sweeps.lock import FolderLock; "
          "FolderLock(sys.argv[1]).acquire(); print('held', flush=True); time.sleep(120)",
          str(d / "o")], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
@@ -99,7 +99,7 @@ def api_case(id, words, call, files=None):
 
 def _save_to(target: str):
     def call(d: Path):
-        from normsim.run import save_run
+        from normsim.analysis.saved_run import save_run
         model = normsim.run_model({"group_fighters": 10, "group_units_per_commander": 1}, seed=1,
                                   steps=2)
         return save_run(model, target.replace("{d}", str(d)))
@@ -108,7 +108,7 @@ def _save_to(target: str):
 
 def _experiment_api(then=None):
     def call(d: Path):
-        from normsim.experiment import load_experiment, plan
+        from normsim.sweeps.experiment import load_experiment, plan
         exp, body = load_experiment(d / "api.toml")
         the_plan = plan(exp)
         return then(the_plan, body, d) if then else the_plan
@@ -117,7 +117,7 @@ def _experiment_api(then=None):
 
 def _sweep_with(scheduler: str):
     def then(the_plan, body, d):
-        from normsim.engines import sweep
+        from normsim.sweeps.engines import sweep
         return sweep(the_plan, d / "o", body, scheduler=scheduler, progress=False)
     return then
 

@@ -20,7 +20,7 @@ from bad_input_cases import (BIG_SEED, GOOD_EXPERIMENT, MAX_SEED, SMALL, TINY,
                              Case, _api_keyword, _bad_value, _damage, _experiment_api,
                              _hold_the_lock, _save_to, _sweep_with, _toml, api_case, exp_case,
                              experiment, folder_case, reader_case, run_case, scenario_case)
-from normsim.scenario import PARAMETERS
+from normsim.settings.scenario import PARAMETERS
 
 EXPERIMENTS = [
     exp_case("exp-not-utf8", ["not UTF-8"], GOOD_EXPERIMENT.encode() + b'\n# caf\xe9\n'),
@@ -376,7 +376,7 @@ API = [
     api_case("api-load-bad-set", ["--set", "expected KEY=VALUE"], lambda d: normsim.load("baseline", ["x"])),
     api_case("api-save-current-folder", ["current folder"], _save_to("")),
     api_case("api-save-generator-seed", ["save_run", "rng=42"], lambda d: __import__(
-        "normsim.run", fromlist=["save_run"]).save_run(
+        "normsim.analysis.saved_run", fromlist=["save_run"]).save_run(
         normsim.NormDiffusionModel(rng=np.random.default_rng(1), **TINY), d / "out")),
     api_case("api-save-foreign", ["notes.txt", "nothing was changed"], _save_to("{d}/mine"),
              files={"mine/notes.txt": "keep\n"}),

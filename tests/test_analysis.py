@@ -20,7 +20,7 @@ from normsim.analysis.report import KINDS
 from normsim.analysis.setbacks import aligned_setbacks
 from normsim.analysis.summaries import summarize
 from normsim.cli import main
-from normsim.experiment import EXPERIMENT_DIR, load_experiment
+from normsim.sweeps.experiment import EXPERIMENT_DIR, load_experiment
 
 FACTORIAL = """
 title = "test: principles and setbacks"

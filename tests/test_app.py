@@ -20,10 +20,10 @@ from normsim.analysis.narrative import key_events, sentences
 from normsim.app.controls import BUNDLES, CONTROLS
 from normsim.app.i18n import Translator
 from normsim.app.session import Session, kind_defaults, values_of
-from normsim.hypotheses import BUNDLES as HYPOTHESIS_BUNDLES
-from normsim.records import STAGES
-from normsim.scenario import ALL_SECTIONS, PARAMETERS, defaults, list_scenarios, load
-from normsim.schema import SECTIONS
+from normsim.rules.hypotheses import BUNDLES as HYPOTHESIS_BUNDLES
+from normsim.simulation.records import STAGES
+from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS, defaults, list_scenarios, load
+from normsim.settings.schema import SECTIONS
 
 EN = Translator("en")
 

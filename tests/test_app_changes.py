@@ -7,9 +7,9 @@ from playwright.sync_api import expect
 from app_helpers import (Server, browser, choose, library_run, open_page, server,  # noqa: F401
                          step_to, wait_week, week)
 from normsim.analysis.narrative import key_events, sentences
-from normsim.interventions import change
-from normsim.records import STAGES
-from normsim.scenario import load
+from normsim.app.interventions import change
+from normsim.simulation.records import STAGES
+from normsim.settings.scenario import load
 
 INTENSITY = ".nm-c-environment_conflict_intensity"
 

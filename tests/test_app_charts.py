@@ -9,10 +9,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
 from app_helpers import library_run
-from normsim.analysis import live
+from normsim.app import live
 from normsim.app import charts
 from normsim.app.i18n import Translator, languages
-from normsim.norms import NORMS
+from normsim.rules.norms import NORMS
 
 WEEKS = 520
 

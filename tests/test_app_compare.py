@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from app_helpers import browser, open_page, short_server  # noqa: F401
 from normsim.analysis.replicates import compare
-from normsim.scenario import load, with_values
+from normsim.settings.scenario import load, with_values
 
 
 def test_compare_shows_a_band_from_five_seeds_per_side_and_the_difference_in_words(open_page,

@@ -13,15 +13,15 @@ from playwright.sync_api import expect
 
 from app_helpers import (browser, choose, library_run, open_page, per_step,  # noqa: F401
                          server, step_to)
-from normsim.analysis import live
+from normsim.app import live
 from normsim.analysis.narrative import key_events, sentences
 from normsim.app.controls import CONTROLS
 from normsim.app.i18n import Translator
 from normsim.calibration.spec import CALIBRATION_DIR, load_calibration
-from normsim.data import observed
-from normsim.model import NormDiffusionModel
-from normsim.records import STAGES
-from normsim.scenario import load, to_flat, validate
+from normsim.settings.data import observed
+from normsim.simulation.model import NormDiffusionModel
+from normsim.simulation.records import STAGES
+from normsim.settings.scenario import load, to_flat, validate
 
 EN = Translator("en")
 

@@ -10,9 +10,9 @@ from matplotlib.image import imread
 from app_helpers import (browser, library_run, open_page, per_step, server,  # noqa: F401
                          short_server, step_to, wait_week)
 from normsim.analysis.narrative import key_events, sentences
-from normsim.outcomes import outcomes
-from normsim.records import STAGES
-from normsim.scenario import load
+from normsim.simulation.outcomes import outcomes
+from normsim.simulation.records import STAGES
+from normsim.settings.scenario import load
 
 
 def download(page, button: str) -> bytes:

@@ -14,11 +14,11 @@ from app_helpers import browser, open_page, server  # noqa: F401
 from normsim.analysis.style import MILESTONES
 from normsim.app.controls import CONTROLS
 from normsim.app.i18n import KEYWORDS, SOURCE, Translator, languages, read_catalogue
-from normsim.commanders import LEVELS
-from normsim.integration import FACTORS
+from normsim.world.commanders import LEVELS
+from normsim.world.integration import FACTORS
 from normsim.events import kinds as event_kinds
-from normsim.records import STAGES
-from normsim.scenario import PARAMETERS
+from normsim.simulation.records import STAGES
+from normsim.settings.scenario import PARAMETERS
 
 APP = Path(__file__).parent.parent / "normsim" / "app"
 OTHERS = [code for code in languages() if code != SOURCE]

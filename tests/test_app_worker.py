@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from app_helpers import (browser, library_run, open_page, per_step, server, step_to,  # noqa: F401
                          wait_week, week)
 from normsim.analysis.narrative import key_events, sentences
-from normsim.records import STAGES
+from normsim.simulation.records import STAGES
 
 LOST = ("Could not restore", "Server disconnected", "Connection lost", "refresh")
 

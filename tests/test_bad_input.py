@@ -23,13 +23,13 @@ from hypothesis import strategies as st
 
 from bad_input_cases import GOOD_EXPERIMENT, MEMORY_GB, Case
 from bad_input_corpus import CORPUS
-from normsim import budget
+from normsim.settings import budget
 from normsim.cli import main
 from normsim.errors import UserError
-from normsim.experiment import Experiment, Plan, load_experiment, plan
-from normsim.scenario import ALL_SECTIONS as SECTIONS
-from normsim.scenario import PARAMETERS, load
-from normsim.schema import Scenario
+from normsim.sweeps.experiment import Experiment, Plan, load_experiment, plan
+from normsim.settings.scenario import ALL_SECTIONS as SECTIONS
+from normsim.settings.scenario import PARAMETERS, load
+from normsim.settings.schema import Scenario
 
 CLI_CASES = [c for c in CORPUS if c.args]
 API_CASES = [c for c in CORPUS if c.api]
@@ -40,7 +40,7 @@ SUBPROCESS_SAMPLE = CLI_CASES[::8] + [c for c in CLI_CASES if c.id == "folder-lo
 @pytest.fixture(scope="module")
 def finished_sweep(tmp_path_factory) -> Path:
     """A small finished sweep of the corpus's good experiment, copied into cases that need one."""
-    from normsim.engines import sweep
+    from normsim.sweeps.engines import sweep
     folder = tmp_path_factory.mktemp("template")
     (folder / "e.toml").write_text(GOOD_EXPERIMENT)
     exp, text = load_experiment(folder / "e.toml")
@@ -188,7 +188,7 @@ def _valid_value(section: str, name: str):
     if kind is bool:
         return st.booleans()
     if kind is str:  # a group type
-        from normsim.typology import TYPES
+        from normsim.world.typology import TYPES
         return st.sampled_from(["", *TYPES])
     if getattr(kind, "__args__", None):  # a choice among words
         return st.sampled_from(kind.__args__)
@@ -296,7 +296,7 @@ def test_fuzzed_scenarios_load_or_get_a_user_error(tmp_path, data, overrides):
 
 # -- the budget's figures are what a model really allocates -------------------------------------
 def _traced_peak(**params) -> int:
-    from normsim.model import NormDiffusionModel
+    from normsim.simulation.model import NormDiffusionModel
     gc.collect()
     tracemalloc.start()
     model = NormDiffusionModel(rng=1, **params)
@@ -340,7 +340,7 @@ def test_the_budget_refuses_before_allocating(monkeypatch):
 
 
 def test_the_readme_states_the_limits_the_code_enforces():
-    from normsim import cluster
+    from normsim.sweeps import cluster
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     words = " ".join(readme.split())
     section = words[words.index("### Errors, interruptions and sizes"):]

@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.mesa_baseline import (PerAgentFighterModel, altered, build,  # noqa: E402
                                       cohort_state, cohort_week)
-from normsim.integration import FACTORS  # noqa: E402
+from normsim.world.integration import FACTORS  # noqa: E402
 
 Z_LIMIT = 5.0  # |z| beyond this is a disagreement (a false alarm: ~1e-6 per comparison)
 DETERMINISTIC = ("knowledge", "acceptance", "baseline", "origin", "knowledge_origin", "deterred",

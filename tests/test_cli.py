@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from normsim.cli import main
-from normsim.files import table_metadata
-from normsim.scenario import list_scenarios
+from normsim.sweeps.files import table_metadata
+from normsim.settings.scenario import list_scenarios
 
 SMALL_SET = ["--set", "group.fighters=40", "--set", "group.units_per_commander=2"]
 
@@ -197,7 +197,7 @@ def test_a_rerun_replaces_the_previous_run_folder_whole(tmp_path):
 
 
 def test_a_run_stopped_while_saving_leaves_the_previous_folder_as_it_was(tmp_path, monkeypatch):
-    run_module = importlib.import_module("normsim.run")  # (normsim.run is also the function)
+    run_module = importlib.import_module("normsim.analysis.saved_run")  # where a run is saved
     out = tmp_path / "r"
     invoke("run", "baseline", "--seed", 1, "--steps", 5, *SMALL_SET, "--out", out)
     before = {p.name: p.read_bytes() for p in out.iterdir()}

@@ -26,10 +26,10 @@ import pytest
 from conftest import SMALL
 
 import normsim
-from normsim import ema
-from normsim.experiment import load_experiment, plan
-from normsim.outcomes import OUTCOMES, outcomes
-from normsim.scenario import ScenarioError, from_flat
+from normsim.adapters import ema
+from normsim.sweeps.experiment import load_experiment, plan
+from normsim.simulation.outcomes import OUTCOMES, outcomes
+from normsim.settings.scenario import ScenarioError, from_flat
 
 ROOT = Path(__file__).resolve().parent.parent
 WEEKS = 20
@@ -243,7 +243,7 @@ def test_the_mesa_dashboard_example_builds_its_page():
     assert controls["dialogue_contact_interval"]["type"] == "SliderInt"
     assert controls["dialogue_practical_first"]["type"] == "Checkbox"
     assert controls["group_fighters"]["max"] == 2000  # the example's narrower range
-    assert controls["group_people_war"]["value"] == normsim.scenario.defaults()["group_people_war"]
+    assert controls["group_people_war"]["value"] == normsim.settings.scenario.defaults()["group_people_war"]
 
 
 def free_port() -> int:
@@ -305,8 +305,8 @@ def test_the_mesa_dashboard_is_served_on_this_machine_and_steps_in_chromium(tmp_
 def test_duckdb_reads_a_sweeps_runs_and_events_as_normsim_wrote_them(tmp_path):
     import duckdb
 
-    from normsim.engines import sweep
-    from normsim.store import read_runs
+    from normsim.sweeps.engines import sweep
+    from normsim.sweeps.store import read_runs
 
     experiment = tmp_path / "tiny.toml"
     experiment.write_text(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from normsim.docgen import END, START, parameter_tables
-from normsim.scenario import PARAMETERS
+from normsim.settings.docgen import END, START, parameter_tables
+from normsim.settings.scenario import PARAMETERS
 
 ROOT = Path(__file__).resolve().parent.parent
 ODD = (ROOT / "docs" / "ODD.md").read_text(encoding="utf-8")
@@ -18,7 +18,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_odd_parameter_tables_are_the_generated_ones():
     block = ODD.split(START)[1].split(END)[0].strip()
-    assert block == parameter_tables().strip(), "run: python -m normsim.docgen --write"
+    assert block == parameter_tables().strip(), "run: python -m normsim.settings.docgen --write"
 
 
 def test_every_parameter_is_documented_with_a_source():

@@ -9,10 +9,10 @@ import pytest
 from scipy import stats
 
 from normsim import run
-from normsim.groups import GroupSettings, GroupState
-from normsim.hypotheses import HypothesisSettings
-from normsim.internalisation import InternalisationSettings, consolidation
-from normsim.outcomes import outcomes
+from normsim.world.groups import GroupSettings, GroupState
+from normsim.rules.hypotheses import HypothesisSettings
+from normsim.rules.internalisation import InternalisationSettings, consolidation
+from normsim.simulation.outcomes import outcomes
 
 SMALL = {"group_fighters": 300}
 NONE = {"persuader_count": 0}

@@ -11,8 +11,8 @@ from scipy import stats
 
 from normsim import NormDiffusionModel, load, run
 from normsim.engagers import KINDS
-from normsim.outcomes import outcomes
-from normsim.scenario import ScenarioError
+from normsim.simulation.outcomes import outcomes
+from normsim.settings.scenario import ScenarioError
 
 SMALL = {"group_fighters": 300}
 ALPHA = 0.01

@@ -22,10 +22,10 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from normsim.engines import sweep
+from normsim.sweeps.engines import sweep
 from normsim.errors import DamagedFilesWarning, DiskFull
-from normsim.experiment import load_experiment, plan
-from normsim.store import Store, events_schema, read_events, read_manifest, read_runs
+from normsim.sweeps.experiment import load_experiment, plan
+from normsim.sweeps.store import Store, events_schema, read_events, read_manifest, read_runs
 from sweep_helpers import (BIN, alive, cluster, command_line, descendants,  # noqa: F401
                            experiment_file, invoke, start_sweep, wait_for_runs)
 

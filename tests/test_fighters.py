@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from normsim.commanders import OPERATIONAL, STRATEGIC, TACTICAL, CommanderCohort
-from normsim.fighters import FighterCohort, FighterSettings
-from normsim.groups import GroupSettings, GroupState
-from normsim.internalisation import Signals
+from normsim.world.commanders import OPERATIONAL, STRATEGIC, TACTICAL, CommanderCohort
+from normsim.world.fighters import FighterCohort, FighterSettings
+from normsim.world.groups import GroupSettings, GroupState
+from normsim.rules.internalisation import Signals
 
 
 def build(seed=0, fighters=4000, groups=1, **group):

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normsim import hypotheses as H
+from normsim.rules import hypotheses as H
 
 unit = st.floats(0, 1)
 strength = st.floats(0, 1)

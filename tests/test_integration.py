@@ -5,7 +5,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normsim import integration as I
+from normsim.world import integration as I
 
 KW = dict(growth=0.03, reinforcement=1.0, decay=0.004)
 

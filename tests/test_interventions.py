@@ -1,4 +1,4 @@
-"""Changing a running model's conditions from this week on (normsim.interventions)."""
+"""Changing a running model's conditions from this week on (normsim.app.interventions)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pytest
 from annotated_types import Ge, Le
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from normsim.interventions import FIXED_AT_START, change
-from normsim.model import NormDiffusionModel
-from normsim.scenario import ALL_SECTIONS, PARAMETERS, ScenarioError, from_flat, validate
-from normsim.typology import TYPES
+from normsim.app.interventions import FIXED_AT_START, change
+from normsim.simulation.model import NormDiffusionModel
+from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS, ScenarioError, from_flat, validate
+from normsim.world.typology import TYPES
 
 from conftest import SMALL
 

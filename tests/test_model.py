@@ -11,10 +11,10 @@ import pytest
 from normsim import ArmedGroup, Commander, Community, Fighter, NormDiffusionModel, load, run
 from normsim.engagers.dialogue import Dialogue
 from normsim.events import kinds as event_kinds
-from normsim.outcomes import OUTCOMES, outcomes
-from normsim.records import EVENT_COLUMNS, GROUP_COLUMNS, STAGES
-from normsim.scenario import ALL_SECTIONS, PARAMETERS, defaults
-from normsim.state import State
+from normsim.simulation.outcomes import OUTCOMES, outcomes
+from normsim.simulation.records import EVENT_COLUMNS, GROUP_COLUMNS, STAGES
+from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS, defaults
+from normsim.world.state import State
 
 from conftest import SMALL
 
@@ -181,7 +181,7 @@ SPECIAL = {"environment_peace_start_week": 20, "environment_peace_end_week": 60,
 
 
 def changed(name, value):
-    from normsim.scenario import PARAMETERS as P
+    from normsim.settings.scenario import PARAMETERS as P
     if name in SPECIAL:
         return SPECIAL[name]
     if isinstance(value, bool):

@@ -5,9 +5,9 @@ import pytest
 from scipy import stats
 
 from normsim import NormDiffusionModel, run
-from normsim.groups import GroupSettings, GroupState
-from normsim.norms import INCOMPATIBLE_COST, NORMS, costs
-from normsim.typology import TYPES
+from normsim.world.groups import GroupSettings, GroupState
+from normsim.rules.norms import INCOMPATIBLE_COST, NORMS, costs
+from normsim.world.typology import TYPES
 
 NONE = {"persuader_count": 0, "group_fighters": 300}
 ALPHA = 0.01

@@ -58,7 +58,7 @@ def in_empty_folder(installed, tmp_path, *command: str) -> subprocess.CompletedP
 
 def test_the_wheel_is_what_runs(installed, tmp_path):
     done = in_empty_folder(installed, tmp_path, "python", "-c",
-                           "import normsim, normsim.scenario as s; print(normsim.__file__); "
+                           "import normsim, normsim.settings.scenario as s; print(normsim.__file__); "
                            "print(s.SCENARIO_DIR)")
     assert done.returncode == 0, done.stderr
     site = installed[2]
@@ -88,7 +88,7 @@ def test_a_shipped_experiment_sweeps_from_any_folder(installed, tmp_path):
                            "1", "--replicates", "1", "--steps", "3", "--quiet", "--out", "h4")
     assert done.returncode == 0, done.stderr
     runs = sorted((tmp_path / "h4" / "runs").glob("*.parquet"))
-    from normsim.experiment import load_experiment, plan
+    from normsim.sweeps.experiment import load_experiment, plan
 
     assert len(runs) == len(plan(load_experiment("h4_principles", replicates=1)[0]).runs())
 

@@ -16,13 +16,14 @@ from scipy import stats
 
 from normsim import NormDiffusionModel, load, run
 from normsim.analysis.population import signatories, yearly
-from normsim.engines import sweep
-from normsim.experiment import load_experiment, plan
-from normsim.groups import GroupSettings, GroupState
-from normsim.population import EmulationSettings, draw, emulation, load_population, watch_weights
-from normsim.scenario import ScenarioError
-from normsim.store import read_runs
-from normsim.typology import TYPES
+from normsim.sweeps.engines import sweep
+from normsim.sweeps.experiment import load_experiment, plan
+from normsim.world.groups import GroupSettings, GroupState
+from normsim.rules.emulation import EmulationSettings, emulation, watch_weights
+from normsim.settings.population import draw, load_population
+from normsim.settings.scenario import ScenarioError
+from normsim.sweeps.store import read_runs
+from normsim.world.typology import TYPES
 
 BIN = Path(sys.executable).parent
 POPULATION = """
@@ -311,7 +312,7 @@ def test_a_bad_population_file_gets_one_clear_message(tmp_path, text, words):
      "2003,2003,landmines,deed,groups,20,exact,,q\n", ["row 2", "source is empty"]),
 ])
 def test_a_bad_data_file_gets_one_clear_message(tmp_path, rows, words):
-    from normsim.data import read_counts
+    from normsim.settings.data import read_counts
     path = tmp_path / "counts.csv"
     path.write_text(rows)
     with pytest.raises(ScenarioError) as err:
@@ -321,7 +322,7 @@ def test_a_bad_data_file_gets_one_clear_message(tmp_path, rows, words):
 
 
 def test_the_shipped_data_files_pass_their_checks():
-    from normsim.data import DATA_DIR, read_counts
+    from normsim.settings.data import DATA_DIR, read_counts
     files = sorted(DATA_DIR.glob("commitments_*.csv"))
     assert len(files) >= 4
     for f in files:

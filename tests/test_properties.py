@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from normsim import ArmedGroup, Commander, Community, Fighter, NormDiffusionModel
 from normsim.engagers.dialogue import Dialogue
-from normsim.scenario import ALL_SECTIONS as SECTIONS
-from normsim.scenario import PARAMETERS
+from normsim.settings.scenario import ALL_SECTIONS as SECTIONS
+from normsim.settings.scenario import PARAMETERS
 
 SIZES = {"group_count": (1, 3), "group_fighters": (1, 40), "group_operational_commanders": (1, 3),
          "group_units_per_commander": (1, 3), "community_per_group": (1, 3),
@@ -32,7 +32,7 @@ def value_strategy(name):
     if info.annotation is bool:
         return st.booleans()
     if info.annotation is str:  # a group type: it sets several group fields at once
-        from normsim.typology import TYPES
+        from normsim.world.typology import TYPES
         return st.sampled_from(["", *TYPES])
     if getattr(info.annotation, "__args__", None):  # a choice among words
         return st.sampled_from(info.annotation.__args__)

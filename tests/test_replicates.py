@@ -9,10 +9,10 @@ import pytest
 from scipy import stats
 
 from normsim.analysis.replicates import Cancelled, compare
-from normsim.experiment import seeds as replicate_seeds
-from normsim.model import NormDiffusionModel
-from normsim.outcomes import outcomes
-from normsim.scenario import from_flat
+from normsim.sweeps.experiment import seeds as replicate_seeds
+from normsim.simulation.model import NormDiffusionModel
+from normsim.simulation.outcomes import outcomes
+from normsim.settings.scenario import from_flat
 
 from conftest import SMALL
 

@@ -18,7 +18,7 @@ from normsim.analysis.figures import series_colour
 from normsim.analysis.labels import factor_label, outcome_label, value_text, words
 from normsim.analysis.style import PALETTE, apply_style
 from normsim.analysis.summaries import mean_ci
-from normsim.schema import NEVER
+from normsim.settings.schema import NEVER
 
 CONTINUOUS = 6  # more distinct values than this: bin the factor
 BINS = 5

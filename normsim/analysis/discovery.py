@@ -25,7 +25,7 @@ from matplotlib.patches import Rectangle
 
 from normsim.analysis.labels import factor_label, value_text, words
 from normsim.analysis.style import PALETTE, apply_style
-from normsim.scenario import ScenarioError
+from normsim.settings.scenario import ScenarioError
 
 CONTINUOUS = 6
 DEPTH = 3

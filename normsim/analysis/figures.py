@@ -18,8 +18,8 @@ from matplotlib.figure import Figure
 
 from normsim.analysis.narrative import milestones
 from normsim.analysis.style import MILESTONES, PALETTE, apply_style, label
-from normsim.integration import FACTORS
-from normsim.records import STAGES
+from normsim.world.integration import FACTORS
+from normsim.simulation.records import STAGES
 
 #: series colours: Okabe & Ito, yellow last (it is faint on white)
 SERIES_COLOURS = tuple(c for c in PALETTE if c != "#F0E442") + ("#F0E442",)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from annotated_types import Ge, Le
 
-from normsim.outcomes import OUTCOMES
+from normsim.simulation.outcomes import OUTCOMES
 
 from normsim.params import label as param_label
-from normsim.scenario import ALL_SECTIONS, PARAMETERS, locate
-from normsim.schema import ENGAGER_SECTIONS, NEVER
+from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS, locate
+from normsim.settings.schema import ENGAGER_SECTIONS, NEVER
 
 def _declared_words() -> dict[str, str]:
     """Flat parameter name -> its declared label (:func:`normsim.params.P`); for an engager
@@ -89,7 +89,7 @@ def condition_text(names, values, short: bool = True) -> str:
                      for n, v in zip(names, values))
 
 
-#: outcomes of a run (normsim.outcomes.OUTCOMES and time to threshold), in words with units
+#: outcomes of a run (normsim.simulation.outcomes.OUTCOMES and time to threshold), in words with units
 OUTCOME_LABELS = {**{name: o.words for name, o in OUTCOMES.items()},
                   "weeks_to_threshold": "weeks until compliance reaches the threshold"}
 

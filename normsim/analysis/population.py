@@ -2,7 +2,7 @@
 comply, by type -- from the tidy table (one row per week, group and norm).
 
 Plain tables in, plain tables out; :func:`plot_signatories` draws the cumulative signatory curve
-with its band over replicates beside the observed counts (:mod:`normsim.data`).
+with its band over replicates beside the observed counts (:mod:`normsim.settings.data`).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ seed: the model draws each process from its own random stream, so two runs with 
 the same luck where their settings do not matter (common random numbers), and the paired
 difference is sharper than the two intervals suggest.
 
-    >>> from normsim.scenario import load, with_values
+    >>> from normsim.settings.scenario import load, with_values
     >>> base = load("baseline")
     >>> c = compare(base, with_values(base, {"dialogue_principled": 0.0}, "right"), seeds=5)
     >>> c.left.estimate.mean, c.difference.low, c.difference.high
@@ -23,10 +23,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from normsim.experiment import seeds as replicate_seeds
+from normsim.sweeps.experiment import seeds as replicate_seeds
 from normsim.analysis.summaries import RUN, mean_ci, per_run, run_outcomes, trajectories
-from normsim.model import NormDiffusionModel
-from normsim.schema import Scenario
+from normsim.simulation.model import NormDiffusionModel
+from normsim.settings.schema import Scenario
 
 SMOOTH = 8  # weeks in the running mean of the trajectories
 
@@ -109,7 +109,7 @@ def compare(left: Scenario, right: Scenario, seeds: int | Sequence[int] = 10,
 
     ``seeds``: a number of seeds (drawn from ``root``, by default the left scenario's
     ``run.seed``) or the seeds themselves. ``weeks``: the left scenario's ``run.steps`` by
-    default. ``outcome`` names one of :data:`normsim.outcomes.OUTCOMES`. ``on_run`` is called after
+    default. ``outcome`` names one of :data:`normsim.simulation.outcomes.OUTCOMES`. ``on_run`` is called after
     each run (for progress); setting ``cancel`` stops at the next run with :class:`Cancelled`.
     """
     if isinstance(seeds, int):

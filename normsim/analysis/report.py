@@ -22,9 +22,9 @@ from normsim.analysis.discovery import discover, plot_discovery
 from normsim.analysis.labels import factor_label, outcome_label, value_text, words
 from normsim.analysis.results import Results, load
 from normsim.analysis.setbacks import aligned_setbacks, plot_setbacks
-from normsim.experiment import flat
-from normsim.files import write_atomically, write_text_atomically
-from normsim.scenario import PARAMETERS, ScenarioError
+from normsim.sweeps.experiment import flat
+from normsim.sweeps.files import write_atomically, write_text_atomically
+from normsim.settings.scenario import PARAMETERS, ScenarioError
 from normsim.analysis.kinds import KINDS  # every figure, by the name --kind takes
 
 FORMATS = ("png", "svg", "pdf")

@@ -1,6 +1,6 @@
 """A sweep's results as pandas tables, in one call: ``load(out)``.
 
-Built on :mod:`normsim.store` (reading) and :mod:`normsim.analysis.summaries` (estimates): the
+Built on :mod:`normsim.sweeps.store` (reading) and :mod:`normsim.analysis.summaries` (estimates): the
 same per-run pooling, outcomes, time to threshold, effects and sensitivity indices as
 ``normsim summarize``, plus the raw tables the figures need.
 """
@@ -15,8 +15,8 @@ import pandas as pd
 
 from normsim.analysis import summaries as S
 from normsim.analysis.labels import condition_text, factor_label, value_text, words
-from normsim.scenario import PARAMETERS, ScenarioError, locate
-from normsim.store import read_conditions, read_events, read_manifest, read_runs, read_samples
+from normsim.settings.scenario import PARAMETERS, ScenarioError, locate
+from normsim.sweeps.store import read_conditions, read_events, read_manifest, read_runs, read_samples
 
 MAX_SERIES = 8  # more conditions than this are pooled (or split by --factor) in time figures
 CONTINUOUS = 6  # a factor with more distinct values than this is binned into thirds

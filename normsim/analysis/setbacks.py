@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from normsim.analysis.style import PALETTE, apply_style, label
 from normsim.analysis.summaries import mean_ci
-from normsim.integration import FACTORS
+from normsim.world.integration import FACTORS
 
 KEYS = ["condition", "replicate", "group"]
 

@@ -36,7 +36,7 @@ def __getattr__(name):
     each event kind (:func:`normsim.events.markers`), read when asked for so that every kind
     declared by then (engagers found as plug-ins included) is there."""
     if name == "MILESTONES":
-        import normsim.model  # noqa: F401 - declares the model's event kinds
+        import normsim.simulation.model  # noqa: F401 - declares the model's event kinds
         return markers()
     raise AttributeError(name)
 

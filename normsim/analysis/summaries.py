@@ -3,7 +3,7 @@ score-card stages, and SALib sensitivity indices. Plain tables in, plain tables 
 
 Runs are first pooled over their groups (compliance = 1 - violations / occasions of all living
 groups, on the scenario's first norm; other columns averaged), then summarised over replicates
-with a t-interval. Outcomes per run (:mod:`normsim.outcomes`) are computed from every run's
+with a t-interval. Outcomes per run (:mod:`normsim.simulation.outcomes`) are computed from every run's
 records at once.
 """
 
@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from normsim.outcomes import OUTCOMES, outcomes
-from normsim.records import STAGES, primary
-from normsim.store import read_conditions, read_manifest, read_runs, read_samples
+from normsim.simulation.outcomes import OUTCOMES, outcomes
+from normsim.simulation.records import STAGES, primary
+from normsim.sweeps.store import read_conditions, read_manifest, read_runs, read_samples
 
 LEVEL = 0.95
 SMOOTHING_WEEKS = 13  # time to threshold: the 13-week mean must reach it (not one lucky week)
@@ -96,7 +96,7 @@ def time_to_threshold(runs: pd.DataFrame, threshold: float, record_every: int = 
 
 
 def run_outcomes(records: pd.DataFrame) -> pd.DataFrame:
-    """Per run: every outcome of :data:`normsim.outcomes.OUTCOMES`, from the runs' records."""
+    """Per run: every outcome of :data:`normsim.simulation.outcomes.OUTCOMES`, from the runs' records."""
     return outcomes(records, by=RUN).reset_index()
 
 
@@ -211,7 +211,7 @@ __all__ = ["per_run", "mean_ci", "trajectories", "time_to_threshold", "run_outco
 
 def write_summary(out: str | Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
     """Write each table as CSV in ``OUT/summary/`` (atomically); return the paths."""
-    from normsim.files import write_atomically
+    from normsim.sweeps.files import write_atomically
     folder = Path(out) / "summary"
     paths = []
     for name, table in tables.items():

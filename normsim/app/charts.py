@@ -20,12 +20,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from normsim.analysis.live import window
+from normsim.app.live import window
 from normsim.analysis.replicates import SMOOTH
 from normsim.analysis.style import PALETTE
-from normsim.commanders import OPERATIONAL, STRATEGIC, TACTICAL
-from normsim.integration import FACTORS
-from normsim.records import STAGES
+from normsim.world.commanders import OPERATIONAL, STRATEGIC, TACTICAL
+from normsim.world.integration import FACTORS
+from normsim.simulation.records import STAGES
 
 RC = {"font.size": 14, "axes.titlesize": 15, "axes.labelsize": 14, "legend.fontsize": 12,
       "xtick.labelsize": 12, "ytick.labelsize": 12, "axes.spines.top": False,
@@ -126,7 +126,7 @@ STYLES = ("-", "--", "-.", ":")
 def _lines(t, title: str, ylabel: str, weeks: int, series: list[Series], *, percent=False,
            legend="upper left", ncols=1, size=(6.4, 3.5)):
     """A line chart with fixed axes whose lines (and event markers) take new data each update:
-    ``update(rows, marks)``, ``rows`` a norm -> table mapping (:mod:`normsim.analysis.live`)."""
+    ``update(rows, marks)``, ``rows`` a norm -> table mapping (:mod:`normsim.app.live`)."""
     def build():
         fig, ax = _axes(t, title, weeks, ylabel, size)
         lines = [ax.plot([], [], label=name, color=colour, lw=lw, ls=ls)[0]
@@ -307,7 +307,7 @@ def signatories(t, weeks: int, norm: str, observed=None):
     """A population's groups that have committed to ``norm`` (cumulative, as the data count
     them), week by week, beside the observed counts (filled: fitted by the calibration; open:
     held out; triangles: lower bounds). In calendar years when the observed counts give week
-    0 a year (:class:`normsim.analysis.live.Observed`), else in weeks."""
+    0 a year (:class:`normsim.app.live.Observed`), else in weeks."""
     start = observed.start_year if observed is not None else None
     to_x = (lambda w: start + np.asarray(w, dtype=float) / WEEKS_PER_YEAR) if start else (
         lambda w: np.asarray(w, dtype=float))

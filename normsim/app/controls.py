@@ -16,8 +16,8 @@ from typing import Literal
 
 from normsim.app.i18n import N_, choices
 from normsim.params import bounds
-from normsim.scenario import ALL_SECTIONS, PARAMETERS
-from normsim.schema import ENGAGER_SECTIONS, NEVER
+from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS
+from normsim.settings.schema import ENGAGER_SECTIONS, NEVER
 
 RUN_WEEKS = 520  # the reach of week sliders (ten years)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import solara
 
 from normsim.engagers import KINDS
-from normsim.norms import NORMS
+from normsim.rules.norms import NORMS
 
 v = solara.v
 

@@ -11,7 +11,7 @@ import io
 import numpy as np
 from matplotlib.image import imread, imsave
 
-from normsim.analysis import live
+from normsim.app import live
 from normsim.app import charts
 from normsim.app.picture import chart_data, group_charts, population_charts, story
 

@@ -112,7 +112,7 @@ class Translator:
 
     def help(self, name: str) -> str:
         """A parameter's meaning (English: the schema's own words)."""
-        from normsim.scenario import ALL_SECTIONS, PARAMETERS
+        from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS
 
         section, field = PARAMETERS[name]
         return self.pgettext("help", name, ALL_SECTIONS[section].model_fields[field].description)
@@ -125,7 +125,7 @@ class Translator:
 
     def norm(self, key: str) -> str:
         """A norm as a sentence names it: "the ban on anti-personnel mines" ('': IHL)."""
-        from normsim.norms import NORMS
+        from normsim.rules.norms import NORMS
 
         if not key:
             return self.pgettext("norm", "IHL", "IHL")
@@ -152,7 +152,7 @@ class Translator:
 
     def choice(self, field: str, value) -> str:
         """One of a parameter's few choices in words ("the most open first"; a group type)."""
-        from normsim.typology import TYPES
+        from normsim.world.typology import TYPES
 
         default = (TYPES[value].title if field == "type" and value in TYPES
                    else self._("none") if field == "type" else str(value))
@@ -190,8 +190,8 @@ def choices() -> dict[str, tuple]:
     """Parameters' fields with a few choices -> the choices (engagers' approach, group type)."""
     from typing import Literal
 
-    from normsim.scenario import ALL_SECTIONS, PARAMETERS
-    from normsim.typology import TYPES
+    from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS
+    from normsim.world.typology import TYPES
 
     out = {}
     for section, field in PARAMETERS.values():
@@ -204,15 +204,15 @@ def choices() -> dict[str, tuple]:
 
 def declared(language: str) -> list[tuple[str, str]]:
     """Every keyed entry a catalogue in ``language`` must have: (context, key)."""
-    import normsim.interventions  # noqa: F401  (declares 'conditions changed')
-    import normsim.model  # noqa: F401  (declares the model's event kinds)
-    from normsim.commanders import LEVELS
+    import normsim.app.interventions  # noqa: F401  (declares 'conditions changed')
+    import normsim.simulation.model  # noqa: F401  (declares the model's event kinds)
+    from normsim.world.commanders import LEVELS
     from normsim.engagers import KINDS
     from normsim.events import kinds, markers
-    from normsim.integration import FACTORS
-    from normsim.norms import NORMS
-    from normsim.records import STAGES
-    from normsim.scenario import PARAMETERS
+    from normsim.world.integration import FACTORS
+    from normsim.rules.norms import NORMS
+    from normsim.simulation.records import STAGES
+    from normsim.settings.scenario import PARAMETERS
 
     keys = [("parameter", name) for name in PARAMETERS]
     keys += [("stage", s) for s in STAGES] + [("detail", d) for d in (*FACTORS, *LEVELS)]

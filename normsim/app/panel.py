@@ -8,7 +8,7 @@ import solara
 from normsim.app.controls import BUNDLES, CONTROLS, Control, show
 from normsim.app.engagers import EngagerEditor
 from normsim.app.session import Refusal, Session, presets
-from normsim.scenario import load
+from normsim.settings.scenario import load
 
 v = solara.v
 

@@ -7,7 +7,7 @@ click never waits for matplotlib. Everything in it is in the visitor's language.
 Two views of a run: one group (the first) norm by norm -- its compliance, score card,
 integration, trust and chain of command -- and, for a scenario with a population of groups,
 the population: how many groups have committed, beside the observed counts, and compliance
-pooled over the living groups. The numbers come from :mod:`normsim.analysis.live`.
+pooled over the living groups. The numbers come from :mod:`normsim.app.live`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from normsim.analysis import live
+from normsim.app import live
 from normsim.analysis.narrative import key_events, milestones
 from normsim.analysis.replicates import SMOOTH
 from normsim.app import charts
@@ -26,8 +26,8 @@ from normsim.app.controls import show
 from normsim.app.engagers import describe
 from normsim.app.i18n import SOURCE, translator
 from normsim.events import KINDS as EVENT_KINDS
-from normsim.outcomes import FINAL_WEEKS, outcomes
-from normsim.records import STAGES
+from normsim.simulation.outcomes import FINAL_WEEKS, outcomes
+from normsim.simulation.records import STAGES
 
 STORY_LINES = 40
 

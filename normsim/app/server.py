@@ -17,7 +17,7 @@ import threading
 import time
 import warnings
 
-from normsim.scenario import load
+from normsim.settings.scenario import load
 
 PAGE = "normsim.app.page"
 CLOSED_PORT = "http://127.0.0.1:9/"  # the discard port: nothing listens, a fetch fails at once

@@ -3,7 +3,7 @@
 Every browser tab holds its own :class:`Session` (the page keeps it in its Solara kernel, which
 outlives a dropped connection, so a reconnect finds the run where it was). No model logic lives
 here: this wraps the library's ``load``/``with_values``, ``NormDiffusionModel``,
-:func:`normsim.interventions.change` and :func:`normsim.analysis.replicates.compare`.
+:func:`normsim.app.interventions.change` and :func:`normsim.analysis.replicates.compare`.
 
 Settings the visitor moves are a *draft*: its values (flat parameters), its engagers (one table
 each, as a scenario's ``[[engager]]`` tables) and its norms in play. At week 0 a change applies
@@ -26,11 +26,11 @@ from normsim.analysis.replicates import Cancelled, Comparison, compare
 from normsim.app.controls import side_name
 from normsim.app.worker import Worker
 from normsim.engagers import KINDS
-from normsim.interventions import FIXED_AT_START, change
-from normsim.model import NormDiffusionModel
-from normsim.scenario import PARAMETERS, ScenarioError, list_scenarios, load, to_flat, validate, \
+from normsim.app.interventions import FIXED_AT_START, change
+from normsim.simulation.model import NormDiffusionModel
+from normsim.settings.scenario import PARAMETERS, ScenarioError, list_scenarios, load, to_flat, validate, \
     with_values
-from normsim.schema import Scenario
+from normsim.settings.schema import Scenario
 
 _SERIALS = itertools.count(1)
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from normsim.analysis.replicates import SMOOTH
 from normsim.app import exports
 from normsim.app.picture import Picture
 from normsim.app.session import Session
-from normsim.records import STAGES
+from normsim.simulation.records import STAGES
 
 v = solara.v
 LATEST_LINES = 3

@@ -47,8 +47,8 @@ class Simulator:
     def curve(self, theta: dict, steps: int | None = None, seed: int | None = None) -> pd.DataFrame:
         """The cumulative signatories over time for one parameter set."""
         from normsim.analysis.population import signatories
-        from normsim.model import NormDiffusionModel
-        from normsim.scenario import validate
+        from normsim.simulation.model import NormDiffusionModel
+        from normsim.settings.scenario import validate
 
         settings = validate(self.scenario, "calibration")
         model = NormDiffusionModel(rng=self.seed(theta) if seed is None else seed,
@@ -66,8 +66,8 @@ class Simulator:
 
 def simulator(spec: CalibrationFile) -> tuple[Simulator, pd.DataFrame, pd.DataFrame]:
     """The simulator, the fitted observations and the held-out ones."""
-    from normsim.data import observed
-    from normsim.scenario import ALL_SECTIONS, flat_name, load, locate, with_values
+    from normsim.settings.data import observed
+    from normsim.settings.scenario import ALL_SECTIONS, flat_name, load, locate, with_values
 
     points = observed(spec.data.file, spec.data.norm, spec.start_year, spec.data.pledge_type,
                       tuple(spec.data.units))

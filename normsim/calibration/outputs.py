@@ -22,8 +22,8 @@ import tomli_w
 
 from normsim.calibration import driver
 from normsim.calibration.spec import CalibrationFile
-from normsim.files import write_atomically, write_text_atomically
-from normsim.provenance import content_hash, provenance
+from normsim.sweeps.files import write_atomically, write_text_atomically
+from normsim.sweeps.provenance import content_hash, provenance
 
 
 def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int = 1,
@@ -33,7 +33,7 @@ def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int
     out = Path(out)
     client = None
     if scheduler:
-        from normsim.engines import _connect
+        from normsim.sweeps.engines import _connect
         client = _connect(scheduler)
     try:
         history = driver.run_abc(spec, out, workers=workers, client=client, log=log)
@@ -53,7 +53,7 @@ def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int
                         ("predictive", quantiles), ("held_out", check)):
         write_atomically(out / f"{name}.csv", lambda p, t=table: t.to_csv(p, index=False))
     from normsim.analysis.population import plot_signatories
-    from normsim.data import observed
+    from normsim.settings.data import observed
 
     points = observed(spec.data.file, spec.data.norm, spec.start_year, spec.data.pledge_type,
                       tuple(spec.data.units))
@@ -70,11 +70,11 @@ def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int
 
 def calibrated_scenario(spec: CalibrationFile, summary: pd.DataFrame, meta: dict) -> str:
     """The calibration's scenario with the fixed values and the posterior medians, as TOML."""
-    from normsim.scenario import load, with_values
+    from normsim.settings.scenario import load, with_values
 
     medians = {row.parameter: row.median for row in summary.itertuples()}
     settings = with_values(load(spec.scenario), {**spec.fixed, **medians}, "calibration")
-    from normsim.scenario import locate, ALL_SECTIONS
+    from normsim.settings.scenario import locate, ALL_SECTIONS
     for key in medians:  # whole-number parameters take the rounded median
         section, field = locate(key)
         if ALL_SECTIONS[section].model_fields[field].annotation is int:

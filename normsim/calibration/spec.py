@@ -96,7 +96,7 @@ class CalibrationFile(BaseModel):
 
 
 def calibration_path(name_or_path: str | Path) -> Path:
-    from normsim.scenario import shipped_or_file
+    from normsim.settings.scenario import shipped_or_file
 
     return shipped_or_file(name_or_path, CALIBRATION_DIR, "calibration")
 
@@ -104,9 +104,9 @@ def calibration_path(name_or_path: str | Path) -> Path:
 def load_calibration(name_or_path: str | Path) -> tuple[CalibrationFile, str]:
     """Validate a calibration file: its priors inside the parameters' declared ranges, its
     scenario and data readable; ScenarioError naming file, field and value otherwise."""
-    from normsim.data import observed
+    from normsim.settings.data import observed
     from normsim.params import bounds
-    from normsim.scenario import (ALL_SECTIONS, ScenarioError, load, locate, read_validated,
+    from normsim.settings.scenario import (ALL_SECTIONS, ScenarioError, load, locate, read_validated,
                                   suggest, with_values)
 
     path = calibration_path(name_or_path)

@@ -8,7 +8,7 @@ declares its settings (a :class:`EngagerSettings` subclass with ``kind``), its e
 
 Per engager, the :class:`Engagement` record holds, for every group, the trust between the two,
 the contacts made, the commitments made through it and the leverage it holds over the group's
-conduct (the instrumental pull of :mod:`normsim.internalisation`).
+conduct (the instrumental pull of :mod:`normsim.rules.internalisation`).
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from pydantic import model_validator
 from pydantic_core import PydanticCustomError
 
 from normsim.events import declare
-from normsim.hypotheses import (h1_new_or_insecure, h2_current_views, h3_renowned_in_group,
+from normsim.rules.hypotheses import (h1_new_or_insecure, h2_current_views, h3_renowned_in_group,
                                 h4_principled_dialogue, h5_depoliticised)
 from normsim.params import NEVER, P, Section
+from normsim.rules.leadership import ceiling
 
 ACCESS_INTENSITY_LOSS = 0.5  # share of access lost at full intensity
 TRUST_EROSION = 0.005  # weekly share of trust lost without contact (relationships need upkeep)
@@ -267,8 +268,6 @@ class Engager(mesa.Agent):
         allows (seed 002: "Information and familiarisation are, therefore, a fundamental first
         step"; "In the event that the ICRC has the 'better arguments', the arms carriers allow
         themselves ... to be persuaded")."""
-        from normsim.leadership import ceiling
-
         s, h, g, rec = self.settings, world.settings.hypotheses, world.groups, self.engagement
         cc, on = world.commanders, self.on
         leader = cc.leader[idx]

@@ -11,7 +11,7 @@ providing information and reports ... and allowing follow-up field missions". Se
 such an agreement "may be legally, though unilaterally, binding and subject to monitoring".
 
 Before signature it persuades like a principled dialogue on its one norm. The signature is a
-public commitment (:mod:`normsim.leadership`). After it: implementation support the group owns
+public commitment (:mod:`normsim.rules.leadership`). After it: implementation support the group owns
 (advice on its *own* code of conduct, training: seed 000's ownership), monitoring that reports
 violations, and an audience cost -- a signatory that aspires to the international community
 (H3) stands to lose standing if caught, an instrumental reason to keep its word.

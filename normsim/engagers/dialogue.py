@@ -6,7 +6,7 @@ use of rhetoric, to justify and disseminate the norms of IHL"; it "has no means 
 leverage other than persuasion". At each meeting with the top commander: a practical problem
 first, then trust, information and persuasion, modulated by H1-H5. A *conditional* persuader
 (H4: one that "set[s] forth conditions") attaches conditions to what it offers: that is leverage,
-and it buys instrumental compliance (:mod:`normsim.internalisation`) for as long as it lasts.
+and it buys instrumental compliance (:mod:`normsim.rules.internalisation`) for as long as it lasts.
 After a commitment the dialogue goes on: "continuous and confidential bilateral dialogue and
 additional training" (H6) -- its persuasion continues, it reports nothing publicly.
 """

@@ -9,7 +9,7 @@ religious leaders, community members) who open access, local agreements and acti
 Leverage is the core of it: incentives (valued as far as the group trusts the mission to
 deliver) and the expected cost of pressure (as far as violations are seen) make the leadership
 *instruct* compliance -- instrumental compliance that works while it lasts
-(:mod:`normsim.internalisation`). It persuades a little, conditionally (H4). An action plan is a
+(:mod:`normsim.rules.internalisation`). It persuades a little, conditionally (H4). An action plan is a
 commitment it monitors, with implementation it requires (doctrine the group does not own).
 While it engages, the host state's objection to the legitimacy it confers politicises every
 engagement with the group (H5), the ICRC's included.

@@ -1,0 +1,1 @@
+"""Thin adapters for the tools researchers drive normsim with: EMA Workbench and SALib."""

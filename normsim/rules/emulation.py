@@ -1,0 +1,54 @@
+"""Emulation among groups: a group watches others' public commitments and is more open to a norm
+the more of those it watches have committed.
+
+Seed 001: "commitments by armed groups can positively influence the policies both of states and
+of other non-state groups"; norm cascades (Finnemore and Sikkink 1998). A group watches groups in
+its own country and of its own type more than others (:func:`watch_weights`); each week the
+weighted share of watched living groups that have committed (:func:`emulation`) multiplies the
+persuasion its leadership meets.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from normsim.params import P, Section
+
+
+class EmulationSettings(Section):
+    title = "Emulation among groups"
+    bundle = "interaction"
+    strength: float = P(
+        1.0, 0, 10, label="emulation of other groups' commitments",
+        meaning="How much other groups' public commitments to a norm raise a leadership's "
+        "openness to it: persuasion is multiplied by 1 + strength x the weighted share of "
+        "watched groups that have committed.", source="Seed 001: 'Commitments by armed groups "
+        "can positively influence the policies ... of other non-state groups'; Finnemore and "
+        "Sikkink 1998 (norm cascades). Size: assumption.")
+    same_country: float = P(
+        4.0, 0, 100, label="weight of groups in the same country",
+        meaning="How much more a group watches groups in its own country than others (weight "
+        "1 + this).", source="Issue 11: emulation is stronger among groups that share a country. "
+        "Size: assumption.")
+    same_type: float = P(
+        2.0, 0, 100, label="weight of groups of the same type",
+        meaning="How much more a group watches groups of its own type (weight 1 + this).",
+        source="Issue 11: emulation is stronger among groups of a type. Size: assumption.")
+
+
+def watch_weights(country: np.ndarray, kind: np.ndarray, s: EmulationSettings) -> np.ndarray:
+    """How much each group watches each other group ``(G, G)``: 1, plus ``same_country``
+    within a country, plus ``same_type`` within a type; not itself."""
+    w = (1.0 + s.same_country * (country[:, None] == country[None, :])
+         + s.same_type * (kind[:, None] == kind[None, :]))
+    np.fill_diagonal(w, 0.0)
+    return w
+
+
+def emulation(groups, weights: np.ndarray) -> np.ndarray:
+    """How much each group's peers have committed to each norm ``(G, N)``: the weighted share
+    of the other living groups that are committed (``weights`` from :func:`watch_weights`)."""
+    w = weights * groups.alive[None, :]
+    total = w.sum(axis=1, keepdims=True)
+    committed = groups.committed.astype(float)
+    return np.divide(w @ committed, total, out=np.zeros_like(committed), where=total > 0)

@@ -1,0 +1,58 @@
+"""Norms the command decides: what each unit does with its occasions to lay mines or recruit.
+
+Laying anti-personnel mines and recruiting children are group policies carried out by units
+(seed 002: "the duty of the highest command level to provide its combatants with equipment that
+does not violate IHL"; seed 004: child recruitment by armed groups). Each week every unit of a
+living group meets occasions -- chances to lay mines (Poisson, more where the group defends
+territory and the fighting is intense), recruits joining it (each could be a child) -- and its
+tactical commander decides. The log-odds of violating at an occasion add up as for fighters
+(:mod:`normsim.world.fighters`), with the same effect sizes:
+
+    logit(base) + military_value x cost                       (what the norm costs the group)
+      - acceptance_effect x the commander's acceptance - knowledge_effect x his knowledge
+      - order_effect x instruction x transmission            (orders given for what it buys)
+      - fear_effect x the norm's sanctions x transmission      (internal discipline)
+      - equipment_effect x the norm's equipment factor         (stockpiles destroyed, rules)
+      - community_resistance x organisation                  (children only: seed 004)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+
+from normsim.world.integration import EQUIPMENT, SANCTIONS
+
+
+def week(world, recruits_by_unit: np.ndarray, intensity: float) -> None:
+    """This week's occasions and violations of the command's norms, into ``groups.occasions``
+    and ``groups.violations`` (``recruits_by_unit``: recruits who joined each unit)."""
+    s, g, cc = world.settings, world.groups, world.commanders
+    f = s.fighters
+    units = cc.tactical
+    ug = cc.group[units]
+    live = g.alive[ug]
+    rng = world.streams.fighters
+    for n, norm in enumerate(world.norms):
+        if norm.key == "mines":
+            ns = s.mines
+            occasions = rng.poisson(ns.occasion_rate * (0.5 + intensity) * g.territorial[ug] * live)
+            base = ns.base_use
+            extra = 0.0
+        elif norm.key == "children":
+            ns = s.children
+            occasions = np.where(live, recruits_by_unit, 0)
+            base = ns.base_recruitment
+            organisation = s.community.organisation
+            extra = ns.community_resistance * organisation
+        else:
+            continue
+        odds = (np.log(base / (1.0 - base)) + ns.military_value * g.cost[ug, n]
+                - f.acceptance_effect * cc.acceptance[n, units]
+                - f.knowledge_effect * cc.knowledge[n, units]
+                - f.order_effect * g.instruction[ug, n] * g.transmission[ug]
+                - f.fear_effect * g.factors[ug, n, SANCTIONS] * g.transmission[ug]
+                - f.equipment_effect * g.factors[ug, n, EQUIPMENT] - extra)
+        violations = rng.binomial(occasions, expit(odds))
+        g.occasions[:, n] = np.bincount(ug, weights=occasions, minlength=g.n)
+        g.violations[:, n] = np.bincount(ug, weights=violations, minlength=g.n)

@@ -1,0 +1,66 @@
+"""One entry point that SALib, EMA Workbench, Dask, the sweep runner and the CLI all drive.
+
+``run(params, seed) -> table`` (or ``run(seed=..., **params)``): plain parameters in (flat
+keywords, see ``normsim parameters``), a tidy table out (one row per step and group). Nothing but
+parameters and a seed crosses a process boundary. What a run leaves in a folder is
+:mod:`normsim.analysis.saved_run`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from normsim.settings import budget
+from normsim.settings.scenario import ScenarioError, check_seed, check_steps, from_flat, load
+from normsim.settings.schema import Scenario
+from normsim.simulation.counterfactual import run_twin
+from normsim.simulation.model import NormDiffusionModel
+
+
+def run_model(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: int | None = None,
+              scenario: Scenario | str | Path | None = None, counterfactual: bool = False,
+              **keywords: Any) -> NormDiffusionModel:
+    """Build a model from ``scenario`` (a Scenario, a shipped name or a file; defaults if None)
+    with ``params`` and then ``keywords`` (flat parameter names) overriding it, seeded with
+    ``seed``, and run it ``steps`` weeks (the scenario's ``run.steps`` if None). Returns the
+    model, for its records and events.
+
+    With ``counterfactual``, the run's twin without engagement (same settings and seed) runs
+    too, and ``model.records()`` carries ``compliance_counterfactual``,
+    ``violations_counterfactual`` and ``occasions_counterfactual``
+    (:mod:`normsim.simulation.counterfactual`).
+
+    Every argument is checked before the model is built: a bad one raises
+    :class:`normsim.ScenarioError` (a :class:`normsim.errors.UserError`), as does a model or a
+    run over :mod:`normsim.settings.budget`."""
+    if scenario is not None and not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    if params is not None and not isinstance(params, Mapping):
+        raise ScenarioError(f"params = {params!r} is not allowed: expected a mapping of parameter "
+                            "names to values, e.g. {'group_centralisation': 0.3}")
+    seed = check_seed(seed)
+    settings = from_flat({**dict(params or {}), **keywords}, base=scenario)
+    steps = settings.run.steps if steps is None else check_steps(steps)
+    budget.check_run(settings, steps, "model parameters", twin=counterfactual)
+    model = NormDiffusionModel(rng=seed, settings=settings)
+    model.run_model(steps)
+    if counterfactual:
+        model.attach_twin(run_twin(NormDiffusionModel, model.settings, seed, model.steps))
+    return model
+
+
+def run(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: int | None = None,
+        scenario: Scenario | str | Path | None = None, counterfactual: bool = False,
+        **keywords: Any) -> pd.DataFrame:
+    """Run one simulation and return its tidy table (one row per recorded step, group and norm;
+    with ``counterfactual``, the twin's compliance beside it).
+
+    Parameters come as a mapping, as keywords, or both (keywords win):
+    ``run({"group_centralisation": 0.3}, seed=1)`` is ``run(seed=1, group_centralisation=0.3)``,
+    the form EMA Workbench calls."""
+    return run_model(params, seed, steps=steps, scenario=scenario, counterfactual=counterfactual,
+                     **keywords).records()

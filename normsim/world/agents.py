@@ -1,0 +1,143 @@
+"""The Mesa agents a user meets: ArmedGroup, Commander, Fighter, Community (and the engagers of
+:mod:`normsim.engagers`).
+
+They are real Mesa agents in ``model.agents``, and views onto the arrays the model updates all
+at once (a Python ``step`` per fighter is about a hundred times slower): a fighter's
+``acceptance`` reads ``model.fighters.acceptance[0, fighter.index]``. Where a quantity is kept
+per norm, the property reads the scenario's first norm; ``acceptance_of(norm)`` reads any.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+import numpy as np
+
+from normsim.world.commanders import LEVELS
+
+
+class ArmedGroup(mesa.Agent):
+    """A non-state armed group: a view onto row ``index`` of :class:`normsim.world.groups.GroupState`."""
+
+    def __init__(self, model, index: int):
+        super().__init__(model)
+        self.index = index
+
+    @property
+    def state(self):
+        return self.model.groups
+
+    @property
+    def leader(self) -> Commander:
+        return self.model.commander_agents[self.model.commanders.leader[self.index]]
+
+    @property
+    def communities(self) -> list[Community]:
+        per = self.model.settings.community.per_group
+        return self.model.community_agents[self.index * per:(self.index + 1) * per]
+
+    @property
+    def alive(self) -> bool:
+        return bool(self.state.alive[self.index])
+
+    factors = property(lambda self: self.state.factors[self.index, 0].copy(),
+                       doc="Doctrine, training, equipment, sanctions for the first norm.")
+    committed = property(lambda self: bool(self.state.committed[self.index, 0]))
+    commitments = property(lambda self: int(self.state.commitments[self.index, 0]))
+    doctrine_adopted = property(lambda self: bool(self.state.doctrine_adopted[self.index, 0]))
+
+    @property
+    def trust(self) -> float:
+        """The highest trust any engager has built with the group."""
+        return max((float(e.engagement.trust[self.index]) for e in self.model.engager_agents),
+                   default=0.0)
+
+    @property
+    def meetings(self) -> int:
+        return sum(int(e.engagement.meetings[self.index]) for e in self.model.engager_agents)
+
+    @property
+    def compliance_rate(self) -> float:
+        """Share of this week's occasions that respected the first norm (NaN if none)."""
+        s = self.state
+        occ = s.occasions[self.index, 0]
+        return 1.0 - s.violations[self.index, 0] / occ if occ else math.nan
+
+
+class Commander(mesa.Agent):
+    """A commander at the strategic, operational or tactical level; a view onto the cohort."""
+
+    def __init__(self, model, index: int):
+        super().__init__(model)
+        self.index = index
+
+    level = property(lambda self: LEVELS[self.model.commanders.level[self.index]])
+    knowledge = property(lambda self: float(self.model.commanders.knowledge[0, self.index]))
+    acceptance = property(lambda self: float(self.model.commanders.acceptance[0, self.index]))
+    emphasis = property(lambda self: float(self.model.commanders.emphasis[0, self.index]),
+                        doc="Emphasis he puts on the first norm in his orders.")
+    group = property(lambda self: self.model.group_agents[self.model.commanders.group[self.index]])
+
+    def acceptance_of(self, norm: str) -> float:
+        return float(self.model.commanders.acceptance[self.model.norm_index(norm), self.index])
+
+    @property
+    def superior(self) -> Commander | None:
+        sup = self.model.commanders.superior[self.index]
+        return None if sup < 0 else self.model.commander_agents[sup]
+
+    @property
+    def subordinates(self) -> list[Commander]:
+        idx = np.flatnonzero(self.model.commanders.superior == self.index)
+        return [self.model.commander_agents[i] for i in idx]
+
+    @property
+    def fighters(self) -> list[Fighter]:
+        idx = np.flatnonzero(self.model.fighters.commander == self.index)
+        return [self.model.fighter_agents[i] for i in idx]
+
+
+class Fighter(mesa.Agent):
+    """A combatant in a tactical commander's unit; a view onto the fighter cohort.
+
+    His weekly conduct (learning from orders and drills, peer influence, encounters with
+    civilians, violations, sanctions) is :meth:`normsim.world.fighters.FighterCohort.week`.
+    """
+
+    def __init__(self, model, index: int):
+        super().__init__(model)
+        self.index = index
+
+    knowledge = property(lambda self: float(self.model.fighters.knowledge[0, self.index]))
+    acceptance = property(lambda self: float(self.model.fighters.acceptance[0, self.index]),
+                          doc="Acceptance (internalisation) of the norm.")
+    internalised = property(lambda self: float(self.model.fighters.baseline[0, self.index]),
+                            doc="What he has internalised: where his acceptance settles.")
+    fear = property(lambda self: float(self.model.fighters.fear[0, self.index]),
+                    doc="Fear of sanction.")
+    violated = property(lambda self: bool(self.model.fighters.violations[0, self.index] > 0),
+                        doc="Whether he violated the norm this week.")
+    commander = property(lambda self: self.model.commander_agents[
+        self.model.fighters.commander[self.index]])
+    group = property(lambda self: self.model.group_agents[self.model.fighters.group[self.index]])
+    community = property(lambda self: self.model.community_agents[
+        self.model.fighters.community[self.index]])
+
+
+class Community(mesa.Agent):
+    """A civilian population in a group's area; a view onto
+    :class:`normsim.world.communities.CommunityState`."""
+
+    def __init__(self, model, index: int):
+        super().__init__(model)
+        self.index = index
+
+    group = property(lambda self: self.model.group_agents[self.model.communities.group[self.index]])
+    support = property(lambda self: float(self.model.communities.support[self.index]))
+    harm = property(lambda self: float(self.model.communities.harm[self.index]))
+    pressure = property(lambda self: float(self.model.communities.pressure[self.index]))
+    recruits = property(lambda self: int(self.model.communities.recruits[self.index]))
+
+
+__all__ = ["ArmedGroup", "Commander", "Fighter", "Community"]
