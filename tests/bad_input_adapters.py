@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 import normsim
-from bad_input_cases import MAX_SEED, TINY, api_case
+from bad_input_cases import GOOD_EXPERIMENT, MAX_SEED, TINY, api_case, exp_case
 
 
 def _ema(**kw):
@@ -98,4 +98,16 @@ ADAPTERS = [
     api_case("api-ema-scenario-number", ["scenario = 3"], _ema(scenario=3)),
     api_case("api-ema-memory", ["GB of memory"],
              _ema(fixed={"group_count": 100, "group_fighters": 5_000_000})),
+]
+
+
+
+#: --give-up-after: a finite wait, and only where something is waited for
+GIVE_UP = [
+    exp_case("sweep-give-up-without-scheduler", ["--give-up-after 60", "only for --scheduler"],
+             GOOD_EXPERIMENT, "--give-up-after", "60", names_file=False),
+    *(exp_case(f"sweep-give-up-{value}", [f"--give-up-after {shown}", "from 1 to 604800"],
+               GOOD_EXPERIMENT, "--scheduler", "tcp://127.0.0.1:1", "--give-up-after", value,
+               names_file=False)
+      for value, shown in (("nan", "nan"), ("inf", "inf"), ("1e9", "1000000000.0"))),
 ]
