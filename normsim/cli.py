@@ -163,8 +163,9 @@ def run(scenario, seed, steps, overrides, out, counterfactual):
 @click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
               help="Run on an existing Dask distributed cluster instead of local processes.")
 @click.option("--give-up-after", type=click.FloatRange(min=1), default=None, metavar="SECONDS",
-              help="With --scheduler: stop after this long without any Dask worker (default: "
-                   "300; a notice comes after 30). Rerun later to resume.")
+              help="With --scheduler (only): stop after this long without any Dask worker "
+                   "(default: 300, at most a week; a notice comes after 30). Rerun later to "
+                   "resume.")
 @click.option("--out", default=None,
               help="Output folder (default: results/EXPERIMENT). Rerunning on it resumes.")
 @click.option("--replicates", type=click.IntRange(min=1), default=None,
@@ -183,12 +184,13 @@ def sweep(experiment, workers, scheduler, give_up_after, out, replicates, steps,
     where it stopped; finished runs are never lost or redone, damaged ones are redone. One sweep
     at a time writes to a folder: a second one is refused, naming the first.
     """
-    from normsim.sweeps.cluster import check_address
+    from normsim.sweeps.cluster import check_address, check_give_up_after
     from normsim.sweeps.engines import local_workers, saved_runs, sweep as run_sweep
     from normsim.sweeps.experiment import load_experiment, plan
 
     out = _out_folder(out)
     scheduler = None if scheduler is None else check_address(scheduler)
+    check_give_up_after(give_up_after, scheduler)
     exp, text = load_experiment(experiment, replicates=replicates, steps=steps, samples=samples)
     the_plan = plan(exp)
     out = out or Path("results") / Path(experiment).stem

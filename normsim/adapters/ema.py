@@ -36,6 +36,8 @@ except ImportError as err:  # an optional extra: say how to get it
     raise ImportError(f"normsim.adapters.ema needs EMA Workbench ({err}): "
                       "pip install 'normsim[ema]'") from err
 
+from normsim.settings import arguments, budget
+from normsim.errors import UserError
 from normsim.sweeps.experiment import seeds
 from normsim.settings.ranges import Range, Spec, parameter_range
 from normsim.simulation.counterfactual import TWIN_COLUMNS
@@ -43,9 +45,11 @@ from normsim.simulation.outcomes import OUTCOMES
 from normsim.simulation.outcomes import outcomes as reduce_outcomes
 from normsim.simulation.records import GROUP_COLUMNS, primary
 from normsim.simulation.run import run
-from normsim.settings.scenario import ScenarioError, from_flat, load
+from normsim.settings.scenario import ScenarioError, check_steps, from_flat, load
 from normsim.settings.schema import Scenario
 
+#: at most as many replicates as an experiment file allows (normsim.sweeps.experiment)
+MAX_REPLICATES = 100_000
 TIME = "TIME"  # the name EMA's time-series plots look for
 #: time series offered by default: compliance, and its difference from the run's twin without
 #: engagement (normsim.simulation.counterfactual), per recorded week over groups, on the first norm
@@ -100,24 +104,35 @@ def model(uncertainties: Iterable[Spec] = (), levers: Iterable[Spec] = (),
     everything not sampled; ``steps`` defaults to the scenario's. Each outcome is the mean over
     the ``replicates`` (EMA registers one outcome class per name in a process, so the same name
     cannot also hold every replicate; for the spread over replicates, run a sweep).
+
+    Every argument is checked here, before EMA runs anything: a wrong one (``steps=0``,
+    ``replicates="5"``, a single name where a list belongs, a model over the size budget)
+    raises :class:`normsim.errors.UserError` naming it, the value and what is allowed.
     """
+    scenario = arguments.scenario(scenario)
     if not isinstance(scenario, Scenario):
-        scenario = load(scenario) if scenario else Scenario()
-    base = from_flat(fixed or {}, base=scenario, origin="fixed")
-    scalars = tuple(OUTCOMES if outcomes is None else outcomes)
-    series = tuple(DEFAULT_SERIES if series is None else series)
+        scenario = load(scenario) if scenario is not None else Scenario()
+    base = from_flat(arguments.parameters(fixed, "fixed"), base=scenario, origin="fixed")
+    scalars = tuple(OUTCOMES if outcomes is None else arguments.names(outcomes, "outcomes"))
+    series = tuple(DEFAULT_SERIES if series is None else arguments.names(series, "series"))
     _check_outcomes(scalars, series)
-    if replicates < 1:
-        raise ScenarioError(f"replicates = {replicates}: expected at least 1")
-    sampled = {"uncertainties": [parameter_range(s) for s in uncertainties],
-               "levers": [parameter_range(s) for s in levers]}
+    replicates = arguments.whole(replicates, "replicates", 1, MAX_REPLICATES)
+    root_seed = arguments.whole(root_seed, "root_seed", 0, arguments.MAX_SEED)
+    steps = base.run.steps if steps is None else check_steps(steps)
+    if not isinstance(name, str) or not name.isidentifier():
+        raise UserError(f"name = {arguments.show(name)} is not allowed: expected a Python "
+                        "identifier (letters, digits and _), e.g. 'normsim'")
+    budget.check_run(base, steps, "ema.model", twin=True)
+    sampled = {"uncertainties": [parameter_range(s) for s in
+                                 arguments.specs(uncertainties, "uncertainties")],
+               "levers": [parameter_range(s) for s in arguments.specs(levers, "levers")]}
     names = [r.name for group in sampled.values() for r in group]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
         raise ScenarioError(f"{', '.join(twice)} named more than once among uncertainties and "
                             "levers")
 
-    simulation = Simulation(base, int(steps or base.run.steps), scalars, series)
+    simulation = Simulation(base, steps, scalars, series)
     ema_model = ReplicatorModel(name, function=simulation)
     ema_model.uncertainties = [ema_parameter(r) for r in sampled["uncertainties"]]
     ema_model.levers = [ema_parameter(r) for r in sampled["levers"]]

@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from normsim.settings import arguments
+from normsim.errors import UserError
 from normsim.settings.ranges import Range, Spec, parameter_range
 from normsim.settings.scenario import ScenarioError
 
@@ -39,7 +41,8 @@ class Problem(dict):
     def params(self, row: Sequence[float]) -> dict[str, Any]:
         """One sampled row as ``run``'s parameters: whole numbers rounded, the rest floats."""
         if len(row) != len(self.ranges):
-            raise ValueError(f"a row of {len(row)} values for {len(self.ranges)} parameters")
+            raise UserError(f"a row of {len(row)} values for {len(self.ranges)} parameters "
+                            f"({', '.join(r.name for r in self.ranges)}): give one value each")
         return {r.name: r.cast(v) for r, v in zip(self.ranges, row)}
 
     def rows(self, samples: Iterable[Sequence[float]]) -> list[dict[str, Any]]:
@@ -50,8 +53,10 @@ class Problem(dict):
 def salib_problem(names: Iterable[Spec]) -> Problem:
     """The SALib problem of these parameters (flat or dotted names, alone or as
     ``(name, low, high)`` to narrow the schema's range); ScenarioError for a switch or a choice
-    (SALib samples numbers: vary those in a factorial design) or a name given twice."""
-    ranges = [parameter_range(spec) for spec in names]
+    (SALib samples numbers: vary those in a factorial design) or a name given twice, and
+    :class:`normsim.errors.UserError` (of which ScenarioError is a kind) for anything that is not
+    a list of names and tuples with finite number bounds."""
+    ranges = [parameter_range(spec) for spec in arguments.specs(names, "names")]
     for r in ranges:
         if r.kind not in ("int", "float"):
             raise ScenarioError(f"{r.name} takes {' or '.join(map(str, r.choices))}, which SALib "

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import tomli_w
 
+from normsim.settings import arguments, budget
 from normsim.analysis import narrative
 from normsim.analysis.figures import run_trajectory
 from normsim.settings.scenario import ScenarioError
@@ -78,8 +79,7 @@ def summary(model: NormDiffusionModel) -> str:
     norm = model.norms[0]
     lines = [
         f"{s.title}",
-        f"  seed {model.seed}, {model.steps} weeks, {s.group.count} group(s) of "
-        f"{s.group.fighters} fighters; engagers: "
+        f"  seed {model.seed}, {model.steps} weeks, {_groups_in_words(model)}; engagers: "
         + (", ".join(e.name for e in model.engager_agents) or "none"),
         f"  compliance with {norm.title} (share of occasions that respect it): {first:.2f} in "
         f"the first {_year_or_week(first_weeks)}, {last:.2f} in the last year",
@@ -101,6 +101,19 @@ def summary(model: NormDiffusionModel) -> str:
         if len(milestones) > len(shown):
             lines.append(f"    ... and {len(milestones) - len(shown)} more (events.csv)")
     return "\n".join(lines)
+
+
+def _groups_in_words(model: NormDiffusionModel) -> str:
+    """The groups the run started with: '1 group(s) of 600 fighters', or for a population the
+    number drawn and the spread of their sizes."""
+    s = model.settings
+    if not s.population:
+        return f"{s.group.count} group(s) of {s.group.fighters:,} fighters"
+    sizes = model.fighters.sizes  # as drawn, before any splinter
+    spread = (f"{sizes.min():,}" if sizes.min() == sizes.max()
+              else f"{sizes.min():,} to {sizes.max():,}")
+    return (f"{len(sizes)} groups of {spread} fighters ({sizes.sum():,} in all) drawn from "
+            f"population '{s.population}'")
 
 
 def _year_or_week(rows: pd.DataFrame) -> str:

@@ -14,12 +14,18 @@ are spread:
     [[type]]
     key = "peoples_war"
     share = 0.3
-    people_war = { mean = 0.85, sd = 0.08 }     # drawn per group, clipped to the field's range
+    people_war = { mean = 0.85, sd = 0.08 }     # drawn per group, tails clipped to the range
     fighters = { min = 100, max = 600 }         # uniform; whole numbers for whole-number fields
+    aspiration = 0.7                            # a single value: every group of the type
     [emergence]
     first_week = 0
     last_week = 520                             # groups emerge uniformly over these weeks
     lifetime = { mean = 780, sd = 260 }         # weeks each group lasts (at least 52)
+
+Every setting is checked when the file is read, before anything runs: a single value as the
+scenario checks it, a spread's mean, min and max inside the setting's range (they are refused,
+not clipped; only a normal spread's tails are clipped when drawn), a lifetime's mean or min at
+least 52 weeks, and an engager's ``groups`` against the number of groups the file makes.
 
 A scenario names it (``population = "mine_ban"``); its ``[group]`` table gives what no type sets.
 The groups are drawn once per run from the run's seed (the groups stream), so a seed fixes the
@@ -47,10 +53,10 @@ class Spread(BaseModel):
     ``max``), clipped to the setting's declared range."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-    mean: float | None = None
-    sd: float = Field(0.0, ge=0)
-    min: float | None = None
-    max: float | None = None
+    mean: float | None = Field(None, allow_inf_nan=False)
+    sd: float = Field(0.0, ge=0, allow_inf_nan=False)
+    min: float | None = Field(None, allow_inf_nan=False)
+    max: float | None = Field(None, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _one_kind(self):
@@ -83,6 +89,14 @@ class Emergence(BaseModel):
         if self.last_week < self.first_week:
             raise ValueError(f"last_week = {self.last_week} is before first_week = "
                              f"{self.first_week}")
+        life = self.lifetime
+        centre = None if life is None else (life.mean if life.mean is not None else life.min)
+        if centre is not None and centre < MIN_LIFETIME:
+            # refused, not clipped: a lifetime of -5 weeks is a mistake, not a short-lived group
+            which = "mean" if life.mean is not None else "min"
+            raise ValueError(f"lifetime: {which} = {centre:g} weeks is not allowed: a group lasts "
+                             f"at least {MIN_LIFETIME} weeks (shorter draws are raised to it), so "
+                             f"the {which} must be {MIN_LIFETIME} or more")
         return self
 
 
@@ -130,23 +144,64 @@ def _spreads(t: TypeShare) -> dict[str, Any]:
 
 
 def _check_spreads(pop: PopulationFile, path: Path) -> None:
-    from normsim.world.groups import GroupSettings
+    """Every setting a type gives, single value or spread, checked against the group setting's
+    declared type and range before anything is drawn (a spread's tails are clipped to the range
+    when drawn; its centre and bounds must lie inside it)."""
     from normsim.settings.scenario import ScenarioError
 
-    fields = GroupSettings.model_fields
     for i, t in enumerate(pop.type):
         for name, spec in _spreads(t).items():
-            if name not in fields or name in ("count", "type", "start_week", "end_week"):
-                raise ScenarioError(f"{path}: type {i + 1} ({t.key}): '{name}' is not a group "
-                                    f"setting a population can spread; see 'normsim parameters "
-                                    "group'")
-            if isinstance(spec, dict):
-                try:
-                    Spread.model_validate(spec)
-                except ValidationError as err:
-                    msg = err.errors()[0]["msg"].removeprefix("Value error, ")
-                    raise ScenarioError(f"{path}: type {i + 1} ({t.key}): {name} = {spec}: "
-                                        f"{msg}") from None
+            problem = _setting_problem(name, spec)
+            if problem:
+                raise ScenarioError(f"{path}: type {i + 1} ({t.key}): {problem}")
+
+
+SPREAD_WORDS = "or a spread: { mean = ..., sd = ... } or { min = ..., max = ... }"
+
+
+def _setting_problem(name: str, spec: Any) -> str | None:
+    """What is wrong with one type's setting (a single value or a spread), in words; None if
+    nothing."""
+    from normsim.world.groups import GroupSettings
+    from normsim.params import bounds
+    from normsim.settings.scenario import _show, allowed
+
+    fields = GroupSettings.model_fields
+    if name not in fields or name in ("count", "type", "start_week", "end_week"):
+        return (f"'{name}' is not a group setting a population can spread; see 'normsim "
+                "parameters group'")
+    numeric = fields[name].annotation in (int, float)
+    if not isinstance(spec, dict):
+        try:
+            GroupSettings.model_validate({name: spec})
+        except ValidationError:
+            return (f"{name} = {_show(spec)} is not allowed: expected {allowed('group', name)}"
+                    + (f", {SPREAD_WORDS}" if numeric else ""))
+        return None
+    shown = "{ " + ", ".join(f"{k} = {_show(v)}" for k, v in spec.items()) + " }"
+    if not numeric:
+        return (f"{name} = {shown} is not allowed: {name} takes {allowed('group', name)}, a "
+                "single value (only numbers can spread)")
+    try:
+        spread = Spread.model_validate(spec)
+    except ValidationError as err:
+        e = err.errors()[0]
+        field = ".".join(str(p) for p in e["loc"])
+        msg = e["msg"].removeprefix("Value error, ")
+        return f"{name} = {shown} is not allowed: {field + ': ' if field else ''}{msg}"
+    lo, hi = bounds(GroupSettings, name)
+    for key in ("mean", "min", "max"):
+        v = getattr(spread, key)
+        if v is not None and ((lo is not None and v < lo) or (hi is not None and v > hi)):
+            # refused, not clipped: a centre or bound outside the range is a mistake
+            return (f"{name} = {shown} is not allowed: {key} = {v:g} is outside the range of "
+                    f"{name}, which takes {allowed('group', name)}")
+    return None
+
+
+def group_count(name_or_path: str | Path) -> int:
+    """How many groups a population file makes (ScenarioError if the file is bad)."""
+    return load_population(name_or_path).groups
 
 
 def draw(pop: PopulationFile, base, rng: np.random.Generator, steps_hint: int | None = None):
@@ -199,7 +254,7 @@ def draw(pop: PopulationFile, base, rng: np.random.Generator, steps_hint: int | 
     return settings, country, kinds
 
 
-__all__ = ["PopulationFile", "load_population", "draw", "expected_size", "Literal"]
+__all__ = ["PopulationFile", "load_population", "draw", "expected_size", "group_count", "Literal"]
 
 
 def expected_size(name_or_path: str | Path, base) -> tuple[int, int]:

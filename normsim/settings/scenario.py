@@ -342,7 +342,7 @@ def _explain_engager(error: Mapping[str, Any], loc: list[str]) -> str:
                 + ", ".join(KINDS))
     if kind == "union_tag_not_found":
         return f"{where}: give its kind, e.g. kind = 'dialogue' (kinds: {', '.join(KINDS)})"
-    if kind in ("model_type", "dict_type", "list_type", "model_attributes_type"):
+    if kind in ("model_type", "dict_type", "list_type", "model_attributes_type") and not rest:
         return ("engager must be a list of tables ([[engager]] with kind = ...), not "
                 + _show(value))
     if section is None and len(ENGAGER_SECTIONS) == 1:
@@ -352,8 +352,9 @@ def _explain_engager(error: Mapping[str, Any], loc: list[str]) -> str:
         return (f"{where}: {rest[0]} is not a parameter of a {section} engager"
                 f"{suggest(section + '.' + rest[0])}; it has: {', '.join(fields)}")
     if rest and rest[0] in fields:
+        hint = (" (leave groups out to engage every group)" if rest[0] == "groups" else "")
         return (f"{where} ({section}): {rest[0]} = {_show(value)} is not allowed: expected "
-                f"{allowed(section, rest[0])}")
+                f"{allowed(section, rest[0])}{hint}")
     return f"{where}: " + error["msg"].removeprefix("Value error, ")
 
 

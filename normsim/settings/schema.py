@@ -109,8 +109,14 @@ class Scenario(BaseModel):
                 if n not in handles:
                     raise ValueError(f"engager {i + 1} ({e.kind}): a {e.kind} engager does not "
                                      f"handle '{n}'; it handles: {', '.join(handles)}")
-            bad = [g for g in e.groups if not 0 <= g < self.group.count]
-            if bad and not self.population:
+            if not e.groups:
+                continue
+            count, where = self.group.count, "group.count"
+            if self.population:  # as many groups as the population file makes
+                from normsim.settings.population import group_count
+                count, where = group_count(self.population), f"population '{self.population}'"
+            bad = [g for g in e.groups if not 0 <= g < count]
+            if bad:
                 raise ValueError(f"engager {i + 1} ({e.kind}): groups {bad} do not exist; groups "
-                                 f"are numbered 0 to {self.group.count - 1}")
+                                 f"are numbered 0 to {count - 1} ({count} in {where})")
         return self

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from normsim.settings import budget
+from normsim.settings import arguments, budget
 from normsim.settings.scenario import ScenarioError, check_seed, check_steps, from_flat, load
 from normsim.settings.schema import Scenario
 from normsim.simulation.counterfactual import run_twin
@@ -34,16 +34,18 @@ def run_model(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: 
     ``violations_counterfactual`` and ``occasions_counterfactual``
     (:mod:`normsim.simulation.counterfactual`).
 
-    Every argument is checked before the model is built: a bad one raises
-    :class:`normsim.ScenarioError` (a :class:`normsim.errors.UserError`), as does a model or a
-    run over :mod:`normsim.settings.budget`."""
+    Every argument is checked before the model is built: a bad one (``counterfactual="yes"``,
+    a parameter name that is not text, a seed or steps out of range) raises
+    :class:`normsim.UserError` naming it, the value and what is allowed, as does a model or a
+    run over :mod:`normsim.settings.budget`; :class:`normsim.ScenarioError` is its kind for
+    parameters."""
+    scenario = arguments.scenario(scenario)
     if scenario is not None and not isinstance(scenario, Scenario):
         scenario = load(scenario)
-    if params is not None and not isinstance(params, Mapping):
-        raise ScenarioError(f"params = {params!r} is not allowed: expected a mapping of parameter "
-                            "names to values, e.g. {'group_centralisation': 0.3}")
+    params = arguments.parameters(params)
+    counterfactual = arguments.switch(counterfactual, "counterfactual")
     seed = check_seed(seed)
-    settings = from_flat({**dict(params or {}), **keywords}, base=scenario)
+    settings = from_flat({**params, **keywords}, base=scenario)
     steps = settings.run.steps if steps is None else check_steps(steps)
     budget.check_run(settings, steps, "model parameters", twin=counterfactual)
     model = NormDiffusionModel(rng=seed, settings=settings)

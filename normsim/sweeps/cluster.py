@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import re
 import socket
 import threading
@@ -42,6 +43,27 @@ def check_address(address: str) -> str:
                            "tcp://HOST:PORT with a port from 1 to 65535, e.g. "
                            "tcp://127.0.0.1:8786.")
     return f"{match['scheme'] or 'tcp'}://{match['host']}:{int(match['port'])}"
+
+
+#: the longest --give-up-after: a week without any worker is a cluster to look at, not to wait
+#: for (a sweep resumes where it stopped, so giving up loses nothing)
+MAX_GIVE_UP_AFTER = 7 * 24 * 3600
+
+
+def check_give_up_after(seconds: float | None, scheduler: str | None) -> float | None:
+    """``seconds`` if it is a wait --give-up-after allows: a finite number from 1 to a week, and
+    only with a scheduler (local workers are never waited for). ClusterError otherwise."""
+    if seconds is None:
+        return None
+    if scheduler is None:
+        raise ClusterError(f"--give-up-after {seconds:g} is only for --scheduler: local workers "
+                           "are started by the sweep and never waited for. Leave it out, or "
+                           "add --scheduler tcp://HOST:PORT.")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or \
+            not math.isfinite(seconds) or not 1 <= seconds <= MAX_GIVE_UP_AFTER:
+        raise ClusterError(f"--give-up-after {seconds!r} is not allowed: expected a number of "
+                           f"seconds from 1 to {MAX_GIVE_UP_AFTER} (a week)")
+    return float(seconds)
 
 
 def connect(address: str, seconds: float = CONNECT_SECONDS):

@@ -103,6 +103,7 @@ def sweep(plan: Plan, out: str | Path, experiment_text: str = "", *, workers: in
     store = Store(out)
     meta = provenance(experiment=plan.experiment.title, experiment_hash=content_hash(experiment_text),
                       identity=plan.identity, root_seed=plan.experiment.root_seed)
+    cluster.check_give_up_after(give_up_after, scheduler)
     store.check(plan)  # fail fast, before touching the folder or the cluster
     n_local = None if scheduler else local_workers(plan, workers)
     with cluster.quiet() if scheduler else contextlib.nullcontext():

@@ -26,7 +26,7 @@ import pandas as pd
 from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator,
                       model_validator)
 
-from normsim.settings import budget
+from normsim.settings import arguments, budget
 from normsim.errors import UserError
 from normsim.sweeps.provenance import content_hash
 from normsim.simulation.outcomes import OUTCOMES
@@ -325,7 +325,13 @@ def plan(exp: Experiment) -> Plan:
 def seeds(root_seed: int, n: int) -> tuple[int, ...]:
     """The seeds of replicates 0 .. n-1 of a sweep with this root seed: one child of
     ``SeedSequence(root_seed)`` each, as a non-negative 63-bit integer. Prefix-stable: the first
-    seeds do not change when ``n`` grows."""
+    seeds do not change when ``n`` grows.
+
+    ``root_seed`` is a whole number from 0 to 2^63 - 1 (what an experiment file's ``root_seed``
+    holds) and ``n`` one from 0 to the budget's most runs; anything else raises
+    :class:`normsim.errors.UserError`."""
+    root_seed = arguments.whole(root_seed, "root_seed", 0, arguments.MAX_SEED)
+    n = arguments.whole(n, "n (the number of seeds)", 0, budget.MAX_RUNS)
     return tuple(int(s.generate_state(1, np.uint64)[0] >> np.uint64(1))
                  for s in np.random.SeedSequence(root_seed).spawn(n))
 

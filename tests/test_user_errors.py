@@ -1,0 +1,41 @@
+"""The rest of issue 23's user-facing promises: one error type for every user mistake, a run's
+summary that describes a population as drawn, and messages that show dates as dates and budgets
+with enough digits to tell two numbers apart."""
+
+from __future__ import annotations
+
+import pytest
+
+import normsim
+from normsim import errors
+from normsim.settings.scenario import ScenarioError
+from sweep_helpers import invoke
+
+POPULATION = """groups = 6
+[[type]]
+key = "secessionist"
+share = 1.0
+fighters = { min = 10, max = 20 }
+"""
+
+
+def test_every_user_error_type_is_one_documented_type_exported_from_normsim():
+    assert normsim.UserError is errors.UserError
+    assert issubclass(ScenarioError, normsim.UserError)
+    for kind in (errors.BudgetError, errors.FolderError, errors.FolderLocked,
+                 errors.ClusterError, errors.DiskFull):
+        assert issubclass(kind, normsim.UserError)
+    assert "UserError" in normsim.__all__ and "UserError" in (normsim.__doc__ or "")
+
+
+def test_the_summary_of_a_population_run_names_the_groups_drawn(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.toml").write_text(POPULATION)
+    (tmp_path / "s.toml").write_text('population = "p.toml"\n[group]\nunits_per_commander = 2\n')
+    result = invoke("run", "s.toml", "--steps", "3", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    line = result.output.splitlines()[1]
+    assert "6 groups of" in line and "population 'p.toml'" in line, line
+    assert "1 group(s) of 600" not in line
+    sizes = [int(x) for x in line.split("groups of ")[1].split(" fighters")[0].split(" to ")]
+    assert all(10 <= s <= 20 for s in sizes), line
