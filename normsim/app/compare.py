@@ -34,8 +34,11 @@ def verdict(t, result, names: tuple[str, str]) -> list[str]:
 
 
 @solara.component
-def CompareView(t, session: Session, on_change, version: int = 0):
-    """Two settings side by side over the same seeds: the difference one factor makes."""
+def CompareView(t, session: Session, on_change, version: int = 0, settings: int = 0):
+    """Two settings side by side over the same seeds: the difference one factor makes.
+
+    ``settings`` is bumped by every change of the comparison's factor, sides or seeds: without it
+    the view would keep showing the previous choice while Run compared the new one."""
     name, left, right = session.compare_spec
     control = CONTROLS[name]
     options = [{"text": c.label(t), "value": c.name} for b in BUNDLES for c in b.controls

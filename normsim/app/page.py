@@ -139,7 +139,8 @@ def Page():
             if tab.value == 0:
                 RunView(t, session, picture, version=version.value)
             else:
-                CompareView(t, session, change, version=version.value)
+                CompareView(t, session, change, version=version.value,
+                            settings=settings_version.value)
 
 
 @solara.component

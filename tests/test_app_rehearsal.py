@@ -1,0 +1,35 @@
+"""The defects a trainer's rehearsal found (issue 22), each driven in real Chromium at 1280x720.
+
+One server per module (``short_server``: a two-year scenario of 120 fighters), one fresh browser
+context per test. Expected values come from the library or the page's own first state, never from
+numbers the code under test computed for the assertion.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from app_helpers import (browser, choose, open_page, short_server, step_to,  # noqa: F401
+                         wait_week, week)
+from normsim.app.controls import CONTROLS
+from normsim.app.i18n import Translator
+
+EN = Translator("en")
+W, H = 1280, 720
+
+
+def test_compare_tab_shows_the_factor_seeds_and_sides_it_will_run(open_page, short_server):
+    """Defect 1: what the Compare tab shows is what Run compares, without switching tabs."""
+    page = open_page(short_server.url, width=W, height=H)
+    page.click(".nm-tab-1")
+    factor = CONTROLS["community_organisation"].label(EN)
+    choose(page, ".nm-compare-factor", factor)
+    expect(page.locator(".nm-compare-factor .v-select__selection")).to_have_text(factor)
+    expect(page.locator(".nm-c-left-community_organisation")).to_be_visible()
+    choose(page, ".nm-compare-seeds", "5")
+    expect(page.locator(".nm-compare-seeds .v-select__selection")).to_have_text("5")
+    expect(page.locator(".nm-compare-empty")).to_contain_text("runs 5 times")
+    right = page.locator(".nm-c-right-community_organisation .nm-value")
+    before = right.inner_text()
+    page.locator(".nm-c-right-community_organisation .v-slider").click()  # the slider's middle
+    expect(right).not_to_have_text(before)
