@@ -18,6 +18,17 @@ EN = Translator("en")
 W, H = 1280, 720
 
 
+def settled_text(page, selector: str) -> str:
+    """The element's text once two reads half a second apart agree (the page has caught up)."""
+    before = page.inner_text(selector)
+    while True:
+        page.wait_for_timeout(500)
+        now = page.inner_text(selector)
+        if now == before:
+            return now
+        before = now
+
+
 def test_compare_tab_shows_the_factor_seeds_and_sides_it_will_run(open_page, short_server):
     """Defect 1: what the Compare tab shows is what Run compares, without switching tabs."""
     page = open_page(short_server.url, width=W, height=H)
@@ -33,3 +44,26 @@ def test_compare_tab_shows_the_factor_seeds_and_sides_it_will_run(open_page, sho
     before = right.inner_text()
     page.locator(".nm-c-right-community_organisation .v-slider").click()  # the slider's middle
     expect(right).not_to_have_text(before)
+
+
+def test_a_refresh_brings_back_the_scenario_settings_seed_changes_and_week(open_page,
+                                                                          short_server):
+    """Defect 3: F5 mid-run gave week 0 again; the page's address now holds the run's recipe."""
+    page = open_page(short_server.url, width=W, height=H)
+    page.fill(".nm-seed-input input", "7")
+    page.press(".nm-seed-input input", "Enter")
+    wait_week(page, 0)
+    step_to(page, 4)
+    step_to(page, 8)
+    intensity = page.locator(".nm-c-environment_conflict_intensity .v-slider")
+    intensity.click(position={"x": 5, "y": 5})  # near its start: a calm conflict
+    page.click(".nm-apply-now")
+    expect(page.locator(".nm-story")).to_contain_text("conditions changed")
+    step_to(page, 12)
+    story = settled_text(page, ".nm-story")
+    page.reload()
+    page.wait_for_selector(".nm-week")
+    wait_week(page, 12)
+    assert page.inner_text(".nm-story") == story
+    assert page.input_value(".nm-seed-input input") == "7"
+    step_to(page, 16)  # and it carries on from there

@@ -15,11 +15,12 @@ from urllib.parse import parse_qs
 
 import solara
 
+from normsim.app import address
 from normsim.app.compare import CompareView
 from normsim.app.controls import COMPARE_DEFAULT
 from normsim.app.i18n import N_, SOURCE, languages, translator
 from normsim.app.panel import SettingsPanel
-from normsim.app.session import Session
+from normsim.app.session import Session, presets
 from normsim.app.theme import CSS
 from normsim.app.views import RunView
 
@@ -31,10 +32,11 @@ TABS = (N_("One run"), N_("Compare two settings"))
 
 
 @solara.component_vue("page.vue")
-def PageScript(language: str, direction: str, event_step=None, event_play_pause=None,
-               event_narrow=None):
-    """The page's language and direction on <html>, the keyboard shortcuts, and on a narrow
-    screen (under 1200 px) the settings drawer closed at first, as it would cover the stage."""
+def PageScript(language: str, direction: str, address: str = "", event_step=None,
+               event_play_pause=None, event_narrow=None):
+    """The page's language and direction on <html>, the keyboard shortcuts, on a narrow screen
+    (under 1200 px) the settings drawer closed at first, as it would cover the stage, and the
+    run's recipe in the page's address (:mod:`normsim.app.address`: a refresh brings it back)."""
 
 
 @solara.component
@@ -62,8 +64,13 @@ def Page():
     hint = solara.use_reactive(True)  # the first-visit hint, until Step or Play is pressed
 
     def make_session():
-        session = Session(os.environ.get(PRESET_ENV, "baseline"), COMPARE_DEFAULT,
-                          language=first_language(router.search))
+        recipe = address.read(router.search)
+        opening = os.environ.get(PRESET_ENV, "baseline")
+        if recipe.preset not in (None, opening) and recipe.preset not in presets():
+            recipe.problems.append(f"preset={recipe.preset}")  # (only shipped ones: no file)
+            recipe.preset = None
+        session = Session(recipe.preset or opening, COMPARE_DEFAULT,
+                          language=first_language(router.search), recipe=recipe)
         ticks = itertools.count(1)
         session.on_update = lambda: version.set(next(ticks))
         try:
@@ -108,7 +115,8 @@ def Page():
 
     solara.Title(t._("normsim — how humanitarian norms take hold"))
     solara.Style(CSS)
-    PageScript(language=t.language, direction=t.direction, event_step=step,
+    PageScript(language=t.language, direction=t.direction,
+               address=address.write(session.recipe(), t.language), event_step=step,
                event_play_pause=play_pause, event_narrow=lambda *_: drawer.set(False))
     with v.Html(tag="div", class_="nm-app" + ("" if drawer.value else " nm-wide"),
                 attributes={"dir": t.direction, "data-version": str(version.value)}):

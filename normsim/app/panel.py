@@ -30,6 +30,9 @@ def explain(t, refusal: Refusal) -> str:
     if refusal.kind == "norm_needed":
         return t._("An engager works on {norm}: remove it first.").format(
             norm=t.norm_name(refusal.context["norm"]))
+    if refusal.kind == "address":
+        return t._("the page's address holds values that do not fit, left out: {items}.").format(
+            items="; ".join(refusal.context["items"]))
     if refusal.kind == "last_norm":
         return t._("At least one norm must be in play.")
     return refusal.text
