@@ -67,3 +67,36 @@ def test_a_refresh_brings_back_the_scenario_settings_seed_changes_and_week(open_
     assert page.inner_text(".nm-story") == story
     assert page.input_value(".nm-seed-input input") == "7"
     step_to(page, 16)  # and it carries on from there
+
+
+def seed_box(page) -> str:
+    return page.input_value(".nm-seed-input input")
+
+
+def test_the_seed_box_shows_the_seed_in_use_and_a_new_seed_asks_first(open_page, short_server):
+    """Defect 2: after New seed the box kept the old seed; "abc" and "3.7" stayed in the box; a
+    23-digit seed was called not a whole number. And a seed change past week 0 asks first."""
+    page = open_page(short_server.url, width=W, height=H)
+    first = seed_box(page)
+    for typed, said in (("abc", "is not a whole number"), ("3.7", "is not a whole number"),
+                        ("1" * 23, "is too large")):
+        page.fill(".nm-seed-input input", typed)
+        page.press(".nm-seed-input input", "Enter")
+        expect(page.locator(".nm-error")).to_contain_text(said)
+        page.wait_for_function("s => document.querySelector('.nm-seed-input input').value === s",
+                               arg=first)
+    page.click(".nm-new-seed")  # at week 0 nothing is lost: no question
+    page.wait_for_function("s => document.querySelector('.nm-seed-input input').value !== s",
+                           arg=first)
+    drawn = seed_box(page)
+    assert f"seed={drawn}&" in page.url  # the address says the run's seed too
+    step_to(page, 4)
+    page.click(".nm-new-seed")
+    expect(page.locator(".nm-confirm")).to_contain_text("the run at week 4 is discarded")
+    page.click(".nm-confirm-no")
+    expect(page.locator(".nm-confirm")).to_have_count(0)
+    assert week(page) == 4 and seed_box(page) == drawn
+    page.click(".nm-new-seed")
+    page.click(".nm-confirm-yes")
+    wait_week(page, 0)
+    assert seed_box(page) != drawn and f"seed={seed_box(page)}&" in page.url

@@ -297,7 +297,7 @@ class Session:
     def set_seed(self, seed) -> None:
         with self.lock:
             if not isinstance(seed, int) or not 0 <= seed < SEED_LIMIT:
-                self.refusal = Refusal("seed")
+                self.refusal = Refusal("seed", {"value": str(seed)[:30]})
                 return
             self.seed = seed
             self.restart()
