@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from app_helpers import (browser, choose, open_page, short_server, step_to,  # noqa: F401
-                         wait_week, week)
+from app_helpers import (browser, choose, library_run, open_page, server,  # noqa: F401
+                         short_server, step_to, wait_week, week)
 from normsim.app.controls import CONTROLS
 from normsim.app.i18n import Translator
+from normsim.records import STAGES
 
 EN = Translator("en")
 W, H = 1280, 720
@@ -100,3 +101,21 @@ def test_the_seed_box_shows_the_seed_in_use_and_a_new_seed_asks_first(open_page,
     page.click(".nm-confirm-yes")
     wait_week(page, 0)
     assert seed_box(page) != drawn and f"seed={seed_box(page)}&" in page.url
+
+
+def test_the_score_card_summary_and_story_agree_when_a_stage_is_lost(open_page, server):
+    """Defect 5: in engagement_ends the group commits, yet the card fell to "contact" with no
+    event to explain it and the summary said "stage 1: contact". The address opens the end."""
+    model = library_run(520, preset="engagement_ends")
+    rows = model.records()
+    rows = rows[(rows["group"] == 0) & (rows["norm"] == rows["norm"].iloc[0])]
+    stage, highest = int(rows["stage"].iloc[-1]), int(rows["stage"].max())
+    assert highest > stage, "the scenario no longer loses a stage: choose another"
+    fell = rows["step"][rows["stage"].diff() < 0].iloc[0]
+    page = open_page(server.url, width=W, height=H, query="?preset=engagement_ends&week=520")
+    wait_week(page, 520)
+    expect(page.locator(".nm-highest")).to_contain_text(f"Highest reached: {STAGES[highest]}")
+    expect(page.locator(".nm-summary")).to_contain_text(
+        f"the highest stage the group reached is {highest} of 6, {STAGES[highest]}")
+    expect(page.locator(".nm-summary")).to_contain_text(f"fallen back to stage {stage}")
+    expect(page.locator(".nm-story")).to_contain_text(f"Week {fell}: the score card fell from")

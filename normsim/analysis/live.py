@@ -7,6 +7,8 @@ Plain tables in, plain tables out, per norm in the order the scenario lists them
   how many groups are alive, committed and engaged;
 - :func:`standing`: where one group stands on each norm now (stage, highest, committed,
   compliance over the last weeks);
+- :func:`stage_drops`: the weeks a group's score card fell back, and to which stage (the
+  stage fallen to names the condition that failed: see :func:`normsim.records.stages`);
 - :func:`stage_counts`: how many living groups hold each stage of the score card;
 - :func:`commitment_curve`: the cumulative number of groups that have committed
   (:func:`normsim.analysis.population.signatories`);
@@ -91,6 +93,28 @@ def standing(records: pd.DataFrame, group: int = 0) -> list[Standing]:
         out.append(Standing(norm, int(last["stage"]), int(rows["stage"].max()),
                             bool(last["committed"]), recent(rows)))
     return out
+
+
+@dataclass(frozen=True)
+class Drop:
+    """A group's score card fell from ``before`` to ``after`` in ``week`` on ``norm``."""
+
+    week: int
+    norm: str
+    before: int
+    after: int
+
+
+def stage_drops(records: pd.DataFrame, group: int = 0) -> list[Drop]:
+    """Every week one group's stage fell back, norm by norm, oldest first. The stages are
+    cumulative (each needs the ones before it), so the stage fallen to is the first whose
+    condition failed: 1 (contact) means trust fell below a dialogue's level, and so on."""
+    out = []
+    for norm, rows in norm_rows(records, group).items():
+        stage, week = rows["stage"].to_numpy(int), rows["step"].to_numpy(int)
+        fell = np.flatnonzero(stage[1:] < stage[:-1]) + 1
+        out += [Drop(int(week[i]), norm, int(stage[i - 1]), int(stage[i])) for i in fell]
+    return sorted(out, key=lambda d: d.week)
 
 
 def stage_counts(records: pd.DataFrame) -> dict[str, list[int]]:

@@ -35,6 +35,10 @@ def ScoreCard(t, stage: int, highest: int, prefix: str = ""):
                 attributes={"aria-label": t._("Score card")}):
         v.Html(tag="div", class_=f"nm-card-sub nm-stage-text{prefix}", children=[
             t._("Score card: stage {stage} of {last}").format(stage=stage, last=len(STAGES) - 1)])
+        if highest > stage:  # said in words too: the ladder's hollow mark alone was missed
+            v.Html(tag="div", class_=f"nm-card-sub nm-highest{prefix}", children=[
+                t._("Highest reached: {name} (stage {stage}); fallen back since, see the "
+                    "story.").format(name=t.pgettext("stage", STAGES[highest]), stage=highest)])
         with v.Html(tag="ol", class_="nm-ladder"):
             for i, name in enumerate(STAGES):
                 state = ("nm-current" if i == stage else "nm-reached" if i < stage
