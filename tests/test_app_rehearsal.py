@@ -14,6 +14,7 @@ from app_helpers import (browser, choose, library_run, open_page, server,  # noq
 from normsim.app.controls import CONTROLS
 from normsim.app.i18n import Translator
 from normsim.records import STAGES
+from normsim.scenario import load
 
 EN = Translator("en")
 W, H = 1280, 720
@@ -119,3 +120,20 @@ def test_the_score_card_summary_and_story_agree_when_a_stage_is_lost(open_page, 
         f"the highest stage the group reached is {highest} of 6, {STAGES[highest]}")
     expect(page.locator(".nm-summary")).to_contain_text(f"fallen back to stage {stage}")
     expect(page.locator(".nm-story")).to_contain_text(f"Week {fell}: the score card fell from")
+
+
+def test_mine_ban_presets_say_which_is_fitted_and_the_calibrated_one_changes_nothing(open_page,
+                                                                                   server):
+    """Defect 4: the plain preset called its points "fitted"; the calibrated one showed no
+    observed points, counted in weeks, and said "You changed 3 settings" unasked."""
+    calibrated = load("mine_ban_calibrated")
+    page = open_page(server.url, width=W, height=H, query="?preset=mine_ban")
+    expect(page.locator(".nm-data-note")).to_contain_text("Illustrative settings, not fitted")
+    choose(page, ".nm-preset-select", calibrated.title)
+    expect(page.locator(".nm-data-note")).to_contain_text("Calibrated: these settings were "
+                                                          "fitted to the observed counts up to")
+    page.wait_for_timeout(1500)  # a slider that snaps the calibrated values would have spoken
+    assert "You changed" not in page.inner_text(".nm-presets")
+    assert page.locator(".nm-control.nm-changed").count() == 0
+    assert "Observed: " in page.get_attribute(".nm-chart-signatories img", "alt")
+    assert "week=0" in page.url and "start=" not in page.url  # nothing moved from the preset

@@ -144,12 +144,16 @@ class Observed:
     fit_until: int  # years up to this one were fitted; later ones are held out
     points: pd.DataFrame  # week, year, count, kind (exact / lower_bound), source
     calibration: str  # the calibration file that links them to the scenario
+    fitted: bool = False  # the scenario is the calibration's result (fitted to these counts)
+    title: str = ""  # the calibration's title
 
 
 @cache
 def observed_for(scenario: str) -> Observed | None:
     """The observed counts a shipped calibration sets beside ``scenario`` (a shipped name), or
-    None when no calibration names it."""
+    None when no calibration names it. The calibration names the scenario it starts from (its
+    settings are then illustrative, not fitted); ``<that name>_calibrated``, the shipped result
+    of the calibration (``normsim calibrate`` writes it), is fitted to the counts."""
     from normsim.calibration.spec import CALIBRATION_DIR, load_calibration
     from normsim.data import NORM_NAMES, observed
 
@@ -158,11 +162,11 @@ def observed_for(scenario: str) -> Observed | None:
             named = tomllib.loads(path.read_text(encoding="utf-8")).get("scenario")
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue  # not ours to judge here: 'normsim calibrate' says what is wrong with it
-        if named != scenario:
+        if scenario not in (named, f"{named}_calibrated"):
             continue
         spec, _ = load_calibration(path)
         d = spec.data
         points = observed(d.file, d.norm, spec.start_year, d.pledge_type, tuple(d.units))
         return Observed(NORM_NAMES.get(d.norm, d.norm), spec.start_year, spec.fit_until, points,
-                        path.name)
+                        path.name, fitted=scenario != named, title=spec.title)
     return None

@@ -87,10 +87,17 @@ def ControlRow(t, control: Control, value, on_value, changed: bool = False, pres
                 v.Html(tag="div", class_="nm-value", children=[show(control.name, value, t)])
             return
         lo, hi = control.bounds
+
+        def slid(x):
+            # a slider snaps a value between its steps (a calibrated 0.0838) and says so: that
+            # is not the trainer's change
+            if abs(float(x) - float(value)) >= control.step / 2:
+                on_value(control.clamp(float(x)))
+
         v.Html(tag="div", class_="nm-label", children=words)
         with v.Html(tag="div", class_="nm-row"):
             v.Slider(v_model=value, min=lo, max=hi, step=control.step, hide_details=True,
-                     on_v_model=lambda x: on_value(control.clamp(float(x))), style_="flex: 1",
+                     on_v_model=slid, style_="flex: 1",
                      attributes={"aria-label": label})
             v.Html(tag="div", class_="nm-value", children=[show(control.name, value, t)])
 

@@ -120,6 +120,23 @@ def Engaged(t, picture: Picture):
 
 
 @solara.component
+def DataNote(t, crowd):
+    """Whether the observed points beside a population's curve were fitted by this preset."""
+    observed = crowd.observed if crowd is not None else None
+    if observed is None:
+        return
+    if observed.fitted:
+        words = t._("Calibrated: these settings were fitted to the observed counts up to {year} "
+                    "(filled points); the later ones (hollow) are held out, to check the model."
+                    ).format(year=observed.fit_until)
+    else:
+        words = t._("Illustrative settings, not fitted: the points are the observed counts, for "
+                    "comparison. The preset marked “(calibrated)” is fitted to them up to {year}."
+                    ).format(year=observed.fit_until)
+    v.Html(tag="div", class_="nm-desc nm-data-note mt-1", children=[words])
+
+
+@solara.component
 def Story(t, lines: tuple[str, ...], title: str, class_: str = "nm-story"):
     with v.Html(tag="div", class_=f"nm-card {class_}"):
         v.Html(tag="div", class_="nm-card-title", children=[title])
@@ -172,6 +189,7 @@ def RunView(t, session: Session, picture: Picture, version: int = 0):
     with v.Html(tag="div", class_="nm-run"):
         with v.Html(tag="div", class_="nm-run-chart"):
             Chart(main, picture.charts[main], picture.alts[main])
+            DataNote(t, crowd)
             Engaged(t, picture)
         with v.Html(tag="div", class_="nm-run-side"):
             Readout(t, picture)
