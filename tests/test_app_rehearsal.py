@@ -137,3 +137,39 @@ def test_mine_ban_presets_say_which_is_fitted_and_the_calibrated_one_changes_not
     assert page.locator(".nm-control.nm-changed").count() == 0
     assert "Observed: " in page.get_attribute(".nm-chart-signatories img", "alt")
     assert "week=0" in page.url and "start=" not in page.url  # nothing moved from the preset
+
+
+def test_the_clock_is_not_on_the_compare_tab_and_keys_leave_the_run_alone(open_page,
+                                                                          short_server):
+    """Defect 16: Play and Step on the Compare tab advanced a run nobody could see."""
+    page = open_page(short_server.url, width=W, height=H)
+    page.click(".nm-tab-1")
+    expect(page.locator(".nm-step")).to_have_count(0)
+    expect(page.locator(".nm-play")).to_have_count(0)
+    page.click(".nm-compare-setup .nm-card-sub")  # the focus on the page, not on a control
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press(" ")
+    page.wait_for_timeout(1500)
+    page.click(".nm-tab-0")
+    page.wait_for_selector(".nm-week")
+    page.wait_for_timeout(1000)
+    assert week(page) == 0
+
+
+def test_sentences_a_room_can_read(open_page, short_server, server):
+    """Defect 9: "96% with How intense is the fighting? (0 calm, 1 large-scale operations):
+    0.50 ..." and, at week 520 of a control run, "Nothing yet: press Play or Step"."""
+    page = open_page(server.url, width=W, height=H, query="?preset=no_engagement&week=520")
+    wait_week(page, 520)
+    expect(page.locator(".nm-latest")).not_to_contain_text("press Play")
+    page = open_page(short_server.url, width=W, height=H)
+    page.click(".nm-tab-1")
+    intensity = CONTROLS["environment_conflict_intensity"].label(EN)
+    choose(page, ".nm-compare-factor", intensity)
+    choose(page, ".nm-compare-seeds", "5")
+    page.click(".nm-compare-run")
+    page.wait_for_selector(".nm-compare-verdict", timeout=180_000)
+    lines = page.locator(".nm-compare-verdict .nm-desc").all_inner_texts()
+    assert lines[0] == f"The factor: {intensity}"
+    assert all(intensity not in line for line in lines[1:]), lines
+    assert "compliance was" in lines[1] and " at 0.50 (95% interval" in lines[1], lines

@@ -93,10 +93,14 @@ def Page():
             settings_version.value += 1
 
         def step():
+            if tab.value != 0:  # (the arrow key) the run is not on the screen: leave it be
+                return
             hint.set(False)
             session.worker.request_step(per_step.value)
 
         def play_pause(*_):
+            if tab.value != 0 and not session.worker.playing:  # (the space bar) likewise
+                return
             hint.set(False)
             worker = session.worker
             worker.play_weeks, worker.pause_seconds = per_step.value, SPEEDS[speed.value]
@@ -113,6 +117,11 @@ def Page():
     t = translator(session.language)
     picture = session.view
 
+    def to_tab(i):
+        if i != 0:
+            session.worker.play(False)  # a run playing off the screen would be missed
+        tab.set(i)
+
     solara.Title(t._("normsim — how humanitarian norms take hold"))
     solara.Style(CSS)
     PageScript(language=t.language, direction=t.direction,
@@ -127,7 +136,7 @@ def Page():
                               refusals=refusals.value, version=settings_version.value)
         with v.Html(tag="main", class_="nm-main"):
             with v.Html(tag="div", class_="nm-head"):
-                with v.Tabs(v_model=tab.value, on_v_model=tab.set, class_="nm-tabs"):
+                with v.Tabs(v_model=tab.value, on_v_model=to_tab, class_="nm-tabs"):
                     for i, words in enumerate(TABS):
                         v.Tab(children=[t._(words)], class_=f"nm-tab-{i}")
                 if not drawer.value:
@@ -138,8 +147,9 @@ def Page():
                                 for code in languages()],
                          v_model=t.language, label=t._("Language"), hide_details=True, dense=True,
                          on_v_model=set_language, class_="nm-language")
-            Bar(t, session, picture, per_step, speed, step, play_pause, change,
-                version=version.value)
+            if tab.value == 0:  # the clock moves the run shown: not on the Compare tab
+                Bar(t, session, picture, per_step, speed, step, play_pause, change,
+                    version=version.value)
             if hint.value and picture.week == 0 and tab.value == 0:
                 v.Html(tag="div", class_="nm-hint", attributes={"role": "note"}, children=[
                     t._("Press Play (or the space bar) to watch the weeks go by, or Step (→) to "

@@ -137,12 +137,15 @@ def DataNote(t, crowd):
 
 
 @solara.component
-def Story(t, lines: tuple[str, ...], title: str, class_: str = "nm-story"):
+def Story(t, lines: tuple[str, ...], title: str, class_: str = "nm-story", week: int = 0):
     with v.Html(tag="div", class_=f"nm-card {class_}"):
         v.Html(tag="div", class_="nm-card-title", children=[title])
         with v.Html(tag="div", class_="nm-story-lines", attributes={"aria-live": "polite"}):
             if not lines:
-                v.Html(tag="div", children=[t._("Nothing yet: press Play or Step.")])
+                v.Html(tag="div", children=[
+                    t._("Nothing yet: press Play or Step.") if week == 0 else
+                    t.ngettext("No key event in {n} week.", "No key event in {n} weeks.",
+                               week).format(n=week)])
             for line in lines:
                 v.Html(tag="div", children=[line])
 
@@ -199,7 +202,7 @@ def RunView(t, session: Session, picture: Picture, version: int = 0):
                 NormCards(t, picture.standing)
             else:
                 ScoreCard(t, picture.stage, picture.highest)
-            Story(t, picture.story[:LATEST_LINES], t._("Latest"), "nm-latest")
+            Story(t, picture.story[:LATEST_LINES], t._("Latest"), "nm-latest", week=picture.week)
             Exports(t, session, picture)
             v.Html(tag="div", class_="nm-keys", children=[
                 t._("Keys: space bar = Play or Pause, → = Step")])
@@ -209,6 +212,6 @@ def RunView(t, session: Session, picture: Picture, version: int = 0):
         with v.Html(tag="div", class_="nm-grid"):
             for name in row:
                 if name == "story":
-                    Story(t, picture.story, t._("What happened, and why"))
+                    Story(t, picture.story, t._("What happened, and why"), week=picture.week)
                 else:
                     Chart(name, picture.charts[name], picture.alts[name])
