@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from app_helpers import (browser, choose, library_run, open_page, server,  # noqa: F401
-                         short_server, step_to, wait_week, week)
+from app_helpers import (browser, choose, inside, library_run, open_page,  # noqa: F401
+                         server, short_server, step_to, wait_week, week)
 from normsim.app.controls import CONTROLS
 from normsim.app.i18n import Translator
 from normsim.records import STAGES
@@ -173,3 +173,39 @@ def test_sentences_a_room_can_read(open_page, short_server, server):
     assert lines[0] == f"The factor: {intensity}"
     assert all(intensity not in line for line in lines[1:]), lines
     assert "compliance was" in lines[1] and " at 0.50 (95% interval" in lines[1], lines
+
+
+def test_quick_clicks_and_play_are_explained_on_the_page(open_page, short_server):
+    """Defect 10: 10 quick Step clicks gave 26 weeks, and nothing said why."""
+    page = open_page(short_server.url, width=W, height=H)
+    page.evaluate("() => { for (let i = 0; i < 10; i++) "
+                  "document.querySelector('.nm-step').click(); }")
+    page.wait_for_function("() => document.querySelector('.nm-bar').dataset.busy === '0' && "
+                           "document.querySelector('.nm-bar').dataset.coalesced !== '0'")
+    joined = int(page.get_attribute(".nm-bar", "data-coalesced"))
+    expect(page.locator(".nm-clock-note")).to_contain_text(
+        f"{joined} click{'s' if joined > 1 else ''} came while a step was under way")
+    page.click(".nm-play")
+    expect(page.locator(".nm-clock-note")).to_contain_text("Playing: 4 weeks at each tick.")
+    page.click(".nm-play")
+
+
+def test_the_stage_names_the_scenario_and_titles_are_whole(open_page, server):
+    """Defect 11: "Which engager? A deed of commi..." and, settings hidden, no scenario named."""
+    title = load("engager_deed").title
+    page = open_page(server.url, width=W, height=H, query="?preset=engager_deed")
+    selection = page.locator(".nm-preset-select .v-select__selection")
+    expect(selection).to_have_text(title)
+    assert selection.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the title is cut"
+    page.click(".nm-close-settings")
+    expect(page.locator(".nm-stage-title")).to_have_text(title)
+    assert inside(page, ".nm-stage-title")
+
+
+def test_printing_leaves_out_the_settings_drawer(open_page, short_server):
+    """Defect 13: printing put the settings drawer over the charts."""
+    page = open_page(short_server.url, width=W, height=H)
+    page.emulate_media(media="print")
+    assert page.locator(".nm-drawer").evaluate("e => getComputedStyle(e).display") == "none"
+    chart = page.locator(".nm-chart-compliance img").bounding_box()
+    assert chart["x"] < 100, chart  # the stage starts at the page's edge, not beside a drawer

@@ -150,6 +150,8 @@ def Page():
             if tab.value == 0:  # the clock moves the run shown: not on the Compare tab
                 Bar(t, session, picture, per_step, speed, step, play_pause, change,
                     version=version.value)
+            if not drawer.value:  # the settings (and the preset's title) hidden: say it here
+                v.Html(tag="h1", class_="nm-stage-title", children=[session.title])
             if hint.value and picture.week == 0 and tab.value == 0:
                 v.Html(tag="div", class_="nm-hint", attributes={"role": "note"}, children=[
                     t._("Press Play (or the space bar) to watch the weeks go by, or Step (→) to "
@@ -179,6 +181,7 @@ def Bar(t, session: Session, picture, per_step, speed, step, play_pause, change,
             "data-coalesced": str(worker.coalesced)}):
         v.Html(tag="div", class_="nm-week", attributes={"aria-live": "polite"}, children=[
             t._("Week {week} of {weeks}").format(week=picture.week, weeks=picture.weeks)])
+        ClockNote(t, session, per_step.value, playing, version=version)
         solara.Button(t._("Pause") if playing else t._("Play"), color="primary",
                       on_click=play_pause, disabled=finished and not playing, classes=["nm-play"])
         solara.Button(t._("Step"), on_click=step, color="primary", outlined=True,
@@ -195,6 +198,24 @@ def Bar(t, session: Session, picture, per_step, speed, step, play_pause, change,
             for n in STEP_CHOICES:
                 v.Btn(children=[str(n)], attributes={"aria-label": t.ngettext(
                     "{n} week per step", "{n} weeks per step", n).format(n=n)})
+
+
+@solara.component
+def ClockNote(t, session: Session, weeks: int, playing: bool, version: int = 0):
+    """What the clock did, said: quick clicks joined into one step (fewer weeks than clicks
+    times the step), and how far Play moves at each tick."""
+    joined = session.worker.coalesced - session.joined_before
+    if playing:
+        words = t.ngettext("Playing: {n} week at each tick.", "Playing: {n} weeks at each tick.",
+                           weeks).format(n=weeks)
+    elif joined > 0:
+        words = t.ngettext(
+            "{n} click came while a step was under way: it was joined to the next step, not "
+            "queued.", "{n} clicks came while a step was under way: they were joined to the "
+            "next step, not queued.", joined).format(n=joined)
+    else:
+        return
+    v.Html(tag="div", class_="nm-clock-note", attributes={"role": "status"}, children=[words])
 
 
 @solara.component

@@ -144,6 +144,7 @@ class Session:
             self.replay(recipe)
         self.painter.draw(self)  # self.view: the picture of the run (normsim.app.picture)
         self.worker = Worker(self.step, lambda: self.painter.draw(self), lambda: self.on_update())
+        self.joined_before = 0  # quick clicks joined into a step before this run (the clock)
 
     # -- settings --------------------------------------------------------------------------
     def scenario(self, values: dict | None = None, engagers: list | None = None,
@@ -286,10 +287,16 @@ class Session:
             self.refusal = None
             self.worker.redraw()
 
+    @property
+    def title(self) -> str:
+        """The scenario's title (as its file says it)."""
+        return load(self.preset).title
+
     def restart(self) -> None:
         """A new run from week 0 with the draft and the seed (Reset does the same)."""
         with self.lock:
             self.worker.play(False)
+            self.joined_before = self.worker.coalesced  # the clock's note starts again
             self.refusal = None
             self.run = Run(self.scenario(), self.seed)
             self.worker.redraw()
