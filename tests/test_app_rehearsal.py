@@ -209,3 +209,12 @@ def test_printing_leaves_out_the_settings_drawer(open_page, short_server):
     assert page.locator(".nm-drawer").evaluate("e => getComputedStyle(e).display") == "none"
     chart = page.locator(".nm-chart-compliance img").bounding_box()
     assert chart["x"] < 100, chart  # the stage starts at the page's edge, not beside a drawer
+
+
+def test_a_deed_added_mid_run_is_one_change(open_page, short_server):
+    """Defect 15: adding a deed mid-run listed "15 changes not applied yet"."""
+    page = open_page(short_server.url, width=W, height=H)
+    step_to(page, 4)
+    choose(page, ".nm-add-kind", EN.engager_kind("deed"))
+    page.click(".nm-add-engager")
+    expect(page.locator(".nm-apply")).to_contain_text("1 change not applied yet: the engagers")

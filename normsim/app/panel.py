@@ -105,7 +105,9 @@ def ControlRow(t, control: Control, value, on_value, changed: bool = False, pres
 @solara.component
 def Pending(t, session: Session, on_change, version: int = 0):
     """Changes waiting: apply them from this week on, restart with them, or take them back."""
-    pending = [*session.make_up_pending, *session.pending]
+    # a new engager's own settings come with it: they are not changes of their own
+    have = session.run.values
+    pending = [*session.make_up_pending, *(k for k in session.pending if k in have)]
     if not pending or session.week == 0:
         return
     with v.Html(tag="div", class_="nm-card nm-apply", attributes={"role": "region",
