@@ -85,7 +85,7 @@ def test_a_refused_seed_does_not_stay_in_the_box(open_page):
     seed = str(load("baseline").run.seed)
     page.fill(".nm-seed-input input", "-5")
     page.press(".nm-seed-input input", "Enter")
-    page.wait_for_selector(".nm-error:has-text('The seed must be a whole number, 0 or more.')")
+    page.wait_for_selector(".nm-error:has-text('the seed “-5” is not a whole number')")
     page.wait_for_function(
         "s => document.querySelector('.nm-seed-input input').value === s", arg=seed)
     step_to(page, 4)  # the run still uses the valid seed

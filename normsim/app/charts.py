@@ -324,8 +324,13 @@ def signatories(t, weeks: int, norm: str, observed=None):
         if observed is not None and len(observed.points):
             p = observed.points
             fitted = p["year"] <= observed.fit_until + 1
-            for mask, face, words in ((fitted, PALETTE[3], t._("observed (fitted)")),
-                                      (~fitted, "white", t._("observed (held out)"))):
+            # "fitted" only where the run's settings are the calibration's result; beside
+            # illustrative settings the counts are only observed (a trainer read "fitted" as a
+            # claim about the run shown)
+            kinds = (((fitted, PALETTE[3], t._("observed (fitted)")),
+                      (~fitted, "white", t._("observed (held out)"))) if observed.fitted
+                     else ((fitted | ~fitted, PALETTE[3], t._("observed")),))
+            for mask, face, words in kinds:
                 for kind, marker in (("exact", "o"), ("lower_bound", "^")):
                     sel = p[mask & (p["kind"] == kind)]
                     if len(sel):

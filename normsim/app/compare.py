@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import solara
 
-from normsim.app.controls import BUNDLES, CONTROLS, side_name
+from normsim.app.controls import BUNDLES, CONTROLS, declared, show, side_name
 from normsim.app.panel import ControlRow, RefusalNote
 from normsim.app.session import Session
 
@@ -17,13 +17,26 @@ v = solara.v
 SEED_CHOICES = (5, 10, 20)
 
 
-def verdict(t, result, names: tuple[str, str]) -> list[str]:
-    """The comparison in plain sentences: both sides, then the difference and its uncertainty."""
+def verdict(t, result, names: tuple[str, str], spec: tuple | None = None) -> list[str]:
+    """The comparison in plain sentences: both sides, then the difference and its uncertainty.
+
+    Sides with a word of their own ("a principled persuader") are named by it; others by the
+    factor, said once, and then each side's value alone (a question inside a sentence lost the
+    room)."""
     a, b, d = result.left.estimate, result.right.estimate, result.difference
     pct, pts = t.percent, (lambda x: t.number(100 * x, 1))
-    return [
-        t._("Over the last year of the runs, compliance was {a} with {left} (95% interval {a_lo} "
-            "to {a_hi}) and {b} with {right} ({b_lo} to {b_hi}), over {n} seeds each.").format(
+    plain = spec is not None and not all(declared(spec[0], x, t) for x in spec[1:])
+    template = (t._("Over the last year of the runs, compliance was {a} with {left} (95% interval "
+                    "{a_lo} to {a_hi}) and {b} with {right} ({b_lo} to {b_hi}), over {n} seeds "
+                    "each.") if not plain else
+                t._("Over the last year of the runs, compliance was {a} at {left} (95% interval "
+                    "{a_lo} to {a_hi}) and {b} at {right} ({b_lo} to {b_hi}), over {n} seeds "
+                    "each."))
+    if plain:
+        names = tuple(show(spec[0], x, t) for x in spec[1:])
+    lines = [t._("The factor: {label}").format(label=CONTROLS[spec[0]].label(t))] if plain else []
+    return lines + [
+        template.format(
             a=pct(a.mean), left=names[0], a_lo=pct(a.low), a_hi=pct(a.high), b=pct(b.mean),
             right=names[1], b_lo=pct(b.low), b_hi=pct(b.high), n=a.n),
         t._("The difference is {d} percentage points (95% interval {lo} to {hi}).").format(
@@ -34,8 +47,11 @@ def verdict(t, result, names: tuple[str, str]) -> list[str]:
 
 
 @solara.component
-def CompareView(t, session: Session, on_change, version: int = 0):
-    """Two settings side by side over the same seeds: the difference one factor makes."""
+def CompareView(t, session: Session, on_change, version: int = 0, settings: int = 0):
+    """Two settings side by side over the same seeds: the difference one factor makes.
+
+    ``settings`` is bumped by every change of the comparison's factor, sides or seeds: without it
+    the view would keep showing the previous choice while Run compared the new one."""
     name, left, right = session.compare_spec
     control = CONTROLS[name]
     options = [{"text": c.label(t), "value": c.name} for b in BUNDLES for c in b.controls
@@ -91,5 +107,5 @@ def CompareView(t, session: Session, on_change, version: int = 0):
                 "Line chart of the mean compliance of each side over the seeds, with bands "
                 "showing the 95% interval.")}, style_="width: 100%")
         with v.Html(tag="div", class_="nm-card nm-compare-verdict", attributes={"role": "status"}):
-            for line in verdict(t, result, session.compared_names(t)):
+            for line in verdict(t, result, session.compared_names(t), session.compared_spec):
                 v.Html(tag="div", class_="nm-desc", children=[line])

@@ -59,6 +59,13 @@ def show(name: str, value, t) -> str:
     return t.number(value, 3 if hi is not None and lo is not None and hi - lo <= 0.1 else 2)
 
 
+def declared(name: str, value, t) -> str | None:
+    """The declared word for one side of a comparison ("a principled persuader"), if any."""
+    key = f"{name}={value:g}" if isinstance(value, float) else f"{name}={value}"
+    words = t.pgettext("value", key)
+    return words if words != key else None
+
+
 def side_name(name: str, value, t) -> str:
     """One side of a comparison in words: a declared word for the value ("principled"), else the
     parameter's label and the value."""

@@ -7,6 +7,8 @@ Plain tables in, plain tables out, per norm in the order the scenario lists them
   how many groups are alive, committed and engaged;
 - :func:`standing`: where one group stands on each norm now (stage, highest, committed,
   compliance over the last weeks);
+- :func:`stage_drops`: the weeks a group's score card fell back, and to which stage (the
+  stage fallen to names the condition that failed: see :func:`normsim.simulation.records.stages`);
 - :func:`stage_counts`: how many living groups hold each stage of the score card;
 - :func:`commitment_curve`: the cumulative number of groups that have committed
   (:func:`normsim.analysis.population.signatories`);
@@ -93,6 +95,28 @@ def standing(records: pd.DataFrame, group: int = 0) -> list[Standing]:
     return out
 
 
+@dataclass(frozen=True)
+class Drop:
+    """A group's score card fell from ``before`` to ``after`` in ``week`` on ``norm``."""
+
+    week: int
+    norm: str
+    before: int
+    after: int
+
+
+def stage_drops(records: pd.DataFrame, group: int = 0) -> list[Drop]:
+    """Every week one group's stage fell back, norm by norm, oldest first. The stages are
+    cumulative (each needs the ones before it), so the stage fallen to is the first whose
+    condition failed: 1 (contact) means trust fell below a dialogue's level, and so on."""
+    out = []
+    for norm, rows in norm_rows(records, group).items():
+        stage, week = rows["stage"].to_numpy(int), rows["step"].to_numpy(int)
+        fell = np.flatnonzero(stage[1:] < stage[:-1]) + 1
+        out += [Drop(int(week[i]), norm, int(stage[i - 1]), int(stage[i])) for i in fell]
+    return sorted(out, key=lambda d: d.week)
+
+
 def stage_counts(records: pd.DataFrame) -> dict[str, list[int]]:
     """Norm -> how many living groups hold each stage of the score card at the last week."""
     last = records[(records["step"] == records["step"].max()) & records["alive"].astype(bool)]
@@ -120,12 +144,16 @@ class Observed:
     fit_until: int  # years up to this one were fitted; later ones are held out
     points: pd.DataFrame  # week, year, count, kind (exact / lower_bound), source
     calibration: str  # the calibration file that links them to the scenario
+    fitted: bool = False  # the scenario is the calibration's result (fitted to these counts)
+    title: str = ""  # the calibration's title
 
 
 @cache
 def observed_for(scenario: str) -> Observed | None:
     """The observed counts a shipped calibration sets beside ``scenario`` (a shipped name), or
-    None when no calibration names it."""
+    None when no calibration names it. The calibration names the scenario it starts from (its
+    settings are then illustrative, not fitted); ``<that name>_calibrated``, the shipped result
+    of the calibration (``normsim calibrate`` writes it), is fitted to the counts."""
     from normsim.calibration.spec import CALIBRATION_DIR, load_calibration
     from normsim.settings.data import NORM_NAMES, observed
 
@@ -134,11 +162,11 @@ def observed_for(scenario: str) -> Observed | None:
             named = tomllib.loads(path.read_text(encoding="utf-8")).get("scenario")
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue  # not ours to judge here: 'normsim calibrate' says what is wrong with it
-        if named != scenario:
+        if scenario not in (named, f"{named}_calibrated"):
             continue
         spec, _ = load_calibration(path)
         d = spec.data
         points = observed(d.file, d.norm, spec.start_year, d.pledge_type, tuple(d.units))
         return Observed(NORM_NAMES.get(d.norm, d.norm), spec.start_year, spec.fit_until, points,
-                        path.name)
+                        path.name, fitted=scenario != named, title=spec.title)
     return None

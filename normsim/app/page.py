@@ -15,11 +15,12 @@ from urllib.parse import parse_qs
 
 import solara
 
+from normsim.app import address
 from normsim.app.compare import CompareView
 from normsim.app.controls import COMPARE_DEFAULT
 from normsim.app.i18n import N_, SOURCE, languages, translator
 from normsim.app.panel import SettingsPanel
-from normsim.app.session import Session
+from normsim.app.session import Session, presets
 from normsim.app.theme import CSS
 from normsim.app.views import RunView
 
@@ -31,10 +32,11 @@ TABS = (N_("One run"), N_("Compare two settings"))
 
 
 @solara.component_vue("page.vue")
-def PageScript(language: str, direction: str, event_step=None, event_play_pause=None,
-               event_narrow=None):
-    """The page's language and direction on <html>, the keyboard shortcuts, and on a narrow
-    screen (under 1200 px) the settings drawer closed at first, as it would cover the stage."""
+def PageScript(language: str, direction: str, address: str = "", event_step=None,
+               event_play_pause=None, event_narrow=None):
+    """The page's language and direction on <html>, the keyboard shortcuts, on a narrow screen
+    (under 1200 px) the settings drawer closed at first, as it would cover the stage, and the
+    run's recipe in the page's address (:mod:`normsim.app.address`: a refresh brings it back)."""
 
 
 @solara.component
@@ -62,8 +64,13 @@ def Page():
     hint = solara.use_reactive(True)  # the first-visit hint, until Step or Play is pressed
 
     def make_session():
-        session = Session(os.environ.get(PRESET_ENV, "baseline"), COMPARE_DEFAULT,
-                          language=first_language(router.search))
+        recipe = address.read(router.search)
+        opening = os.environ.get(PRESET_ENV, "baseline")
+        if recipe.preset not in (None, opening) and recipe.preset not in presets():
+            recipe.problems.append(f"preset={recipe.preset}")  # (only shipped ones: no file)
+            recipe.preset = None
+        session = Session(recipe.preset or opening, COMPARE_DEFAULT,
+                          language=first_language(router.search), recipe=recipe)
         ticks = itertools.count(1)
         session.on_update = lambda: version.set(next(ticks))
         try:
@@ -86,10 +93,14 @@ def Page():
             settings_version.value += 1
 
         def step():
+            if tab.value != 0:  # (the arrow key) the run is not on the screen: leave it be
+                return
             hint.set(False)
             session.worker.request_step(per_step.value)
 
         def play_pause(*_):
+            if tab.value != 0 and not session.worker.playing:  # (the space bar) likewise
+                return
             hint.set(False)
             worker = session.worker
             worker.play_weeks, worker.pause_seconds = per_step.value, SPEEDS[speed.value]
@@ -106,9 +117,15 @@ def Page():
     t = translator(session.language)
     picture = session.view
 
+    def to_tab(i):
+        if i != 0:
+            session.worker.play(False)  # a run playing off the screen would be missed
+        tab.set(i)
+
     solara.Title(t._("normsim — how humanitarian norms take hold"))
     solara.Style(CSS)
-    PageScript(language=t.language, direction=t.direction, event_step=step,
+    PageScript(language=t.language, direction=t.direction,
+               address=address.write(session.recipe(), t.language), event_step=step,
                event_play_pause=play_pause, event_narrow=lambda *_: drawer.set(False))
     with v.Html(tag="div", class_="nm-app" + ("" if drawer.value else " nm-wide"),
                 attributes={"dir": t.direction, "data-version": str(version.value)}):
@@ -119,7 +136,7 @@ def Page():
                               refusals=refusals.value, version=settings_version.value)
         with v.Html(tag="main", class_="nm-main"):
             with v.Html(tag="div", class_="nm-head"):
-                with v.Tabs(v_model=tab.value, on_v_model=tab.set, class_="nm-tabs"):
+                with v.Tabs(v_model=tab.value, on_v_model=to_tab, class_="nm-tabs"):
                     for i, words in enumerate(TABS):
                         v.Tab(children=[t._(words)], class_=f"nm-tab-{i}")
                 if not drawer.value:
@@ -130,8 +147,11 @@ def Page():
                                 for code in languages()],
                          v_model=t.language, label=t._("Language"), hide_details=True, dense=True,
                          on_v_model=set_language, class_="nm-language")
-            Bar(t, session, picture, per_step, speed, step, play_pause, change,
-                version=version.value)
+            if tab.value == 0:  # the clock moves the run shown: not on the Compare tab
+                Bar(t, session, picture, per_step, speed, step, play_pause, change,
+                    version=version.value)
+            if not drawer.value:  # the settings (and the preset's title) hidden: say it here
+                v.Html(tag="h1", class_="nm-stage-title", children=[session.title])
             if hint.value and picture.week == 0 and tab.value == 0:
                 v.Html(tag="div", class_="nm-hint", attributes={"role": "note"}, children=[
                     t._("Press Play (or the space bar) to watch the weeks go by, or Step (→) to "
@@ -139,7 +159,8 @@ def Page():
             if tab.value == 0:
                 RunView(t, session, picture, version=version.value)
             else:
-                CompareView(t, session, change, version=version.value)
+                CompareView(t, session, change, version=version.value,
+                            settings=settings_version.value)
 
 
 @solara.component
@@ -160,6 +181,7 @@ def Bar(t, session: Session, picture, per_step, speed, step, play_pause, change,
             "data-coalesced": str(worker.coalesced)}):
         v.Html(tag="div", class_="nm-week", attributes={"aria-live": "polite"}, children=[
             t._("Week {week} of {weeks}").format(week=picture.week, weeks=picture.weeks)])
+        ClockNote(t, session, per_step.value, playing, version=version)
         solara.Button(t._("Pause") if playing else t._("Play"), color="primary",
                       on_click=play_pause, disabled=finished and not playing, classes=["nm-play"])
         solara.Button(t._("Step"), on_click=step, color="primary", outlined=True,
@@ -176,6 +198,24 @@ def Bar(t, session: Session, picture, per_step, speed, step, play_pause, change,
             for n in STEP_CHOICES:
                 v.Btn(children=[str(n)], attributes={"aria-label": t.ngettext(
                     "{n} week per step", "{n} weeks per step", n).format(n=n)})
+
+
+@solara.component
+def ClockNote(t, session: Session, weeks: int, playing: bool, version: int = 0):
+    """What the clock did, said: quick clicks joined into one step (fewer weeks than clicks
+    times the step), and how far Play moves at each tick."""
+    joined = session.worker.coalesced - session.joined_before
+    if playing:
+        words = t.ngettext("Playing: {n} week at each tick.", "Playing: {n} weeks at each tick.",
+                           weeks).format(n=weeks)
+    elif joined > 0:
+        words = t.ngettext(
+            "{n} click came while a step was under way: it was joined to the next step, not "
+            "queued.", "{n} clicks came while a step was under way: they were joined to the "
+            "next step, not queued.", joined).format(n=joined)
+    else:
+        return
+    v.Html(tag="div", class_="nm-clock-note", attributes={"role": "status"}, children=[words])
 
 
 @solara.component

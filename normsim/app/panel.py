@@ -7,7 +7,7 @@ import solara
 
 from normsim.app.controls import BUNDLES, CONTROLS, Control, show
 from normsim.app.engagers import EngagerEditor
-from normsim.app.session import Refusal, Session, presets
+from normsim.app.session import SEED_LIMIT, Refusal, Session, presets
 from normsim.settings.scenario import load
 
 v = solara.v
@@ -18,7 +18,11 @@ def explain(t, refusal: Refusal) -> str:
     if refusal.kind in ("peace_window", "engagement_window"):
         return t.pgettext("error", refusal.kind).format(**refusal.context)
     if refusal.kind == "seed":
-        return t._("The seed must be a whole number, 0 or more.")
+        return t._("the seed “{value}” is not a whole number (0, 1, 2 ...).").format(
+            **refusal.context)
+    if refusal.kind == "seed_range":
+        return t._("the seed {value} is too large: a seed goes from 0 to {limit}.").format(
+            limit=SEED_LIMIT - 1, **refusal.context)
     if refusal.kind == "fixed":
         return t._("{names}: this can only be set when a run starts. Press “Restart with these "
                    "settings”.").format(names=", ".join(name(t, n)
@@ -30,6 +34,9 @@ def explain(t, refusal: Refusal) -> str:
     if refusal.kind == "norm_needed":
         return t._("An engager works on {norm}: remove it first.").format(
             norm=t.norm_name(refusal.context["norm"]))
+    if refusal.kind == "address":
+        return t._("the page's address holds values that do not fit, left out: {items}.").format(
+            items="; ".join(refusal.context["items"]))
     if refusal.kind == "last_norm":
         return t._("At least one norm must be in play.")
     return refusal.text
@@ -80,10 +87,17 @@ def ControlRow(t, control: Control, value, on_value, changed: bool = False, pres
                 v.Html(tag="div", class_="nm-value", children=[show(control.name, value, t)])
             return
         lo, hi = control.bounds
+
+        def slid(x):
+            # a slider snaps a value between its steps (a calibrated 0.0838) and says so: that
+            # is not the trainer's change
+            if abs(float(x) - float(value)) >= control.step / 2:
+                on_value(control.clamp(float(x)))
+
         v.Html(tag="div", class_="nm-label", children=words)
         with v.Html(tag="div", class_="nm-row"):
             v.Slider(v_model=value, min=lo, max=hi, step=control.step, hide_details=True,
-                     on_v_model=lambda x: on_value(control.clamp(float(x))), style_="flex: 1",
+                     on_v_model=slid, style_="flex: 1",
                      attributes={"aria-label": label})
             v.Html(tag="div", class_="nm-value", children=[show(control.name, value, t)])
 
@@ -91,7 +105,9 @@ def ControlRow(t, control: Control, value, on_value, changed: bool = False, pres
 @solara.component
 def Pending(t, session: Session, on_change, version: int = 0):
     """Changes waiting: apply them from this week on, restart with them, or take them back."""
-    pending = [*session.make_up_pending, *session.pending]
+    # a new engager's own settings come with it: they are not changes of their own
+    have = session.run.values
+    pending = [*session.make_up_pending, *(k for k in session.pending if k in have)]
     if not pending or session.week == 0:
         return
     with v.Html(tag="div", class_="nm-card nm-apply", attributes={"role": "region",
@@ -144,21 +160,58 @@ def PresetPicker(t, session: Session, on_change, version: int = 0):
                     f"{t.label(k)} {show(k, value, t)}" for k, value in hidden.items()))])
 
 
+def read_seed(text: str) -> int | Refusal:
+    """A seed typed into the box: a whole number from 0 to below 2**63, else why not."""
+    text = str(text).strip().replace(" ", "")
+    if not text.isdigit():
+        return Refusal("seed", {"value": text[:30]})
+    seed = int(text)
+    return seed if seed < SEED_LIMIT else Refusal("seed_range", {"value": text[:30]})
+
+
 @solara.component
-def SeedPicker(t, session: Session, on_change, refusals: int):
-    def set_seed(seed):
+def SeedPicker(t, session: Session, on_change, refusals: int, version: int = 0):
+    """The seed in use, always: a refused entry goes back to it. A new seed discards the run,
+    so past week 0 the page asks first."""
+    asked = solara.use_reactive(None)  # a seed waiting for the trainer's yes
+
+    def take(seed):
+        asked.set(None)
         on_change(lambda: session.set_seed(seed))
 
+    def offer(seed):
+        if isinstance(seed, Refusal):
+            on_change(lambda: session.refuse(seed))
+        elif seed == session.seed:
+            return
+        elif session.week > 0:
+            asked.set(seed)
+        else:
+            take(seed)
+
     def new_seed():
-        on_change(lambda: session.set_seed(int(np.random.default_rng().integers(0, 10_000))))
+        offer(int(np.random.default_rng().integers(0, 10_000)))
 
     with v.Html(tag="div", class_="nm-card nm-seed"):
         with v.Html(tag="div", class_="nm-row"):
-            # keyed by the refusals, so that a refused value does not stay in the box
-            solara.InputInt(t._("Seed"), value=session.seed,
-                            on_value=set_seed, classes=["nm-seed-input"]).key(f"seed-{refusals}")
+            # keyed by the seed and the refusals: the box always shows the seed in use
+            solara.InputText(t._("Seed"), value=str(session.seed), continuous_update=False,
+                             on_value=lambda text: offer(read_seed(text)),
+                             classes=["nm-seed-input"]).key(
+                f"seed-{refusals}-{session.seed}-{asked.value}")
             solara.Button(t._("New seed"), on_click=new_seed, outlined=True,
                           classes=["nm-new-seed"])
+        if asked.value is not None:
+            with v.Html(tag="div", class_="nm-card nm-confirm", attributes={"role": "alert"}):
+                v.Html(tag="div", class_="nm-desc", children=[t._(
+                    "Seed {seed} starts a new run from week 0: the run at week {week} is "
+                    "discarded.").format(seed=asked.value, week=session.week)])
+                with v.Html(tag="div", class_="nm-row nm-wrap"):
+                    solara.Button(t._("Start again with seed {seed}").format(seed=asked.value),
+                                  color="primary", on_click=lambda: take(asked.value),
+                                  classes=["nm-confirm-yes"])
+                    solara.Button(t._("Keep this run"), text=True,
+                                  on_click=lambda: asked.set(None), classes=["nm-confirm-no"])
         v.Html(tag="div", class_="nm-card-sub", children=[
             t._("The same seed and settings give the same run, every time.")])
 
@@ -174,7 +227,7 @@ def SettingsPanel(t, session: Session, on_change, on_close, refusals: int = 0,
     Pending(t, session, on_change, version=version)  # (version: redraw when settings change)
     RefusalNote(t, session.refusal)
     PresetPicker(t, session, on_change, version=version)
-    SeedPicker(t, session, on_change, refusals)
+    SeedPicker(t, session, on_change, refusals, version=version)
     sets, changed, pending = session.preset_sets(), session.preset_changes(), session.pending
     for bundle in BUNDLES:
         shown = [c for c in bundle.controls if c.shown(session.draft, session.many_groups)]

@@ -24,10 +24,10 @@ from normsim.analysis.replicates import SMOOTH
 from normsim.app import charts
 from normsim.app.controls import show
 from normsim.app.engagers import describe
-from normsim.app.i18n import SOURCE, translator
+from normsim.app.i18n import N_, SOURCE, translator
 from normsim.events import KINDS as EVENT_KINDS
 from normsim.simulation.outcomes import FINAL_WEEKS, outcomes
-from normsim.simulation.records import STAGES
+from normsim.simulation.records import DIALOGUE_TRUST, STAGE_LEVEL, STAGES
 
 STORY_LINES = 40
 
@@ -85,11 +85,41 @@ def sentence(t, ev, many_groups: bool = False) -> str:
     return t._("Week {week}: {text}.").format(week=ev.step, text=text)
 
 
-def story(t, events: pd.DataFrame) -> list[str]:
-    """Every key event in words, oldest first (with its group when several groups have some)."""
+#: why a score card falls to a stage: the condition of the next stage that no longer holds
+#: (normsim.simulation.records.stages)
+FELL_BECAUSE = {
+    0: N_("no meeting with the leadership has taken place"),
+    1: N_("trust between the group and its engagers fell below {trust}, the level at which they "
+          "speak openly (a dialogue)"),
+    2: N_("the group no longer holds a public commitment"),
+    3: N_("the norm's place in the group's doctrine fell below {level}"),
+    4: N_("training or internal sanctions fell below {level}"),
+    5: N_("a factor or the leadership's acceptance fell below what integration needs"),
+}
+
+
+def drop_sentence(t, drop: live.Drop, several: bool) -> str:
+    """A fall of the score card in words, with its reason (why the card and the story agree)."""
+    reason = t._(FELL_BECAUSE[drop.after]).format(trust=t.number(DIALOGUE_TRUST, 1),
+                                                  level=t.number(STAGE_LEVEL, 1))
+    said = t._("Week {week}: the score card fell from {before} to {after}, as {reason}; the "
+               "highest stage reached stays on the card.").format(
+        week=drop.week, before=t.pgettext("stage", STAGES[drop.before]),
+        after=t.pgettext("stage", STAGES[drop.after]), reason=reason)
+    return said if not several else f"{said} ({t.norm_name(drop.norm)})"
+
+
+def story(t, events: pd.DataFrame, records: pd.DataFrame | None = None) -> list[str]:
+    """Every key event in words, oldest first (with its group when several groups have some);
+    with ``records`` (one group), also each week its score card fell back, and why."""
     told = key_events(events)
     many = told["group"].nunique() > 1
-    return [sentence(t, ev, many) for ev in told.itertuples()]
+    lines = [(int(ev.step), sentence(t, ev, many)) for ev in told.itertuples()]
+    if records is not None:
+        norms = live.norms_of(records)
+        lines += [(d.week, drop_sentence(t, d, len(norms) > 1))
+                  for d in live.stage_drops(records)]
+    return [line for _, line in sorted(lines, key=lambda x: x[0])]
 
 
 def marks(t, events: pd.DataFrame, norms=(), group: int | None = 0) -> list[tuple[int, str]]:
@@ -135,6 +165,21 @@ def crowd_alt(t, norm: str, week: int, crowd: Crowd) -> str:
     return words
 
 
+def reached(t, rows: pd.DataFrame, weeks: int, stage: int, highest: int) -> str:
+    """Where the group stands at the end; when it has fallen back, the highest stage it reached
+    first, and when (so that the summary says what the story told)."""
+    last, name = len(STAGES) - 1, (lambda i: t.pgettext("stage", STAGES[i]))
+    if highest <= stage:
+        return t._("After {weeks} weeks the group is at stage {stage} of {last}: {name}.").format(
+            weeks=weeks, stage=stage, last=last, name=name(stage))
+    week = int(rows.loc[rows["stage"] == highest, "step"].iloc[0])
+    return t._("After {weeks} weeks: the highest stage the group reached is {highest} of {last}, "
+               "{high_name} (week {week}); it has since fallen back to stage {stage}, {name} "
+               "(the story says when and why).").format(
+        weeks=weeks, highest=highest, last=last, high_name=name(highest), week=week, stage=stage,
+        name=name(stage))
+
+
 def summary(t, records: pd.DataFrame, weeks: int, norms) -> tuple[str, ...]:
     """The end of a run in a few sentences: the first group's stage on the first norm, its
     compliance in the first and last years, its commitments, then its stage on each other
@@ -144,10 +189,7 @@ def summary(t, records: pd.DataFrame, weeks: int, norms) -> tuple[str, ...]:
     first = rec[(rec["step"] > 0) & (rec["step"] <= FINAL_WEEKS) & (rec["norm"] == norms[0])]
     stage, highest = int(out["final_stage"]), int(out["highest_stage"])
     lines = [
-        t._("After {weeks} weeks the group is at stage {stage} of {last}: {name} "
-            "(the highest it reached: {highest}).").format(
-            weeks=weeks, stage=stage, last=len(STAGES) - 1, name=t.pgettext("stage", STAGES[stage]),
-            highest=t.pgettext("stage", STAGES[highest])),
+        reached(t, rec[rec["norm"] == norms[0]], weeks, stage, highest),
         t._("Compliance in the first year: {first}; in the last year: {last}.").format(
             first=t.percent(first["compliance_rate"].mean()),
             last=t.percent(out["final_compliance"])),
@@ -251,7 +293,7 @@ class Painter:
                 alts["structure"] = t._("The chain of command from the top commander to the "
                                         "units and communities, coloured by acceptance of the "
                                         "norm.")
-            lines = story(t, events)
+            lines = story(t, events, None if population else records)
             finished = week >= weeks
             session.view = Picture(
                 serial=run.serial, week=week, weeks=weeks, language=t.language, norms=norms,

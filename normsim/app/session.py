@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from normsim.analysis.replicates import Cancelled, Comparison, compare
+from normsim.app.address import Recipe
 from normsim.app.controls import side_name
 from normsim.app.worker import Worker
 from normsim.engagers import KINDS
@@ -91,6 +92,8 @@ class Run:
         self.serial = next(_SERIALS)
         self.seed = seed
         self.model = NormDiffusionModel(rng=seed, settings=settings)
+        self.start_values, self.start_make = self.values, self.make_up  # its recipe (address)
+        self.changes: list[tuple[int, dict]] = []  # changes of conditions: (week, values)
 
     @property
     def week(self) -> int:
@@ -115,7 +118,7 @@ class Session:
     """
 
     def __init__(self, preset: str, compare_spec: tuple[str, object, object],
-                 language: str = "en", painter=None):
+                 language: str = "en", painter=None, recipe: Recipe | None = None):
         from normsim.app.picture import Painter
 
         self.lock = threading.RLock()
@@ -137,8 +140,11 @@ class Session:
         self.compare_spec = self.fitting_compare(compare_spec)
         self.compared_spec = self.compare_spec
         self.run = Run(self.scenario(), self.seed)
+        if recipe is not None and not recipe.empty:
+            self.replay(recipe)
         self.painter.draw(self)  # self.view: the picture of the run (normsim.app.picture)
         self.worker = Worker(self.step, lambda: self.painter.draw(self), lambda: self.on_update())
+        self.joined_before = 0  # quick clicks joined into a step before this run (the clock)
 
     # -- settings --------------------------------------------------------------------------
     def scenario(self, values: dict | None = None, engagers: list | None = None,
@@ -270,8 +276,10 @@ class Session:
             if self.make_up_pending:
                 self.refusal = Refusal("fixed", {"names": self.fixed_pending})
                 return
+            pending = self.pending
             try:
-                change(self.run.model, self.pending, origin=ORIGIN)
+                change(self.run.model, pending, origin=ORIGIN)
+                self.run.changes.append((self.run.week, pending))
             except ScenarioError as err:
                 self.refusal = Refusal("fixed", {"names": self.fixed_pending}, str(err)) \
                     if self.fixed_pending else refusal(err)
@@ -279,10 +287,16 @@ class Session:
             self.refusal = None
             self.worker.redraw()
 
+    @property
+    def title(self) -> str:
+        """The scenario's title (as its file says it)."""
+        return load(self.preset).title
+
     def restart(self) -> None:
         """A new run from week 0 with the draft and the seed (Reset does the same)."""
         with self.lock:
             self.worker.play(False)
+            self.joined_before = self.worker.coalesced  # the clock's note starts again
             self.refusal = None
             self.run = Run(self.scenario(), self.seed)
             self.worker.redraw()
@@ -290,7 +304,7 @@ class Session:
     def set_seed(self, seed) -> None:
         with self.lock:
             if not isinstance(seed, int) or not 0 <= seed < SEED_LIMIT:
-                self.refusal = Refusal("seed")
+                self.refusal = Refusal("seed", {"value": str(seed)[:30]})
                 return
             self.seed = seed
             self.restart()
@@ -420,3 +434,49 @@ class Session:
             self.on_update()
 
         threading.Thread(target=work, name="normsim-compare", daemon=True).start()
+
+    # -- the address (normsim.app.address) -------------------------------------------------
+    def recipe(self) -> Recipe:
+        """What the run shown was made from: enough to make it again, week for week."""
+        with self.lock:
+            run, preset = self.run, load(self.preset)
+            make = None if run.start_make == {"engagers": engager_tables(preset),
+                                              "norms": list(preset.norms)} else run.start_make
+            base = {**kind_defaults(run.model.settings), **values_of(preset)}
+            start = {k: v for k, v in run.start_values.items() if base.get(k) != v}
+            return Recipe(self.preset, run.seed, run.week, start, make, list(run.changes))
+
+    def replay(self, recipe: Recipe) -> None:
+        """Make the run ``recipe`` describes (its preset already chosen): the same seed, settings
+        and changes of conditions give the same weeks again. What does not fit is not applied,
+        and :attr:`refusal` lists it."""
+        problems = list(recipe.problems)
+        with self.lock:
+            if recipe.seed is not None:
+                if recipe.seed < SEED_LIMIT:
+                    self.seed = recipe.seed
+                else:
+                    problems.append(f"seed={recipe.seed}")
+            if recipe.make is not None:
+                self.engagers = recipe.make.get("engagers", self.engagers)
+                self.norms = recipe.make.get("norms", self.norms)
+            try:
+                self.draft = values_of(self.scenario(values=recipe.start))
+            except (ScenarioError, AttributeError, TypeError) as err:
+                problems.append(str(err).split(": ", 1)[-1])
+                base = load(self.preset)
+                self.draft, self.engagers, self.norms = values_of(base), engager_tables(base), \
+                    list(base.norms)
+            self.run = Run(self.scenario(), self.seed)
+            for week, values in recipe.changes:
+                self.step(week - self.week)
+                try:
+                    change(self.run.model, values, origin=ORIGIN)
+                    self.run.changes.append((self.run.week, values))
+                except (ScenarioError, TypeError) as err:
+                    problems.append(str(err).split(": ", 1)[-1])
+                    break
+            self.step(recipe.week - self.week)
+            self.draft = self.run.values
+            if problems:
+                self.refusal = Refusal("address", {"items": problems})

@@ -102,4 +102,18 @@ html, body, .v-application {{ font-size: 17px !important; }}
 .nm-compare-run {{ text-transform: none !important; }}
 .nm-left {{ color: #0072B2; }} .nm-right {{ color: #b36b00; }}
 .v-select__selection, .v-list-item__title {{ font-size: 16px !important; }}
+/* a preset's title in full (cut, "A deed of commi..." left the room guessing) */
+.nm-preset-select .v-select__selection, .v-list-item__title {{ white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; line-height: 1.25; }}
+.nm-preset-select .v-select__selections {{ flex-wrap: wrap; }}
+.nm-stage-title {{ font-size: 22px; font-weight: 700; margin: 2px 0 0 0; line-height: 1.2; }}
+.nm-clock-note {{ font-size: 15px; color: #444444; }}
+/* printing: the stage alone, full length (the drawer was printed over the charts) */
+@media print {{
+  .nm-drawer, .nm-bar, .nm-head, .nm-exports, .nm-keys, .nm-hint, .nm-open-settings,
+  .nm-clock-note {{ display: none !important; }}
+  .nm-app, .nm-main {{ display: block; height: auto !important; overflow: visible !important; }}
+  .nm-story-lines {{ max-height: none !important; overflow: visible !important; }}
+  .nm-card, .nm-chart {{ break-inside: avoid; }}
+}}
 """

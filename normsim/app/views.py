@@ -35,6 +35,10 @@ def ScoreCard(t, stage: int, highest: int, prefix: str = ""):
                 attributes={"aria-label": t._("Score card")}):
         v.Html(tag="div", class_=f"nm-card-sub nm-stage-text{prefix}", children=[
             t._("Score card: stage {stage} of {last}").format(stage=stage, last=len(STAGES) - 1)])
+        if highest > stage:  # said in words too: the ladder's hollow mark alone was missed
+            v.Html(tag="div", class_=f"nm-card-sub nm-highest{prefix}", children=[
+                t._("Highest reached: {name} (stage {stage}); fallen back since, see the "
+                    "story.").format(name=t.pgettext("stage", STAGES[highest]), stage=highest)])
         with v.Html(tag="ol", class_="nm-ladder"):
             for i, name in enumerate(STAGES):
                 state = ("nm-current" if i == stage else "nm-reached" if i < stage
@@ -116,12 +120,32 @@ def Engaged(t, picture: Picture):
 
 
 @solara.component
-def Story(t, lines: tuple[str, ...], title: str, class_: str = "nm-story"):
+def DataNote(t, crowd):
+    """Whether the observed points beside a population's curve were fitted by this preset."""
+    observed = crowd.observed if crowd is not None else None
+    if observed is None:
+        return
+    if observed.fitted:
+        words = t._("Calibrated: these settings were fitted to the observed counts up to {year} "
+                    "(filled points); the later ones (hollow) are held out, to check the model."
+                    ).format(year=observed.fit_until)
+    else:
+        words = t._("Illustrative settings, not fitted: the points are the observed counts, for "
+                    "comparison. The preset marked “(calibrated)” is fitted to them up to {year}."
+                    ).format(year=observed.fit_until)
+    v.Html(tag="div", class_="nm-desc nm-data-note mt-1", children=[words])
+
+
+@solara.component
+def Story(t, lines: tuple[str, ...], title: str, class_: str = "nm-story", week: int = 0):
     with v.Html(tag="div", class_=f"nm-card {class_}"):
         v.Html(tag="div", class_="nm-card-title", children=[title])
         with v.Html(tag="div", class_="nm-story-lines", attributes={"aria-live": "polite"}):
             if not lines:
-                v.Html(tag="div", children=[t._("Nothing yet: press Play or Step.")])
+                v.Html(tag="div", children=[
+                    t._("Nothing yet: press Play or Step.") if week == 0 else
+                    t.ngettext("No key event in {n} week.", "No key event in {n} weeks.",
+                               week).format(n=week)])
             for line in lines:
                 v.Html(tag="div", children=[line])
 
@@ -168,6 +192,7 @@ def RunView(t, session: Session, picture: Picture, version: int = 0):
     with v.Html(tag="div", class_="nm-run"):
         with v.Html(tag="div", class_="nm-run-chart"):
             Chart(main, picture.charts[main], picture.alts[main])
+            DataNote(t, crowd)
             Engaged(t, picture)
         with v.Html(tag="div", class_="nm-run-side"):
             Readout(t, picture)
@@ -177,7 +202,7 @@ def RunView(t, session: Session, picture: Picture, version: int = 0):
                 NormCards(t, picture.standing)
             else:
                 ScoreCard(t, picture.stage, picture.highest)
-            Story(t, picture.story[:LATEST_LINES], t._("Latest"), "nm-latest")
+            Story(t, picture.story[:LATEST_LINES], t._("Latest"), "nm-latest", week=picture.week)
             Exports(t, session, picture)
             v.Html(tag="div", class_="nm-keys", children=[
                 t._("Keys: space bar = Play or Pause, → = Step")])
@@ -187,6 +212,6 @@ def RunView(t, session: Session, picture: Picture, version: int = 0):
         with v.Html(tag="div", class_="nm-grid"):
             for name in row:
                 if name == "story":
-                    Story(t, picture.story, t._("What happened, and why"))
+                    Story(t, picture.story, t._("What happened, and why"), week=picture.week)
                 else:
                     Chart(name, picture.charts[name], picture.alts[name])

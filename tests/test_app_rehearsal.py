@@ -1,0 +1,220 @@
+"""The defects a trainer's rehearsal found (issue 22), each driven in real Chromium at 1280x720.
+
+One server per module (``short_server``: a two-year scenario of 120 fighters), one fresh browser
+context per test. Expected values come from the library or the page's own first state, never from
+numbers the code under test computed for the assertion.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from app_helpers import (browser, choose, inside, library_run, open_page,  # noqa: F401
+                         server, short_server, step_to, wait_week, week)
+from normsim.app.controls import CONTROLS
+from normsim.app.i18n import Translator
+from normsim.simulation.records import STAGES
+from normsim.settings.scenario import load
+
+EN = Translator("en")
+W, H = 1280, 720
+
+
+def settled_text(page, selector: str) -> str:
+    """The element's text once two reads half a second apart agree (the page has caught up)."""
+    before = page.inner_text(selector)
+    while True:
+        page.wait_for_timeout(500)
+        now = page.inner_text(selector)
+        if now == before:
+            return now
+        before = now
+
+
+def test_compare_tab_shows_the_factor_seeds_and_sides_it_will_run(open_page, short_server):
+    """Defect 1: what the Compare tab shows is what Run compares, without switching tabs."""
+    page = open_page(short_server.url, width=W, height=H)
+    page.click(".nm-tab-1")
+    factor = CONTROLS["community_organisation"].label(EN)
+    choose(page, ".nm-compare-factor", factor)
+    expect(page.locator(".nm-compare-factor .v-select__selection")).to_have_text(factor)
+    expect(page.locator(".nm-c-left-community_organisation")).to_be_visible()
+    choose(page, ".nm-compare-seeds", "5")
+    expect(page.locator(".nm-compare-seeds .v-select__selection")).to_have_text("5")
+    expect(page.locator(".nm-compare-empty")).to_contain_text("runs 5 times")
+    right = page.locator(".nm-c-right-community_organisation .nm-value")
+    before = right.inner_text()
+    page.locator(".nm-c-right-community_organisation .v-slider").click()  # the slider's middle
+    expect(right).not_to_have_text(before)
+
+
+def test_a_refresh_brings_back_the_scenario_settings_seed_changes_and_week(open_page,
+                                                                          short_server):
+    """Defect 3: F5 mid-run gave week 0 again; the page's address now holds the run's recipe."""
+    page = open_page(short_server.url, width=W, height=H)
+    page.fill(".nm-seed-input input", "7")
+    page.press(".nm-seed-input input", "Enter")
+    wait_week(page, 0)
+    step_to(page, 4)
+    step_to(page, 8)
+    intensity = page.locator(".nm-c-environment_conflict_intensity .v-slider")
+    intensity.click(position={"x": 5, "y": 5})  # near its start: a calm conflict
+    page.click(".nm-apply-now")
+    expect(page.locator(".nm-story")).to_contain_text("conditions changed")
+    step_to(page, 12)
+    story = settled_text(page, ".nm-story")
+    page.reload()
+    page.wait_for_selector(".nm-week")
+    wait_week(page, 12)
+    assert page.inner_text(".nm-story") == story
+    assert page.input_value(".nm-seed-input input") == "7"
+    step_to(page, 16)  # and it carries on from there
+
+
+def seed_box(page) -> str:
+    return page.input_value(".nm-seed-input input")
+
+
+def test_the_seed_box_shows_the_seed_in_use_and_a_new_seed_asks_first(open_page, short_server):
+    """Defect 2: after New seed the box kept the old seed; "abc" and "3.7" stayed in the box; a
+    23-digit seed was called not a whole number. And a seed change past week 0 asks first."""
+    page = open_page(short_server.url, width=W, height=H)
+    first = seed_box(page)
+    for typed, said in (("abc", "is not a whole number"), ("3.7", "is not a whole number"),
+                        ("1" * 23, "is too large")):
+        page.fill(".nm-seed-input input", typed)
+        page.press(".nm-seed-input input", "Enter")
+        expect(page.locator(".nm-error")).to_contain_text(said)
+        page.wait_for_function("s => document.querySelector('.nm-seed-input input').value === s",
+                               arg=first)
+    page.click(".nm-new-seed")  # at week 0 nothing is lost: no question
+    page.wait_for_function("s => document.querySelector('.nm-seed-input input').value !== s",
+                           arg=first)
+    drawn = seed_box(page)
+    assert f"seed={drawn}&" in page.url  # the address says the run's seed too
+    step_to(page, 4)
+    page.click(".nm-new-seed")
+    expect(page.locator(".nm-confirm")).to_contain_text("the run at week 4 is discarded")
+    page.click(".nm-confirm-no")
+    expect(page.locator(".nm-confirm")).to_have_count(0)
+    assert week(page) == 4 and seed_box(page) == drawn
+    page.click(".nm-new-seed")
+    page.click(".nm-confirm-yes")
+    wait_week(page, 0)
+    assert seed_box(page) != drawn and f"seed={seed_box(page)}&" in page.url
+
+
+def test_the_score_card_summary_and_story_agree_when_a_stage_is_lost(open_page, server):
+    """Defect 5: in engagement_ends the group commits, yet the card fell to "contact" with no
+    event to explain it and the summary said "stage 1: contact". The address opens the end."""
+    model = library_run(520, preset="engagement_ends")
+    rows = model.records()
+    rows = rows[(rows["group"] == 0) & (rows["norm"] == rows["norm"].iloc[0])]
+    stage, highest = int(rows["stage"].iloc[-1]), int(rows["stage"].max())
+    assert highest > stage, "the scenario no longer loses a stage: choose another"
+    fell = rows["step"][rows["stage"].diff() < 0].iloc[0]
+    page = open_page(server.url, width=W, height=H, query="?preset=engagement_ends&week=520")
+    wait_week(page, 520)
+    expect(page.locator(".nm-highest")).to_contain_text(f"Highest reached: {STAGES[highest]}")
+    expect(page.locator(".nm-summary")).to_contain_text(
+        f"the highest stage the group reached is {highest} of 6, {STAGES[highest]}")
+    expect(page.locator(".nm-summary")).to_contain_text(f"fallen back to stage {stage}")
+    expect(page.locator(".nm-story")).to_contain_text(f"Week {fell}: the score card fell from")
+
+
+def test_mine_ban_presets_say_which_is_fitted_and_the_calibrated_one_changes_nothing(open_page,
+                                                                                   server):
+    """Defect 4: the plain preset called its points "fitted"; the calibrated one showed no
+    observed points, counted in weeks, and said "You changed 3 settings" unasked."""
+    calibrated = load("mine_ban_calibrated")
+    page = open_page(server.url, width=W, height=H, query="?preset=mine_ban")
+    expect(page.locator(".nm-data-note")).to_contain_text("Illustrative settings, not fitted")
+    choose(page, ".nm-preset-select", calibrated.title)
+    expect(page.locator(".nm-data-note")).to_contain_text("Calibrated: these settings were "
+                                                          "fitted to the observed counts up to")
+    page.wait_for_timeout(1500)  # a slider that snaps the calibrated values would have spoken
+    assert "You changed" not in page.inner_text(".nm-presets")
+    assert page.locator(".nm-control.nm-changed").count() == 0
+    assert "Observed: " in page.get_attribute(".nm-chart-signatories img", "alt")
+    assert "week=0" in page.url and "start=" not in page.url  # nothing moved from the preset
+
+
+def test_the_clock_is_not_on_the_compare_tab_and_keys_leave_the_run_alone(open_page,
+                                                                          short_server):
+    """Defect 16: Play and Step on the Compare tab advanced a run nobody could see."""
+    page = open_page(short_server.url, width=W, height=H)
+    page.click(".nm-tab-1")
+    expect(page.locator(".nm-step")).to_have_count(0)
+    expect(page.locator(".nm-play")).to_have_count(0)
+    page.click(".nm-compare-setup .nm-card-sub")  # the focus on the page, not on a control
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press(" ")
+    page.wait_for_timeout(1500)
+    page.click(".nm-tab-0")
+    page.wait_for_selector(".nm-week")
+    page.wait_for_timeout(1000)
+    assert week(page) == 0
+
+
+def test_sentences_a_room_can_read(open_page, short_server, server):
+    """Defect 9: "96% with How intense is the fighting? (0 calm, 1 large-scale operations):
+    0.50 ..." and, at week 520 of a control run, "Nothing yet: press Play or Step"."""
+    page = open_page(server.url, width=W, height=H, query="?preset=no_engagement&week=520")
+    wait_week(page, 520)
+    expect(page.locator(".nm-latest")).not_to_contain_text("press Play")
+    page = open_page(short_server.url, width=W, height=H)
+    page.click(".nm-tab-1")
+    intensity = CONTROLS["environment_conflict_intensity"].label(EN)
+    choose(page, ".nm-compare-factor", intensity)
+    choose(page, ".nm-compare-seeds", "5")
+    page.click(".nm-compare-run")
+    page.wait_for_selector(".nm-compare-verdict", timeout=180_000)
+    lines = page.locator(".nm-compare-verdict .nm-desc").all_inner_texts()
+    assert lines[0] == f"The factor: {intensity}"
+    assert all(intensity not in line for line in lines[1:]), lines
+    assert "compliance was" in lines[1] and " at 0.50 (95% interval" in lines[1], lines
+
+
+def test_quick_clicks_and_play_are_explained_on_the_page(open_page, short_server):
+    """Defect 10: 10 quick Step clicks gave 26 weeks, and nothing said why."""
+    page = open_page(short_server.url, width=W, height=H)
+    page.evaluate("() => { for (let i = 0; i < 10; i++) "
+                  "document.querySelector('.nm-step').click(); }")
+    page.wait_for_function("() => document.querySelector('.nm-bar').dataset.busy === '0' && "
+                           "document.querySelector('.nm-bar').dataset.coalesced !== '0'")
+    joined = int(page.get_attribute(".nm-bar", "data-coalesced"))
+    expect(page.locator(".nm-clock-note")).to_contain_text(
+        f"{joined} click{'s' if joined > 1 else ''} came while a step was under way")
+    page.click(".nm-play")
+    expect(page.locator(".nm-clock-note")).to_contain_text("Playing: 4 weeks at each tick.")
+    page.click(".nm-play")
+
+
+def test_the_stage_names_the_scenario_and_titles_are_whole(open_page, server):
+    """Defect 11: "Which engager? A deed of commi..." and, settings hidden, no scenario named."""
+    title = load("engager_deed").title
+    page = open_page(server.url, width=W, height=H, query="?preset=engager_deed")
+    selection = page.locator(".nm-preset-select .v-select__selection")
+    expect(selection).to_have_text(title)
+    assert selection.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), "the title is cut"
+    page.click(".nm-close-settings")
+    expect(page.locator(".nm-stage-title")).to_have_text(title)
+    assert inside(page, ".nm-stage-title")
+
+
+def test_printing_leaves_out_the_settings_drawer(open_page, short_server):
+    """Defect 13: printing put the settings drawer over the charts."""
+    page = open_page(short_server.url, width=W, height=H)
+    page.emulate_media(media="print")
+    assert page.locator(".nm-drawer").evaluate("e => getComputedStyle(e).display") == "none"
+    chart = page.locator(".nm-chart-compliance img").bounding_box()
+    assert chart["x"] < 100, chart  # the stage starts at the page's edge, not beside a drawer
+
+
+def test_a_deed_added_mid_run_is_one_change(open_page, short_server):
+    """Defect 15: adding a deed mid-run listed "15 changes not applied yet"."""
+    page = open_page(short_server.url, width=W, height=H)
+    step_to(page, 4)
+    choose(page, ".nm-add-kind", EN.engager_kind("deed"))
+    page.click(".nm-add-engager")
+    expect(page.locator(".nm-apply")).to_contain_text("1 change not applied yet: the engagers")
