@@ -125,13 +125,13 @@ def test_time_to_threshold_matches_a_hand_computation(res):
 
 
 # -- statistics against independent computations -----------------------------------------------
-def test_effect_intervals_are_t_intervals():
+def test_effect_intervals_of_an_unbounded_outcome_are_t_intervals():
     rng = np.random.default_rng(3)
     table = pd.DataFrame({"dialogue_principled": np.repeat([0.0, 0.5, 1.0], 7),
-                          "final_compliance": rng.uniform(0.5, 1.0, 21)})
-    got = effect_table(table, "dialogue_principled")
+                          "durability": rng.uniform(-1.0, 3.0, 21)})
+    got = effect_table(table, "dialogue_principled", column="durability")
     for (_, row), level in zip(got.iterrows(), [0.0, 0.5, 1.0]):
-        x = table.loc[table["dialogue_principled"] == level, "final_compliance"]
+        x = table.loc[table["dialogue_principled"] == level, "durability"]
         lo, hi = stats.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
         assert row["mean"] == pytest.approx(x.mean())
         assert (row["ci_low"], row["ci_high"]) == pytest.approx((lo, hi))
@@ -140,8 +140,8 @@ def test_effect_intervals_are_t_intervals():
 
 def test_heatmap_cells_are_means_with_t_intervals():
     table = pd.DataFrame({"a": [0, 0, 0, 1, 1, 1, 0, 1], "b": [0, 0, 0, 0, 0, 0, 1, 1],
-                          "final_compliance": [0.6, 0.7, 0.8, 0.9, 0.95, 1.0, 0.5, 0.4]})
-    got = heatmap_table(table, "a", "b").set_index(["x_level", "y_level"])
+                          "durability": [0.6, 0.7, 0.8, 0.9, 0.95, 1.0, 0.5, 0.4]})
+    got = heatmap_table(table, "a", "b", "durability").set_index(["x_level", "y_level"])
     assert got.loc[(0, 0), "mean"] == pytest.approx(0.7)
     lo, hi = stats.t.interval(0.95, 2, loc=0.7, scale=stats.sem([0.6, 0.7, 0.8]))
     assert (got.loc[(0, 0), "ci_low"], got.loc[(0, 0), "ci_high"]) == pytest.approx((lo, hi))
@@ -225,9 +225,9 @@ EXPECTED_LABELS = {
     "effect": ("dialogue: argues from principles (0–1)", "final compliance"),
     "heatmap": ("dialogue: argues from principles (0–1)", "chance of a setback (per week)"),
     "integration": ("weeks", "level (0–1)"),
-    "setbacks": ("weeks since the setback", "change in level since\njust before the setback"),
+    "setbacks": ("weeks since the setback", "change in level (0–1 scale)"),
     "stages": ("weeks", "share of runs at stage"),
-    "harm": ("weeks", "violations per week"),
+    "harm": ("weeks", "violations per 100 fighters"),
 }
 
 

@@ -18,7 +18,9 @@ SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#000000", "#D55E00", "#56
 #: with the colours, a marker and a line style per series, so that a greyscale print tells them
 #: apart too
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
-DASHES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 2)), (0, (8, 2)))
+#: (dotted is kept for the twins without engagement)
+DASHES = ("-", "--", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2)), (0, (3, 1, 1, 1)),
+          (0, (1, 1, 4, 1)))
 MAX_SERIES = len(SERIES)  # more series than this: split into panels rather than repeat colours
 
 

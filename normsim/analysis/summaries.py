@@ -104,11 +104,11 @@ def bounded_ci(values, bounds=(None, None), level: float = LEVEL
     elif lo_b is not None:
         shift = x - lo_b
         _, a, b, _ = mean_ci(np.log1p(shift), level)
-        back = (lambda z: lo_b + np.expm1(z))
+        back = (lambda z: lo_b + max(0.0, np.expm1(z)))  # log(1 + x) goes below 0 for z < 0
     else:
         _, a, b, _ = mean_ci(np.log1p(hi_b - x), level)
         a, b = b, a
-        back = (lambda z: hi_b - np.expm1(z))
+        back = (lambda z: hi_b - max(0.0, np.expm1(z)))
     return (m, float(min(back(a), m)), float(max(back(b), m)), n)
 
 
