@@ -144,8 +144,10 @@ def after_engagement(res: Results) -> list[str]:
             for c, r in kept.sort_values(col, ascending=False).head(TOP).iterrows())
     text[0] += "."
     if len(gone):
-        text.append(f"In {len(gone)} condition(s) a gain shown while engaged is not shown five "
-                    "years later: " + "; ".join(_where(res, c) for c in gone.index[:TOP]) + ".")
+        some = "" if len(gone) <= TOP else f", the first {TOP} of them"
+        text.append(f"In {len(gone)} condition(s) a gain shown while engaged (interval above "
+                    f"zero) is not shown five years later{some}: "
+                    + "; ".join(_where(res, c) for c in gone.index[:TOP]) + ".")
     return text
 
 

@@ -92,7 +92,7 @@ def where_values_come_from(manifest: dict, conditions: pd.DataFrame) -> pd.DataF
                          f"({DOCS}/{stem})" if calibrated is not None else
                          f"assumed here; calibrations/{stem}.toml fits it")
             rows.append((p, f"{here} in these runs", "calibrated" if where.startswith(
-                "calibrated") else basis(p), where))
+                "calibrated") else f"not calibrated here ({basis(p)} declared)", where))
     return pd.DataFrame(rows, columns=["parameter", "value", "basis", "source"])
 
 
