@@ -253,13 +253,17 @@ PLOT_KINDS = _plot_kinds()
               help="File format (default: from --out, else png).")
 @click.option("--out", "target", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: OUT/figures/KIND.png).")
+@click.option("--outcome", default=None, metavar="NAME",
+              help="What to show: for effect and heatmap an outcome of a run (e.g. "
+                   "engagement_effect, weeks_to_commitment); for trajectories a recorded column "
+                   "(e.g. trust, doctrine).")
 @threshold_option
 @user_errors
-def plot(out, kind, factors, fmt, target, threshold):
+def plot(out, kind, factors, fmt, target, outcome, threshold):
     """Draw one figure of the sweep in folder OUT (written by 'normsim sweep')."""
     from normsim.analysis.report import save_plot
 
-    path = save_plot(out, kind, factors, fmt, target, threshold)
+    path = save_plot(out, kind, factors, fmt, target, threshold, outcome)
     click.echo(f"wrote {path}")
 
 

@@ -125,13 +125,13 @@ def test_time_to_threshold_matches_a_hand_computation(res):
 
 
 # -- statistics against independent computations -----------------------------------------------
-def test_effect_intervals_are_t_intervals():
+def test_effect_intervals_of_an_unbounded_outcome_are_t_intervals():
     rng = np.random.default_rng(3)
     table = pd.DataFrame({"dialogue_principled": np.repeat([0.0, 0.5, 1.0], 7),
-                          "final_compliance": rng.uniform(0.5, 1.0, 21)})
-    got = effect_table(table, "dialogue_principled")
+                          "durability": rng.uniform(-1.0, 3.0, 21)})
+    got = effect_table(table, "dialogue_principled", column="durability")
     for (_, row), level in zip(got.iterrows(), [0.0, 0.5, 1.0]):
-        x = table.loc[table["dialogue_principled"] == level, "final_compliance"]
+        x = table.loc[table["dialogue_principled"] == level, "durability"]
         lo, hi = stats.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=stats.sem(x))
         assert row["mean"] == pytest.approx(x.mean())
         assert (row["ci_low"], row["ci_high"]) == pytest.approx((lo, hi))
@@ -140,8 +140,8 @@ def test_effect_intervals_are_t_intervals():
 
 def test_heatmap_cells_are_means_with_t_intervals():
     table = pd.DataFrame({"a": [0, 0, 0, 1, 1, 1, 0, 1], "b": [0, 0, 0, 0, 0, 0, 1, 1],
-                          "final_compliance": [0.6, 0.7, 0.8, 0.9, 0.95, 1.0, 0.5, 0.4]})
-    got = heatmap_table(table, "a", "b").set_index(["x_level", "y_level"])
+                          "durability": [0.6, 0.7, 0.8, 0.9, 0.95, 1.0, 0.5, 0.4]})
+    got = heatmap_table(table, "a", "b", "durability").set_index(["x_level", "y_level"])
     assert got.loc[(0, 0), "mean"] == pytest.approx(0.7)
     lo, hi = stats.t.interval(0.95, 2, loc=0.7, scale=stats.sem([0.6, 0.7, 0.8]))
     assert (got.loc[(0, 0), "ci_low"], got.loc[(0, 0), "ci_high"]) == pytest.approx((lo, hi))
@@ -209,7 +209,8 @@ def test_setbacks_are_aligned_on_the_recording_grid():
 def test_trajectories_draw_the_mean_of_the_runs(res):
     fig = figure(res, "trajectories")
     ax = fig.axes[0]
-    assert ax.get_xlabel() == "weeks" and ax.get_ylabel() == "share of occasions that respect the norm"
+    assert ax.get_xlabel() == "weeks"
+    assert ax.get_ylabel().replace("\n", " ") == "share of occasions that respect the norm"
     names = [str(s) for s in res.series().cat.categories]
     assert len(names) == 4 and all("dialogue: argues from principles" in n for n in names)
     means = {line.get_label(): line for line in ax.lines if line.get_label() in names}
@@ -225,9 +226,9 @@ EXPECTED_LABELS = {
     "effect": ("dialogue: argues from principles (0–1)", "final compliance"),
     "heatmap": ("dialogue: argues from principles (0–1)", "chance of a setback (per week)"),
     "integration": ("weeks", "level (0–1)"),
-    "setbacks": ("weeks since the setback", "change in level since\njust before the setback"),
+    "setbacks": ("weeks since the setback", "change in level (0–1 scale)"),
     "stages": ("weeks", "share of runs at stage"),
-    "harm": ("weeks", "violations per week"),
+    "harm": ("weeks", "violations per 100 fighters"),
 }
 
 
@@ -305,7 +306,7 @@ def test_normsim_report_of_a_factorial_sweep(sweeps, tmp_path):
     assert "Do principled talks raise compliance" in text
     assert "`dialogue.principled`" in text and "`group.fighters`" in text
     assert "final compliance [95% CI]" in text and "## Provenance" in text
-    assert "git_commit" in text and "## Sensitivity" not in text
+    assert "git_commit" in text and "## Sensitivity\n\nNot computed: Sobol and Morris" in text
     for kind in ("trajectories", "effect", "heatmap", "integration", "setbacks", "stages", "harm"):
         assert f"]({kind}.png)" in text
         assert (tmp_path / "rep" / f"{kind}.png").stat().st_size > 20_000
@@ -376,3 +377,7 @@ def test_normsim_report_on_each_shipped_experiment(tmp_path, name):
     for kind in expected:
         assert (out / "report" / f"{kind}.png").stat().st_size > 10_000
         assert f"]({kind}.png)" in text
+    assert "## Key findings" in text and "## Words used" in text
+    assert "## Where the values come from" in text
+    for e in exp.expect:  # each stated expectation is checked in the report
+        assert f"| {e.says} |" in text

@@ -9,15 +9,16 @@ equal-count bins; each point is then the mean over the runs of a bin, at their m
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from normsim.analysis.figures import series_colour
 from normsim.analysis.labels import factor_label, outcome_label, value_text, words
-from normsim.analysis.style import PALETTE, apply_style
-from normsim.analysis.summaries import mean_ci
+from normsim.analysis.style import PALETTE, apply_style, series_style, signed_text
+from normsim.analysis.summaries import bounded_ci, bounds_of
 from normsim.settings.schema import NEVER
 
 CONTINUOUS = 6  # more distinct values than this: bin the factor
@@ -37,7 +38,10 @@ def levels(outcomes: pd.DataFrame, factor: str, bins: int = BINS) -> pd.DataFram
         return pd.DataFrame({"level": code, "text": text, "pos": pos}, index=outcomes.index)
     values = col.to_numpy()
     numeric = col.dtype.kind in "iuf" and not (values == NEVER).any()
-    order = sorted(pd.unique(values), key=lambda v: (v == NEVER, v))
+    if col.dtype.kind in "iufb":
+        order = sorted(pd.unique(values), key=lambda v: (v == NEVER, v))
+    else:  # names (a scenario, a type of group): in the order the experiment lists them
+        order = list(pd.unique(values))
     code = np.array([order.index(v) for v in values])
     pos = values.astype(float) if numeric else code.astype(float)
     return pd.DataFrame({"level": code, "text": [value_text(factor, v) for v in values],
@@ -57,7 +61,7 @@ def effect_table(outcomes: pd.DataFrame, x: str, by: str | None = None,
     group_keys = ["by_level", "x_level"] if by else ["x_level"]
     rows = []
     for key, g in table.groupby(group_keys, sort=True):
-        m, lo, hi, _ = mean_ci(g["value"])
+        m, lo, hi, _ = bounded_ci(g["value"], bounds_of(column))
         row = {"x_text": g["x_text"].iloc[0], "x_pos": g["x_pos"].mean(), "mean": m,
                "ci_low": lo, "ci_high": hi, "runs": len(g),
                "with_value": int(g["value"].notna().sum())}
@@ -76,15 +80,18 @@ def _draw_effect(ax, outcomes, x, by, column, show_runs, annotate_reached=False)
     spread = float(np.ptp(table["x_pos"])) if len(table) > 1 else 1.0
     spread = spread or 1.0
     jitter = np.random.default_rng(0).uniform(-0.012, 0.012, len(outcomes)) * spread
+    kinds = not pd.api.types.is_numeric_dtype(outcomes[x])  # names: no line between levels
     for i, (b, t) in enumerate(groups):
-        colour = series_colour(i) if by else PALETTE[0]
-        dodge = (i - (len(groups) - 1) / 2) * 0.015 * spread
+        style = series_style(i) if by else series_style(0)
+        colour = style["color"]
+        dodge = (i - (len(groups) - 1) / 2) * (0.06 if kinds else 0.015) * spread
         ok = t["mean"].notna()
         mean = t.loc[ok, "mean"]
         ax.errorbar(t.loc[ok, "x_pos"] + dodge, mean,
                     yerr=[mean - t.loc[ok, "ci_low"].fillna(mean),
                           t.loc[ok, "ci_high"].fillna(mean) - mean],
-                    color=colour, marker="o", ms=7, lw=2.2, capsize=5, zorder=3,
+                    color=colour, marker=style["marker"], ms=7, lw=2.2, capsize=5, zorder=3,
+                    ls="none" if kinds else style["linestyle"],
                     label=f"{words(by)}: {t['by_text'].iloc[0]}" if by else None)
         if show_runs:
             mask = (lb == b).to_numpy()
@@ -101,22 +108,29 @@ def _draw_effect(ax, outcomes, x, by, column, show_runs, annotate_reached=False)
                             textcoords="offset points", xytext=(8, 4), fontsize=9, color=colour)
     ticks = table.drop_duplicates("x_level")
     if not binned:
-        ax.set_xticks(ticks["x_pos"], ticks["x_text"])
+        ax.set_xticks(ticks["x_pos"], [textwrap.fill(t, 14) for t in ticks["x_text"]],
+                      fontsize=10 if kinds else None)
     ax.set_xlabel(factor_label(x))
     return table
 
 
 def plot_effect(outcomes: pd.DataFrame, x: str, by: str | None = None,
-                threshold: float | None = None, title: str = "") -> Figure:
-    """Final compliance and weeks to the threshold by level of ``x`` (one series per level of
-    ``by``): means over runs with 95% intervals; dots are single runs."""
+                threshold: float | None = None, title: str = "",
+                column: str = "final_compliance") -> Figure:
+    """``column`` (final compliance by default) and weeks to the threshold by level of ``x``
+    (one series per level of ``by``): means over runs with 95% intervals; dots are single
+    runs."""
     apply_style()
-    fig = Figure(figsize=(13, 6), layout="constrained")
+    fig = Figure(figsize=(13, 6.5), layout="constrained")
     left, right = fig.subplots(1, 2)
-    _draw_effect(left, outcomes, x, by, "final_compliance", show_runs=True)
-    left.set_ylabel(outcome_label("final_compliance").replace(" (", "\n("))
-    left.set_ylim(top=min(1.0, left.get_ylim()[1]))
-    if threshold is not None:
+    _draw_effect(left, outcomes, x, by, column, show_runs=True)
+    left.set_ylabel(textwrap.fill(outcome_label(column), 40))
+    lo_b, hi_b = bounds_of(column)
+    if hi_b is not None:
+        left.set_ylim(top=min(hi_b, left.get_ylim()[1]))
+    if lo_b == -1.0:
+        left.axhline(0.0, color="0.3", lw=1)
+    if threshold is not None and column == "final_compliance":
         left.axhline(threshold, color="0.3", lw=1, ls="--")
     _draw_effect(right, outcomes, x, by, "weeks_to_threshold", show_runs=False,
                  annotate_reached=True)
@@ -129,24 +143,27 @@ def plot_effect(outcomes: pd.DataFrame, x: str, by: str | None = None,
                    frameon=False)
     fig.suptitle((title + "\n" if title else "") + f"Effect of {words(x)}: means over runs, "
                  "95% confidence intervals", fontsize=14)
+    right.set_title("")
     return fig
 
 
 def plot_engagement(outcomes: pd.DataFrame, x: str, by: str | None = None,
                     title: str = "") -> Figure:
     """What engagement did, measured against each run's twin without engagement, by level of
-    ``x`` (one series per level of ``by``): the engagement effect over the run, and how durable
-    the gain was (or, where no engagement ended, the effect in the final year)."""
+    ``x`` (one series per level of ``by``), for sampled designs: the engagement effect over the
+    run, and the effect five years after engagement ended (or, where no engagement ended, in the
+    final year). Factorial designs get :func:`normsim.analysis.brief.plot_brief`."""
     apply_style()
     fig = Figure(figsize=(13, 6), layout="constrained")
     left, right = fig.subplots(1, 2)
     _draw_effect(left, outcomes, x, by, "engagement_effect", show_runs=True)
     left.axhline(0.0, color="0.3", lw=1, ls="--")
     left.set_ylabel(outcome_label("engagement_effect").replace(": ", ":\n", 1))
-    durable = "durability" in outcomes and outcomes["durability"].notna().any()
-    column = "durability" if durable else "engagement_effect_final_year"
+    after = ("engagement_effect_after" in outcomes
+             and outcomes["engagement_effect_after"].notna().any())
+    column = "engagement_effect_after" if after else "engagement_effect_final_year"
     _draw_effect(right, outcomes, x, by, column, show_runs=True)
-    right.axhline(1.0 if durable else 0.0, color="0.3", lw=1, ls="--")
+    right.axhline(0.0, color="0.3", lw=1, ls="--")
     right.set_ylabel(outcome_label(column).replace(": ", ":\n", 1))
     if by:
         handles, names = left.get_legend_handles_labels()
@@ -185,7 +202,8 @@ def heatmap_table(outcomes: pd.DataFrame, x: str, y: str,
     lx, ly = levels(outcomes, x, bins=4), levels(outcomes, y, bins=4)
     t = pd.DataFrame({"x_level": lx["level"], "x_text": lx["text"], "y_level": ly["level"],
                       "y_text": ly["text"], "value": outcomes[column]})
-    rows = [(xl, yl, g["x_text"].iloc[0], g["y_text"].iloc[0], *mean_ci(g["value"]))
+    rows = [(xl, yl, g["x_text"].iloc[0], g["y_text"].iloc[0],
+             *bounded_ci(g["value"], bounds_of(column)))
             for (xl, yl), g in t.groupby(["x_level", "y_level"], sort=True)]
     return pd.DataFrame(rows, columns=["x_level", "y_level", "x_text", "y_text", "mean",
                                        "ci_low", "ci_high", "n"])
@@ -193,34 +211,47 @@ def heatmap_table(outcomes: pd.DataFrame, x: str, y: str,
 
 def plot_heatmap(outcomes: pd.DataFrame, x: str, y: str, column: str = "final_compliance",
                  title: str = "") -> Figure:
-    """Mean ``column`` for each combination of two factors, with its 95% interval in the cell."""
+    """Mean ``column`` for each combination of two factors, with its 95% interval in the cell;
+    a signed quantity (an effect) on a diverging scale centred on zero, in percentage points."""
     apply_style()
     t = heatmap_table(outcomes, x, y, column)
-    grid = t.pivot(index="y_level", columns="x_level", values="mean")
+    signed = bounds_of(column)[0] == -1.0
+    k = 100.0 if signed else 1.0  # a difference of shares in percentage points
+    grid = t.pivot(index="y_level", columns="x_level", values="mean") * k
     xt = t.drop_duplicates("x_level").set_index("x_level")["x_text"].reindex(grid.columns)
     yt = t.drop_duplicates("y_level").set_index("y_level")["y_text"].reindex(grid.index)
     fig = Figure(figsize=(max(7.5, 2.2 * len(xt) + 3.5), max(5.5, 1.3 * len(yt) + 2.5)),
                  layout="constrained")
     ax = fig.subplots()
-    cmap = colormaps["viridis"]
     vmin, vmax = np.nanmin(grid.to_numpy()), np.nanmax(grid.to_numpy())
+    if signed:
+        cmap, edge = colormaps["RdBu"], max(abs(vmin), abs(vmax), 1e-9)
+        vmin, vmax = -edge, edge
+    else:
+        cmap = colormaps["viridis"]
     im = ax.imshow(grid.to_numpy(), cmap=cmap, vmin=vmin, vmax=vmax, origin="lower",
                    aspect="auto")
+    digits = 1 if signed else 2
+    show = (lambda v: signed_text(v, digits)) if signed else (lambda v: f"{v:.{digits}f}")
     for _, r in t.iterrows():
         i, j = list(grid.index).index(r["y_level"]), list(grid.columns).index(r["x_level"])
-        shade = (r["mean"] - vmin) / (vmax - vmin) if vmax > vmin else 0.5
-        ci = "" if not np.isfinite(r["ci_low"]) else f"\n[{r['ci_low']:.2f}, {r['ci_high']:.2f}]"
-        ax.text(j, i, f"{r['mean']:.2f}{ci}\nn = {r['n']}", ha="center", va="center",
-                fontsize=11, color="white" if shade < 0.6 else "black")
-    ax.set_xticks(range(len(xt)), xt)
-    ax.set_yticks(range(len(yt)), yt)
+        m = r["mean"] * k
+        shade = (m - vmin) / (vmax - vmin) if vmax > vmin else 0.5
+        dark = abs(shade - 0.5) > 0.3 if signed else shade < 0.6
+        ci = ("" if not np.isfinite(r["ci_low"]) else
+              f"\n[{show(r['ci_low'] * k)}, {show(r['ci_high'] * k)}]")
+        ax.text(j, i, f"{show(m)}{ci}\nn = {r['n']}", ha="center", va="center",
+                fontsize=10, color="white" if dark else "black")
+    ax.set_xticks(range(len(xt)), [textwrap.fill(v, 16) for v in xt], fontsize=10)
+    ax.set_yticks(range(len(yt)), [textwrap.fill(v, 22) for v in yt], fontsize=10)
     ax.set_xlabel(factor_label(x))
     ax.set_ylabel(factor_label(y))
     ax.spines[:].set_visible(False)
     bar = fig.colorbar(im, ax=ax, shrink=0.9)
-    bar.set_label(outcome_label(column).split(" (")[0])
-    fig.suptitle((title + "\n" if title else "") + f"{outcome_label(column).split(' (')[0]}: "
-                 "mean over runs [95% CI]", fontsize=13)
+    name = outcome_label(column).split(" (")[0].split(":")[0]
+    bar.set_label(textwrap.fill(name + (" (percentage points)" if signed else ""), 40))
+    fig.suptitle((title + "\n" if title else "") + f"{name}: mean over runs [95% CI]"
+                 + (" in percentage points; 0 = no effect" if signed else ""), fontsize=13)
     return fig
 
 

@@ -9,7 +9,9 @@ are more common than overall is a rule, a box of factor ranges, reported with
 
 (the terms of PRIM and the EMA Workbench; Bryant & Lempert 2010). Works best on LHS, Sobol or
 Morris samples, where every factor takes many values; on a factorial design the boxes are sets
-of levels.
+of levels. A factor whose values are names (a scenario, a type of group) enters the tree one-hot
+(one yes/no column per name), so a rule can say "engager: a deed of commitment or a peace
+operation".
 """
 
 from __future__ import annotations
@@ -38,7 +40,32 @@ class Discovery:
     runs: int  #: runs in all
     threshold: float
     column: str
-    importance: pd.Series  #: the tree's importance of each factor
+    importance: pd.Series  #: the tree's importance of each factor (one-hot columns summed)
+    categorical: tuple = ()  #: factors whose values are names (one-hot in the tree)
+
+
+ONE_HOT = "="  # an encoded column: "<factor>=<value>"
+
+
+def is_categorical(col: pd.Series) -> bool:
+    """Values that are names, not numbers (booleans count as numbers: 0 and 1)."""
+    return not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col))
+
+
+def encode(table: pd.DataFrame, factors) -> tuple[pd.DataFrame, list[str], dict]:
+    """The factors as numbers for the tree: numeric ones as they are, each name of a categorical
+    one as a 0/1 column "<factor>=<name>". Returns the table, its columns and, for each encoded
+    column, the (factor, name) it stands for."""
+    cols, onehot = {}, {}
+    for f in factors:
+        if is_categorical(table[f]):
+            for value in pd.unique(table[f]):
+                name = f"{f}{ONE_HOT}{value}"
+                cols[name] = (table[f] == value).astype(float).to_numpy()
+                onehot[name] = (f, value)
+        else:
+            cols[f] = table[f].astype(float).to_numpy()
+    return pd.DataFrame(cols, index=table.index), list(cols), onehot
 
 
 def rule_mask(table: pd.DataFrame, box: dict) -> np.ndarray:
@@ -64,10 +91,26 @@ def rule_stats(table: pd.DataFrame, box: dict, high) -> dict:
             "coverage": hits / high.sum() if high.any() else math.nan}
 
 
-def describe_box(table: pd.DataFrame, box: dict) -> str:
-    """A box in words, in terms of the values the runs actually took."""
+def describe_box(table: pd.DataFrame, box: dict, onehot: dict | None = None,
+                 levels: dict | None = None) -> str:
+    """A box in words, in terms of the values the runs actually took (``onehot``: encoded
+    column -> (factor, name); ``levels``: each categorical factor's names)."""
+    onehot, levels = onehot or {}, levels or {}
     parts = []
+    allowed = {f: list(names) for f, names in levels.items()}
+    for column, (lo, hi) in box.items():
+        if column in onehot:
+            factor, value = onehot[column]
+            if lo is not None and lo >= 0.5:  # the column is 1: this name only
+                allowed[factor] = [v for v in allowed[factor] if v == value]
+            elif hi is not None and hi < 1:  # the column is 0: any other name
+                allowed[factor] = [v for v in allowed[factor] if v != value]
+    for factor, names in allowed.items():
+        if 0 < len(names) < len(levels[factor]):
+            parts.append(f"{words(factor)}: {' or '.join(value_text(factor, v) for v in names)}")
     for factor, (lo, hi) in box.items():
+        if factor in onehot:
+            continue
         values = np.sort(pd.unique(table[factor].astype(float)))
         inside = values[(values > lo if lo is not None else True)
                         & (values <= hi if hi is not None else True)]
@@ -124,20 +167,26 @@ def discover(outcomes: pd.DataFrame, factors, threshold: float,
                             f"{threshold:g}, so there is nothing to tell apart; choose another "
                             f"--threshold (final compliance ranges from {data[column].min():.3f} "
                             f"to {data[column].max():.3f}).")
-    x = data[factors].astype(float).to_numpy()
+    enc, columns, onehot = encode(data, factors)
+    levels = {f: list(pd.unique(data[f])) for f in factors if is_categorical(data[f])}
     leaf = max(2, math.ceil(min_share * len(data)))
     tree = DecisionTreeClassifier(max_depth=depth, min_samples_leaf=leaf, random_state=0)
-    tree.fit(x, high)
+    tree.fit(enc.to_numpy(), high)
     base = high.mean()
+    shown = pd.concat([data[[f for f in factors if f not in levels]], enc[list(onehot)]], axis=1)
     rows = []
-    for _, box in _boxes(tree, factors):
-        stats = rule_stats(data, box, high)
+    for _, box in _boxes(tree, columns):
+        stats = rule_stats(enc, box, high)
         if stats["runs"] and stats["density"] > base:
-            rows.append({"rule": describe_box(data, box), "box": box, **stats})
+            rows.append({"rule": describe_box(shown, box, onehot, levels), "box": box,
+                         **stats})
     rules = pd.DataFrame(rows, columns=["rule", "box", "runs", "high", "density", "coverage"])
     rules = rules.sort_values(["density", "coverage"], ascending=False, ignore_index=True)
-    importance = pd.Series(tree.feature_importances_, index=factors).sort_values(ascending=False)
-    return Discovery(rules, int(high.sum()), len(data), threshold, column, importance)
+    per_column = pd.Series(tree.feature_importances_, index=columns)
+    importance = per_column.groupby([onehot.get(c, (c,))[0] for c in columns]).sum()
+    importance = importance.reindex(factors).sort_values(ascending=False)
+    return Discovery(rules, int(high.sum()), len(data), threshold, column, importance,
+                     tuple(levels))
 
 
 def plot_discovery(found: Discovery, outcomes: pd.DataFrame | None = None,
@@ -146,7 +195,8 @@ def plot_discovery(found: Discovery, outcomes: pd.DataFrame | None = None,
     runs over the two most important factors, high ones in colour, the best rule's box drawn."""
     apply_style()
     rules = found.rules.head(6)
-    two = [f for f in found.importance.index if found.importance[f] > 0][:2]
+    two = [f for f in found.importance.index
+           if found.importance[f] > 0 and f not in found.categorical][:2]
     scatter = outcomes is not None and len(two) == 2
     fig = Figure(figsize=(16 if scatter else 12, max(5.5, 1.1 * len(rules) + 3)),
                  layout="constrained")

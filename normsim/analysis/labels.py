@@ -5,6 +5,8 @@ model."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from annotated_types import Ge, Le
 
 from normsim.simulation.outcomes import OUTCOMES
@@ -41,6 +43,8 @@ def _flat(name: str) -> str:
 
 def words(name: str) -> str:
     """A parameter in a few words, without unit: "persuader argues from principles"."""
+    if name == "scenario":
+        return "scenario"
     flat = _flat(name)
     return WORDS.get(flat, flat.replace("_", " "))
 
@@ -69,9 +73,36 @@ def factor_label(name: str) -> str:
     return f"{text} ({suffix})" if suffix else text
 
 
+@lru_cache(maxsize=256)
+def scenario_text(name: str) -> str:
+    """A shipped scenario in words: its title, without a leading question shared by the arms of
+    an experiment ("Which engager? A deed of commitment ..." -> "A deed of commitment ...");
+    the name itself if there is no such scenario."""
+    from normsim.settings.scenario import load
+
+    try:
+        title = load(name).title
+    except Exception:  # noqa: BLE001 - a label falls back to the name, never fails a figure
+        return str(name)
+    head, sep, rest = title.partition("? ")
+    return rest if sep and rest else title
+
+
+def type_text(key: str) -> str:
+    """A type of group in words (:data:`normsim.world.typology.TYPES`)."""
+    from normsim.world.typology import TYPES
+
+    return TYPES[key].title if key in TYPES else ("no type" if key == "" else str(key))
+
+
 def value_text(name: str, value) -> str:
-    """A factor's value in words: booleans as yes/no, -1 weeks as 'never', numbers short."""
+    """A factor's value in words: booleans as yes/no, -1 weeks as 'never', numbers short, a
+    scenario by its title, a type of group by its description."""
+    if name == "scenario":
+        return scenario_text(value)
     section, field = _field(name)
+    if (section, field) == ("group", "type"):
+        return type_text(value)
     info = ALL_SECTIONS[section].model_fields[field] if section else None
     unit = ((info.json_schema_extra or {}).get("unit", "") if info else "")
     if isinstance(value, (bool,)) or (info is not None and info.annotation is bool):

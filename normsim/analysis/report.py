@@ -18,13 +18,20 @@ from matplotlib.figure import Figure
 
 from normsim.analysis import comparisons as C
 from normsim.analysis import figures as F
+from normsim.analysis.brief import plot_brief
+from normsim.analysis import sources
+from normsim.analysis.dictionary import write_table
 from normsim.analysis.discovery import discover, plot_discovery
+from normsim.analysis.findings import fmt, glossary, key_findings, main_outcome, small_n
 from normsim.analysis.labels import factor_label, outcome_label, value_text, words
 from normsim.analysis.results import Results, load
+from normsim.analysis.style import MAX_SERIES
 from normsim.analysis.setbacks import aligned_setbacks, plot_setbacks
 from normsim.sweeps.experiment import flat
 from normsim.sweeps.files import write_atomically, write_text_atomically
+from normsim.simulation.records import STAGES
 from normsim.settings.scenario import PARAMETERS, ScenarioError
+from normsim.analysis.summaries import stage_distribution
 from normsim.analysis.kinds import KINDS  # every figure, by the name --kind takes
 
 FORMATS = ("png", "svg", "pdf")
@@ -36,17 +43,34 @@ def check_kind(kind: str) -> str:
     return kind
 
 
-def figure(res: Results, kind: str, factors=()) -> Figure:
+def figure(res: Results, kind: str, factors=(), outcome: str | None = None) -> Figure:
     """The figure ``kind`` of a sweep; ``factors`` chooses the factors to show (dotted or flat
     names): the x axis and series of ``effect``, the two axes of ``heatmap``, the rules'
-    factors of ``discovery``, the series of time figures (other factors pooled)."""
+    factors of ``discovery``, the series of time figures (other factors pooled). ``outcome``:
+    what ``effect`` and ``heatmap`` show (a per-run outcome; default final compliance for
+    ``effect``, the experiment's outcome for ``heatmap``) or ``trajectories`` draws (a recorded
+    column, e.g. trust; default compliance)."""
     check_kind(kind)
+    if outcome is not None and kind not in ("effect", "heatmap", "trajectories"):
+        raise ScenarioError(f"--outcome applies to --kind effect, heatmap or trajectories, not "
+                            f"{kind}.")
     names = [res.factor(f) for f in factors]
     title = res.manifest["title"]
     if kind in ("trajectories", "integration", "harm"):
-        runs = res.with_series(res.runs, names)
+        many = (not names and res.design == "factorial" and len(res.factors) >= 2
+                and len(res.conditions) > MAX_SERIES)
         if kind == "trajectories":
-            return F.plot_trajectories(runs, threshold=res.threshold, title=title)
+            column = _time_column(res, outcome)
+            if many:  # one panel per level of the first factor, a line per level of the rest
+                runs = res.with_series(res.runs, res.factors[1:]).assign(
+                    panel=res.with_series(res.runs, res.factors[:1])["series"])
+            else:
+                runs = res.with_series(res.runs, names)
+            return F.plot_trajectories(runs, column, threshold=res.threshold
+                                       if column == "compliance_rate" else None, title=title)
+        runs = res.with_series(res.runs, res.factors[:1] if many else names)
+        if many:
+            title += f" (pooled over {', '.join(words(f) for f in res.factors[1:])})"
         return (F.plot_integration if kind == "integration" else F.plot_harm)(runs, title=title)
     if kind == "stages":
         return F.plot_stages(res.with_series(res.records, names), title=title)
@@ -57,7 +81,9 @@ def figure(res: Results, kind: str, factors=()) -> Figure:
         if not names and res.design != "factorial":
             return C.plot_effects_grid(res.outcomes, res.factors, title=title)
         x, *by = names or res.factors[:2]
-        return C.plot_effect(res.outcomes, x, by[0] if by else None, res.threshold, title)
+        column = _run_outcome(res, outcome or "final_compliance")
+        return C.plot_effect(res.outcomes, x, by[0] if by else None, res.threshold, title,
+                             column=column)
     if kind == "engagement":
         if not _has_twin(res):
             raise ScenarioError(f"{res.out} has no twin runs without engagement (its experiment "
@@ -65,13 +91,17 @@ def figure(res: Results, kind: str, factors=()) -> Figure:
         if len(names) > 2:
             raise ScenarioError("--kind engagement takes one or two --factor; got "
                                 f"{len(names)}.")
-        x, *by = names or res.factors[:2]
+        chosen = names or res.factors[:2]
+        if res.design == "factorial" and not any(res.is_continuous(f) for f in chosen):
+            return plot_brief(res.outcomes, chosen, title)
+        x, *by = chosen
         return C.plot_engagement(res.outcomes, x, by[0] if by else None, title)
     if kind == "heatmap":
         pair = names or top_factors(res, 2)
         if len(pair) != 2:
             raise ScenarioError(f"--kind heatmap needs two factors; {_which(res, names)}.")
-        return C.plot_heatmap(res.outcomes, pair[0], pair[1], title=title)
+        column = _run_outcome(res, outcome or main_outcome(res))
+        return C.plot_heatmap(res.outcomes, pair[0], pair[1], column, title=title)
     if kind == "setbacks":
         aligned = aligned_setbacks(res.records, res.events, res.record_every)
         if aligned.empty:
@@ -82,6 +112,31 @@ def figure(res: Results, kind: str, factors=()) -> Figure:
         return C.plot_sensitivity(_sensitivity(res), title)
     found = discover(res.outcomes, names or res.factors, res.threshold)
     return plot_discovery(found, res.outcomes, title)
+
+
+def _run_outcome(res: Results, name: str) -> str:
+    """``name`` if the sweep's runs have that outcome with values, else a clear error."""
+    if name in res.outcomes and name not in res.factors and name not in ("condition",
+                                                                          "replicate"):
+        if res.outcomes[name].notna().any():
+            return name
+        raise ScenarioError(f"--outcome {name}: no run of {res.out} measured it (an engagement "
+                            "effect needs twins; time to commitment a commitment).")
+    known = ", ".join(c for c in res.outcomes.columns
+                      if c not in ("condition", "replicate", *res.factors))
+    raise ScenarioError(f"--outcome {name!r} is not an outcome of a run; choose one of: {known}.")
+
+
+def _time_column(res: Results, name: str | None) -> str:
+    """A recorded column to draw over time (default compliance)."""
+    if name is None:
+        return "compliance_rate"
+    numeric = [c for c in res.runs.select_dtypes(["number", "bool"]).columns
+               if c not in ("condition", "replicate", "step")]
+    if name not in numeric:
+        raise ScenarioError(f"--outcome {name!r} is not a recorded column to draw over time; "
+                            f"choose one of: {', '.join(sorted(numeric))}.")
+    return name
 
 
 def _has_twin(res: Results) -> bool:
@@ -106,10 +161,10 @@ def _sensitivity(res: Results) -> pd.DataFrame:
 
 
 def relevant_kinds(res: Results) -> list[str]:
-    """The figures that fit this sweep's design and data."""
-    kinds = ["trajectories", "effect"]
-    if _has_twin(res):
-        kinds.append("engagement")
+    """The figures that fit this sweep's design and data; the brief figure (engagement) first
+    where the runs have twins."""
+    kinds = ["engagement"] if _has_twin(res) else []
+    kinds += ["trajectories", "effect"]
     if len(res.factors) >= 2:
         kinds.append("heatmap")
     kinds += ["integration"]
@@ -125,7 +180,7 @@ def relevant_kinds(res: Results) -> list[str]:
 
 
 def save_plot(out, kind: str, factors=(), fmt: str | None = None, target=None,
-              threshold: float | None = None) -> Path:
+              threshold: float | None = None, outcome: str | None = None) -> Path:
     """Draw one figure of the sweep in ``out`` and save it (what ``normsim plot`` does)."""
     check_kind(kind)
     if fmt is not None and fmt not in FORMATS:
@@ -142,7 +197,7 @@ def save_plot(out, kind: str, factors=(), fmt: str | None = None, target=None,
             target = target.with_name(target.name + f".{fmt or 'png'}")
     res = load(out, threshold)
     target = target or Path(out) / "figures" / f"{kind}.{fmt or 'png'}"
-    return _save(figure(res, kind, factors), target)
+    return _save(figure(res, kind, factors, outcome), target)
 
 
 def _save(fig: Figure, path: Path) -> Path:
@@ -154,25 +209,36 @@ def _save(fig: Figure, path: Path) -> Path:
 
 def write_report(out, folder=None, threshold: float | None = None) -> Path:
     """Write every relevant figure (PNG) and ``report.md`` to ``folder`` (default OUT/report);
-    return the path of the report."""
+    return the path of the report. It opens with its key findings and, where the runs have
+    twins, the brief figure; then the design, where the values come from, the figures, the
+    tables (each described in ``columns.md``), the analyses that fit the design (and one
+    sentence for each that does not), a glossary and provenance."""
     res = load(out, threshold)
     folder = Path(folder) if folder is not None else Path(out) / "report"
     m = res.manifest
     lines = [f"# {m['title']}", "", "> " + " ".join(m["question"].split()), ""]
-    lines += _design(res) + _parameters(res)
-    lines += ["## Figures", ""]
-    by = _split_by(res)
     kinds = relevant_kinds(res)
     for stale in set(KINDS) - set(kinds):  # from an earlier report in the same folder
         (folder / f"{stale}.png").unlink(missing_ok=True)
-    for kind in kinds:
-        fig = figure(res, kind, by if kind in ("trajectories", "integration", "harm", "stages")
-                     else ())
-        _save(fig, folder / f"{kind}.png")
-        lines += [f"### {kind.capitalize()}", "", KINDS[kind], "", f"![{kind}]({kind}.png)", ""]
-    lines += _effects(res, folder) + _sensitivity_section(res, folder)
-    lines += _discovery_section(res, folder) + _provenance(res)
+    lead = kinds[:1] if kinds and kinds[0] == "engagement" else []
+    lines += key_findings(res)
+    for kind in lead:
+        lines += _figure(res, kind, folder)
+    lines += _design(res) + _parameters(res) + sources.section(res.manifest, res.conditions)
+    lines += ["## Figures", ""]
+    for kind in kinds[len(lead):]:
+        lines += _figure(res, kind, folder)
+    lines += _effects(res, folder) + _stages(res, folder) + _sensitivity_section(res, folder)
+    lines += _discovery_section(res, folder) + glossary() + _provenance(res)
     return write_text_atomically(folder / "report.md", "\n".join(lines) + "\n")
+
+
+def _figure(res: Results, kind: str, folder: Path) -> list[str]:
+    by = _split_by(res)
+    fig = figure(res, kind, by if kind in ("trajectories", "integration", "harm", "stages")
+                 else ())
+    _save(fig, folder / f"{kind}.png")
+    return [f"### {kind.capitalize()}", "", KINDS[kind], "", f"![{kind}]({kind}.png)", ""]
 
 
 def top_factors(res: Results, n: int) -> list[str]:
@@ -248,55 +314,78 @@ def _parameters(res: Results) -> list[str]:
     return lines
 
 
-def _ci(m, lo, hi, digits=3) -> str:
-    if not np.isfinite(m):
-        return "never"
-    if not np.isfinite(lo):
-        return f"{m:.{digits}f}"
-    return f"{m:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+#: the columns of the report's effects table: outcome, words (the interval is added)
+SHOWN = (("engagement_effect_during", "effect while engaged"),
+         ("engagement_effect_after", "effect 5 years after"),
+         ("final_compliance", "final compliance"))
 
 
 def _effects(res: Results, folder: Path) -> list[str]:
     eff = res.effects
-    write_atomically(folder / "effects.csv", lambda p: eff.to_csv(p))
-    lines = ["## Effects", "", "Per condition: means over replicates with 95% t-intervals. Weeks "
-             f"to {res.threshold:g} are averaged over the runs that reached it; 'reached' is "
-             "their share. Final compliance is the mean over the last 52 weeks. The engagement "
-             "effect is compliance minus that of the same run without engagement (its twin: "
-             "same seed, no engager), over the run and in its final year; durability is the share "
-             "of the gain over the twin in the year before engagement ended that is still there "
-             "in the fifth year after ('never' where no run could measure it).", ""]
+    write_table(folder, "effects", eff, index=True)
+    main = main_outcome(res)
+    shown = [(main, words_of(main))] + [s for s in SHOWN if s[0] != main]
+    lines = ["## Effects", "", "Per condition: means over runs with 95% intervals, kept inside "
+             "what each quantity can take (shares and differences of shares: t-interval on the "
+             "logit scale; weeks: on the log scale). Effects are in percentage points against "
+             "each run's twin without engagement. Score-card stages are ranks: the median and range over runs, for the "
+             "stage held at the end and the highest stage reached, apart (a group falls back "
+             f"when trust lapses). 'Reached {res.threshold:g}': the share of runs whose 13-week "
+             "mean compliance reached the threshold, with its Wilson interval. Every column, "
+             "with its description, in [effects.csv](effects.csv) and "
+             "[columns.md](columns.md).", ""]
+    lines += small_n(res) + ([""] if small_n(res) else [])
     if len(eff) > 40:
         return lines + [f"{len(eff)} conditions: see [effects.csv](effects.csv).", ""]
     t = pd.DataFrame({words(f): [value_text(f, v) for v in eff[f]] for f in res.factors})
-    t["final compliance [95% CI]"] = [_ci(*r) for r in eff[
-        ["final_compliance", "final_compliance_ci_low", "final_compliance_ci_high"]].to_numpy()]
-    weeks = ["weeks_to_threshold", "weeks_to_threshold_ci_low", "weeks_to_threshold_ci_high"]
-    t[f"weeks to {res.threshold:g} [95% CI]"] = [_ci(*r, digits=0)
-                                                 for r in eff[weeks].to_numpy()]
-    t["reached"] = [f"{s:.0%}" for s in eff["share_reaching_threshold"]]
-    t["final stage [95% CI]"] = [_ci(*r, digits=1) for r in eff[
-        ["final_stage", "final_stage_ci_low", "final_stage_ci_high"]].to_numpy()]
-    for name, words_, digits in (("engagement_effect", "engagement effect", 3),
-                                 ("engagement_effect_final_year", "effect, final year", 3),
-                                 ("durability", "durability", 2),
-                                 ("weeks_to_commitment", "weeks to commitment", 0)):
-        cols = [name, f"{name}_ci_low", f"{name}_ci_high"]
+    for name, text in shown:
         if name in eff and eff[name].notna().any():
-            t[f"{words_} [95% CI]"] = [_ci(*r, digits=digits) for r in eff[cols].to_numpy()]
+            t[f"{text} [95% CI]"] = [fmt(name, *r) for r in eff[
+                [name, f"{name}_ci_low", f"{name}_ci_high"]].to_numpy()]
+    t[f"reached {res.threshold:g}"] = [
+        f"{s:.0%} [{lo:.0%}, {hi:.0%}]" for s, lo, hi in eff[
+            ["share_reaching_threshold", "share_reaching_threshold_ci_low",
+             "share_reaching_threshold_ci_high"]].to_numpy()]
+    for name, text in (("final_stage", "stage at the end"),
+                       ("highest_stage", "highest stage reached")):
+        t[f"{text} (median, range)"] = [_stage(*r) for r in eff[
+            [f"{name}_median", f"{name}_min", f"{name}_max"]].to_numpy()]
     t["runs"] = eff["replicates"].to_numpy()
-    return lines + md_table(t) + ["All columns: [effects.csv](effects.csv).", ""]
+    return lines + md_table(t)
+
+
+def words_of(outcome: str) -> str:
+    return outcome_label(outcome).split(" (")[0].split(":")[0]
+
+
+def _stage(median, lo, hi) -> str:
+    if not np.isfinite(median):
+        return "–"
+    k = int(round(median))
+    name = STAGES[k] if float(median).is_integer() else f"{median:g}"
+    return f"{k}: {name} ({lo:g}–{hi:g})" if lo != hi else f"{k}: {name}"
+
+
+def _stages(res: Results, folder: Path) -> list[str]:
+    table = stage_distribution(res.records, res.conditions)
+    write_table(folder, "stages", table)
+    return ["## Score-card stages", "", "The share of groups at each stage, at the end and at "
+            "their highest, per condition, with Wilson intervals (long format: one row per "
+            "condition, measure and stage, with the factor values): "
+            "[stages.csv](stages.csv).", ""]
 
 
 def _sensitivity_section(res: Results, folder: Path) -> list[str]:
     if res.design not in ("sobol", "morris"):
-        return []
+        return ["## Sensitivity", "", f"Not computed: Sobol and Morris indices need a sampled "
+                f"design over ranges, and this one is {res.design} (its effects are compared "
+                "condition by condition above).", ""]
     lines = ["## Sensitivity", ""]
     if res.sensitivity is None:
         return lines + [f"Indices need every sample point; {res.finished} of {res.planned} runs "
                         "are finished.", ""]
     s = res.sensitivity
-    write_atomically(folder / "sensitivity.csv", lambda p: s.to_csv(p, index=False))
+    write_table(folder, "sensitivity", s)
     if "ST" in s:
         s = s.sort_values("ST", ascending=False)
         t = pd.DataFrame({"parameter": [words(p) for p in s["parameter"]],
@@ -321,7 +410,7 @@ def _discovery_section(res: Results, folder: Path) -> list[str]:
     except ScenarioError as err:
         return lines + [str(err), ""]
     rules = found.rules.drop(columns="box")
-    write_atomically(folder / "rules.csv", lambda p: rules.to_csv(p, index=False))
+    write_table(folder, "rules", rules)
     t = pd.DataFrame({"rule": rules["rule"], "runs": rules["runs"], "high": rules["high"],
                       "density": [f"{d:.0%}" for d in rules["density"]],
                       "coverage": [f"{c:.0%}" for c in rules["coverage"]]})

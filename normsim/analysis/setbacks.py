@@ -77,10 +77,13 @@ def plot_setbacks(aligned: pd.DataFrame, title: str = "") -> Figure:
         ax.axhline(0, color="0.4", lw=0.8)
         ax.set_title(f"setback in {label(hit)} (n = {n})" if n else
                      f"no setback in {label(hit)}")
+    for ax in axes:  # levels are 0-1, so a change is within ±1; a wide band of few setbacks
+        lo, hi = ax.get_ylim()  # must not stretch the axis past what is possible
+        ax.set_ylim(max(lo, -1.0), min(hi, 1.0))
     for ax in axes[2:]:
         ax.set_xlabel("weeks since the setback")
     for ax in axes[::2]:
-        ax.set_ylabel("change in level since\njust before the setback")
+        ax.set_ylabel("change in level (0–1 scale)\nsince just before the setback")
     handles, names = axes[0].get_legend_handles_labels()
     if not handles:
         handles, names = next((a.get_legend_handles_labels() for a in axes

@@ -12,6 +12,28 @@ from normsim.events import markers  # noqa: E402
 
 #: Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+#: series colours in the order they are used: the two series that matter most (the first two)
+#: far apart in hue and lightness (blue, orange); yellow left out (faint on white)
+SERIES = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#000000", "#D55E00", "#56B4E9")
+#: with the colours, a marker and a line style per series, so that a greyscale print tells them
+#: apart too
+MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+#: (dotted is kept for the twins without engagement)
+DASHES = ("-", "--", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2)), (0, (3, 1, 1, 1)),
+          (0, (1, 1, 4, 1)))
+MAX_SERIES = len(SERIES)  # more series than this: split into panels rather than repeat colours
+
+
+def series_style(i: int) -> dict:
+    """Colour, marker and line style of series ``i`` (i < :data:`MAX_SERIES`)."""
+    return {"color": SERIES[i % MAX_SERIES], "marker": MARKERS[i % MAX_SERIES],
+            "linestyle": DASHES[i % MAX_SERIES]}
+
+
+def signed_text(value: float, digits: int = 2) -> str:
+    """A signed number without a "-0.00": values that round to zero print as 0."""
+    text = f"{value:+.{digits}f}"
+    return f"{0:.{digits}f}" if float(text) == 0 else text
 
 LABELS = {
     "step": "weeks",

@@ -34,7 +34,9 @@ def first_norm(records: pd.DataFrame) -> pd.DataFrame:
 
 
 def per_run(records: pd.DataFrame) -> pd.DataFrame:
-    """One row per run and step, pooled over the run's living groups (first norm)."""
+    """One row per run and step, pooled over the run's living groups (first norm): counts
+    (occasions, violations, fighters) summed, compliance from the sums, other columns averaged
+    (``engaged``: the share of groups engaged)."""
     records = first_norm(records)
     if "alive" in records:
         records = records[records["alive"].astype(bool)]
@@ -42,7 +44,7 @@ def per_run(records: pd.DataFrame) -> pd.DataFrame:
         ["group", "seed", *RUN, "step"])
     pooled = records.groupby([*RUN, "step"], sort=True)[list(numeric)].mean()
     counts = [c for c in ("occasions", "violations", "occasions_counterfactual",
-                          "violations_counterfactual") if c in records]
+                          "violations_counterfactual", "fighters") if c in records]
     sums = records.groupby([*RUN, "step"], sort=True)[counts].sum()
     pooled["compliance_rate"] = 1.0 - sums["violations"] / sums["occasions"].where(
         sums["occasions"] > 0)
@@ -68,8 +70,63 @@ def mean_ci(values, level: float = LEVEL) -> tuple[float, float, float, int]:
     return (m, m - half, m + half, n)
 
 
+#: how close to a bound a value is taken to be on the transformed scale (a share of the range):
+#: a run at exactly 1.0 compliance has no logit, so it counts as 1 - 0.001
+EDGE = 1e-3
+
+
+def bounds_of(column: str) -> tuple[float | None, float | None]:
+    """The values an outcome (or weeks to threshold) can take, as declared in
+    :data:`normsim.simulation.outcomes.OUTCOMES`; (None, None) for anything else."""
+    if column == "weeks_to_threshold":
+        return (0.0, None)
+    o = OUTCOMES.get(column)
+    return o.bounds if o is not None else (None, None)
+
+
+def bounded_ci(values, bounds=(None, None), level: float = LEVEL
+               ) -> tuple[float, float, float, int]:
+    """Mean and a 95% interval that stays inside ``bounds``: the t-interval on the logit scale
+    for a quantity bounded on both sides (a share, a difference of shares), on the log scale
+    for one bounded below (weeks, counts), back-transformed; widened to hold the mean where a
+    skewed sample puts it outside. Unbounded: the plain t-interval (:func:`mean_ci`)."""
+    lo_b, hi_b = bounds
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    m, lo, hi, n = mean_ci(x, level)
+    if n < 2 or (lo_b is None and hi_b is None):
+        return (m, lo, hi, n)
+    if lo_b is not None and hi_b is not None:
+        span = hi_b - lo_b
+        u = np.clip((x - lo_b) / span, EDGE, 1 - EDGE)
+        _, a, b, _ = mean_ci(np.log(u / (1 - u)), level)
+        back = (lambda z: lo_b + span / (1 + np.exp(-z)))
+    elif lo_b is not None:
+        shift = x - lo_b
+        _, a, b, _ = mean_ci(np.log1p(shift), level)
+        back = (lambda z: lo_b + max(0.0, np.expm1(z)))  # log(1 + x) goes below 0 for z < 0
+    else:
+        _, a, b, _ = mean_ci(np.log1p(hi_b - x), level)
+        a, b = b, a
+        back = (lambda z: hi_b - max(0.0, np.expm1(z)))
+    return (m, float(min(back(a), m)), float(max(back(b), m)), n)
+
+
+def wilson(successes: int, n: int, level: float = LEVEL) -> tuple[float, float, float]:
+    """A share and its Wilson score interval (Wilson 1927; inside [0, 1], sound at small n and
+    at 0 or n successes, unlike the normal approximation)."""
+    if n == 0:
+        return (np.nan, np.nan, np.nan)
+    z = stats.norm.ppf(0.5 + level / 2)
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return (p, max(0.0, centre - half), min(1.0, centre + half))
+
+
 def _ci_frame(groups, column: str) -> pd.DataFrame:
-    rows = {key: mean_ci(g[column]) for key, g in groups}
+    bounds = bounds_of(column)
+    rows = {key: bounded_ci(g[column], bounds) for key, g in groups}
     idx = pd.MultiIndex.from_tuples(rows) if rows and isinstance(next(iter(rows)), tuple) else None
     out = pd.DataFrame(list(rows.values()), columns=["mean", "ci_low", "ci_high", "n"],
                        index=idx if idx is not None else list(rows))
@@ -116,31 +173,62 @@ def estimates(records: pd.DataFrame, conditions: pd.DataFrame, manifest: dict, t
 
 def effects(per_run_outcomes: pd.DataFrame, conditions: pd.DataFrame,
             names=("final_compliance", "mean_compliance", "engagement_effect",
-                   "engagement_effect_final_year", "violations_averted", "durability",
-                   "weeks_to_commitment", "weeks_to_doctrine", "weeks_to_threshold",
-                   "final_stage")) -> pd.DataFrame:
-    """Per condition: the factor values, and each outcome's mean with its 95% interval."""
+                   "engagement_effect_final_year", "engagement_effect_during",
+                   "engagement_effect_after", "violations_averted", "durability",
+                   "weeks_to_commitment", "weeks_to_doctrine", "weeks_to_threshold"),
+            stages=("final_stage", "highest_stage")) -> pd.DataFrame:
+    """Per condition: the factor values, and each outcome's mean with its 95% interval (inside
+    the outcome's bounds, :func:`bounded_ci`); the share of runs reaching the threshold with its
+    Wilson interval; score-card stages (ordinal) as the median and range over runs, never a
+    mean. ``*_n`` columns count the runs with a value."""
     table = conditions.copy()
+    by = per_run_outcomes.groupby("condition")
     for name in names:
         if name not in per_run_outcomes:
             continue
-        ci = _ci_frame(per_run_outcomes.groupby("condition"), name)
-        table[[f"{name}", f"{name}_ci_low", f"{name}_ci_high"]] = ci[["mean", "ci_low", "ci_high"]]
-    table["replicates"] = per_run_outcomes.groupby("condition").size()
+        ci = _ci_frame(by, name)
+        table[[f"{name}", f"{name}_ci_low", f"{name}_ci_high", f"{name}_n"]] = ci[
+            ["mean", "ci_low", "ci_high", "n"]]
+    table["replicates"] = by.size()
     if "weeks_to_threshold" in per_run_outcomes:
-        table["share_reaching_threshold"] = per_run_outcomes.groupby("condition")[
-            "weeks_to_threshold"].apply(lambda s: s.notna().mean())
+        shares = by["weeks_to_threshold"].apply(
+            lambda s: pd.Series(wilson(int(s.notna().sum()), len(s)),
+                                index=["share", "low", "high"])).unstack()
+        table["share_reaching_threshold"] = shares["share"]
+        table["share_reaching_threshold_ci_low"] = shares["low"]
+        table["share_reaching_threshold_ci_high"] = shares["high"]
+    for name in stages:
+        if name in per_run_outcomes:
+            q = by[name].quantile([0.0, 0.5, 1.0]).unstack()
+            table[f"{name}_median"], table[f"{name}_min"], table[f"{name}_max"] = (
+                q[0.5], q[0.0], q[1.0])
     return table
 
 
-def stage_distribution(records: pd.DataFrame) -> pd.DataFrame:
-    """Per condition: the share of groups (over replicates) at each score-card stage at the end."""
+def stage_distribution(records: pd.DataFrame, conditions: pd.DataFrame | None = None
+                       ) -> pd.DataFrame:
+    """Long format, one row per condition, measure and stage: the share of groups (over runs)
+    that hold each score-card stage at the end (``measure`` = "stage at the end") and that
+    reached it at some point (``measure`` = "highest stage reached"), with the runs counted and
+    a Wilson interval; the factor values of the condition as columns."""
     records = first_norm(records)
-    last = records[records["step"] == records["step"].max()]
-    shares = (last.groupby("condition")["stage"].value_counts(normalize=True)
-              .unstack(fill_value=0.0).reindex(columns=range(len(STAGES)), fill_value=0.0))
-    shares.columns = [f"stage {s}: {STAGES[s]}" for s in shares.columns]
-    return shares
+    if "alive" in records:
+        records = records[records["alive"].astype(bool) | (records["step"] == 0)]
+    last = records[records["step"] == records.groupby(RUN)["step"].transform("max")]
+    highest = records.groupby([*RUN, "group"])["stage"].max().reset_index()
+    rows = []
+    for measure, table in (("stage at the end", last), ("highest stage reached", highest)):
+        for condition, g in table.groupby("condition"):
+            counts = g["stage"].value_counts()
+            for k, name in enumerate(STAGES):
+                share, lo, hi = wilson(int(counts.get(k, 0)), len(g))
+                rows.append({"condition": condition, "measure": measure, "stage": k,
+                             "stage_name": name, "groups": len(g), "share": share,
+                             "share_ci_low": lo, "share_ci_high": hi})
+    out = pd.DataFrame(rows)
+    if conditions is not None:
+        out = conditions.reset_index().merge(out, on="condition", how="right")
+    return out
 
 
 def stage_shares_over_time(records: pd.DataFrame) -> pd.DataFrame:
@@ -196,7 +284,7 @@ def summarize(out: str | Path, threshold: float | None = None) -> dict[str, pd.D
         "trajectories": trajectories(est["runs"]).merge(conditions, left_on="condition",
                                                         right_index=True),
         "effects": est["effects"],
-        "stages": stage_distribution(records),
+        "stages": stage_distribution(records, conditions),
         "outcomes": est["outcomes"],
     }
     if est["sensitivity"] is not None:
@@ -206,19 +294,17 @@ def summarize(out: str | Path, threshold: float | None = None) -> dict[str, pd.D
 
 __all__ = ["per_run", "mean_ci", "trajectories", "time_to_threshold", "run_outcomes", "effects",
            "stage_distribution", "stage_shares_over_time", "sensitivity", "estimates", "summarize",
-           "OUTCOMES"]
+           "OUTCOMES", "bounded_ci", "wilson", "bounds_of"]
 
 
 def write_summary(out: str | Path, tables: dict[str, pd.DataFrame]) -> list[Path]:
-    """Write each table as CSV in ``OUT/summary/`` (atomically); return the paths."""
-    from normsim.sweeps.files import write_atomically
+    """Write each table as CSV and Parquet in ``OUT/summary/`` (atomically), with a
+    ``columns.md`` describing every column (:mod:`normsim.analysis.dictionary`); return the CSV
+    paths."""
+    from normsim.analysis.dictionary import write_table
     folder = Path(out) / "summary"
-    paths = []
-    for name, table in tables.items():
-        keep_index = name in ("effects", "stages")
-        paths.append(write_atomically(folder / f"{name}.csv",
-                                      lambda p, t=table, k=keep_index: t.to_csv(p, index=k)))
-    return paths
+    return [write_table(folder, name, table, index=name == "effects")
+            for name, table in tables.items()]
 
 
 def describe(manifest: dict, tables: dict[str, pd.DataFrame], threshold: float) -> str:
@@ -258,6 +344,7 @@ def describe(manifest: dict, tables: dict[str, pd.DataFrame], threshold: float) 
             fmt[f"{words} [95% CI]"] = [
                 "n/a" if np.isnan(m) else f"{m:.3f} [{lo:.3f}, {hi:.3f}]" for m, lo, hi in
                 zip(eff[name], eff[f"{name}_ci_low"], eff[f"{name}_ci_high"])]
-    fmt["final stage"] = eff["final_stage"].round(1)
+    fmt["stage at the end (median)"] = eff["final_stage_median"]
+    fmt["highest stage reached (median)"] = eff["highest_stage_median"]
     lines.append(fmt.to_string(max_rows=40))
     return "\n".join(lines)

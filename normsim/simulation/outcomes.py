@@ -35,6 +35,12 @@ class Outcome:
     name: str
     words: str  #: in words, with units, for axes and reports
     reduce: Callable[[pd.DataFrame, list], pd.Series]  #: table, run keys -> one value per run
+    #: the values it can take, (low, high) with None where open: intervals stay inside them
+    bounds: tuple[float | None, float | None] = (None, None)
+    ordinal: bool = False  #: a rank (the score-card stage): report its distribution, not a mean
+
+
+SHARE, DIFFERENCE, WEEKS, COUNT = (0.0, 1.0), (-1.0, 1.0), (0.0, None), (0.0, None)
 
 
 # -- building blocks: each takes the table and the run keys, returns a Series per run ----------
@@ -119,54 +125,90 @@ def _weeks_to(flag: Callable[[pd.DataFrame], pd.Series]):
     return reduce
 
 
-def _durability(df, by):
-    """Share of the gain over the twin in the year before the engagement ended that is still
-    there in the fifth year after (NaN where engagement never ends or is still on at the end,
-    the run stops too early, or there was no gain to keep)."""
-    if TWIN not in df:
-        return _nan(df, by)
+def _windows(df, by):
+    """Per run and recorded week: the gain over the twin, and whether the week lies in the
+    engagement (``during``) or in the fifth year after it ended (``after``); per run, whether the
+    fifth year after is in the run (``measurable``: engagement ended and the run went on long
+    enough)."""
     p = _pooled(df, by)
     keys = [p[k] for k in by]
     last = p.groupby(keys)["step"].transform("max")
     end = p["step"].where(p["engaged"]).groupby(keys).transform("max") + 1
     still_on = p["engaged"] & (p["step"] == last)
     later = end + DURABILITY_YEARS * WEEKS_PER_YEAR
-    gain = p["compliance"] - p["twin"]
-    before = gain.where((p["step"] >= end - WEEKS_PER_YEAR) & (p["step"] < end))
-    after = gain.where((p["step"] >= later - WEEKS_PER_YEAR) & (p["step"] < later))
-    g_before, g_after = before.groupby(keys).mean(), after.groupby(keys).mean()
+    p["gain"] = p["compliance"] - p["twin"]
+    p["before"] = (p["step"] >= end - WEEKS_PER_YEAR) & (p["step"] < end)
+    p["during"] = p["engaged"] & (p["step"] >= 1)
+    p["after"] = (p["step"] >= later - WEEKS_PER_YEAR) & (p["step"] < later)
     ok = ((last >= later - 1) & ~still_on.groupby(keys).transform("any")).groupby(keys).all()
+    return p, keys, ok
+
+
+def _effect_during(df, by):
+    """Mean gain over the twin in the weeks the group was engaged (NaN if never engaged)."""
+    if TWIN not in df:
+        return _nan(df, by)
+    p, keys, _ = _windows(df, by)
+    return p["gain"].where(p["during"]).groupby(keys).mean()
+
+
+def _effect_after(df, by):
+    """Mean gain over the twin in the fifth year after the engagement ended (NaN where that
+    year is not in the run)."""
+    if TWIN not in df:
+        return _nan(df, by)
+    p, keys, ok = _windows(df, by)
+    return p["gain"].where(p["after"]).groupby(keys).mean().where(ok)
+
+
+def _durability(df, by):
+    """Share of the gain over the twin in the year before the engagement ended that is still
+    there in the fifth year after (NaN where engagement never ends or is still on at the end,
+    the run stops too early, or there was no gain to keep). A ratio: unbounded and noisy where
+    the gain was small; :func:`_effect_after` is the same year's gain in percentage points."""
+    if TWIN not in df:
+        return _nan(df, by)
+    p, keys, ok = _windows(df, by)
+    g_before = p["gain"].where(p["before"]).groupby(keys).mean()
+    g_after = p["gain"].where(p["after"]).groupby(keys).mean()
     return (g_after / g_before.where(g_before > MIN_GAIN)).where(ok)
 
 
 _DECLARED = [
     Outcome("final_compliance", "final compliance (share of occasions that respect the norm, "
-            "last 52 weeks)", _mean("compliance_rate", final=True)),
+            "last 52 weeks)", _mean("compliance_rate", final=True), SHARE),
     Outcome("mean_compliance", "mean compliance over the run (share of occasions that respect "
-            "the norm)", _mean("compliance_rate")),
+            "the norm)", _mean("compliance_rate"), SHARE),
     Outcome("engagement_effect", "engagement effect: mean compliance minus the twin's without "
-            "engagement, over the run", _effect(final=False)),
+            "engagement, over the run", _effect(final=False), DIFFERENCE),
     Outcome("engagement_effect_final_year", "engagement effect in the final year (compliance "
-            "minus the twin's)", _effect(final=True)),
+            "minus the twin's)", _effect(final=True), DIFFERENCE),
+    Outcome("engagement_effect_during", "engagement effect while engaged (compliance minus the "
+            "twin's, weeks of engagement)", _effect_during, DIFFERENCE),
+    Outcome("engagement_effect_after", "engagement effect five years after it ended "
+            "(compliance minus the twin's, fifth year after)", _effect_after, DIFFERENCE),
     Outcome("violations_averted", "share of the twin's violations averted by engagement",
-            _averted),
+            _averted, (None, 1.0)),
     Outcome("durability", "durability: share of the gain at the end of engagement still there "
-            "5 years later", _durability),
+            "5 years later (a ratio)", _durability),
     Outcome("weeks_to_commitment", "weeks until the group commits publicly",
-            _weeks_to(lambda df: df["committed"].astype(bool))),
+            _weeks_to(lambda df: df["committed"].astype(bool)), WEEKS),
     Outcome("weeks_to_doctrine", "weeks until the norm is in the group's doctrine",
-            _weeks_to(lambda df: df["doctrine"] >= DOCTRINE_ADOPTED)),
+            _weeks_to(lambda df: df["doctrine"] >= DOCTRINE_ADOPTED), WEEKS),
     Outcome("violations_per_fighter_year", "violations per fighter per year (final year)",
-            _violations_per_fighter_year),
+            _violations_per_fighter_year, COUNT),
     Outcome("final_acceptance", "fighters' final acceptance of the norm (0–1)",
-            _mean("acceptance_fighters", final=True)),
+            _mean("acceptance_fighters", final=True), SHARE),
     Outcome("final_internalised", "fighters' final internalised gain (baseline above their "
-            "starting view, 0–1)", _mean("internalised_fighters", final=True)),
-    Outcome("final_doctrine", "final level of the norm in doctrine (0–1)", _at_last("doctrine")),
-    Outcome("final_trust", "final engager–group trust (0–1)", _at_last("trust")),
-    Outcome("final_stage", "final score-card stage (0–6)", _at_last("stage")),
-    Outcome("highest_stage", "highest score-card stage reached (0–6)", _max("stage")),
-    Outcome("commitments", "public commitments made", _at_last("commitments")),
+            "starting view, 0–1)", _mean("internalised_fighters", final=True), DIFFERENCE),
+    Outcome("final_doctrine", "final level of the norm in doctrine (0–1)", _at_last("doctrine"),
+            SHARE),
+    Outcome("final_trust", "final engager–group trust (0–1)", _at_last("trust"), SHARE),
+    Outcome("final_stage", "score-card stage held at the end (0–6; it falls back when its "
+            "conditions lapse)", _at_last("stage"), (0.0, 6.0), ordinal=True),
+    Outcome("highest_stage", "highest score-card stage reached during the run (0–6)",
+            _max("stage"), (0.0, 6.0), ordinal=True),
+    Outcome("commitments", "public commitments made", _at_last("commitments"), COUNT),
 ]
 #: outcome name -> its declaration (name, words, reducer)
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in _DECLARED}

@@ -79,6 +79,24 @@ class Design(BaseModel):
         return name
 
 
+class Expectation(BaseModel):
+    """What an experiment expects, declared so that its report can say whether it held:
+    ``outcome`` rises (or falls) from the lowest to the highest level of ``factor`` (levels in
+    the order of their values, 'never' last), the other factors held at each of their levels.
+    Not part of the experiment's identity: it changes the report, not the runs."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    says: str = Field(description="the expectation in words, as the question states it")
+    factor: str
+    direction: Literal["rises", "falls"]
+    outcome: str = "final_compliance"
+
+    @field_validator("outcome")
+    @classmethod
+    def _known_outcome(cls, name: str) -> str:
+        return Design._known_outcome(name)
+
+
 class Experiment(BaseModel):
     """A validated experiment file."""
 
@@ -96,6 +114,8 @@ class Experiment(BaseModel):
     design: Design = Design()
     factors: dict[str, Factor]
     fixed: dict[str, Any] = {}
+    expect: list[Expectation] = Field([], exclude=True, description="expectations the report "
+                                      "checks ([[expect]] tables)")
     _source: str = PrivateAttr("experiment")  # the file it was read from, for messages
 
     @model_validator(mode="after")
@@ -107,6 +127,10 @@ class Experiment(BaseModel):
                 raise ValueError(f"factors.{name}: a factorial design needs values = [...]")
             if self.design.kind != "factorial" and (factor.min is None or factor.max is None):
                 raise ValueError(f"factors.{name}: a {self.design.kind} design needs min and max")
+        for e in self.expect:
+            if e.factor not in self.factors:
+                raise ValueError(f"expect: factor '{e.factor}' is not one of the factors "
+                                 f"({', '.join(self.factors)})")
         return self
 
 
