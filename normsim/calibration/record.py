@@ -62,7 +62,7 @@ def _select(table: pd.DataFrame, norm: str, pledge_type: str, units) -> pd.DataF
 
 
 def _points(table: pd.DataFrame, start_year: int) -> pd.DataFrame:
-    years = table["as_of"].map(decimal_year)
+    years = table["as_of"].map(decimal_year).astype(float)
     return pd.DataFrame({"week": ((years - start_year) * 52).round().astype(int),
                          "year": years, "as_of": table["as_of"], "count": table["count"],
                          "kind": table["kind"], "source": table["source"]}).reset_index(drop=True)
