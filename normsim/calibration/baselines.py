@@ -91,5 +91,7 @@ def forecast(name: str, t, y, targets, draws: int, rng: np.random.Generator,
     out = np.empty((draws, len(targets)))
     for k in range(draws):  # refits start from the fit to the data: fast, and near the optimum
         again = fit(name, t, rng.poisson(mu), ceiling, start=best)
-        out[k] = rng.poisson(np.maximum(curve(again, targets), 0))
+        # a refit to few counts can run away (a trend through two zeros): cap the mean where
+        # numpy's Poisson sampler stops, far above any count a forecast could be scored on
+        out[k] = rng.poisson(np.clip(curve(again, targets), 0, 1e15))
     return out

@@ -8,6 +8,7 @@
     OUT/pit.csv                the probability integral transform of each fitted observation
     OUT/scores.csv             per held-out date: observed, median, CRPS, 90% interval score,
                                for the model and each declared baseline
+    OUT/signatories.png        the predictive band beside the fitted and held-out counts
     OUT/report.md              all of it in words, with provenance
 
 The folder is taken under the same lock as a sweep's (:mod:`normsim.lock`); a folder that holds
@@ -34,7 +35,7 @@ from normsim.provenance import content_hash, provenance
 OWNER = "calibration.json"
 QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 _OURS = {OWNER, ".lock", driver.GENERATIONS, "posterior.csv", "posterior_summary.csv",
-         "forecast.csv", "pit.csv", "scores.csv", "report.md"}
+         "forecast.csv", "pit.csv", "scores.csv", "report.md", "signatories.png"}
 
 
 def claim(out: Path, identity: dict) -> None:
@@ -122,9 +123,23 @@ def write_outputs(spec, out: Path, gens, post, draws, fitted, ident) -> Path:
     for name, table in (("posterior", post), ("posterior_summary", summary),
                         ("forecast", forecast), ("pit", pit), ("scores", scores)):
         write_atomically(out / f"{name}.csv", lambda p, t=table: t.to_csv(p, index=False))
+    _figure(spec, out, draws, fitted, held)
     from normsim.calibration.report import report
     return write_text_atomically(out / "report.md",
                                  report(spec, summary, gens, fitted, held, pit, scores, meta))
+
+
+def _figure(spec, out: Path, draws: pd.DataFrame, fitted, held) -> None:
+    from normsim.analysis.population import plot_signatories
+
+    q = draws.groupby("step")["signatories"].quantile([0.05, 0.5, 0.95]).unstack()
+    q.columns = ["q05", "q50", "q95"]
+    points = pd.concat([fitted, held], ignore_index=True)
+    cutoff_year = spec.cutoff_date.year + (spec.cutoff_date.timetuple().tm_yday / 365)
+    fig = plot_signatories(None, points, start_year=spec.start_year, quantiles=q.reset_index(),
+                           fit_until=cutoff_year,
+                           title=f"{spec.title}: forecast from the cutoff {spec.cutoff}")
+    write_atomically(out / "signatories.png", lambda p: fig.savefig(p, format="png"))
 
 
 def forecast_table(spec, draws: pd.DataFrame, fitted, held) -> pd.DataFrame:

@@ -60,7 +60,7 @@ def report(spec, summary, gens, fitted, held, pit, scores, meta) -> str:
         f"{spec.predictive.draws} draws, each continuing one fitted simulation (same "
         "parameters, same seed) past the cutoff. PIT near 0.5 is a fitted point at the "
         "predictive median; outside 0.1-0.9 it is outside the central 80% band.", "",
-        _table(pit), "",
+        _table(pit), "", "![forecast](signatories.png)", "",
         "## Held-out scores: the model beside the declared baselines", "",
         "Every exact held-out count, scored with `scoringrules` (CRPS of the ensemble; interval "
         "score of the central 90% interval); lower is better. Baselines declared in the file, "
