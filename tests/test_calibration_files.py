@@ -89,12 +89,18 @@ def test_a_bad_scheduler_address_is_refused_before_the_folder_is_touched(tmp_pat
     assert not (tmp_path / "out").exists()
 
 
+def _as_in_a_terminal():
+    # pytest-xdist workers ignore SIGINT, and children inherit that: restore the default so the
+    # calibration sees Ctrl-C as it would in a terminal
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("sig,status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_ctrl_c_and_sigterm_on_two_workers_end_with_one_message(tmp_path, sig, status):
     path, out = calibration_file(tmp_path, generations=4), tmp_path / "out"
     proc = subprocess.Popen([str(BIN / "normsim"), "calibrate", str(path), "--out", str(out),
                              "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+                            text=True, start_new_session=True, preexec_fn=_as_in_a_terminal)
     deadline = time.time() + 240
     while time.time() < deadline and not (out / "generations" / "gen_000.csv").is_file():
         time.sleep(0.2)
