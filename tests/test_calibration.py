@@ -88,6 +88,7 @@ def test_forecast_and_scores_files_hold_draws_and_every_declared_forecaster(tmp_
     out = tmp_path / "out"
     done = normsim("calibrate", calibration_file(tmp_path), "--out", out, "--workers", 1)
     assert done.returncode == 0, done.stderr
+    _same_on_a_dask_cluster_from_the_command_line(tmp_path, out)
     forecast = pd.read_csv(out / "forecast.csv")
     assert [c for c in forecast if c.startswith("draw_")] == [f"draw_{k}" for k in range(8)]
     held = forecast[forecast["role"] == "held_out"]
@@ -102,3 +103,16 @@ def test_forecast_and_scores_files_hold_draws_and_every_declared_forecaster(tmp_
     assert pit["pit"].between(0, 1).all()
     report = (out / "report.md").read_text()
     assert "Cutoff 2002-12-31" in report and "Mean over the held-out dates" in report
+
+
+def _same_on_a_dask_cluster_from_the_command_line(tmp_path, local):
+    from distributed import LocalCluster
+
+    out = tmp_path / "dask"
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        done = normsim("calibrate", tmp_path / "cal.toml", "--out", out, "--scheduler",
+                       cluster.scheduler_address)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    for name in ("posterior.csv", "forecast.csv", "scores.csv", "pit.csv"):
+        pd.testing.assert_frame_equal(pd.read_csv(local / name), pd.read_csv(out / name))

@@ -97,7 +97,7 @@ def _as_in_a_terminal():
 
 @pytest.mark.parametrize("sig,status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_ctrl_c_and_sigterm_on_two_workers_end_with_one_message(tmp_path, sig, status):
-    path, out = calibration_file(tmp_path, generations=4), tmp_path / "out"
+    path, out = calibration_file(tmp_path, generations=6), tmp_path / "out"
     proc = subprocess.Popen([str(BIN / "normsim"), "calibrate", str(path), "--out", str(out),
                              "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True, preexec_fn=_as_in_a_terminal)
