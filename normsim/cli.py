@@ -316,7 +316,7 @@ def parameters(section):
 
 @main.command()
 @click.argument("calibration")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out", default=None,
               help="Output folder (default: results/CALIBRATION). Rerunning on it resumes.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Local processes for the particles (default: all cores).")
@@ -324,20 +324,19 @@ def parameters(section):
               help="Run the particles on an existing Dask distributed cluster.")
 @user_errors
 def calibrate(calibration, out, workers, scheduler):
-    """Fit a CALIBRATION file's parameters to observed counts by ABC-SMC (pyabc), then predict
-    the held-out counts and write a report.
+    """Fit a CALIBRATION file's parameters to the counts dated up to its cutoff by a
+    deterministic ABC-SMC, forecast the later counts and score them beside declared baselines.
 
-    Writes OUT/report.md with the posterior, the held-out check and provenance, the posterior
-    and predictive tables (CSV), OUT/signatories.png and OUT/calibrated.toml (the scenario with
-    the posterior medians). pyabc's database OUT/abc.db holds every generation: rerun the same
-    command to resume.
+    Writes OUT/posterior.csv, OUT/forecast.csv (quantiles and draws), OUT/pit.csv,
+    OUT/scores.csv and OUT/report.md. OUT/generations/ holds each finished generation: rerun
+    the same command to resume (the result is the same as an uninterrupted run's).
     """
     from normsim.calibration import load_calibration
     from normsim.calibration.driver import default_workers
     from normsim.calibration.outputs import calibrate as run_calibration
 
     spec, text = load_calibration(calibration)
-    out = out or Path("results") / Path(calibration).stem
+    out = Path("results") / Path(calibration).stem if out is None else out
     click.echo(f"{spec.title}: {len(spec.parameters)} parameters, {spec.abc.generations} "
                f"generations of {spec.abc.population_size} particles -> {out}/")
     report = run_calibration(spec, text, out, workers=workers or default_workers(),

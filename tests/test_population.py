@@ -1,20 +1,13 @@
 """Populations of groups (issue 11): drawn as their types say, emerging and ending, watching
-each other, splintering only under their conditions, deterministic per seed on any engine; and
-calibration end to end, resumable."""
+each other, splintering only under their conditions, deterministic per seed on any engine."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from normsim import NormDiffusionModel, load, run
+from normsim import NormDiffusionModel, run
 from normsim.analysis.population import signatories, yearly
 from normsim.sweeps.engines import sweep
 from normsim.sweeps.experiment import load_experiment, plan
@@ -25,7 +18,6 @@ from normsim.settings.scenario import ScenarioError
 from normsim.sweeps.store import read_runs
 from normsim.world.typology import TYPES
 
-BIN = Path(sys.executable).parent
 POPULATION = """
 title = "two kinds of group"
 groups = {groups}
@@ -180,109 +172,7 @@ def test_a_population_sweep_is_the_same_on_one_and_two_workers_and_on_dask(tmp_p
     pd.testing.assert_frame_equal(one, read_runs(tmp_path / "dask"))
 
 
-# -- calibration --------------------------------------------------------------------------
-CALIBRATION = """
-title = "a small calibration"
-scenario = "{scenario}"
-start_year = 2000
-fit_until = 2004
-predict_until = 2008
-record_every = 26
-root_seed = 3
-[data]
-file = "commitments_mines.csv"
-norm = "mines"
-[parameters]
-"deed.persuasion_rate" = {{ min = 0.01, max = 0.2 }}
-[fixed]
-"deed.capacity" = 20
-[abc]
-population_size = {particles}
-generations = {generations}
-[predictive]
-draws = 4
-"""
-
-
-def calibration_file(tmp_path, particles=6, generations=2):
-    pop = tmp_path / "pop.toml"
-    pop.write_text(POPULATION.format(groups=24))
-    scen = tmp_path / "mines.toml"
-    scen.write_text(f'title = "mines"\npopulation = "{pop}"\nnorms = ["mines"]\n'
-                    '[[engager]]\nkind = "deed"\nnorm = "mines"\n')
-    path = tmp_path / "cal.toml"
-    path.write_text(CALIBRATION.format(scenario=scen, particles=particles,
-                                       generations=generations))
-    return path
-
-
-def normsim(*args, **kw):
-    return subprocess.run([str(BIN / "normsim"), *map(str, args)], capture_output=True,
-                          text=True, **kw)
-
-
-def test_a_small_calibration_runs_end_to_end(tmp_path):
-    out = tmp_path / "out"
-    done = normsim("calibrate", calibration_file(tmp_path), "--out", out, "--workers", 1)
-    assert done.returncode == 0, done.stderr
-    for name in ("abc.db", "posterior.csv", "posterior_summary.csv", "predictive.csv",
-                 "held_out.csv", "signatories.png", "calibrated.toml", "report.md"):
-        assert (out / name).is_file(), name
-    summary = pd.read_csv(out / "posterior_summary.csv")
-    assert summary.loc[0, "q05"] >= 0.01 and summary.loc[0, "q95"] <= 0.2
-    held = pd.read_csv(out / "held_out.csv")
-    assert (held["year"] > 2005).all() and len(held) >= 3
-    calibrated = load(out / "calibrated.toml")
-    assert calibrated.engagers[0].persuasion_rate == pytest.approx(summary.loc[0, "median"])
-    assert "Calibrated by ABC-SMC" in calibrated.description
-    report = (out / "report.md").read_text()
-    assert "Held-out prediction" in report and "Provenance" in report
-
-
-def test_a_killed_calibration_resumes(tmp_path):
-    import pyabc
-
-    path, out = calibration_file(tmp_path, particles=6, generations=3), tmp_path / "out"
-    proc = subprocess.Popen([str(BIN / "normsim"), "calibrate", str(path), "--out", str(out),
-                             "--workers", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
-    db = out / "abc.db"
-    deadline = time.time() + 240
-    while time.time() < deadline:  # wait for the first generation to be stored
-        if db.is_file():
-            try:
-                if pyabc.History(f"sqlite:///{db}").max_t >= 0:
-                    break
-            except Exception:  # noqa: BLE001 - the database is being created
-                pass
-        time.sleep(1)
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    before = pyabc.History(f"sqlite:///{db}").max_t
-    assert before < 2
-    done = normsim("calibrate", path, "--out", out, "--workers", 1)
-    assert done.returncode == 0, done.stderr
-    assert "resuming" in done.stdout
-    assert pyabc.History(f"sqlite:///{db}").max_t == 2
-
-
-@pytest.mark.parametrize("change,words", [
-    (lambda t: t.replace('min = 0.01, max = 0.2', 'min = 0.01, max = 2.0'),
-     ["deed.persuasion_rate", "outside the parameter's range"]),
-    (lambda t: t.replace('"deed.persuasion_rate"', '"deed.persuasion"'),
-     ["deed.persuasion", "not a model parameter"]),
-    (lambda t: t.replace("fit_until = 2004", "fit_until = 2010"), ["fit_until"]),
-    (lambda t: t.replace('file = "commitments_mines.csv"', 'file = "nothing.csv"'),
-     ["nothing.csv"]),
-])
-def test_a_bad_calibration_file_gets_exit_2_and_a_clear_message(tmp_path, change, words):
-    path = calibration_file(tmp_path)
-    path.write_text(change(path.read_text()))
-    done = normsim("calibrate", path, "--out", tmp_path / "out")
-    assert done.returncode == 2 and "Traceback" not in done.stderr
-    for w in words:
-        assert w in done.stderr, (w, done.stderr)
-    assert not (tmp_path / "out").exists()
+# the calibration's own tests are in tests/test_calibration*.py
 
 
 @pytest.mark.parametrize("text,words", [

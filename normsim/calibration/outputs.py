@@ -1,133 +1,191 @@
-"""What a calibration writes: the posterior, the posterior predictive against the data, the
-held-out check, a report with provenance, and the calibrated scenario.
+"""What a calibration writes, and the folder it writes into.
 
-    OUT/abc.db                 pyabc's database (every generation; resumes)
+    OUT/calibration.json       which calibration (file hash, fitted rows' hash) owns the folder
+    OUT/generations/gen_NNN.csv  each finished ABC-SMC generation (a rerun resumes from them)
     OUT/posterior.csv          the last generation's particles and weights
-    OUT/posterior_summary.csv  per parameter: prior range, mean, median, 90% interval, identified
-    OUT/predictive.csv         5/50/95% quantiles of the cumulative signatories per week
-    OUT/held_out.csv           each held-out count beside its predictive interval
+    OUT/posterior_summary.csv  per parameter: prior, mean, median, 90% interval, identified, bound
+    OUT/forecast.csv           per target and date: quantiles and every draw
+    OUT/pit.csv                the probability integral transform of each fitted observation
+    OUT/scores.csv             per held-out date: observed, median, CRPS, 90% interval score,
+                               for the model and each declared baseline
     OUT/signatories.png        the predictive band beside the fitted and held-out counts
-    OUT/calibrated.toml        the scenario with the posterior medians, saying where they came from
-    OUT/report.md              all of it in words
+    OUT/report.md              all of it in words, with provenance
+
+The folder is taken under the same lock as a sweep's (:mod:`normsim.sweeps.lock`); a folder that holds
+something else, or another calibration's work, is refused before anything is written.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import tomli_w
 
-from normsim.calibration import driver
+from normsim.calibration import baselines, driver
+from normsim.calibration.record import later_counts
 from normsim.calibration.spec import CalibrationFile
+from normsim.errors import FolderError
 from normsim.sweeps.files import write_atomically, write_text_atomically
 from normsim.sweeps.provenance import content_hash, provenance
+
+OWNER = "calibration.json"
+QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+_OURS = {OWNER, ".lock", driver.GENERATIONS, "posterior.csv", "posterior_summary.csv",
+         "forecast.csv", "pit.csv", "scores.csv", "report.md", "signatories.png"}
+
+
+def claim(out: Path, identity: dict) -> None:
+    """Refuse ``out`` unless it is new, empty, or this calibration's own; then mark it ours."""
+    target, here = out.resolve(), Path.cwd().resolve()
+    if target == here or target in here.parents:
+        raise FolderError(f"'{out}' is the current folder or holds it; name a new folder for the "
+                          "results, e.g. results/my-calibration.")
+    if target.exists() and not target.is_dir():
+        raise FolderError(f"{out} is a file, not a folder; name a new folder for the results.")
+    if target.is_dir():
+        owner = target / OWNER
+        if owner.is_file():
+            try:
+                theirs = json.loads(owner.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                theirs = {}
+            if theirs != identity:
+                raise FolderError(f"{out} holds another calibration's work (or this file's, before "
+                                  "it or its data changed); nothing was changed. Use another "
+                                  "--out folder, or remove that one.")
+        else:
+            other = sorted(p.name for p in target.iterdir() if p.name not in _OURS)
+            if other or any((target / n).exists() for n in _OURS - {".lock"}):
+                shown = ", ".join((other or ["files"])[:3])
+                raise FolderError(f"{out} already holds something else ({shown}); a calibration "
+                                  "writes only into a new or empty folder, or its own. Use another "
+                                  "--out folder.")
+    target.mkdir(parents=True, exist_ok=True)
+    write_text_atomically(target / OWNER, json.dumps(identity, indent=1) + "\n")
+
+
+def identity(spec: CalibrationFile, text: str, fitted: pd.DataFrame) -> dict:
+    rows = fitted.to_csv(index=False).encode()
+    return {"calibration_hash": content_hash(text),
+            "fitted_rows_hash": hashlib.sha256(rows).hexdigest()[:16], "title": spec.title}
 
 
 def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int = 1,
               scheduler: str | None = None, log=print) -> Path:
     """Run (or resume) the calibration of ``spec`` into ``out`` and write every output; return
     the report's path."""
+    from normsim.sweeps import cluster
+    from normsim.sweeps.lock import FolderLock
+
+    if str(out).strip() == "":
+        raise FolderError("--out is empty; name a folder for the results, e.g. "
+                          "results/my-calibration.")
     out = Path(out)
-    client = None
+    _, fitted = driver.simulator(spec)
+    ident = identity(spec, text, fitted)
     if scheduler:
-        from normsim.sweeps.engines import _connect
-        client = _connect(scheduler)
-    try:
-        history = driver.run_abc(spec, out, workers=workers, client=client, log=log)
-    finally:
-        if client is not None:
-            client.close()
-    post = driver.posterior(history)
+        cluster.check_address(scheduler)
+    claim(out, ident)
+    tag = ident["fitted_rows_hash"][:8] + ident["calibration_hash"][:8]
+    with FolderLock(out), (cluster.quiet() if scheduler else contextlib.nullcontext()):
+        client = cluster.connect(scheduler) if scheduler else None
+        try:
+            with driver.Runner(workers if client is None else 1, client, log) as runner:
+                gens = driver.run_abc(spec, out, runner, tag, log)
+                post = driver.posterior(gens[-1], spec)
+                draws = driver.forecast_draws(spec, post, len(gens) - 1, runner, tag)
+        except KeyboardInterrupt:
+            saved = len(list((out / driver.GENERATIONS).glob("gen_*.csv")))
+            log(f"stopped: {saved} generation(s) are saved in {out}; rerun the same command to "
+                "resume.")
+            raise
+        finally:
+            if client is not None:
+                cluster.close(client)
+        return write_outputs(spec, out, gens, post, draws, fitted, ident)
+
+
+def write_outputs(spec, out: Path, gens, post, draws, fitted, ident) -> Path:
     summary = driver.summarise(post, spec)
-    rng = np.random.default_rng(spec.root_seed)
-    every, quantiles = driver.predict(spec, post, rng)
-    _, fitted, held = driver.simulator(spec)
-    check = driver.check_held_out(held, quantiles)
-    meta = provenance(calibration=spec.title, calibration_hash=content_hash(text),
-                      root_seed=spec.root_seed, generations=int(history.max_t + 1),
-                      population_size=spec.abc.population_size)
+    held = later_counts(spec.data.file, spec.data.norm, spec.start_year, spec.cutoff_date,
+                        spec.data.pledge_type, tuple(spec.data.units))
+    forecast = forecast_table(spec, draws, fitted, held)
+    pit = driver.pit(fitted, draws)
+    scores = score(spec, draws, fitted, held)
+    meta = provenance(calibration=spec.title, **ident, root_seed=spec.root_seed,
+                      generations=len(gens), population_size=spec.abc.population_size,
+                      replicates=spec.abc.replicates,
+                      simulations=int(sum(g.attrs["simulations"] for g in gens)))
     for name, table in (("posterior", post), ("posterior_summary", summary),
-                        ("predictive", quantiles), ("held_out", check)):
+                        ("forecast", forecast), ("pit", pit), ("scores", scores)):
         write_atomically(out / f"{name}.csv", lambda p, t=table: t.to_csv(p, index=False))
+    _figure(spec, out, draws, fitted, held)
+    from normsim.calibration.report import report
+    return write_text_atomically(out / "report.md",
+                                 report(spec, summary, gens, fitted, held, pit, scores, meta))
+
+
+def _figure(spec, out: Path, draws: pd.DataFrame, fitted, held) -> None:
     from normsim.analysis.population import plot_signatories
-    from normsim.settings.data import observed
 
-    points = observed(spec.data.file, spec.data.norm, spec.start_year, spec.data.pledge_type,
-                      tuple(spec.data.units))
-    fig = plot_signatories(None, points, start_year=spec.start_year, quantiles=quantiles,
-                           fit_until=spec.fit_until + 1,
-                           title=f"{spec.title}: posterior prediction against the data")
+    q = draws.groupby("step")["signatories"].quantile([0.05, 0.5, 0.95]).unstack()
+    q.columns = ["q05", "q50", "q95"]
+    points = pd.concat([fitted, held], ignore_index=True)
+    cutoff_year = spec.cutoff_date.year + (spec.cutoff_date.timetuple().tm_yday / 365)
+    fig = plot_signatories(None, points, start_year=spec.start_year, quantiles=q.reset_index(),
+                           fit_until=cutoff_year,
+                           title=f"{spec.title}: forecast from the cutoff {spec.cutoff}")
     write_atomically(out / "signatories.png", lambda p: fig.savefig(p, format="png"))
-    write_text_atomically(out / "calibrated.toml", calibrated_scenario(spec, summary, meta))
-    epsilons = history.get_all_populations()
-    report = _report(spec, summary, check, fitted, epsilons, meta)
-    write_text_atomically(out / "provenance.json", json.dumps(meta, indent=2, default=str) + "\n")
-    return write_text_atomically(out / "report.md", report)
 
 
-def calibrated_scenario(spec: CalibrationFile, summary: pd.DataFrame, meta: dict) -> str:
-    """The calibration's scenario with the fixed values and the posterior medians, as TOML."""
-    from normsim.settings.scenario import load, with_values
-
-    medians = {row.parameter: row.median for row in summary.itertuples()}
-    settings = with_values(load(spec.scenario), {**spec.fixed, **medians}, "calibration")
-    from normsim.settings.scenario import locate, ALL_SECTIONS
-    for key in medians:  # whole-number parameters take the rounded median
-        section, field = locate(key)
-        if ALL_SECTIONS[section].model_fields[field].annotation is int:
-            settings = with_values(settings, {key: int(round(medians[key]))}, "calibration")
-    words = ", ".join(f"{k} = {v:.4g}" for k, v in medians.items())
-    description = (f"Calibrated by ABC-SMC ('{spec.title}') on {spec.data.file} ({spec.data.norm}, "
-                   f"{spec.data.pledge_type}) up to {spec.fit_until}: posterior medians {words}. "
-                   f"normsim {meta.get('normsim', '')}, commit {meta.get('git_commit', '')}, "
-                   f"root seed {spec.root_seed}, {meta.get('generations')} generations of "
-                   f"{spec.abc.population_size} particles. "
-                   + settings.description)
-    settings = settings.model_copy(update={"title": f"{settings.title} (calibrated)",
-                                           "description": description})
-    return tomli_w.dumps(settings.model_dump(by_alias=True))
+def forecast_table(spec, draws: pd.DataFrame, fitted, held) -> pd.DataFrame:
+    """Per target (cumulative signatories) and date -- every observed date and each year's end
+    -- the predictive quantiles and every draw."""
+    dates = [("fitted", r.as_of, r.week) for r in fitted.itertuples()]
+    dates += [("held_out", r.as_of, r.week) for r in held.itertuples()
+              if r.week <= spec.weeks(spec.predict_until)]
+    dates += [("year_end", str(y), spec.weeks(y)) for y in range(spec.start_year,
+                                                                  spec.predict_until + 1)]
+    values = driver._at_weeks(draws, [w for *_, w in dates])
+    rows = []
+    for j, (role, as_of, week) in enumerate(dates):
+        v = values[:, j]
+        row = {"target": "signatories", "role": role, "as_of": as_of, "week": int(week)}
+        row |= {f"q{int(q * 100):02d}": float(np.quantile(v, q)) for q in QUANTILES}
+        row |= {f"draw_{k}": float(x) for k, x in enumerate(v)}
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
-def _table(df: pd.DataFrame) -> str:
-    cols = list(df.columns)
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for row in df.itertuples(index=False):
-        lines.append("| " + " | ".join(f"{v:.6g}" if isinstance(v, float) else str(v)
-                                       for v in row) + " |")
-    return "\n".join(lines)
+def score(spec, draws: pd.DataFrame, fitted, held) -> pd.DataFrame:
+    """Every exact held-out count scored for the model and each declared baseline: the
+    forecast's median, CRPS and 90% interval score (scoringrules)."""
+    import scoringrules as sr
 
-
-def _report(spec, summary, check, fitted, populations, meta) -> str:
-    unidentified = summary.loc[~summary["identified"], "parameter"].tolist()
-    inside = (check["verdict"].isin(["inside", "consistent"])).sum()
-    lines = [
-        f"# {spec.title}", "", f"> {' '.join(spec.question.split())}" if spec.question else "",
-        "", "## What was fitted", "",
-        f"Scenario `{spec.scenario}`, week 0 = start of {spec.start_year}. Data: "
-        f"`{spec.data.file}`, norm {spec.data.norm}, pledge type {spec.data.pledge_type}; the "
-        f"{len(fitted)} exact counts up to {spec.fit_until} are fitted, later ones held out. "
-        "Summary statistics: simulated cumulative signatories at the observed dates divided by "
-        "the observed counts; distance: Euclidean. Priors: uniform over the ranges below "
-        "(inside each parameter's declared range).", "",
-        _table(fitted[["year", "count", "kind", "source"]].round({"year": 2})), "",
-        "## Posterior", "",
-        _table(summary), "",
-        ("Every parameter's 90% posterior interval spans less than half of its prior range."
-         if not unidentified else
-         "Not identified by these data (the 90% posterior interval still spans half of the "
-         f"prior range or more): {', '.join(unidentified)}. That is a finding: the counts "
-         "fitted cannot tell these values apart."), "",
-        "ABC-SMC generations (epsilon: the acceptance threshold on the distance):", "",
-        _table(populations[["t", "epsilon", "samples"]].astype(
-            {"t": int, "samples": int}) if "samples" in populations else populations), "",
-        "## Held-out prediction", "",
-        f"{spec.predictive.draws} draws from the posterior, run to the end of "
-        f"{spec.predict_until}: {inside} of {len(check)} held-out counts fall inside the 90% "
-        "predictive interval (a lower bound counts when the interval reaches it).", "",
-        _table(check), "", "![prediction](signatories.png)", "",
-        "## Provenance", "", "```json", json.dumps(meta, indent=2, default=str), "```", "",
-    ]
-    return "\n".join(lines)
+    horizon = spec.weeks(spec.predict_until)
+    exact = held[(held["kind"] == "exact") & (held["week"] <= horizon)].reset_index(drop=True)
+    if exact.empty:
+        return pd.DataFrame(columns=["as_of", "observed", "forecaster", "median", "crps",
+                                     "interval_score_90"])
+    ensembles = {"model": driver._at_weeks(draws, exact["week"])}
+    t_fit, t_out = fitted["year"] - spec.start_year, exact["year"] - spec.start_year
+    ceiling = (spec.baselines.ceiling.min, spec.baselines.ceiling.max)
+    for k, name in enumerate(spec.baselines.models):
+        rng = np.random.default_rng([spec.root_seed, 23, k])
+        ensembles[name] = baselines.forecast(name, t_fit, fitted["count"], t_out,
+                                             spec.baselines.draws, rng, ceiling)
+    rows = []
+    for name, ens in ensembles.items():
+        obs = exact["count"].to_numpy(float)
+        crps = np.asarray(sr.crps_ensemble(obs, ens.T))
+        lo, hi = np.quantile(ens, 0.05, axis=0), np.quantile(ens, 0.95, axis=0)
+        interval = np.asarray(sr.interval_score(obs, lo, hi, 0.1))
+        for j, r in enumerate(exact.itertuples()):
+            rows.append({"as_of": r.as_of, "observed": int(r.count), "forecaster": name,
+                         "median": float(np.median(ens[:, j])), "crps": float(crps[j]),
+                         "interval_score_90": float(interval[j])})
+    return pd.DataFrame(rows)

@@ -1,36 +1,50 @@
-"""Calibration files: what to fit, to which data, with which priors and how long to run.
+"""Calibration files: what to fit, to which data up to which date, with which priors, against
+which baselines, and how many simulations it may take.
 
     title = "The mine-ban deed, 2000-2007"
-    question = "..."
-    scenario = "mine_ban"           # a scenario with a population and the engager
-    start_year = 2000                # week 0 of the model
-    fit_until = 2007                 # data up to this year are fitted; later ones are held out
+    scenario = "mine_ban"            # a scenario with a population and the engager
+    start_year = 2000                 # week 0 of the model
+    cutoff = "2007-12-31"             # fitting reads only data dated on or before this day
     predict_until = 2018
     root_seed = 1
     [data]
-    file = "commitments_mines.csv"   # in data/, or a path
+    file = "commitments_mines.csv"    # in data/, or a path
     norm = "mines"
-    pledge_type = "deed"
-    units = ["groups", "deeds"]
-    [parameters]                     # uniform priors inside each parameter's declared range
-    "deed.persuasion_rate" = { min = 0.005, max = 0.08 }
-    [fixed]                          # set in every simulation
+    [parameters]                      # uniform priors, declared before fitting
+    "deed.persuasion_rate" = { min = 0.001, max = 0.5 }
+    "deed.capacity" = { min = 5, max = 150 }         # whole numbers: rounded when simulated
+    "population.groups" = { min = 40, max = 500 }    # how many groups the population has
+    [fixed]                           # set in every simulation; shaping settings cite a source
     "group.fighters" = 60
+    "deed.meeting_interval" = { value = 8, source = "an assumption", dated = "2000" }
     [abc]
     population_size = 100
     generations = 6
+    replicates = 4                    # simulations per particle
     [predictive]
     draws = 60
+    [baselines]                       # fitted to exactly the rows the model is fitted to
+    models = ["loglinear_poisson", "logistic", "bass"]
+    ceiling = { min = 34, max = 500 } # bounds of the logistic's and Bass's ceiling
+
+A setting in ``[fixed]`` given as ``{ value, source, dated }`` must be dated on or before the
+cutoff (a later source would let the future into the fit).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 CALIBRATION_DIR = Path(__file__).resolve().parent.parent.parent / "calibrations"
+#: parameters of the population rather than of the scenario
+POPULATION_PARAMETERS = {"population.groups": (1, 500)}
+BASELINES = ("loglinear_poisson", "logistic", "bass")
+#: most simulations one calibration may need (population x replicates x generations x batches)
+MAX_SIMULATIONS = 2_000_000
 
 
 class Prior(BaseModel):
@@ -45,6 +59,21 @@ class Prior(BaseModel):
         return self
 
 
+class Sourced(BaseModel):
+    """A fixed setting with where it comes from and when that source is dated."""
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    value: Any
+    source: str = Field(min_length=1)
+    dated: str
+
+    @field_validator("dated")
+    @classmethod
+    def _date(cls, v):
+        from normsim.calibration.record import period_end
+        period_end(v)  # raises ValueError naming the form
+        return v
+
+
 class DataSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
     file: str
@@ -57,12 +86,30 @@ class ABCSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
     population_size: int = Field(100, ge=5, le=100_000)
     generations: int = Field(6, ge=1, le=100)
+    replicates: int = Field(4, ge=1, le=100)
+    max_batches: int = Field(50, ge=1, le=1000)
     min_epsilon: float = Field(0.0, ge=0)
 
 
 class PredictiveSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
     draws: int = Field(60, ge=2, le=100_000)
+
+
+class BaselineSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    models: list[str] = list(BASELINES)
+    ceiling: Prior = Prior(min=1.0, max=1000.0)
+    draws: int = Field(1000, ge=10, le=100_000)
+
+    @field_validator("models")
+    @classmethod
+    def _known(cls, v):
+        bad = [m for m in v if m not in BASELINES]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not a baseline; the baselines are "
+                             f"{', '.join(BASELINES)}")
+        return v
 
 
 class CalibrationFile(BaseModel):
@@ -73,7 +120,7 @@ class CalibrationFile(BaseModel):
     question: str = ""
     scenario: str
     start_year: int = Field(ge=1900, le=2100)
-    fit_until: int = Field(ge=1900, le=2100)
+    cutoff: str
     predict_until: int = Field(ge=1900, le=2100)
     record_every: int = Field(13, ge=1, le=520)
     root_seed: int = Field(0, ge=0, le=2**63 - 1)
@@ -82,17 +129,55 @@ class CalibrationFile(BaseModel):
     fixed: dict[str, Any] = {}
     abc: ABCSpec = ABCSpec()
     predictive: PredictiveSpec = PredictiveSpec()
+    baselines: BaselineSpec = BaselineSpec()
+
+    @field_validator("cutoff")
+    @classmethod
+    def _cutoff(cls, v):
+        try:
+            dt.date.fromisoformat(v)
+        except ValueError:
+            raise ValueError(f"{v!r} is not a date: expected YYYY-MM-DD") from None
+        return v
 
     @model_validator(mode="after")
     def _years(self):
-        if not self.start_year <= self.fit_until < self.predict_until:
-            raise ValueError(f"years must run start_year <= fit_until < predict_until (got "
-                             f"{self.start_year}, {self.fit_until}, {self.predict_until})")
+        if not self.start_year <= self.cutoff_date.year < self.predict_until:
+            raise ValueError(f"years must run start_year <= cutoff's year < predict_until (got "
+                             f"{self.start_year}, {self.cutoff}, {self.predict_until})")
+        both = sorted(set(self.parameters) & set(self.fixed))
+        if both:
+            raise ValueError(f"{both[0]} is both fixed (fixed.{both[0]}) and fitted "
+                             f"(parameters.{both[0]}); a parameter is one or the other")
+        sims = (self.abc.population_size * self.abc.replicates * self.abc.generations
+                * self.abc.max_batches)
+        if sims > MAX_SIMULATIONS:
+            raise ValueError(f"abc: population_size x replicates x generations x max_batches = "
+                             f"{sims:,} simulations at most; the budget for one calibration is "
+                             f"{MAX_SIMULATIONS:,}. Use fewer particles, replicates, generations "
+                             "or batches")
         return self
+
+    @property
+    def cutoff_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.cutoff)
+
+    @property
+    def fit_until(self) -> int:
+        """The last year with fitted data (the app marks later counts as held out)."""
+        return self.cutoff_date.year
+
+    def week_of(self, day: dt.date) -> int:
+        """Whole weeks from the start of ``start_year`` to ``day``."""
+        year = day.year + (day.timetuple().tm_yday - 0.5) / 365  # as data.decimal_year does
+        return int(round((year - self.start_year) * 52))
 
     def weeks(self, until: int) -> int:
         """Weeks from the start of ``start_year`` to the end of year ``until``."""
         return (until + 1 - self.start_year) * 52
+
+    def fixed_values(self) -> dict[str, Any]:
+        return {k: (v["value"] if isinstance(v, dict) else v) for k, v in self.fixed.items()}
 
 
 def calibration_path(name_or_path: str | Path) -> Path:
@@ -101,42 +186,75 @@ def calibration_path(name_or_path: str | Path) -> Path:
     return shipped_or_file(name_or_path, CALIBRATION_DIR, "calibration")
 
 
+def is_integer(key: str) -> bool:
+    from normsim.settings.scenario import ALL_SECTIONS, locate
+
+    if key in POPULATION_PARAMETERS:
+        return True
+    section, field = locate(key)
+    return ALL_SECTIONS[section].model_fields[field].annotation is int
+
+
 def load_calibration(name_or_path: str | Path) -> tuple[CalibrationFile, str]:
-    """Validate a calibration file: its priors inside the parameters' declared ranges, its
-    scenario and data readable; ScenarioError naming file, field and value otherwise."""
-    from normsim.settings.data import observed
+    """Validate a calibration file completely before any work: priors inside the parameters'
+    declared ranges, fixed settings valid (and their sources dated before the cutoff), the
+    scenario and data readable with something to fit; ScenarioError naming file, field and value
+    otherwise."""
+    from normsim.calibration.record import known_counts, period_end
     from normsim.params import bounds
-    from normsim.settings.scenario import (ALL_SECTIONS, ScenarioError, load, locate, read_validated,
-                                  suggest, with_values)
+    from normsim.settings.scenario import ALL_SECTIONS, ScenarioError, load, locate, read_validated, suggest
+    from normsim.settings.scenario import with_values
 
     path = calibration_path(name_or_path)
     spec, text = read_validated(path, CalibrationFile)
     for key, prior in spec.parameters.items():
-        where = locate(key)
-        if where is None:
-            raise ScenarioError(f"{path}: parameters.{key} is not a model parameter"
-                                f"{suggest(key)}; see 'normsim parameters'.")
-        section, field = where
-        info = ALL_SECTIONS[section].model_fields[field]
-        if info.annotation not in (int, float):
-            raise ScenarioError(f"{path}: parameters.{key} is not a number; a prior needs a "
-                                "numeric parameter")
-        lo, hi = bounds(ALL_SECTIONS[section], field)
+        if key in POPULATION_PARAMETERS:
+            lo, hi = POPULATION_PARAMETERS[key]
+        else:
+            where = locate(key)
+            if where is None:
+                raise ScenarioError(f"{path}: parameters.{key} is not a model parameter"
+                                    f"{suggest(key)}; see 'normsim parameters'.")
+            section, field = where
+            info = ALL_SECTIONS[section].model_fields[field]
+            if info.annotation not in (int, float):
+                raise ScenarioError(f"{path}: parameters.{key} is not a number; a prior needs a "
+                                    "numeric parameter")
+            lo, hi = bounds(ALL_SECTIONS[section], field)
         if (lo is not None and prior.min < lo) or (hi is not None and prior.max > hi):
-            raise ScenarioError(f"{path}: parameters.{key} = [{prior.min}, {prior.max}] is "
+            raise ScenarioError(f"{path}: parameters.{key} = [{prior.min:g}, {prior.max:g}] is "
                                 f"outside the parameter's range [{lo}, {hi}]")
+    for key, value in spec.fixed.items():
+        if isinstance(value, dict):
+            try:
+                sourced = Sourced.model_validate(value)
+            except ValueError as err:
+                first = err.errors()[0]
+                raise ScenarioError(f"{path}: fixed.{key}: {first['msg'].removeprefix('Value error, ')}"
+                                    " (a sourced setting is { value = ..., source = \"...\", "
+                                    "dated = \"YYYY[-MM[-DD]]\" })") from None
+            if period_end(sourced.dated) > spec.cutoff_date:
+                raise ScenarioError(f"{path}: fixed.{key} cites a source dated {sourced.dated}, "
+                                    f"after the cutoff {spec.cutoff}: a setting that shapes the "
+                                    "fit must come from before it, or be calibrated (a prior in "
+                                    "[parameters])")
     scenario_file = spec.scenario
     if not Path(scenario_file).is_file() and (path.parent / scenario_file).is_file():
         spec = spec.model_copy(update={"scenario": str(path.parent / scenario_file)})
     try:
-        base = with_values(load(spec.scenario), spec.fixed, f"{path}: fixed")
-        with_values(base, {k: p.min for k, p in spec.parameters.items()}, f"{path}: parameters")
+        base = with_values(load(spec.scenario), spec.fixed_values(), "fixed")
+        lows = {k: (int(p.min) if is_integer(k) else p.min) for k, p in spec.parameters.items()
+                if k not in POPULATION_PARAMETERS}
+        with_values(base, lows, "parameters")
+        if "population.groups" in spec.parameters and not base.population:
+            raise ScenarioError(f"scenario {spec.scenario} has no population: "
+                                "'population.groups' cannot be calibrated")
     except ScenarioError as err:
         raise ScenarioError(f"{path}: {err}") from None
-    points = observed(spec.data.file, spec.data.norm, spec.start_year, spec.data.pledge_type,
-                      tuple(spec.data.units), until=spec.fit_until)
+    points = known_counts(spec.data.file, spec.data.norm, spec.start_year, spec.cutoff_date,
+                          spec.data.pledge_type, tuple(spec.data.units))
     if not (points["kind"] == "exact").any():
         raise ScenarioError(f"{path}: data: no exact count of {spec.data.norm} "
-                            f"({spec.data.pledge_type}) up to {spec.fit_until} in "
+                            f"({spec.data.pledge_type}) dated on or before {spec.cutoff} in "
                             f"{spec.data.file}: nothing to fit")
     return spec, text
