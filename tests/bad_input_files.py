@@ -171,3 +171,21 @@ DATA = [
 DATA.append(api_case("data-missing", ["no data file at", "nowhere.csv", "commitments_mines.csv"],
                      lambda d: __import__("normsim.settings.data", fromlist=["observed"]).observed(
                          d / "nowhere.csv", "mines", 2000)))
+
+#: a TOML date or time where a number belongs: shown as written, never as datetime.date(...)
+from bad_input_cases import GOOD_EXPERIMENT, exp_case, scenario_case  # noqa: E402
+
+DATES = [
+    scenario_case("scen-date-for-number", ["group.fighters = 1979-05-27", "a whole number"],
+                  "[group]\nfighters = 1979-05-27\n"),
+    scenario_case("scen-time-for-number", ["group.insecurity = 07:32:00", "a number from 0 to 1"],
+                  "[group]\ninsecurity = 07:32:00\n"),
+    exp_case("exp-date-replicates", ["replicates = 1979-05-27"],
+             GOOD_EXPERIMENT.replace("replicates = 2", "replicates = 1979-05-27")),
+    exp_case("exp-date-fixed", ["group.fighters = 1979-05-27"],
+             GOOD_EXPERIMENT.replace('"group.fighters" = 20', '"group.fighters" = 1979-05-27')),
+    population_case("pop-date-groups", ["groups = 1979-05-27"],
+                    GOOD_POPULATION.replace("groups = 6", "groups = 1979-05-27")),
+    population_case("pop-date-setting", ["fighters = 1979-05-27", "a whole number"],
+                    _set("fighters = 12", "fighters = 1979-05-27")),
+]

@@ -39,3 +39,28 @@ def test_the_summary_of_a_population_run_names_the_groups_drawn(tmp_path, monkey
     assert "1 group(s) of 600" not in line
     sizes = [int(x) for x in line.split("groups of ")[1].split(" fighters")[0].split(" to ")]
     assert all(10 <= s <= 20 for s in sizes), line
+
+
+def test_a_budget_just_exceeded_shows_two_different_numbers(monkeypatch):
+    from normsim.settings import budget
+    from normsim.settings.scenario import load
+    settings = load("baseline")
+    needed = budget.model_bytes(budget.Size.of(settings))
+    monkeypatch.setenv("NORMSIM_MEMORY_GB", repr(needed * 0.99 / 1e9))  # 1% short
+    with pytest.raises(normsim.UserError) as err:
+        budget.check_model(settings, "baseline")
+    text = str(err.value)
+    shown_needed = text.split("would need about ")[1].split(" of memory")[0]
+    shown_limit = text.split("the budget for one run is ")[1].split(" (")[0]
+    assert shown_needed != shown_limit, text
+    (a, unit_a), (b, unit_b) = shown_needed.split(), shown_limit.split()
+    assert unit_a == unit_b and float(a) > float(b), text
+
+
+def test_a_date_in_a_file_is_shown_as_a_date(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text("[group]\nfighters = 1979-05-27\n")
+    with pytest.raises(normsim.UserError) as err:
+        normsim.load(path)
+    assert "group.fighters = 1979-05-27" in str(err.value), str(err.value)
+    assert "datetime" not in str(err.value)

@@ -164,8 +164,9 @@ def workers_that_fit_bytes(bytes_per_run: float) -> int:
 def _check_memory(needed: float, what: str, more_fields: str) -> None:
     limit, where = memory_limit()
     if needed > limit:
-        raise BudgetError(f"{what} would need about {gb(needed)} of memory; the budget for one "
-                          f"run is {gb(limit)} ({where}). Lower group.fighters, group.count, "
+        needed_text, limit_text = apart(needed, limit)
+        raise BudgetError(f"{what} would need about {needed_text} of memory; the budget for one "
+                          f"run is {limit_text} ({where}). Lower group.fighters, group.count, "
                           f"group.operational_commanders or group.units_per_commander{more_fields}.")
 
 
@@ -177,7 +178,20 @@ def gb(n: float) -> str:
     return f"{n / GB:,.1f} GB" if n >= 0.1 * GB else f"{n / 1e6:,.1f} MB"
 
 
+def apart(needed: float, limit: float) -> tuple[str, str]:
+    """Two sizes in one unit, with as many decimals as it takes for them to read differently
+    (not 'about 0.4 MB; the budget is 0.4 MB')."""
+    scale, unit = (GB, "GB") if max(needed, limit) >= 0.1 * GB else (1e6, "MB")
+    for digits in range(1, 7):
+        a, b = f"{needed / scale:,.{digits}f}", f"{limit / scale:,.{digits}f}"
+        if a != b:
+            break
+    return f"{a} {unit}", f"{b} {unit}"
+
+
 def _hours(h: float) -> str:
+    if round(h) <= MAX_RUN_HOURS:  # just over the budget: enough digits to show it is over
+        return f"{h:,.1f} hours"
     return f"{h:,.0f} hours" if h < 72 else f"{h / 24:,.0f} days"
 
 

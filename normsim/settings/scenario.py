@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from collections.abc import Iterable, Mapping
+from datetime import date, time
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -391,6 +392,8 @@ def _explain(error: Mapping[str, Any], data: Mapping[str, Any]) -> str:
 
 
 def _show(value: Any) -> str:
+    if isinstance(value, (date, time)):  # a TOML date or time: as it was written
+        return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -400,6 +403,12 @@ def _show(value: Any) -> str:
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return "a list of tables"
     return repr(value)
+
+
+def shown_value(value: Any) -> str:
+    """A value in a message about a file other than a scenario (as those messages always did,
+    in Python's spelling), dates as dates."""
+    return value.isoformat() if isinstance(value, (date, time)) else repr(value)
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
@@ -428,6 +437,6 @@ def read_validated(path: Path, model) -> tuple[Any, str]:
         for e in err.errors():
             loc = ".".join(str(p) for p in e["loc"])
             value = e.get("input")
-            shown = "" if isinstance(value, dict) else f" = {value!r}"
+            shown = "" if isinstance(value, dict) else f" = {shown_value(value)}"
             lines.append(f"{loc}{shown}: {e['msg'].removeprefix('Value error, ')}")
         raise ScenarioError(f"{path}: " + "; ".join(dict.fromkeys(lines))) from None

@@ -32,7 +32,7 @@ from normsim.sweeps.provenance import content_hash
 from normsim.simulation.outcomes import OUTCOMES
 from normsim.settings.ranges import parameter_range
 from normsim.settings.scenario import (ALL_SECTIONS, PARAMETERS, ScenarioError, allowed, from_flat, load,
-                              locate, read_toml, shipped_folder, shipped_or_file,
+                              locate, read_toml, shipped_folder, shipped_or_file, shown_value,
                               spell_out_sections, suggest, with_values)
 from normsim.settings.schema import Scenario
 
@@ -230,7 +230,7 @@ def load_experiment(name_or_path: str | Path, replicates: int | None = None,
         for e in err.errors():
             loc = ".".join(str(p) for p in e["loc"] if not isinstance(p, int))
             msg = e["msg"].removeprefix("Value error, ")
-            value = f" = {e['input']!r}" if not isinstance(e.get("input"), dict) else ""
+            value = f" = {shown_value(e['input'])}" if not isinstance(e.get("input"), dict) else ""
             option = {"replicates": " (--replicates)", "steps": " (--steps)",
                       "design.samples": " (--samples)"}.get(loc, "") if given.get(loc) is not None else ""
             lines.append(f"{loc}{value}{option}: {msg}" if loc else msg)
