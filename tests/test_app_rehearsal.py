@@ -218,3 +218,22 @@ def test_a_deed_added_mid_run_is_one_change(open_page, short_server):
     choose(page, ".nm-add-kind", EN.engager_kind("deed"))
     page.click(".nm-add-engager")
     expect(page.locator(".nm-apply")).to_contain_text("1 change not applied yet: the engagers")
+
+
+def test_saved_files_say_which_run_they_are(open_page, short_server):
+    """Defect 14: the PNG had no scenario or seed; the story file neither summary nor settings."""
+    page = open_page(short_server.url, width=W, height=H, accept_downloads=True,
+                     query="?seed=3&week=104")
+    wait_week(page, 104)
+    page.wait_for_selector(".nm-summary")
+    summary = page.locator(".nm-summary .nm-desc").all_inner_texts()
+    with page.expect_download() as info:
+        page.click(".nm-export-txt")
+    text = open(info.value.path(), encoding="utf-8").read()
+    assert text.startswith("A short test run: seed 3, week 104 of 104\nSettings: preset")
+    assert "\n".join(summary) in text
+    with page.expect_download() as info:
+        page.click(".nm-export-png")
+    from PIL import Image
+    fields = Image.open(info.value.path()).text
+    assert fields["Title"] == "A short test run: seed 3, week 104 of 104"
