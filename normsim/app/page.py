@@ -62,6 +62,9 @@ def Page():
     tab = solara.use_reactive(0)
     drawer = solara.use_reactive(True)
     hint = solara.use_reactive(True)  # the first-visit hint, until Step or Play is pressed
+    presenting = solara.use_reactive(False)  # presenter mode: one big chart, the title on stage
+    veiled = solara.use_reactive(False)  # predict, then reveal: the result hidden meanwhile
+    shown = solara.use_reactive("")  # presenter mode's chart ("": the main one)
 
     def make_session():
         recipe = address.read(router.search)
@@ -127,7 +130,12 @@ def Page():
     PageScript(language=t.language, direction=t.direction,
                address=address.write(session.recipe(), t.language), event_step=step,
                event_play_pause=play_pause, event_narrow=lambda *_: drawer.set(False))
-    with v.Html(tag="div", class_="nm-app" + ("" if drawer.value else " nm-wide"),
+    def present(on):
+        presenting.set(on)
+        drawer.set(not on)
+
+    with v.Html(tag="div", class_="nm-app" + ("" if drawer.value else " nm-wide")
+                + (" nm-presenting" if presenting.value else ""),
                 attributes={"dir": t.direction, "data-version": str(version.value)}):
         if drawer.value:
             with v.Html(tag="aside", class_="nm-drawer",
@@ -142,6 +150,17 @@ def Page():
                 if not drawer.value:
                     solara.Button(t._("Show settings"), outlined=True,
                                   on_click=lambda: drawer.set(True), classes=["nm-open-settings"])
+                if tab.value == 0:
+                    solara.Button(t._("Reveal") if veiled.value else t._("Predict"),
+                                  outlined=not veiled.value, color="primary",
+                                  on_click=lambda: veiled.set(not veiled.value),
+                                  classes=["nm-veil-toggle"], attributes={"title": t._(
+                                      "Hide the result while the room predicts what will "
+                                      "happen; then reveal it.")})
+                solara.Button(t._("Leave presenter mode") if presenting.value
+                              else t._("Presenter mode"), outlined=True,
+                              on_click=lambda: present(not presenting.value),
+                              classes=["nm-present"])
                 Speed(t, session, speed)
                 v.Select(items=[{"text": t.language_name(code), "value": code}
                                 for code in languages()],
@@ -157,7 +176,8 @@ def Page():
                     t._("Press Play (or the space bar) to watch the weeks go by, or Step (→) to "
                         "move on {n} weeks at a time.").format(n=per_step.value)])
             if tab.value == 0:
-                RunView(t, session, picture, version=version.value)
+                RunView(t, session, picture, version=version.value, veiled=veiled.value,
+                        presenting=presenting.value, shown=shown)
             else:
                 CompareView(t, session, change, version=version.value,
                             settings=settings_version.value)
