@@ -150,25 +150,27 @@ def Page():
                 if not drawer.value:
                     solara.Button(t._("Show settings"), outlined=True,
                                   on_click=lambda: drawer.set(True), classes=["nm-open-settings"])
-                if tab.value == 0:
-                    solara.Button(t._("Reveal") if veiled.value else t._("Predict"),
-                                  outlined=not veiled.value, color="primary",
-                                  on_click=lambda: veiled.set(not veiled.value),
-                                  classes=["nm-veil-toggle"], attributes={"title": t._(
-                                      "Hide the result while the room predicts what will "
-                                      "happen; then reveal it.")})
-                solara.Button(t._("Leave presenter mode") if presenting.value
-                              else t._("Presenter mode"), outlined=True,
-                              on_click=lambda: present(not presenting.value),
-                              classes=["nm-present"])
                 Speed(t, session, speed)
                 v.Select(items=[{"text": t.language_name(code), "value": code}
                                 for code in languages()],
                          v_model=t.language, label=t._("Language"), hide_details=True, dense=True,
                          on_v_model=set_language, class_="nm-language")
             if tab.value == 0:  # the clock moves the run shown: not on the Compare tab
-                Bar(t, session, picture, per_step, speed, step, play_pause, change,
-                    version=version.value)
+                with Bar(t, session, picture, per_step, speed, step, play_pause, change,
+                         version=version.value):
+                    solara.Button(t._("Reveal") if veiled.value else t._("Predict"),
+                                  outlined=not veiled.value, color="primary",
+                                  on_click=lambda: veiled.set(not veiled.value),
+                                  classes=["nm-veil-toggle"], attributes={"title": t._(
+                                      "Hide the result while the room predicts what will "
+                                      "happen; then reveal it.")})
+                    solara.Button(t._("Leave") if presenting.value else t._("Present"),
+                                  outlined=True, on_click=lambda: present(not presenting.value),
+                                  classes=["nm-present"], attributes={"title": t._(
+                                      "Presenter mode: the title on stage, one chart at a time, "
+                                      "large enough for a room")})
+                ClockNote(t, session, per_step.value, session.worker.playing,
+                          version=version.value)
             if not drawer.value:  # the settings (and the preset's title) hidden: say it here
                 v.Html(tag="h1", class_="nm-stage-title", children=[session.title])
             if hint.value and picture.week == 0 and tab.value == 0:
@@ -185,7 +187,7 @@ def Page():
 
 @solara.component
 def Bar(t, session: Session, picture, per_step, speed, step, play_pause, change,
-        version: int = 0):
+        version: int = 0, children=[]):
     """Week, Play/Pause, Step, Reset and weeks per step: one row."""
     finished, playing = session.finished, session.worker.playing
 
@@ -201,7 +203,6 @@ def Bar(t, session: Session, picture, per_step, speed, step, play_pause, change,
             "data-coalesced": str(worker.coalesced)}):
         v.Html(tag="div", class_="nm-week", attributes={"aria-live": "polite"}, children=[
             t._("Week {week} of {weeks}").format(week=picture.week, weeks=picture.weeks)])
-        ClockNote(t, session, per_step.value, playing, version=version)
         solara.Button(t._("Pause") if playing else t._("Play"), color="primary",
                       on_click=play_pause, disabled=finished and not playing, classes=["nm-play"])
         solara.Button(t._("Step"), on_click=step, color="primary", outlined=True,
@@ -218,6 +219,7 @@ def Bar(t, session: Session, picture, per_step, speed, step, play_pause, change,
             for n in STEP_CHOICES:
                 v.Btn(children=[str(n)], attributes={"aria-label": t.ngettext(
                     "{n} week per step", "{n} weeks per step", n).format(n=n)})
+        v.Html(tag="div", class_="nm-row nm-bar-extra", children=children)
 
 
 @solara.component

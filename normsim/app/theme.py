@@ -114,6 +114,8 @@ html, body, .v-application {{ font-size: 17px !important; }}
 .nm-presenting .nm-stage-title {{ font-size: 26px; }}
 .nm-veil {{ border: 3px dashed #0072B2; padding: 24px; font-size: 20px; }}
 .nm-veil .nm-desc {{ font-size: 22px; }}
+.nm-bar .nm-bar-extra .v-btn {{ font-size: 16px !important; height: 40px !important;
+  min-width: 0 !important; padding: 0 10px !important; }}
 .nm-clock-note {{ font-size: 15px; color: #444444; }}
 /* printing: the stage alone, full length (the drawer was printed over the charts) */
 @media print {{
@@ -125,6 +127,8 @@ html, body, .v-application {{ font-size: 17px !important; }}
 .nm-presenting .nm-stage-title {{ font-size: 26px; }}
 .nm-veil {{ border: 3px dashed #0072B2; padding: 24px; font-size: 20px; }}
 .nm-veil .nm-desc {{ font-size: 22px; }}
+.nm-bar .nm-bar-extra .v-btn {{ font-size: 16px !important; height: 40px !important;
+  min-width: 0 !important; padding: 0 10px !important; }}
 .nm-clock-note {{ display: none !important; }}
   .nm-app, .nm-main {{ display: block; height: auto !important; overflow: visible !important; }}
   .nm-story-lines {{ max-height: none !important; overflow: visible !important; }}
