@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from app_helpers import browser, open_page, short_server  # noqa: F401
 from normsim.analysis.replicates import compare
+from normsim.simulation.counterfactual import twin_settings
 from normsim.settings.scenario import load, with_values
 
 
@@ -39,3 +40,35 @@ def test_compare_shows_a_band_from_five_seeds_per_side_and_the_difference_in_wor
     assert "95% interval" in image.get_attribute("alt")
     assert np.isfinite([a.low, a.high, d.low, d.high]).all()
     expect(page.locator(".nm-chart-compare img")).to_be_visible()
+
+
+def test_a_scenario_against_its_control_says_the_engagement_effect(open_page, short_server):
+    """Feature: the settings against their twin without engagers, over the same seeds; the
+    numbers are the library's (compare against counterfactual.twin_settings)."""
+    page = open_page(short_server.url, width=1280, height=720)
+    page.click(".nm-tab-1")
+    page.click(".nm-compare-against")
+    page.click(".menuable__content__active .v-list-item:has-text('its control')")
+    expect(page.locator(".nm-compare-factor")).to_have_count(0)
+    page.click(".nm-compare-seeds")
+    page.click(".menuable__content__active .v-list-item:has-text('5')")
+    page.click(".nm-compare-run")
+    page.wait_for_selector(".nm-chart-compare img", timeout=180_000)
+    base = load(short_server.scenario)
+    expected = compare(base, twin_settings(base), seeds=5, root=base.run.seed)
+    d = expected.difference
+    text = page.inner_text(".nm-compare-verdict")
+    assert "The engagement's effect" in text
+    assert "with its engagers" in text and "with no engager (its control)" in text, text
+    assert (f"The difference is {100 * d.mean:.1f} percentage points (95% interval "
+            f"{100 * d.low:.1f} to {100 * d.high:.1f})") in text, text
+
+
+def test_a_preset_against_another_preset(open_page, short_server):
+    page = open_page(short_server.url, width=1280, height=720)
+    page.click(".nm-tab-1")
+    other = load("no_engagement").title
+    page.click(".nm-compare-against")
+    page.click(f".menuable__content__active .v-list-item:has-text('{other}')")
+    expect(page.locator(".nm-compare-against .v-select__selection")).to_contain_text(other)
+    expect(page.locator(".nm-compare-empty")).to_be_visible()

@@ -33,9 +33,15 @@ def test_exports_hold_the_run_its_story_and_its_charts(open_page):
     story = download(page, ".nm-export-txt").decode()
     title = load("baseline").title
     assert story.startswith(f"{title}: seed {load('baseline').run.seed}, week 8 of 520\n")
-    assert story.strip().splitlines()[2:] == sentences(key_events(model.events()))
+    lines = story.strip().splitlines()
+    assert lines[1] == "Settings: preset “baseline”"
+    assert lines[2].startswith("To see it again in the app: ?preset=baseline&seed=")
+    assert lines[4:] == sentences(key_events(model.events()))
     png = download(page, ".nm-export-png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+    assert Image.open(io.BytesIO(png)).text["Title"] == \
+        f"{title}: seed {load('baseline').run.seed}, week 8 of 520"
     image = imread(io.BytesIO(png))
     assert image.shape[0] > image.shape[1] >= 1200  # three charts, one under another, print size
 

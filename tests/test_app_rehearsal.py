@@ -218,3 +218,61 @@ def test_a_deed_added_mid_run_is_one_change(open_page, short_server):
     choose(page, ".nm-add-kind", EN.engager_kind("deed"))
     page.click(".nm-add-engager")
     expect(page.locator(".nm-apply")).to_contain_text("1 change not applied yet: the engagers")
+
+
+def test_saved_files_say_which_run_they_are(open_page, short_server):
+    """Defect 14: the PNG had no scenario or seed; the story file neither summary nor settings."""
+    page = open_page(short_server.url, width=W, height=H, accept_downloads=True,
+                     query="?seed=3&week=104")
+    wait_week(page, 104)
+    page.wait_for_selector(".nm-summary")
+    summary = page.locator(".nm-summary .nm-desc").all_inner_texts()
+    with page.expect_download() as info:
+        page.click(".nm-export-txt")
+    text = open(info.value.path(), encoding="utf-8").read()
+    assert text.startswith("A short test run: seed 3, week 104 of 104\nSettings: preset")
+    assert "\n".join(summary) in text
+    with page.expect_download() as info:
+        page.click(".nm-export-png")
+    from PIL import Image
+    fields = Image.open(info.value.path()).text
+    assert fields["Title"] == "A short test run: seed 3, week 104 of 104"
+
+
+SVG_TEXT_PX = """img => {
+    const svg = atob(img.src.split(',')[1]);
+    const box = /viewBox="([\\d. -]+)"/.exec(svg)[1].split(' ').map(Number);
+    const sizes = [...svg.matchAll(/font[^;"]*?([\\d.]+)px/g)].map(m => Number(m[1]));
+    return Math.min(...sizes) * img.getBoundingClientRect().width / box[2];
+}"""
+
+
+def test_presenter_mode_shows_one_chart_at_a_time_with_text_a_room_reads(open_page, server):
+    """Presenter mode (and defect 8: chart text of 8 to 13 px at 1280x720): the title on stage,
+    one chart at a time, its smallest text at least 18 px, all on one screen."""
+    page = open_page(server.url, width=W, height=H, query="?week=156")
+    wait_week(page, 156)
+    page.click(".nm-present")
+    expect(page.locator(".nm-stage-title")).to_have_text(load("baseline").title)
+    expect(page.locator(".nm-drawer")).to_have_count(0)
+    for name in ("compliance", "factors", "trust", "structure"):
+        page.click(f".nm-show-{name}")
+        image = page.locator(f".nm-chart-{name} img")
+        expect(image).to_have_count(1)
+        smallest = image.evaluate(SVG_TEXT_PX)
+        assert smallest >= 18, f"{name}: smallest text {smallest:.1f} px"
+        assert inside(page, f".nm-chart-{name} img"), name
+    for part in (".nm-readout", ".nm-scorecard", ".nm-week", ".nm-play"):
+        assert inside(page, part), part
+
+
+def test_predict_then_reveal_hides_the_result_while_the_clock_runs(open_page, short_server):
+    page = open_page(short_server.url, width=W, height=H)
+    page.click(".nm-veil-toggle")
+    expect(page.locator(".nm-veil")).to_be_visible()
+    for hidden in (".nm-chart-compliance", ".nm-readout", ".nm-scorecard", ".nm-latest"):
+        expect(page.locator(hidden)).to_have_count(0)
+    step_to(page, 4)
+    page.click(".nm-veil-toggle")
+    expect(page.locator(".nm-veil")).to_have_count(0)
+    expect(page.locator(".nm-chart-compliance img")).to_be_visible()

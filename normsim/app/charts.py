@@ -273,8 +273,8 @@ def structure(t, model, group: int = 0):
         if not fighters_decide:  # the command decides this norm: its units carry it out
             units.set_cmap(matplotlib.colors.ListedColormap(["#dddddd"]))
             ax.text(0.5, 1.55, t._("their units carry out the command's policy"), ha="center",
-                    fontsize=11, color="#444444")
-        boxes = [ax.text(px, 0.0, "", ha="center", va="top", fontsize=11,
+                    fontsize=12, color="#444444")
+        boxes = [ax.text(px, 0.0, "", ha="center", va="top", fontsize=12,  # (18 px presented)
                          bbox={"boxstyle": "round", "fc": "#f2f2f2", "ec": "#666666"})
                  for px in cx]
         for y, words in ((4.0, t._("top commander")), (3.0, t._("operational")),

@@ -11,7 +11,7 @@ import solara
 
 from normsim.app.controls import BUNDLES, CONTROLS, declared, show, side_name
 from normsim.app.panel import ControlRow, RefusalNote
-from normsim.app.session import Session
+from normsim.app.session import Session, presets
 
 v = solara.v
 SEED_CHOICES = (5, 10, 20)
@@ -62,14 +62,28 @@ def CompareView(t, session: Session, on_change, version: int = 0, settings: int 
         a, b = CONTROLS[new].sides(session.draft[new])
         on_change(lambda: session.set_compare(new, a, b))
 
+    against = session.compare_against
+    by_factor = against == "factor"
+    targets = [{"text": t._("one factor, set two ways"), "value": "factor"},
+               {"text": t._("its control: the same runs without any engager"),
+                "value": "control"}]
+    targets += [{"text": t._("another preset: {title}").format(title=title),
+                 "value": f"preset:{key}"} for key, (title, _) in presets().items()
+                if key != session.preset]
     with v.Html(tag="div", class_="nm-card nm-compare-setup"):
         v.Html(tag="div", class_="nm-card-sub", children=[
             t._("Both sides run the same seeds with every other setting as in the settings "
-                "panel, so a difference comes from this factor and not from luck.")])
-        with v.Html(tag="div", class_="nm-compare-row"):
-            v.Select(items=options, v_model=name, label=t._("The factor to vary"),
-                     hide_details=True, on_v_model=choose, class_="nm-compare-factor",
-                     menu_props={"maxHeight": 520})
+                "panel, so a difference comes from this factor and not from luck.") if by_factor
+            else t._("Both sides run the same seeds: luck that does not depend on the settings "
+                     "is the same on both, so the difference is what the settings change.")])
+        v.Select(items=targets, v_model=against, label=t._("Set the settings against"),
+                 hide_details=True, class_="nm-compare-against", menu_props={"maxHeight": 520},
+                 on_v_model=lambda x: on_change(lambda: session.set_compare_against(x)))
+        with v.Html(tag="div", class_="nm-compare-row mt-2"):
+            if by_factor:
+                v.Select(items=options, v_model=name, label=t._("The factor to vary"),
+                         hide_details=True, on_v_model=choose, class_="nm-compare-factor",
+                         menu_props={"maxHeight": 520})
             v.Select(items=[{"text": str(n), "value": n} for n in SEED_CHOICES],
                      v_model=session.compare_seeds, label=t._("Seeds per side"),
                      hide_details=True, class_="nm-compare-seeds",
@@ -83,17 +97,30 @@ def CompareView(t, session: Session, on_change, version: int = 0, settings: int 
                        children=[t._("{done} of {total} runs done").format(
                            done=session.compare_done, total=2 * session.compare_seeds)])
         RefusalNote(t, session.refusal)
-        with v.Html(tag="div", class_="nm-grid"):
-            with v.Html(tag="div", class_="nm-left"):
-                ControlRow(t, control, left, lambda x: on_change(
-                    lambda: session.set_compare(name, x, right)), key_prefix="left-")
-                v.Html(tag="div", class_="nm-card-sub", children=[
-                    t._("Solid blue line: {name}").format(name=names[0])])
-            with v.Html(tag="div", class_="nm-right"):
-                ControlRow(t, control, right, lambda x: on_change(
-                    lambda: session.set_compare(name, left, x)), key_prefix="right-")
-                v.Html(tag="div", class_="nm-card-sub", children=[
-                    t._("Dashed orange line: {name}").format(name=names[1])])
+        if by_factor:
+            Sides(t, session, on_change, control, name, left, right, names)
+    Result(t, session, version=version, settings=settings)
+
+
+@solara.component
+def Sides(t, session: Session, on_change, control, name, left, right, names):
+    """The factor's two values, each under a slider of its own."""
+    with v.Html(tag="div", class_="nm-grid"):
+        with v.Html(tag="div", class_="nm-left"):
+            ControlRow(t, control, left, lambda x: on_change(
+                lambda: session.set_compare(name, x, right)), key_prefix="left-")
+            v.Html(tag="div", class_="nm-card-sub", children=[
+                t._("Solid blue line: {name}").format(name=names[0])])
+        with v.Html(tag="div", class_="nm-right"):
+            ControlRow(t, control, right, lambda x: on_change(
+                lambda: session.set_compare(name, left, x)), key_prefix="right-")
+            v.Html(tag="div", class_="nm-card-sub", children=[
+                t._("Dashed orange line: {name}").format(name=names[1])])
+
+
+@solara.component
+def Result(t, session: Session, version: int = 0, settings: int = 0):
+    """The comparison's chart and its verdict in words, or how to start one."""
     result, chart = session.comparison, session.compare_chart
     if result is None or chart is None:
         if not session.comparing:
@@ -107,5 +134,10 @@ def CompareView(t, session: Session, on_change, version: int = 0, settings: int 
                 "Line chart of the mean compliance of each side over the seeds, with bands "
                 "showing the 95% interval.")}, style_="width: 100%")
         with v.Html(tag="div", class_="nm-card nm-compare-verdict", attributes={"role": "status"}):
-            for line in verdict(t, result, session.compared_names(t), session.compared_spec):
+            if session.compared_against == "control":
+                v.Html(tag="div", class_="nm-desc nm-effect", children=[t._(
+                    "The engagement's effect: each run against its twin, the same run without "
+                    "any engager (the same seed, the same luck).")])
+            spec = session.compared_spec if session.compared_against == "factor" else None
+            for line in verdict(t, result, session.compared_names(t), spec):
                 v.Html(tag="div", class_="nm-desc", children=[line])

@@ -27,18 +27,42 @@ def run_csv(session) -> str:
     return records.to_csv(index=False)
 
 
-def story_text(session, t) -> str:
-    """A heading (scenario, seed, week) and every key event in words, oldest first."""
+def context(session, t) -> list[str]:
+    """What a saved file needs to be read alone: the scenario, its seed and week, the settings
+    changed from the preset's, and the address that replays the run (normsim.app.address)."""
+    from normsim.app import address
+    from normsim.app.controls import show
+
+    recipe = session.recipe()
     with session.lock:
         title = session.run.model.settings.title
-        events, week = session.run.model.events(), session.week
     head = t._("{title}: seed {seed}, week {week} of {weeks}").format(
-        title=title, seed=session.seed, week=week, weeks=session.weeks)
-    return "\n".join([head, "", *story(t, events)]) + "\n"
+        title=title, seed=recipe.seed, week=recipe.week, weeks=session.weeks)
+    changed = [f"{t.label(k)} = {show(k, v, t)}" for k, v in recipe.start.items()]
+    changed += [t._("from week {week}: {changes}").format(week=w, changes=", ".join(
+        f"{t.label(k)} = {show(k, v, t)}" for k, v in values.items()))
+        for w, values in recipe.changes]
+    settings = t._("Settings: preset “{preset}”").format(preset=recipe.preset) + (
+        "; " + "; ".join(changed) if changed else "")
+    replay = t._("To see it again in the app: ?{query}").format(
+        query=address.write(recipe, t.language))
+    return [head, settings, replay]
+
+
+def story_text(session, t) -> str:
+    """The context (scenario, seed, week, settings), the summary when the run is over, and every
+    key event in words, oldest first, with each fall of the score card."""
+    with session.lock:
+        events, records = session.run.model.events(), session.run.model.records()
+        population = bool(session.run.model.settings.population)
+    summary = list(session.view.summary) if session.view.week == session.week else []
+    return "\n".join([*context(session, t), "", *summary, *([""] if summary else []),
+                      *story(t, events, None if population else records)]) + "\n"
 
 
 def charts_png(session, t) -> bytes:
-    """The run's time charts, one under the other, in one PNG."""
+    """The run's time charts, one under the other, in one PNG, under a caption that says which
+    run it is (also in the PNG's text fields, for a machine)."""
     with session.lock:
         records, events = session.run.model.records(), session.run.model.events()
         population = bool(session.run.model.settings.population)
@@ -49,8 +73,27 @@ def charts_png(session, t) -> bytes:
     images = [imread(io.BytesIO(charts.Live(build).png(*data[name])))
               for name, build in builders.items()]
     width = max(im.shape[1] for im in images)
+    lines = context(session, t)[:2]
+    images.insert(0, caption(lines, width, images[0].shape[2]))
     padded = [np.pad(im, ((0, 0), (0, width - im.shape[1]), (0, 0)), constant_values=1.0)
               for im in images]
     out = io.BytesIO()
-    imsave(out, np.vstack(padded), format="png")
+    imsave(out, np.vstack(padded), format="png",
+           metadata={"Title": lines[0], "Description": "\n".join(context(session, t))})
     return out.getvalue()
+
+
+def caption(lines: list[str], width: int, channels: int, dpi: int = 100) -> np.ndarray:
+    """The lines as an image ``width`` pixels wide (wrapped), to head the saved charts."""
+    import textwrap
+
+    from matplotlib.figure import Figure
+
+    wrapped = [w for line in lines for w in textwrap.wrap(line, max(40, width // 11))]
+    fig = Figure(figsize=(width / dpi, (0.3 + 0.3 * len(wrapped))), dpi=dpi)
+    fig.text(0.02, 0.5, "\n".join(wrapped), va="center", fontsize=18)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    buf.seek(0)
+    image = imread(buf)[:, :width, :channels]
+    return image

@@ -62,6 +62,9 @@ def Page():
     tab = solara.use_reactive(0)
     drawer = solara.use_reactive(True)
     hint = solara.use_reactive(True)  # the first-visit hint, until Step or Play is pressed
+    presenting = solara.use_reactive(False)  # presenter mode: one big chart, the title on stage
+    veiled = solara.use_reactive(False)  # predict, then reveal: the result hidden meanwhile
+    shown = solara.use_reactive("")  # presenter mode's chart ("": the main one)
 
     def make_session():
         recipe = address.read(router.search)
@@ -127,7 +130,12 @@ def Page():
     PageScript(language=t.language, direction=t.direction,
                address=address.write(session.recipe(), t.language), event_step=step,
                event_play_pause=play_pause, event_narrow=lambda *_: drawer.set(False))
-    with v.Html(tag="div", class_="nm-app" + ("" if drawer.value else " nm-wide"),
+    def present(on):
+        presenting.set(on)
+        drawer.set(not on)
+
+    with v.Html(tag="div", class_="nm-app" + ("" if drawer.value else " nm-wide")
+                + (" nm-presenting" if presenting.value else ""),
                 attributes={"dir": t.direction, "data-version": str(version.value)}):
         if drawer.value:
             with v.Html(tag="aside", class_="nm-drawer",
@@ -148,8 +156,21 @@ def Page():
                          v_model=t.language, label=t._("Language"), hide_details=True, dense=True,
                          on_v_model=set_language, class_="nm-language")
             if tab.value == 0:  # the clock moves the run shown: not on the Compare tab
-                Bar(t, session, picture, per_step, speed, step, play_pause, change,
-                    version=version.value)
+                with Bar(t, session, picture, per_step, speed, step, play_pause, change,
+                         version=version.value):
+                    solara.Button(t._("Reveal") if veiled.value else t._("Predict"),
+                                  outlined=not veiled.value, color="primary",
+                                  on_click=lambda: veiled.set(not veiled.value),
+                                  classes=["nm-veil-toggle"], attributes={"title": t._(
+                                      "Hide the result while the room predicts what will "
+                                      "happen; then reveal it.")})
+                    solara.Button(t._("Leave") if presenting.value else t._("Present"),
+                                  outlined=True, on_click=lambda: present(not presenting.value),
+                                  classes=["nm-present"], attributes={"title": t._(
+                                      "Presenter mode: the title on stage, one chart at a time, "
+                                      "large enough for a room")})
+                ClockNote(t, session, per_step.value, session.worker.playing,
+                          version=version.value)
             if not drawer.value:  # the settings (and the preset's title) hidden: say it here
                 v.Html(tag="h1", class_="nm-stage-title", children=[session.title])
             if hint.value and picture.week == 0 and tab.value == 0:
@@ -157,7 +178,8 @@ def Page():
                     t._("Press Play (or the space bar) to watch the weeks go by, or Step (→) to "
                         "move on {n} weeks at a time.").format(n=per_step.value)])
             if tab.value == 0:
-                RunView(t, session, picture, version=version.value)
+                RunView(t, session, picture, version=version.value, veiled=veiled.value,
+                        presenting=presenting.value, shown=shown)
             else:
                 CompareView(t, session, change, version=version.value,
                             settings=settings_version.value)
@@ -165,7 +187,7 @@ def Page():
 
 @solara.component
 def Bar(t, session: Session, picture, per_step, speed, step, play_pause, change,
-        version: int = 0):
+        version: int = 0, children=[]):
     """Week, Play/Pause, Step, Reset and weeks per step: one row."""
     finished, playing = session.finished, session.worker.playing
 
@@ -181,7 +203,6 @@ def Bar(t, session: Session, picture, per_step, speed, step, play_pause, change,
             "data-coalesced": str(worker.coalesced)}):
         v.Html(tag="div", class_="nm-week", attributes={"aria-live": "polite"}, children=[
             t._("Week {week} of {weeks}").format(week=picture.week, weeks=picture.weeks)])
-        ClockNote(t, session, per_step.value, playing, version=version)
         solara.Button(t._("Pause") if playing else t._("Play"), color="primary",
                       on_click=play_pause, disabled=finished and not playing, classes=["nm-play"])
         solara.Button(t._("Step"), on_click=step, color="primary", outlined=True,
@@ -198,6 +219,7 @@ def Bar(t, session: Session, picture, per_step, speed, step, play_pause, change,
             for n in STEP_CHOICES:
                 v.Btn(children=[str(n)], attributes={"aria-label": t.ngettext(
                     "{n} week per step", "{n} weeks per step", n).format(n=n)})
+        v.Html(tag="div", class_="nm-row nm-bar-extra", children=children)
 
 
 @solara.component

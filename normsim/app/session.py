@@ -26,6 +26,7 @@ from normsim.analysis.replicates import Cancelled, Comparison, compare
 from normsim.app.address import Recipe
 from normsim.app.controls import side_name
 from normsim.app.worker import Worker
+from normsim.simulation.counterfactual import twin_settings
 from normsim.engagers import KINDS
 from normsim.app.interventions import FIXED_AT_START, change
 from normsim.simulation.model import NormDiffusionModel
@@ -131,6 +132,9 @@ class Session:
         self.draft, self.engagers, self.norms = values_of(base), engager_tables(base), base.norms
         self.seed, self.weeks = base.run.seed, base.run.steps
         self.compare_spec, self.compare_seeds = compare_spec, 10
+        # what the comparison sets against the settings: "factor" (one factor two ways),
+        # "control" (the same run without engagers: its twin) or "preset:<name>" (another)
+        self.compare_against = self.compared_against = "factor"
         self.comparison: Comparison | None = None
         self.compared_spec = compare_spec  # the settings of the comparison shown
         self.compare_chart: str | None = None
@@ -382,6 +386,21 @@ class Session:
             self.compare_spec = (name, left, right)
             self.cancel_compare()
 
+    def set_compare_against(self, against: str) -> None:
+        with self.lock:
+            self.compare_against = against
+            self.cancel_compare()
+
+    def compare_sides(self, against: str) -> list[Scenario]:
+        """The two scenarios a comparison runs: the settings, and what they are set against."""
+        if against == "control":
+            here = self.scenario()
+            return [here, twin_settings(here)]
+        if against.startswith("preset:"):
+            return [self.scenario(), load(against.split(":", 1)[1])]
+        name, left, right = self.compare_spec
+        return [self.scenario({**self.draft, name: v}) for v in (left, right)]
+
     def set_compare_seeds(self, n: int) -> None:
         with self.lock:
             self.compare_seeds = int(n)
@@ -394,6 +413,11 @@ class Session:
 
     def compared_names(self, t) -> tuple[str, str]:
         """The two sides of the comparison shown, in words ("principled", "conditional")."""
+        if self.compared_against == "control":
+            return t._("its engagers"), t._("no engager (its control)")
+        if self.compared_against.startswith("preset:"):
+            other = load(self.compared_against.split(":", 1)[1]).title
+            return f"“{self.title}”", f"“{other}”"
         name, left, right = self.compared_spec
         return side_name(name, left, t), side_name(name, right, t)
 
@@ -406,8 +430,8 @@ class Session:
         with self.lock:
             self._compare_cancel.set()
             cancel = self._compare_cancel = threading.Event()
-            name, left, right = self.compare_spec
-            sides = [self.scenario({**self.draft, name: v}) for v in (left, right)]
+            against = self.compare_against
+            sides = self.compare_sides(against)
             n, seed, weeks, spec = self.compare_seeds, self.seed, self.weeks, self.compare_spec
             self.comparison, self.compare_chart, self.compare_done = None, None, 0
 
@@ -424,6 +448,7 @@ class Session:
                     if cancel.is_set():
                         return
                     self.comparison, self.compared_spec = result, spec
+                    self.compared_against = against
                 self.compare_chart = self.painter.draw_compare(self)
             except Cancelled:
                 return

@@ -12,6 +12,7 @@ import solara
 
 from normsim.analysis.replicates import SMOOTH
 from normsim.app import exports
+from normsim.app.i18n import N_
 from normsim.app.picture import Picture
 from normsim.app.session import Session
 from normsim.simulation.records import STAGES
@@ -184,11 +185,44 @@ def Summary(t, picture: Picture):
 
 
 @solara.component
-def RunView(t, session: Session, picture: Picture, version: int = 0):
+def Veil(t, picture: Picture):
+    """Predict, then reveal: the clock runs, the result stays hidden until the trainer says."""
+    with v.Html(tag="div", class_="nm-card nm-veil", attributes={"role": "status"}):
+        v.Html(tag="div", class_="nm-card-title", children=[t._("The result is hidden")])
+        v.Html(tag="div", class_="nm-desc", children=[t._(
+            "Ask the room: by week {weeks}, will compliance rise, hold or fall? Which stage will "
+            "the group reach? Take a vote, run the weeks, then press Reveal.").format(
+            weeks=picture.weeks)])
+
+
+#: presenter mode's charts, one at a time: (name, its button's words)
+PRESENTED = (("compliance", N_("Compliance")), ("factors", N_("Integration")),
+             ("trust", N_("Trust and acceptance")), ("structure", N_("The group")))
+PRESENTED_CROWD = (("signatories", N_("Groups committed")), ("compliance", N_("Compliance")))
+
+
+@solara.component
+def RunView(t, session: Session, picture: Picture, version: int = 0, veiled: bool = False,
+            presenting: bool = False, shown=None):
+    """The run on stage. ``veiled``: the result hidden (predict, then reveal); ``presenting``:
+    one chart at a time, large enough for the back of a room, with the readout beside it."""
+    if veiled:
+        Veil(t, picture)
+        return
     if picture.summary:
         Summary(t, picture)
     crowd = picture.crowd
     main = "signatories" if crowd is not None else "compliance"
+    choices = PRESENTED_CROWD if crowd is not None else PRESENTED
+    if presenting and shown is not None and shown.value in dict(choices):
+        main = shown.value
+    if presenting:
+        with v.Html(tag="div", class_="nm-row nm-wrap nm-chart-choice", attributes={
+                "role": "group", "aria-label": t._("The chart shown")}):
+            for name, words in choices:
+                solara.Button(t._(words), small=True, outlined=name != main, color="primary",
+                              on_click=lambda name=name: shown.set(name),
+                              classes=[f"nm-show-{name}"])
     with v.Html(tag="div", class_="nm-run"):
         with v.Html(tag="div", class_="nm-run-chart"):
             Chart(main, picture.charts[main], picture.alts[main])
@@ -203,6 +237,8 @@ def RunView(t, session: Session, picture: Picture, version: int = 0):
             else:
                 ScoreCard(t, picture.stage, picture.highest)
             Story(t, picture.story[:LATEST_LINES], t._("Latest"), "nm-latest", week=picture.week)
+            if presenting:
+                return
             Exports(t, session, picture)
             v.Html(tag="div", class_="nm-keys", children=[
                 t._("Keys: space bar = Play or Pause, → = Step")])
