@@ -11,7 +11,6 @@ from __future__ import annotations
 import tomllib
 
 import numpy as np
-import pandas as pd
 
 from normsim.analysis.comparisons import levels
 from normsim.analysis.labels import condition_text, outcome_label, value_text, words
