@@ -163,6 +163,9 @@ def plot_engagement(outcomes: pd.DataFrame, x: str, by: str | None = None,
              and outcomes["engagement_effect_after"].notna().any())
     column = "engagement_effect_after" if after else "engagement_effect_final_year"
     _draw_effect(right, outcomes, x, by, column, show_runs=True)
+    for ax in (left, right):
+        ax.annotate("0 = the same runs without engagement", (0, 0), xycoords=("axes fraction",
+                    "data"), xytext=(3, 3), textcoords="offset points", fontsize=9, color="0.3")
     right.axhline(0.0, color="0.3", lw=1, ls="--")
     right.set_ylabel(outcome_label(column).replace(": ", ":\n", 1))
     if by:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import tomllib
 
 import numpy as np
-import pandas as pd
 
 from normsim.analysis.comparisons import levels
 from normsim.analysis.labels import condition_text, outcome_label, value_text, words
@@ -116,8 +115,9 @@ def ranking(res: Results, column: str) -> list[str]:
             out.append("The first is ahead of the second beyond both 95% intervals." if apart else
                        "The first two cannot be told apart: their 95% intervals overlap.")
         last = ok.iloc[-1]
-        out.append(f"The smallest: {_where(res, ok.index[-1])}: "
-                   f"{fmt(column, last[column], last[lo], last[hi])}.")
+        if len(ok) > TOP:
+            out.append(f"The smallest: {_where(res, ok.index[-1])}: "
+                       f"{fmt(column, last[column], last[lo], last[hi])}.")
     if bounds_of(column) == (-1.0, 1.0):
         above, below = (ok[lo] > 0).sum(), (ok[hi] < 0).sum()
         out.append(f"Its 95% interval lies above zero in {above} of {len(ok)} conditions and "

@@ -22,16 +22,15 @@ from normsim.analysis.brief import plot_brief
 from normsim.analysis import sources
 from normsim.analysis.dictionary import write_table
 from normsim.analysis.discovery import discover, plot_discovery
-from normsim.analysis.findings import fmt, glossary, key_findings, main_outcome, small_n
+from normsim.analysis.findings import glossary, key_findings, main_outcome
+from normsim.analysis.tables import effects_section, md_table, stages_section
 from normsim.analysis.labels import factor_label, outcome_label, value_text, words
 from normsim.analysis.results import Results, load
 from normsim.analysis.style import MAX_SERIES
 from normsim.analysis.setbacks import aligned_setbacks, plot_setbacks
 from normsim.sweeps.experiment import flat
 from normsim.sweeps.files import write_atomically, write_text_atomically
-from normsim.simulation.records import STAGES
 from normsim.settings.scenario import PARAMETERS, ScenarioError
-from normsim.analysis.summaries import stage_distribution
 from normsim.analysis.kinds import KINDS  # every figure, by the name --kind takes
 
 FORMATS = ("png", "svg", "pdf")
@@ -107,7 +106,8 @@ def figure(res: Results, kind: str, factors=(), outcome: str | None = None) -> F
         if aligned.empty:
             raise ScenarioError(f"no setback in {res.out}: no run recorded a setback in an "
                                 "integration factor (is integration.setback_rate 0?).")
-        return plot_setbacks(aligned, title)
+        pooled = " (every condition pooled)" if len(res.conditions) > 1 else ""
+        return plot_setbacks(aligned, title + pooled)
     if kind == "sensitivity":
         return C.plot_sensitivity(_sensitivity(res), title)
     found = discover(res.outcomes, names or res.factors, res.threshold)
@@ -228,7 +228,8 @@ def write_report(out, folder=None, threshold: float | None = None) -> Path:
     lines += ["## Figures", ""]
     for kind in kinds[len(lead):]:
         lines += _figure(res, kind, folder)
-    lines += _effects(res, folder) + _stages(res, folder) + _sensitivity_section(res, folder)
+    lines += effects_section(res, folder) + stages_section(res, folder)
+    lines += _sensitivity_section(res, folder)
     lines += _discovery_section(res, folder) + glossary() + _provenance(res)
     return write_text_atomically(folder / "report.md", "\n".join(lines) + "\n")
 
@@ -253,14 +254,6 @@ def top_factors(res: Results, n: int) -> list[str]:
 def _split_by(res: Results) -> list[str]:
     """Time figures of a Sobol or Morris sweep: split by the most influential factor."""
     return [] if res.sensitivity is None else top_factors(res, 1)
-
-
-def md_table(table: pd.DataFrame) -> list[str]:
-    """A DataFrame as Markdown table lines (index dropped)."""
-    cells = [[str(v) for v in row] for row in table.itertuples(index=False)]
-    head = [str(c) for c in table.columns]
-    return (["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-            + ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in cells] + [""])
 
 
 def _dotted(flat: str) -> str:
@@ -312,67 +305,6 @@ def _parameters(res: Results) -> list[str]:
     lines += [f"All other parameters as in the base scenario `{res.manifest['scenario']}` "
               "(see `normsim parameters`).", ""]
     return lines
-
-
-#: the columns of the report's effects table: outcome, words (the interval is added)
-SHOWN = (("engagement_effect_during", "effect while engaged"),
-         ("engagement_effect_after", "effect 5 years after"),
-         ("final_compliance", "final compliance"))
-
-
-def _effects(res: Results, folder: Path) -> list[str]:
-    eff = res.effects
-    write_table(folder, "effects", eff, index=True)
-    main = main_outcome(res)
-    shown = [(main, words_of(main))] + [s for s in SHOWN if s[0] != main]
-    lines = ["## Effects", "", "Per condition: means over runs with 95% intervals, kept inside "
-             "what each quantity can take (shares and differences of shares: t-interval on the "
-             "logit scale; weeks: on the log scale). Effects are in percentage points against "
-             "each run's twin without engagement. Score-card stages are ranks: the median and range over runs, for the "
-             "stage held at the end and the highest stage reached, apart (a group falls back "
-             f"when trust lapses). 'Reached {res.threshold:g}': the share of runs whose 13-week "
-             "mean compliance reached the threshold, with its Wilson interval. Every column, "
-             "with its description, in [effects.csv](effects.csv) and "
-             "[columns.md](columns.md).", ""]
-    lines += small_n(res) + ([""] if small_n(res) else [])
-    if len(eff) > 40:
-        return lines + [f"{len(eff)} conditions: see [effects.csv](effects.csv).", ""]
-    t = pd.DataFrame({words(f): [value_text(f, v) for v in eff[f]] for f in res.factors})
-    for name, text in shown:
-        if name in eff and eff[name].notna().any():
-            t[f"{text} [95% CI]"] = [fmt(name, *r) for r in eff[
-                [name, f"{name}_ci_low", f"{name}_ci_high"]].to_numpy()]
-    t[f"reached {res.threshold:g}"] = [
-        f"{s:.0%} [{lo:.0%}, {hi:.0%}]" for s, lo, hi in eff[
-            ["share_reaching_threshold", "share_reaching_threshold_ci_low",
-             "share_reaching_threshold_ci_high"]].to_numpy()]
-    for name, text in (("final_stage", "stage at the end"),
-                       ("highest_stage", "highest stage reached")):
-        t[f"{text} (median, range)"] = [_stage(*r) for r in eff[
-            [f"{name}_median", f"{name}_min", f"{name}_max"]].to_numpy()]
-    t["runs"] = eff["replicates"].to_numpy()
-    return lines + md_table(t)
-
-
-def words_of(outcome: str) -> str:
-    return outcome_label(outcome).split(" (")[0].split(":")[0]
-
-
-def _stage(median, lo, hi) -> str:
-    if not np.isfinite(median):
-        return "–"
-    k = int(round(median))
-    name = STAGES[k] if float(median).is_integer() else f"{median:g}"
-    return f"{k}: {name} ({lo:g}–{hi:g})" if lo != hi else f"{k}: {name}"
-
-
-def _stages(res: Results, folder: Path) -> list[str]:
-    table = stage_distribution(res.records, res.conditions)
-    write_table(folder, "stages", table)
-    return ["## Score-card stages", "", "The share of groups at each stage, at the end and at "
-            "their highest, per condition, with Wilson intervals (long format: one row per "
-            "condition, measure and stage, with the factor values): "
-            "[stages.csv](stages.csv).", ""]
 
 
 def _sensitivity_section(res: Results, folder: Path) -> list[str]:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from normsim.analysis.style import PALETTE, apply_style, label
+from normsim.analysis.style import apply_style, label, series_style
 from normsim.analysis.summaries import mean_ci
 from normsim.world.integration import FACTORS
 
@@ -69,10 +69,11 @@ def plot_setbacks(aligned: pd.DataFrame, title: str = "") -> Figure:
         n = int(part.loc[part["weeks"] == 0, "n"].max()) if len(part) else 0
         for i, factor in enumerate(FACTORS):
             f = part[part["factor"] == factor]
-            ax.fill_between(f["weeks"], f["ci_low"], f["ci_high"], color=PALETTE[i], alpha=0.2,
-                            lw=0)
-            ax.plot(f["weeks"], f["mean"], color=PALETTE[i], lw=3 if factor == hit else 1.8,
-                    label=label(factor))
+            style = series_style(i)  # colour and line style: tells factors apart in grey
+            ax.fill_between(f["weeks"], f["ci_low"], f["ci_high"], color=style["color"],
+                            alpha=0.2, lw=0)
+            ax.plot(f["weeks"], f["mean"], color=style["color"], ls=style["linestyle"],
+                    lw=3 if factor == hit else 1.8, label=label(factor))
         ax.axvline(0, color="0.4", lw=1, ls=":")
         ax.axhline(0, color="0.4", lw=0.8)
         ax.set_title(f"setback in {label(hit)} (n = {n})" if n else

@@ -112,7 +112,7 @@ def summary(manifest: dict) -> str:
 
 
 def section(manifest: dict, conditions: pd.DataFrame) -> list[str]:
-    from normsim.analysis.report import md_table
+    from normsim.analysis.tables import md_table
 
     t = where_values_come_from(manifest, conditions)
     t["parameter"] = [f"`{p}` ({words(p)})" for p in t["parameter"]]
