@@ -78,3 +78,10 @@ def calibration_file(tmp_path: Path, particles=5, generations=2, rows=None, extr
 def normsim(*args, **kw):
     return subprocess.run([str(BIN / "normsim"), *map(str, args)], capture_output=True,
                           text=True, **kw)
+
+
+def first_task_slowest(task: dict) -> tuple[int, int]:
+    """A task whose first one finishes last (for the order of a runner's results)."""
+    import time
+    time.sleep(1.5 if task["index"] == 0 else 0.01)
+    return task["index"], task["index"] * 10

@@ -116,3 +116,11 @@ def _same_on_a_dask_cluster_from_the_command_line(tmp_path, local):
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     for name in ("posterior.csv", "forecast.csv", "scores.csv", "pit.csv"):
         pd.testing.assert_frame_equal(pd.read_csv(local / name), pd.read_csv(out / name))
+
+
+def test_a_runner_returns_results_in_task_order_whatever_order_they_finish_in():
+    from calibration_helpers import first_task_slowest
+
+    tasks = [{"index": i} for i in range(6)]
+    with driver.Runner(2) as runner:
+        assert runner.map(first_task_slowest, tasks, "order") == [(i, 10 * i) for i in range(6)]

@@ -29,6 +29,8 @@ from normsim.sweeps.lock import FolderLock
      ["deed.persuasion", "not a model parameter"]),
     (lambda t: t.replace('cutoff = "2002-12-31"', 'cutoff = "2000-03-01"'),
      ["nothing to fit"]),
+    (lambda t: t.replace('norm = "mines"', 'norm = "children"'),
+     ["data.norm = 'children'", "not a norm of scenario"]),
 ])
 def test_a_bad_calibration_file_gets_exit_2_and_one_clear_message(tmp_path, change, words):
     path = calibration_file(tmp_path)
@@ -39,6 +41,14 @@ def test_a_bad_calibration_file_gets_exit_2_and_one_clear_message(tmp_path, chan
         assert w in done.stderr, (w, done.stderr)
     assert done.stderr.count(str(path)) == 1, done.stderr  # the file named once
     assert not (tmp_path / "out").exists()
+
+
+def test_a_fitted_count_of_zero_is_refused(tmp_path):
+    from calibration_helpers import ROWS
+    done = normsim("calibrate", calibration_file(tmp_path, rows={**ROWS, "2001-06": 0}),
+                   "--out", tmp_path / "out")
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert "2001-06" in done.stderr and "is 0" in done.stderr
 
 
 def test_a_whole_number_parameter_can_be_calibrated(tmp_path):
@@ -79,7 +89,7 @@ def test_a_calibration_takes_the_folders_lock(tmp_path):
     with FolderLock(out):
         done = normsim("calibrate", calibration_file(tmp_path), "--out", out)
     assert done.returncode == 2 and "in use" in done.stderr, done.stderr
-    assert not (out / "generations").exists()
+    assert not (out / "generations").exists() and not (out / "calibration.json").exists()
 
 
 def test_a_bad_scheduler_address_is_refused_before_the_folder_is_touched(tmp_path):

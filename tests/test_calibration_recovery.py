@@ -7,7 +7,7 @@ TRUE = {"deed.persuasion_rate": 0.12, "deed.capacity": 6}
 
 
 def test_a_calibration_recovers_known_parameters_inside_its_90_percent_intervals(tmp_path):
-    path = calibration_file(tmp_path, particles=20, generations=3)
+    path = calibration_file(tmp_path, particles=16, generations=3)
     spec, _ = load_calibration(path)
     sim, _ = driver.simulator(spec)
     # the synthetic record: one run with the known values (a seed no particle uses), read at
@@ -18,7 +18,7 @@ def test_a_calibration_recovers_known_parameters_inside_its_90_percent_intervals
     values = sim.at(curve, list(dates.values()))
     rows = {d: int(round(v)) for d, v in zip(dates, values)}
     assert rows["2002-09"] > rows["2001-03"]  # the curve grows: there is something to fit
-    path = calibration_file(tmp_path, particles=20, generations=3, rows=rows)
+    path = calibration_file(tmp_path, particles=16, generations=3, rows=rows)
     spec, _ = load_calibration(path)
     with driver.Runner(1) as runner:
         gens = driver.run_abc(spec, tmp_path / "out", runner, "recovery", log=lambda s: None)

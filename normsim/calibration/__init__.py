@@ -1,12 +1,13 @@
-"""Calibration against observed counts by approximate Bayesian computation (ABC-SMC, pyabc).
+"""Calibration against observed counts by a blind, deterministic ABC-SMC.
 
-``normsim calibrate FILE.toml`` (:func:`normsim.calibration.driver.calibrate`) fits chosen
-parameters to observed counts of armed groups' commitments (``data/``): priors are uniform over
-ranges inside each parameter's declared range, the summary statistics are the simulated
-cumulative signatories at the observed dates up to ``fit_until``, the distance is Euclidean on
-their ratios to the observed counts. pyabc's database in the output folder makes it resumable;
-``--scheduler`` runs the particles on a Dask cluster. Afterwards it draws from the posterior to
-predict the counts after ``fit_until`` -- the held-out test -- and writes a report.
+``normsim calibrate FILE.toml`` (:func:`normsim.calibration.outputs.calibrate`) fits chosen
+parameters to the counts of armed groups' commitments (``data/``) dated on or before the file's
+``cutoff`` (:mod:`~normsim.calibration.record`), with several simulations per particle seeded by
+position (:mod:`~normsim.calibration.smc`, :mod:`~normsim.calibration.driver`); each forecast
+draw continues a fitted simulation past the cutoff, and every later count is scored beside the
+baselines the file declares (:mod:`~normsim.calibration.baselines`, ``scoringrules``). Each
+generation is saved as it ends: rerunning the same command resumes, to the same posterior, on
+any number of workers or on Dask (``--scheduler``).
 """
 
 from normsim.calibration.spec import CalibrationFile, load_calibration

@@ -39,7 +39,7 @@ _OURS = {OWNER, ".lock", driver.GENERATIONS, "posterior.csv", "posterior_summary
 
 
 def claim(out: Path, identity: dict) -> None:
-    """Refuse ``out`` unless it is new, empty, or this calibration's own; then mark it ours."""
+    """Refuse ``out`` unless it is new, empty, or this calibration's own; create it."""
     target, here = out.resolve(), Path.cwd().resolve()
     if target == here or target in here.parents:
         raise FolderError(f"'{out}' is the current folder or holds it; name a new folder for the "
@@ -65,7 +65,6 @@ def claim(out: Path, identity: dict) -> None:
                                   "writes only into a new or empty folder, or its own. Use another "
                                   "--out folder.")
     target.mkdir(parents=True, exist_ok=True)
-    write_text_atomically(target / OWNER, json.dumps(identity, indent=1) + "\n")
 
 
 def identity(spec: CalibrationFile, text: str, fitted: pd.DataFrame) -> dict:
@@ -92,6 +91,8 @@ def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int
     claim(out, ident)
     tag = ident["fitted_rows_hash"][:8] + ident["calibration_hash"][:8]
     with FolderLock(out), (cluster.quiet() if scheduler else contextlib.nullcontext()):
+        claim(out, ident)  # again, now that no one else can write here: then mark it ours
+        write_text_atomically(out / OWNER, json.dumps(ident, indent=1) + "\n")
         client = cluster.connect(scheduler) if scheduler else None
         try:
             with driver.Runner(workers if client is None else 1, client, log) as runner:

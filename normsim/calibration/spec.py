@@ -253,6 +253,16 @@ def load_calibration(name_or_path: str | Path) -> tuple[CalibrationFile, str]:
         raise ScenarioError(f"{path}: {err}") from None
     points = known_counts(spec.data.file, spec.data.norm, spec.start_year, spec.cutoff_date,
                           spec.data.pledge_type, tuple(spec.data.units))
+    from normsim.data import NORM_NAMES
+    norm = NORM_NAMES.get(spec.data.norm, spec.data.norm)
+    if norm not in base.norms:
+        raise ScenarioError(f"{path}: data.norm = {spec.data.norm!r} is not a norm of scenario "
+                            f"{spec.scenario} (its norms: {', '.join(base.norms)})")
+    zero = points[(points["kind"] == "exact") & (points["count"] < 1)]
+    if len(zero):
+        raise ScenarioError(f"{path}: data: the count dated {zero['as_of'].iloc[0]} in "
+                            f"{spec.data.file} is 0; a fitted count must be at least 1 (the "
+                            "distance compares simulated and observed counts as ratios)")
     if not (points["kind"] == "exact").any():
         raise ScenarioError(f"{path}: data: no exact count of {spec.data.norm} "
                             f"({spec.data.pledge_type}) dated on or before {spec.cutoff} in "
