@@ -253,7 +253,7 @@ def load_calibration(name_or_path: str | Path) -> tuple[CalibrationFile, str]:
         raise ScenarioError(f"{path}: {err}") from None
     points = known_counts(spec.data.file, spec.data.norm, spec.start_year, spec.cutoff_date,
                           spec.data.pledge_type, tuple(spec.data.units))
-    from normsim.data import NORM_NAMES
+    from normsim.settings.data import NORM_NAMES
     norm = NORM_NAMES.get(spec.data.norm, spec.data.norm)
     if norm not in base.norms:
         raise ScenarioError(f"{path}: data.norm = {spec.data.norm!r} is not a norm of scenario "
