@@ -94,6 +94,7 @@ def test_emulation_weighs_peers_of_the_same_country_and_type_more():
     assert signal[1] > signal[2]  # a country weighs more than a type (4 > 2)
 
 
+@pytest.mark.statistical
 def test_emulation_raises_commitments_among_groups(tmp_path):
     scen = population(tmp_path, groups=30)
     counts = {}
@@ -163,6 +164,7 @@ root_seed = 5
 """
 
 
+@pytest.mark.multiprocess
 def test_a_population_sweep_is_the_same_on_one_and_two_workers_and_on_dask(tmp_path):
     from distributed import LocalCluster
 
@@ -221,6 +223,7 @@ def normsim(*args, **kw):
                           text=True, **kw)
 
 
+@pytest.mark.multiprocess
 def test_a_small_calibration_runs_end_to_end(tmp_path):
     out = tmp_path / "out"
     done = normsim("calibrate", calibration_file(tmp_path), "--out", out, "--workers", 1)
@@ -239,6 +242,7 @@ def test_a_small_calibration_runs_end_to_end(tmp_path):
     assert "Held-out prediction" in report and "Provenance" in report
 
 
+@pytest.mark.multiprocess
 def test_a_killed_calibration_resumes(tmp_path):
     import pyabc
 
@@ -275,6 +279,7 @@ def test_a_killed_calibration_resumes(tmp_path):
     (lambda t: t.replace('file = "commitments_mines.csv"', 'file = "nothing.csv"'),
      ["nothing.csv"]),
 ])
+@pytest.mark.multiprocess  # the real 'normsim calibrate' command
 def test_a_bad_calibration_file_gets_exit_2_and_a_clear_message(tmp_path, change, words):
     path = calibration_file(tmp_path)
     path.write_text(change(path.read_text()))
