@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test bench clean
+.PHONY: run test test-fast bench clean
 
 $(STAMP): pyproject.toml setup.py
 	@if [ -z "$(PYTHON)" ]; then echo "make: no Python >= 3.12 found (see the message above)"; exit 1; fi
@@ -20,9 +20,17 @@ run: $(STAMP)
 	$(BIN)/normsim run baseline --out results/baseline
 
 ## test: set up (and find or install a Chromium for the app's tests), then run the whole suite
+## on all cores; the slowest 15 tests are listed. The statistical tests share their replicate
+## runs through one store on disk (tests/shared_runs.py, in .pytest_cache/normsim-runs/): a
+## second run of an unchanged package reads them instead of running them again.
 test: $(STAMP)
 	$(BIN)/python tests/browser.py --ensure
-	$(BIN)/python -m pytest -q -n auto --durations=15  # all cores: about 20 min on 2 (the science tests run replicates); the slowest 15 are listed
+	$(BIN)/python -m pytest -q -n auto --durations=15
+
+## test-fast: the everyday loop: every test except the statistical, multi-process and browser
+## ones (the marks are registered in pyproject.toml)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -n auto --durations=10 -m "not statistical and not multiprocess and not browser"
 
 ## bench: set up, then measure speed (prints a table and machine-readable lines);
 ## options go in ARGS, e.g. make bench ARGS=--quick  or  ARGS="--only population"

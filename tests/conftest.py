@@ -12,3 +12,20 @@ SMALL = {"group_fighters": 60, "group_operational_commanders": 2, "group_units_p
 @pytest.fixture
 def small():
     return dict(SMALL)
+
+
+#: fixtures that start a real Chromium, and fixtures that start other processes (the app's
+#: server, a Dask cluster): a test that uses one carries the matching mark
+BROWSER_FIXTURES = {"browser", "open_page"}
+PROCESS_FIXTURES = {"server", "short_server", "cluster"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark the tests 'make test-fast' leaves out by the fixtures they use (the rest are marked
+    where they are written: statistical tests, and tests that start processes themselves)."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if used & PROCESS_FIXTURES:
+            item.add_marker(pytest.mark.multiprocess)

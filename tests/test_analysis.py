@@ -359,7 +359,8 @@ def test_bad_input_gives_a_message_and_status_2(sweeps, tmp_path):
 SHIPPED = sorted(p.stem for p in EXPERIMENT_DIR.glob("*.toml") if p.stem != "sensitivity")
 
 
-@pytest.mark.parametrize("name", SHIPPED)
+@pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.multiprocess)
+                                  if name == "screening_morris" else name for name in SHIPPED])
 def test_normsim_report_on_each_shipped_experiment(tmp_path, name):
     out = tmp_path / name
     result = invoke("sweep", name, "--replicates", 2, "--steps", 20, "--workers",

@@ -101,6 +101,7 @@ def test_a_bad_input_on_the_command_line(case, tmp_path, finished_sweep, monkeyp
 
 
 @pytest.mark.parametrize("case", SUBPROCESS_SAMPLE, ids=lambda c: c.id)
+@pytest.mark.multiprocess
 def test_a_bad_input_to_the_real_command(case, tmp_path, finished_sweep):
     d = tmp_path / "case"
     extra = prepare(case, d, finished_sweep)

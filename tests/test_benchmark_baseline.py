@@ -132,6 +132,7 @@ def weekly_z(weeks=4, fighters=20_000, peer_world=None, seed=7):
     return abs(z[worst]), worst
 
 
+@pytest.mark.statistical
 def test_random_parts_agree_within_sampling_error():
     zmax, where = weekly_z()
     assert zmax < Z_LIMIT, f"|z| = {zmax:.1f} at {where}"
@@ -147,11 +148,13 @@ def test_random_parts_agree_within_sampling_error():
     {"turnover": 0.0},  # nobody leaves
 ], ids=["fear", "encounter rate", "acceptance effect", "knowledge effect", "instructions",
         "community restraint", "turnover"])
+@pytest.mark.statistical
 def test_the_statistical_check_catches_a_forgotten_term(forget):
     zmax, _ = weekly_z(peer_world=forget)
     assert zmax > Z_LIMIT
 
 
+@pytest.mark.multiprocess
 def test_quick_benchmark_prints_the_machine_readable_lines():
     # the sweeps section starts Dask and process pools (tested in test_sweep.py): left out here
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick",

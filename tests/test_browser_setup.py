@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 FINDER = Path(__file__).parent / "browser.py"
+pytestmark = pytest.mark.multiprocess  # each case runs the finder as a real process
 
 
 def closed_port() -> int:

@@ -164,6 +164,7 @@ def test_an_output_folder_that_cannot_be_written_gets_exit_2(tmp_path):
     assert result.exit_code == 2 and "error:" in result.output
 
 
+@pytest.mark.multiprocess
 def test_the_real_command_prints_no_traceback(tmp_path):
     path = tmp_path / "bad.toml"
     path.write_text("[group]\nfighters = -3\n")
@@ -215,6 +216,7 @@ def test_a_run_stopped_while_saving_leaves_the_previous_folder_as_it_was(tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
 
 
+@pytest.mark.multiprocess
 def test_sigterm_during_a_run_writes_nothing(tmp_path):
     out = tmp_path / "r"
     command = ("import sys; import normsim.cli as cli; print('started', flush=True); "

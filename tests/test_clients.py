@@ -154,6 +154,7 @@ def test_ema_outcomes_are_normsims_own_outcomes_averaged_over_the_sweeps_seeds(e
     np.testing.assert_array_equal(results["TIME"][0], np.arange(WEEKS + 1))
 
 
+@pytest.mark.multiprocess
 def test_ema_multiprocessing_under_spawn_gives_the_same_outcomes(ema_results):
     from ema_workbench import MultiprocessingEvaluator
 
@@ -212,6 +213,7 @@ def test_salib_sobol_through_the_problem_makes_n_d_plus_2_runs_and_ranks_the_dri
 
 # -- Mesa ---------------------------------------------------------------------------------------
 
+@pytest.mark.multiprocess
 def test_mesa_batch_run_on_two_processes_matches_one_process_and_a_direct_run():
     import mesa
 
@@ -252,6 +254,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.multiprocess
+@pytest.mark.browser
 def test_the_mesa_dashboard_is_served_on_this_machine_and_steps_in_chromium(tmp_path):
     from browser import LAUNCH_ARGS, executable
 

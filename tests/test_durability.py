@@ -2,8 +2,6 @@
 last when internalised and lapse when bought, H6 on the span of exposure, and outcomes measured
 against each run's twin without engagement."""
 
-from functools import lru_cache
-
 import numpy as np
 import pytest
 from scipy import stats
@@ -13,19 +11,16 @@ from normsim.world.groups import GroupSettings, GroupState
 from normsim.rules.hypotheses import HypothesisSettings
 from normsim.rules.internalisation import InternalisationSettings, consolidation
 from normsim.simulation.outcomes import outcomes
+from shared_runs import replicates
 
 SMALL = {"group_fighters": 300}
 NONE = {"persuader_count": 0}
 ALPHA = 0.01
 
 
-@lru_cache(maxsize=None)
-def _runs(params: tuple, n: int, steps: int, twin: bool):
-    return tuple(run(dict(params), seed=seed, steps=steps, counterfactual=twin) for seed in range(n))
-
-
 def runs(params=None, n=12, steps=520, twin=True):
-    return _runs(tuple(sorted({**SMALL, **(params or {})}.items())), n, steps, twin)
+    """Seeds 0 to n - 1 of a condition, each beside its twin (the shared store of runs)."""
+    return replicates({**SMALL, **(params or {})}, n=n, steps=steps, twin=twin)
 
 
 def outcome(tables, name):
@@ -44,6 +39,7 @@ def yearly(df, column="compliance_rate"):
     return live.groupby((live["step"] - 1) // 52)[column].mean().to_numpy()
 
 
+@pytest.mark.statistical
 def test_with_no_engager_the_group_stays_where_it_started_for_twenty_years():
     """The null is stationary: over 20 replicates of 20 years (1,040 weeks) without engagement,
     the last five years' compliance differs from the first five years' by less than 0.01
@@ -76,10 +72,11 @@ def test_a_twin_shares_the_runs_environment_and_starts_from_the_same_state():
     np.testing.assert_array_equal(df["compliance_counterfactual"].to_numpy()[1:],
                                   twin["compliance_rate"].to_numpy()[1:])
     np.testing.assert_array_equal(df["intensity"], twin["intensity"])
-    assert df["compliance_rate"].iloc[0] == twin["compliance_rate"].iloc[0] or \
-        np.isnan(twin["compliance_rate"].iloc[0])
+    # week 0, before anyone acts: the same state (NaN on both sides where nothing is at stake)
+    np.testing.assert_array_equal(df["compliance_rate"].iloc[:1], twin["compliance_rate"].iloc[:1])
 
 
+@pytest.mark.statistical
 def test_internalised_gains_outlast_bought_ones_after_engagement_ends():
     """Five years of engagement, then five without: a principled engagement keeps a larger
     share of its gain over the twin than a conditional one (Mann-Whitney, p < 0.01)."""
@@ -92,6 +89,7 @@ def test_internalised_gains_outlast_bought_ones_after_engagement_ends():
     assert test.pvalue < ALPHA, (np.median(principled), np.median(conditional), test.pvalue)
 
 
+@pytest.mark.statistical
 def test_what_was_never_internalised_is_lost():
     """With internalisation switched off, a principled engagement's gain has mostly gone five
     years after it ends: the fifth year's gain over the twin is under half of its gain in the
@@ -112,6 +110,7 @@ def test_what_was_never_internalised_is_lost():
     assert stats.ttest_ind(late_kept, late, alternative="greater").pvalue < ALPHA
 
 
+@pytest.mark.statistical
 def test_bought_compliance_lasts_while_the_leverage_lasts():
     """A conditional persuader's instructions are in force while it engages and lapse within
     months after it leaves."""
@@ -159,6 +158,7 @@ def test_h6_changes_nothing_for_a_group_that_gained_nothing():
         assert on.equals(off)
 
 
+@pytest.mark.statistical
 def test_h6_consolidates_a_long_engagement_more():
     """A long, regular engagement consolidates more of what it gained with H6 than without:
     the internalised gain of the fighters five years after it ends is higher."""
@@ -168,6 +168,7 @@ def test_h6_consolidates_a_long_engagement_more():
     assert stats.ttest_rel(on, off, alternative="greater").pvalue < ALPHA
 
 
+@pytest.mark.statistical
 def test_an_incompatible_core_goal_leaves_next_to_nothing_to_consolidate():
     """Talking to a leader whose core goal is incompatible with the norm: the engagement effect
     is within 0.005 of none, and H6 adds nothing measurable."""
@@ -182,5 +183,5 @@ def test_an_incompatible_core_goal_leaves_next_to_nothing_to_consolidate():
                                   "weeks_to_commitment", "weeks_to_doctrine", "durability",
                                   "violations_per_fighter_year", "violations_averted"])
 def test_the_named_outcomes_exist(name):
-    df = run({**SMALL, "dialogue_end_week": 52}, seed=1, steps=420, counterfactual=True)
-    assert name in outcomes(df)
+    df, = replicates({**SMALL, "dialogue_end_week": 52}, seeds=[1], steps=420, twin=True)
+    assert name in outcomes(df)  # the seven cases share one run and its twin

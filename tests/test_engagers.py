@@ -2,30 +2,26 @@
 engagers on one group, and a group that commits to one norm and not another -- unit tests and
 statistics over replicates."""
 
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import stats
 
-from normsim import NormDiffusionModel, load, run
+from normsim import NormDiffusionModel, load
 from normsim.engagers import KINDS
+from normsim.rules.norms import NORMS
 from normsim.simulation.outcomes import outcomes
 from normsim.settings.scenario import ScenarioError
+from shared_runs import replicates
 
 SMALL = {"group_fighters": 300}
 ALPHA = 0.01
 
 
-@lru_cache(maxsize=None)
-def _runs(scenario, params: tuple, n: int, steps: int):
-    return tuple(run(dict(params), seed=s, steps=steps, scenario=scenario, counterfactual=True)
-                 for s in range(n))
-
-
 def runs(scenario="baseline", params=None, n=10, steps=260):
-    return _runs(scenario, tuple(sorted({**SMALL, **(params or {})}.items())), n, steps)
+    """Seeds 0 to n - 1 of a condition, each beside its twin (the shared store of runs)."""
+    return replicates({**SMALL, **(params or {})}, n=n, steps=steps, scenario=scenario, twin=True)
 
 
 def model(scenario, steps, seed=1, **params):
@@ -38,8 +34,9 @@ def test_the_registry_finds_every_kind_with_its_settings_norms_and_words():
     assert {"dialogue", "deed", "peace_operation"} <= set(KINDS)
     for kind, cls in KINDS.items():
         assert cls.kind == kind and cls.Settings().kind == kind
-        assert cls.summary and cls.handles and cls.__doc__ is None or True
-        assert set(cls.handles) <= {"civilians", "mines", "children"}
+        assert isinstance(cls.summary, str) and cls.summary.strip(), kind  # 'normsim engagers'
+        assert "\n" not in cls.summary, kind  # one line
+        assert cls.handles and set(cls.handles) <= set(NORMS), (kind, cls.handles)
 
 
 @pytest.mark.parametrize("text,words", [
@@ -116,6 +113,7 @@ def test_a_deeds_monitoring_reports_violations_of_the_signed_norm():
     assert (m.events()["kind"] == "violation reported").any()
 
 
+@pytest.mark.statistical
 def test_a_deed_lowers_mine_laying_against_its_twin():
     """Over fifteen years: a small group signs late or not at all (in 4 of 10 runs within ten
     years, measured), so the effect is small and needs time to show."""
@@ -152,6 +150,7 @@ def test_a_peace_operation_politicises_the_persuaders_engagement_too():
     assert alone.groups.objection[0] == 0.0
 
 
+@pytest.mark.statistical
 def test_bought_and_argued_compliance_compare_as_kelman_says():
     """A peace operation's incentives move compliance sooner than dialogue (instruments work at
     once); dialogue's gain over the twin is more internalised at the end."""
@@ -169,6 +168,7 @@ def test_bought_and_argued_compliance_compare_as_kelman_says():
     assert stats.ttest_ind(internal_talk, internal_mission, alternative="greater").pvalue < ALPHA
 
 
+@pytest.mark.statistical
 def test_legitimacy_seeking_groups_comply_more_where_an_engager_watches():
     """Jo 2015: with H3 switched off (no in-group persuasion), a group that aspires to the
     international community still complies more under the same engagement: legitimacy."""
@@ -180,6 +180,7 @@ def test_legitimacy_seeking_groups_comply_more_where_an_engager_watches():
     assert stats.ttest_ind(a, b, alternative="greater").pvalue < ALPHA
 
 
+@pytest.mark.statistical
 def test_constituencies_restrain_without_any_engager():
     """Stanton 2016: organised communities restrain a group that depends on them, with no
     engager at all (the twin's compliance)."""
@@ -191,6 +192,7 @@ def test_constituencies_restrain_without_any_engager():
     assert stats.ttest_ind(a, b, alternative="greater").pvalue < ALPHA
 
 
+@pytest.mark.statistical
 def test_a_state_that_respects_ihl_makes_compliance_worth_more():
     fair = runs("engager_peace_operation", {"state_compliance": 0.9})
     brutal = runs("engager_peace_operation", {"state_compliance": 0.1})

@@ -29,6 +29,8 @@ from normsim.sweeps.store import Store, events_schema, read_events, read_manifes
 from sweep_helpers import (BIN, alive, cluster, command_line, descendants,  # noqa: F401
                            experiment_file, invoke, start_sweep, wait_for_runs)
 
+pytestmark = pytest.mark.multiprocess  # faults injected into real sweeps and processes
+
 
 def clean_result(path, tmp_path, **overrides):
     exp, text = load_experiment(path, **overrides)

@@ -8,6 +8,7 @@ from normsim import NormDiffusionModel, run
 from normsim.world.groups import GroupSettings, GroupState
 from normsim.rules.norms import INCOMPATIBLE_COST, NORMS, costs
 from normsim.world.typology import TYPES
+from shared_runs import replicates
 
 NONE = {"persuader_count": 0, "group_fighters": 300}
 ALPHA = 0.01
@@ -16,7 +17,9 @@ ALPHA = 0.01
 def test_every_norm_is_registered_with_its_settings_and_source():
     assert set(NORMS) == {"civilians", "mines", "children"}
     for key, norm in NORMS.items():
-        assert norm.Settings().observability >= 0 and norm.source and norm.title
+        assert norm.source and norm.title, key
+        for name, field in norm.Settings.model_fields.items():  # every default has its reason
+            assert (field.json_schema_extra or {}).get("source"), (key, name)
 
 
 def test_military_costs_follow_what_the_sources_say():
@@ -32,19 +35,20 @@ def test_military_costs_follow_what_the_sources_say():
 
 def _violations(params, norm, n=8, steps=156):
     out = []
-    for seed in range(n):
-        df = run({**NONE, "norms": ["civilians", norm], **params}, seed=seed, steps=steps)
+    for df in replicates({**NONE, "norms": ["civilians", norm], **params}, n=n, steps=steps):
         sel = df[(df["norm"] == norm) & (df["step"] >= 1)]
         out.append(sel["violations"].sum() / max(sel["occasions"].sum(), 1))
     return np.array(out)
 
 
+@pytest.mark.statistical
 def test_weak_territorial_groups_lay_more_mines():
     weak = _violations({"group_strength": 0.1, "group_territorial": 0.9}, "mines")
     strong = _violations({"group_strength": 0.9, "group_territorial": 0.9}, "mines")
     assert stats.ttest_ind(weak, strong, alternative="greater").pvalue < ALPHA
 
 
+@pytest.mark.statistical
 def test_a_manpower_shortfall_drives_child_recruitment_and_communities_resist_it():
     short = _violations({"group_manpower_need": 0.8, "group_fighter_turnover": 0.02}, "children")
     enough = _violations({"group_manpower_need": 0.0, "group_fighter_turnover": 0.02}, "children")

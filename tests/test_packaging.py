@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 #: one xdist worker builds the wheel once for every test here
-pytestmark = [pytest.mark.packaging, pytest.mark.xdist_group("wheel")]
+pytestmark = [pytest.mark.packaging, pytest.mark.multiprocess, pytest.mark.xdist_group("wheel")]
 NOT_SHIPPED = (".git", ".venv", "results", "build", "dist", "*.egg-info", "__pycache__", "tests",
                "docs", "benchmarks", ".pytest_cache", ".hypothesis")
 

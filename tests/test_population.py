@@ -86,6 +86,7 @@ def test_emulation_weighs_peers_of_the_same_country_and_type_more():
     assert signal[1] > signal[2]  # a country weighs more than a type (4 > 2)
 
 
+@pytest.mark.statistical
 def test_emulation_raises_commitments_among_groups(tmp_path):
     scen = population(tmp_path, groups=30)
     counts = {}
@@ -155,6 +156,7 @@ root_seed = 5
 """
 
 
+@pytest.mark.multiprocess
 def test_a_population_sweep_is_the_same_on_one_and_two_workers_and_on_dask(tmp_path):
     from distributed import LocalCluster
 

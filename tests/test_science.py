@@ -2,23 +2,16 @@
 the direction of seed 002, switching each off changes the default trajectory, and the model
 reproduces the limits in MODEL.md."""
 
-from functools import lru_cache
-
 import numpy as np
 import pytest
 from scipy import stats
 
-from normsim import run
+from shared_runs import replicates
+
+pytestmark = pytest.mark.statistical
 
 N = 12  # replicates per condition
 ALPHA = 0.01
-
-
-@lru_cache(maxsize=None)
-def _runs(params: tuple, n: int, steps: int):
-    """The rows of the group engaged from the start (a faction that splinters from it is
-    another group, with rows of its own from the week it breaks away)."""
-    return tuple(original(run(dict(params), seed=seed, steps=steps)) for seed in range(n))
 
 
 def original(df):
@@ -26,7 +19,9 @@ def original(df):
 
 
 def runs(params=None, n=N, steps=260):
-    return _runs(tuple(sorted((params or {}).items())), n, steps)
+    """The rows of the group engaged from the start (a faction that splinters from it is
+    another group, with rows of its own from the week it breaks away), seeds 0 to n - 1."""
+    return tuple(original(df) for df in replicates(params, n=n, steps=steps))
 
 
 def mean_compliance(df, start=1, end=None):

@@ -19,6 +19,7 @@ from sweep_helpers import (BIN, cluster, experiment_file, free_port, invoke, sta
 
 # -- every shipped experiment ----------------------------------------------------------------
 @pytest.mark.parametrize("path", sorted(EXPERIMENT_DIR.glob("*.toml")), ids=lambda p: p.stem)
+@pytest.mark.multiprocess
 def test_every_shipped_experiment_runs_small_and_summarizes(tmp_path, path):
     out = tmp_path / path.stem
     sampled = "kind =" in path.read_text() and 'kind = "factorial"' not in path.read_text()
@@ -78,6 +79,7 @@ def test_every_output_carries_provenance(tmp_path):
     assert meta["mesa"] == prov["mesa"] and meta["run_id"] == one.stem
 
 
+@pytest.mark.multiprocess
 def test_one_worker_two_workers_same_table(tmp_path):
     exp, text = load_experiment(experiment_file(tmp_path, replicates=3))
     p = plan(exp)
@@ -153,6 +155,7 @@ def test_an_unreachable_scheduler_is_named_within_seconds(tmp_path):
 
 # -- killed and resumed: real signals to real processes ------------------------------------------
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+@pytest.mark.multiprocess
 def test_a_killed_sweep_resumes_to_the_uninterrupted_result(tmp_path, sig):
     path = experiment_file(tmp_path, replicates=15, steps=300, fighters=200)
     out = tmp_path / "killed"
