@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 from normsim.events import declare
 from normsim.rules.hypotheses import (h1_new_or_insecure, h2_current_views, h3_renowned_in_group,
                                 h4_principled_dialogue, h5_depoliticised)
+from normsim.rules.norms import observability
 from normsim.params import NEVER, P, Section
 from normsim.rules.leadership import ceiling
 
@@ -302,7 +303,7 @@ class Engager(mesa.Agent):
         watched = (rec.commitments > 0) & g.committed & self.on[None, :] & rec.engaged[:, None]
         if not watched.any():
             return
-        seen = np.array([getattr(world.settings, n.key).observability for n in world.norms])
+        seen = observability(world.settings, world.norms)
         chance = np.clip(monitoring * seen, 0.0, 1.0)
         counts = np.where(watched, g.violations, 0).astype(np.int64)
         found = world.streams.monitoring.binomial(counts, np.broadcast_to(chance, counts.shape))

@@ -25,6 +25,7 @@ import numpy as np
 from pydantic import model_validator
 
 from normsim.engagers.base import Engager, EngagerSettings, register
+from normsim.rules.norms import observability
 from normsim.params import P
 
 
@@ -99,7 +100,7 @@ class Deed(Engager):
     def hold(self, world) -> None:
         s, g, rec = self.settings, world.groups, self.engagement
         signed = (rec.commitments > 0) & g.committed & self.on[None, :] & rec.engaged[:, None]
-        seen = np.array([getattr(world.settings, n.key).observability for n in world.norms])
+        seen = observability(world.settings, world.norms)
         rec.leverage[:] = (signed * s.audience_cost * g.aspiration[:, None] * s.monitoring
                            * seen[None, :])
         rec.support_owned[:] = signed * s.implementation_support * rec.trust[:, None]

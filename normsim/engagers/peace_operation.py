@@ -23,6 +23,7 @@ import numpy as np
 
 from normsim.engagers.base import Engager, EngagerSettings, register
 from normsim.events import declare
+from normsim.rules.norms import observability
 from normsim.params import P
 
 OBJECTION_RATE = 0.01  # weekly growth of the host state's objection, per unit of legitimacy risk
@@ -119,7 +120,7 @@ class PeaceOperation(Engager):
 
     def hold(self, world) -> None:
         s, g, rec = self.settings, world.groups, self.engagement
-        seen = np.array([getattr(world.settings, n.key).observability for n in world.norms])
+        seen = observability(world.settings, world.norms)
         engaged = rec.engaged[:, None] & self.on[None, :]
         rec.leverage[:] = engaged * (s.incentives * rec.trust[:, None] + s.pressure * seen)
         planned = (rec.commitments > 0) & g.committed & engaged
