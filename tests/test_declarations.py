@@ -80,3 +80,39 @@ def test_a_norm_the_command_decides_cannot_be_declared_without_its_occasions():
     with pytest.raises(ValueError, match="encounters"):
         Norm(key="x", short="x", title="x", decided_by=FIGHTERS, occasion="x", Settings=settings,
              cost=lambda g, s: 0.0, source="x", occasions=_mine_occasions)
+
+
+RUN = """
+    import hashlib, sys
+    import normsim
+    params = dict(arg.split("=") for arg in sys.argv[1:])
+    params = {k: v == "True" if v in ("True", "False") else float(v) for k, v in params.items()}
+    m = normsim.NormDiffusionModel(rng=11, **params)
+    m.run_model(80)
+    r = m.records()
+    print(hashlib.sha256(r.to_csv().encode()).hexdigest())
+    """
+
+NEW_HYPOTHESIS = """
+
+    register(Hypothesis(
+        "h7", "a test hypothesis", PERSUADER, ("persuasion",), source="test",
+        effect=lambda c, h, strength, enabled: modulation(np.zeros(c.size), strength, enabled)))
+    """
+
+
+def fingerprint(path: Path, **params) -> str:
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(RUN),
+                          *(f"{k}={v}" for k, v in params.items())], capture_output=True,
+                         text=True, timeout=300, cwd=path, env={"PYTHONPATH": str(path)})
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+def test_a_new_hypothesis_changes_nothing_until_it_is_switched_on(tmp_path):
+    """Before: the house convention (on, strength 0.6) moved results when a hypothesis was
+    added; now a hypothesis is off unless declared on."""
+    added = with_added(tmp_path, "rules/hypotheses.py", NEW_HYPOTHESIS)
+    before = fingerprint(PACKAGE.parent)
+    assert fingerprint(added) == before
+    assert fingerprint(added, h7_enabled=True) != before

@@ -21,8 +21,7 @@ from pydantic import model_validator
 from pydantic_core import PydanticCustomError
 
 from normsim.events import declare
-from normsim.rules.hypotheses import (h1_new_or_insecure, h2_current_views, h3_renowned_in_group,
-                                h4_principled_dialogue, h5_depoliticised)
+from normsim.rules.hypotheses import Conditions, modulate
 from normsim.rules.norms import observability
 from normsim.params import NEVER, P, Section
 from normsim.rules.leadership import ceiling
@@ -254,13 +253,11 @@ class Engager(mesa.Agent):
         """Trust grows at each meeting, faster for a renowned in-group engager (H3) and in a
         less politicised engagement (H5). Seed 002: "Both parties need to win each other's
         trust to speak openly about difficult issues"."""
-        s, h, g, rec = self.settings, world.settings.hypotheses, world.groups, self.engagement
-        h3 = h3_renowned_in_group(s.reputation, g.aspiration[idx], strength=h.h3_strength,
-                                  enabled=h.h3_enabled)
-        h5 = h5_depoliticised(self.politicisation(world, idx), strength=h.h5_strength,
-                              enabled=h.h5_enabled)
+        s, rec = self.settings, self.engagement
+        at = Conditions(world.groups, world.steps, idx, world, self)
+        rate = modulate("trust", at, world.settings.hypotheses, start=s.trust_rate)
         rec.trust[idx] = np.minimum(1.0, rec.trust[idx]
-                                    + s.trust_rate * h3 * h5 * bonus * (1.0 - rec.trust[idx]))
+                                    + rate * bonus * (1.0 - rec.trust[idx]))
 
     def persuade(self, world, idx: np.ndarray, *, principled: float, framing: float,
                  rate: float) -> None:
@@ -269,28 +266,19 @@ class Engager(mesa.Agent):
         allows (seed 002: "Information and familiarisation are, therefore, a fundamental first
         step"; "In the event that the ICRC has the 'better arguments', the arms carriers allow
         themselves ... to be persuaded")."""
-        s, h, g, rec = self.settings, world.settings.hypotheses, world.groups, self.engagement
+        g, rec = world.groups, self.engagement
         cc, on = world.commanders, self.on
         leader = cc.leader[idx]
         where = np.ix_(on, leader)
         k = cc.knowledge[where]
         k += INFORMATION_PER_MEETING * (1.0 - k)
         cc.knowledge[where] = k
-        h1 = h1_new_or_insecure(g.ages(world.steps)[idx], g.insecurity[idx],
-                                strength=h.h1_strength, enabled=h.h1_enabled,
-                                halflife=h.h1_newness_halflife)
-        h2 = h2_current_views(g.people_war[idx], g.contrary_practice[idx], strength=h.h2_strength,
-                              enabled=h.h2_enabled)
-        h3 = h3_renowned_in_group(s.reputation, g.aspiration[idx], strength=h.h3_strength,
-                                  enabled=h.h3_enabled)
-        h4 = h4_principled_dialogue(principled, framing, strength=h.h4_strength,
-                                    enabled=h.h4_enabled)
-        h5 = h5_depoliticised(self.politicisation(world, idx), strength=h.h5_strength,
-                              enabled=h.h5_enabled)
+        at = Conditions(g, world.steps, idx, world, self, principled=principled, framing=framing)
+        pull = modulate("persuasion", at, world.settings.hypotheses, start=rate)
         a = cc.acceptance[where]
         gap = np.maximum(0.0, ceiling(g)[idx][:, on].T - a)
         peers = 1.0 + world.settings.emulation.strength * world.emulation[idx][:, on].T
-        a += np.minimum(1.0, rate * h1 * h2 * h3 * h4 * h5 * rec.trust[idx] * k * peers) * gap
+        a += np.minimum(1.0, pull * rec.trust[idx] * k * peers) * gap
         cc.acceptance[where] = a
 
     def monitor(self, world, monitoring: float) -> None:
