@@ -24,12 +24,13 @@ from typing import Literal
 import numpy as np
 from pydantic import model_validator
 
-from normsim.engagers.base import Engager, EngagerSettings, register
+from normsim.engagers.base import (Engager, EngagerSettings, Meets, Monitors,
+                                   OffersCommitments, register)
 from normsim.rules.norms import observability
 from normsim.params import P
 
 
-class DeedSettings(EngagerSettings):
+class DeedSettings(Meets, Monitors, OffersCommitments, EngagerSettings):
     title = "Deed of commitment (Geneva Call-style)"
     kind: Literal["deed"] = "deed"
     norm: str = P("mines", label="norm of the deed",
@@ -99,7 +100,7 @@ class Deed(Engager):
 
     def hold(self, world) -> None:
         s, g, rec = self.settings, world.groups, self.engagement
-        signed = (rec.commitments > 0) & g.committed & self.on[None, :] & rec.engaged[:, None]
+        signed = self.kept_commitments(world)
         seen = observability(world.settings, world.norms)
         rec.leverage[:] = (signed * s.audience_cost * g.aspiration[:, None] * s.monitoring
                            * seen[None, :])
