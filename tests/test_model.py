@@ -14,6 +14,7 @@ from normsim.events import kinds as event_kinds
 from normsim.simulation.outcomes import OUTCOMES, outcomes
 from normsim.simulation.records import EVENT_COLUMNS, GROUP_COLUMNS, STAGES
 from normsim.engagers import KINDS
+from normsim.rules.hypotheses import HYPOTHESES
 from normsim.rules.norms import NORMS
 from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS, defaults, flat_name, list_scenarios
 from normsim.world.state import State
@@ -196,6 +197,10 @@ for _kind in KINDS:
     for _field in ALL_SECTIONS[_kind].model_fields:
         if f"engager_{_kind}" in SHIPPED:
             ENABLERS.setdefault(flat_name(_kind, _field), _own)
+for _h in HYPOTHESES.values():  # a hypothesis off by default acts once switched on
+    for _name in (f"{_h.key}_strength", *_h.settings):
+        if not _h.on:
+            ENABLERS.setdefault(_name, {f"{_h.key}_enabled": True})
 for _norm in NORMS:
     for _field in ALL_SECTIONS[_norm].model_fields:
         if f"norm_{_norm}" in SHIPPED:

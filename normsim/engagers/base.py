@@ -339,14 +339,15 @@ class Engager(mesa.Agent):
         a += np.minimum(1.0, pull * rec.trust[idx] * k * peers) * gap
         cc.acceptance[where] = a
 
-    def monitor(self, world, monitoring: float) -> None:
+    def monitor(self, world, monitoring: float, watched: np.ndarray | None = None) -> None:
         """Reporting obligations and field verification: of the violations of the norms a
-        group committed to through this engager, each becomes known with chance ``monitoring``
-        times the norm's observability; a report costs the engager some of the group's trust
-        (seed 001: signatories "providing information and reports ... and allowing follow-up
-        field missions")."""
+        group committed to through this engager (or of ``watched``, ``(G, N)``), each becomes
+        known with chance ``monitoring`` times the norm's observability; a report costs the
+        engager some of the group's trust (seed 001: signatories "providing information and
+        reports ... and allowing follow-up field missions")."""
         g, rec, week = world.groups, self.engagement, world.steps
-        watched = self.kept_commitments(world)
+        if watched is None:
+            watched = self.kept_commitments(world)
         if not watched.any():
             return
         seen = observability(world.settings, world.norms)

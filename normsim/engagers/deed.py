@@ -26,7 +26,7 @@ from pydantic import model_validator
 
 from normsim.engagers.base import (Engager, EngagerSettings, Meets, Monitors,
                                    OffersCommitments, register)
-from normsim.rules.norms import observability
+from normsim.rules.norms import NORMS, observability
 from normsim.params import P
 
 
@@ -34,8 +34,8 @@ class DeedSettings(Meets, Monitors, OffersCommitments, EngagerSettings):
     title = "Deed of commitment (Geneva Call-style)"
     kind: Literal["deed"] = "deed"
     norm: str = P("mines", label="norm of the deed",
-                  meaning="The one norm the deed commits a signatory to (mines, children, "
-                  "civilians).", source="Seed 001: deeds on anti-personnel mines, children, "
+                  meaning="The one norm the deed commits a signatory to (any norm in play: "
+                  "mines, children, civilians ...).", source="Seed 001: deeds on anti-personnel mines, children, "
                   "sexual violence; seed 002, footnote 1.")
     reputation: float = P(
         0.6, 0, 1, label="standing in the international community",
@@ -85,7 +85,7 @@ class Deed(Engager):
     kind = "deed"
     noun = "deed engager"
     Settings = DeedSettings
-    handles = ("mines", "children", "civilians")
+    handles = tuple(NORMS)  # Geneva Call's deeds: mines, children, sexual violence, health care ...
     summary = ("deed of commitment on one norm (Geneva Call-style): dialogue to signature, then "
                "implementation support the group owns, monitoring and an audience cost (seed 001)")
 
