@@ -36,7 +36,7 @@ def test_page_loads_with_controls_charts_and_no_outside_requests(open_page):
         assert page.locator(f".nm-bundle-{bundle.key} .nm-card-title").inner_text() == \
             EN._(bundle.title)
     assert page.locator(".nm-c-group_age_weeks .nm-label").inner_text() == \
-        "How new is the group to the conflict? Its age in weeks (H1)"
+        "Group's age at the start (H1)"  # its declared label (world/groups.py)
     assert page.input_value(".nm-seed-input input") == str(load("baseline").run.seed)
     for name in ("compliance", "factors", "trust", "structure"):
         assert page.locator(f".nm-chart-{name} img").evaluate(

@@ -13,7 +13,10 @@ from normsim.engagers.dialogue import Dialogue
 from normsim.events import kinds as event_kinds
 from normsim.simulation.outcomes import OUTCOMES, outcomes
 from normsim.simulation.records import EVENT_COLUMNS, GROUP_COLUMNS, STAGES
-from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS, defaults
+from normsim.engagers import KINDS
+from normsim.rules.hypotheses import HYPOTHESES
+from normsim.rules.norms import NORMS
+from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS, defaults, flat_name, list_scenarios
 from normsim.world.state import State
 
 from conftest import SMALL
@@ -178,6 +181,30 @@ SPECIAL = {"environment_peace_start_week": 20, "environment_peace_end_week": 60,
            "deed_capacity": 1, "peace_operation_capacity": 1,
            "engager_approach": "random", "dialogue_approach": "random",
            "deed_approach": "random", "peace_operation_approach": "random"}
+
+# A kind or a norm added later needs no line here: a kind's parameters act in its scenario
+# (scenarios/engager_<kind>.toml) among three groups; a norm's in scenarios/norm_<norm>.toml.
+SHIPPED = {name for name, *_ in list_scenarios()}
+for _kind in KINDS:
+    _own = {"scenario": f"engager_{_kind}", "group_count": 3}
+    ENABLERS.setdefault(f"{_kind}_capacity", _own)
+    ENABLERS.setdefault(f"{_kind}_approach", {**_own, "group_count": 5, f"{_kind}_capacity": 1,
+                                              "seed": 0})
+    SPECIAL.setdefault(f"{_kind}_capacity", 1)
+    SPECIAL.setdefault(f"{_kind}_approach", "random")
+    SPECIAL.setdefault(f"{_kind}_start_week", 20)
+    SPECIAL.setdefault(f"{_kind}_end_week", 60)
+    for _field in ALL_SECTIONS[_kind].model_fields:
+        if f"engager_{_kind}" in SHIPPED:
+            ENABLERS.setdefault(flat_name(_kind, _field), _own)
+for _h in HYPOTHESES.values():  # a hypothesis off by default acts once switched on
+    for _name in (f"{_h.key}_strength", *_h.settings):
+        if not _h.on:
+            ENABLERS.setdefault(_name, {f"{_h.key}_enabled": True})
+for _norm in NORMS:
+    for _field in ALL_SECTIONS[_norm].model_fields:
+        if f"norm_{_norm}" in SHIPPED:
+            ENABLERS.setdefault(flat_name(_norm, _field), {"scenario": f"norm_{_norm}"})
 
 
 def changed(name, value):

@@ -17,8 +17,9 @@ Two kinds of entry:
   ``approach=most_open``, ``type=predatory``), ``value`` (a value in words, ``name=value``),
   ``detail`` (words an event's detail names), ``stage``, ``error`` (a typed schema error, with
   the error's context) and ``language`` (a language's own name). English takes the model's own
-  words where the model declares them (meanings, events, markers, norms, engager kinds, group
-  types); every other language has its own.
+  words where the model declares them (parameters' labels and meanings, events, markers, norms
+  and their short names, engager kinds, group types); every other language has its own, and its
+  catalogue lists every declared thing so that a missing translation shows as an empty entry.
 
 ``python -m normsim.app.i18n`` brings every catalogue in line with the code and the model: new
 interface words and declared things are added (a translator then fills in the empty entries)
@@ -107,8 +108,13 @@ class Translator:
 
     # -- declared things ---------------------------------------------------------------------
     def label(self, name: str) -> str:
-        """A parameter's short label: "How intense is the fighting?"."""
-        return self.pgettext("parameter", name)
+        """A parameter's short label (English: its declared ``label=``)."""
+        from normsim.params import label
+        from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS
+
+        section, field = PARAMETERS[name]
+        words = label(ALL_SECTIONS[section], field)
+        return self.pgettext("parameter", name, words[:1].upper() + words[1:])
 
     def help(self, name: str) -> str:
         """A parameter's meaning (English: the schema's own words)."""
@@ -132,8 +138,11 @@ class Translator:
         return self.pgettext("norm", key, NORMS[key].title if key in NORMS else key)
 
     def norm_name(self, key: str) -> str:
-        """A norm in two or three words, for legends and lists: "anti-personnel mines"."""
-        return self.pgettext("norm name", key)
+        """A norm in two or three words, for legends and lists: "anti-personnel mines"
+        (English: the norm's declared ``short``)."""
+        from normsim.rules.norms import NORMS
+
+        return self.pgettext("norm name", key, NORMS[key].short if key in NORMS else key)
 
     def engager_kind(self, kind: str) -> str:
         """An engager kind's title: "Deed of commitment (Geneva Call-style)"."""
@@ -182,7 +191,8 @@ def translator(language: str) -> Translator:
 
 
 #: contexts whose English words the model declares (English needs no catalogue entry for them)
-MODEL_WORDS = ("help", "event", "marker", "norm", "engager kind", "engager")
+MODEL_WORDS = ("parameter", "help", "event", "marker", "norm", "norm name", "engager kind",
+               "engager")
 NEVER_DROPPED = ("language",)  # contexts of things that are not declared by the model
 
 
@@ -214,13 +224,12 @@ def declared(language: str) -> list[tuple[str, str]]:
     from normsim.simulation.records import STAGES
     from normsim.settings.scenario import PARAMETERS
 
-    keys = [("parameter", name) for name in PARAMETERS]
-    keys += [("stage", s) for s in STAGES] + [("detail", d) for d in (*FACTORS, *LEVELS)]
+    keys = [("stage", s) for s in STAGES] + [("detail", d) for d in (*FACTORS, *LEVELS)]
     keys += [("error", e) for e in ("peace_window", "engagement_window")]
-    keys += [("norm name", n) for n in NORMS]
     keys += [("choice", f"{field}={value}") for field, values in choices().items()
              for value in values if field != "type" or value == ""]
     if language != SOURCE:
+        keys += [("parameter", name) for name in PARAMETERS] + [("norm name", n) for n in NORMS]
         keys += [("help", name) for name in PARAMETERS] + [("event", kind) for kind in kinds()]
         keys += [("marker", kind) for kind in markers()] + [("norm", n) for n in (*NORMS, "IHL")]
         keys += [("engager kind", k) for k in KINDS] + [("engager", k) for k in KINDS]

@@ -11,7 +11,8 @@ import importlib
 import pkgutil
 from importlib.metadata import entry_points
 
-from normsim.engagers.base import KINDS, Engagement, Engager, EngagerSettings, register
+from normsim.engagers.base import (CAPABILITIES, KINDS, AnyEngagerSettings, Engagement, Engager,
+                                   EngagerSettings, register)
 
 
 def _discover() -> None:
@@ -24,4 +25,5 @@ def _discover() -> None:
 
 _discover()
 
-__all__ = ["KINDS", "Engager", "EngagerSettings", "Engagement", "register"]
+__all__ = ["CAPABILITIES", "KINDS", "AnyEngagerSettings", "Engager", "EngagerSettings",
+           "Engagement", "register"]

@@ -21,8 +21,8 @@ from pydantic import model_validator
 from pydantic_core import PydanticCustomError
 
 from normsim.events import declare
-from normsim.rules.hypotheses import (h1_new_or_insecure, h2_current_views, h3_renowned_in_group,
-                                h4_principled_dialogue, h5_depoliticised)
+from normsim.rules.hypotheses import Conditions, modulate
+from normsim.rules.norms import observability
 from normsim.params import NEVER, P, Section
 from normsim.rules.leadership import ceiling
 
@@ -41,7 +41,8 @@ REPORTED = declare("violation reported", "{engager} reported violations of {norm
 
 
 class EngagerSettings(Section):
-    """Settings every engager kind has; a kind adds its own fields and ``kind``."""
+    """Settings every engager kind has; a kind adds the capabilities it uses (:class:`Meets`,
+    :class:`Monitors`, :class:`OffersCommitments`) as bases, its own fields and ``kind``."""
 
     bundle = "persuader"
     name: str = P("", meaning="A name for reports and the narrative (default: the kind's).",
@@ -51,32 +52,12 @@ class EngagerSettings(Section):
     norms: list[str] = P([], meaning="Norms it engages on, among those in play that its kind "
                          "handles (empty: all of them).", source="Seeds 001, 003, 004: "
                          "commitments on one specific norm.", label="norms engaged on")
-    reputation: float = P(
-        0.8, 0, 1, label="standing in the international community",
-        meaning="Standing as a member of the renowned in-group (the international community), "
-        "neutrality and reputation (H3).", source="Seed 002, H3 and 'Attributes of the NGO'.")
-    politicisation: float = P(
-        0.1, 0, 1, label="politicisation of the engagement",
-        meaning="How much the engagement links the norms to political issues (H5).",
-        source="Seed 002, H5: 'the linking of political issues with the norms ... do not form part "
-        "of the ICRC's integration concept'.")
-    contact_interval: int = P(
-        4, 1, 520, unit="weeks", label="interval between meetings",
-        meaning="Weeks between meetings with a group's leadership (H6).",
-        source="Seed 002, H6: trust depends on 'the timespan between meetings'.")
     start_week: int = P(0, 0, 100_000, unit="week", label="week the engagement starts",
                         meaning="Week the engagement starts.",
                         source="Seed 002: 'the ICRC seeks engagement ... as early as possible'.")
     end_week: int = P(NEVER, -1, 100_000, unit="week", label="week the engagement ends",
                       meaning="Week the engagement ends (-1: never); to probe how durable "
                       "compliance is.", source="MODEL.md: durability is an open question.")
-    access: float = P(0.9, 0, 1, label="access to the leadership",
-                      meaning="Chance a due meeting takes place in calm conditions (halved at "
-                      "full intensity).", source="Seed 002, H6: 'the security situation has to "
-                      "be stable enough'.")
-    trust_rate: float = P(0.04, 0, 1, label="trust gained per meeting",
-                          meaning="Share of the trust gap closed per meeting in neutral "
-                          "conditions.", source="Assumption.")
     capacity: int = P(0, 0, 10_000, label="groups it can engage at once",
                       meaning="How many groups it can engage at the same time (0: every group "
                       "it is given); when a group it engages ends, it approaches another.",
@@ -99,6 +80,59 @@ class EngagerSettings(Section):
                 "not later than start_week = {start} (-1: it never ends)",
                 {"start": self.start_week, "end": self.end_week})
         return self
+
+
+# -- capabilities: a kind lists those it uses among its settings' bases and gets their settings --
+
+class Meets(Section):
+    """It meets the leadership of the groups it engages, builds trust with it and argues."""
+
+    reputation: float = P(
+        0.8, 0, 1, label="standing in the international community",
+        meaning="Standing as a member of the renowned in-group (the international community), "
+        "neutrality and reputation (H3).", source="Seed 002, H3 and 'Attributes of the NGO'.")
+    politicisation: float = P(
+        0.1, 0, 1, label="politicisation of the engagement",
+        meaning="How much the engagement links the norms to political issues (H5).",
+        source="Seed 002, H5: 'the linking of political issues with the norms ... do not form part "
+        "of the ICRC's integration concept'.")
+    contact_interval: int = P(
+        4, 1, 520, unit="weeks", label="interval between meetings",
+        meaning="Weeks between meetings with a group's leadership (H6).",
+        source="Seed 002, H6: trust depends on 'the timespan between meetings'.")
+    access: float = P(0.9, 0, 1, label="access to the leadership",
+                      meaning="Chance a due meeting takes place in calm conditions (halved at "
+                      "full intensity).", source="Seed 002, H6: 'the security situation has to "
+                      "be stable enough'.")
+    trust_rate: float = P(0.04, 0, 1, label="trust gained per meeting",
+                          meaning="Share of the trust gap closed per meeting in neutral "
+                          "conditions.", source="Assumption.")
+
+
+class Monitors(Section):
+    """It reports the violations it learns of (times each norm's observability)."""
+
+    monitoring: float = P(
+        0.5, 0, 1, label="monitoring of commitments",
+        meaning="Chance that a known-able violation of a watched norm is reported (times the "
+        "norm's observability).", source="Seed 001: monitoring obligations, 'follow-up field "
+        "missions'; seed 003 (monitoring and reporting). Size: assumption.")
+
+
+class OffersCommitments(Section):
+    """A group's leadership can commit publicly to a norm through it (at a meeting)."""
+
+
+#: capability -> its settings mixin
+CAPABILITIES: dict[str, type[Section]] = {
+    "meets": Meets, "monitors": Monitors, "offers commitments": OffersCommitments}
+
+
+class AnyEngagerSettings(Meets, EngagerSettings):
+    """What every engager has and what every engager that meets has: the ``engager`` section of
+    flat parameters (``engager.contact_interval`` sets it on every engager that meets)."""
+
+    title = "Every engager"
 
 
 class Engagement:
@@ -139,13 +173,12 @@ def register(cls: type[Engager]) -> type[Engager]:
 
 class Engager(mesa.Agent):
     """An engager. Its ``step`` meets the groups it engages when meetings are due and access is
-    granted, then lets its kind act (:meth:`meet`, :meth:`hold`)."""
+    granted (if it :class:`Meets`), then lets its kind act (:meth:`meet`, :meth:`hold`)."""
 
     kind: ClassVar[str]
     noun: ClassVar[str] = "engager"  #: what the narrative calls it ("the persuader")
     Settings: ClassVar[type[EngagerSettings]]
     handles: ClassVar[tuple[str, ...]]  #: norm keys it can engage on
-    offers_commitment: ClassVar[bool] = True  #: a group can commit publicly through it
     summary: ClassVar[str]  #: what it does, in one line (``normsim engagers``)
 
     def __init__(self, model, index: int, settings: EngagerSettings):
@@ -177,6 +210,20 @@ class Engager(mesa.Agent):
                  "random": draws}[s.approach][candidates]
         chosen = candidates[np.argsort(-score, kind="stable")[:room]]
         rec.engaged[chosen] = True
+
+    @classmethod
+    def capabilities(cls) -> tuple[str, ...]:
+        """The capabilities its settings declare (``meets``, ``monitors`` ...)."""
+        return tuple(c for c, mixin in CAPABILITIES.items() if issubclass(cls.Settings, mixin))
+
+    @property
+    def meets(self) -> bool:
+        return isinstance(self.settings, Meets)
+
+    @property
+    def offers_commitment(self) -> bool:
+        """A group can commit publicly through it."""
+        return isinstance(self.settings, OffersCommitments)
 
     @property
     def takes_new_groups(self) -> bool:
@@ -215,7 +262,13 @@ class Engager(mesa.Agent):
             rec.trust *= 1.0 - TRUST_EROSION
             return
         self.was_active = True
-        s = self.settings
+        if self.meets:
+            self._meetings(world, draws)
+        self.hold(world)
+
+    def _meetings(self, world, draws: np.ndarray) -> None:
+        """Meet the groups whose meeting is due, where access is granted."""
+        s, rec, week = self.settings, self.engagement, world.steps
         due = (rec.engaged & world.groups.alive
                & ((rec.last_meeting == NEVER) | (week - rec.last_meeting >= s.contact_interval)))
         access = self.access(world) * (1.0 - ACCESS_INTENSITY_LOSS * world.environment.intensity)
@@ -230,7 +283,6 @@ class Engager(mesa.Agent):
             for i in idx[rec.meetings[idx] == 1]:
                 world.log(FIRST_CONTACT, int(i), engager=self, agent=world.leader_agent(int(i)))
             self.meet(world, idx)
-        self.hold(world)
 
     def meet(self, world, idx: np.ndarray) -> None:
         """What happens at this week's meetings with the groups ``idx`` (kind-specific)."""
@@ -243,6 +295,12 @@ class Engager(mesa.Agent):
         return self.settings.access
 
     # -- what several kinds do alike ------------------------------------------------------
+    def kept_commitments(self, world) -> np.ndarray:
+        """``(G, N)``: the commitments made through it that the groups it engages still keep."""
+        rec = self.engagement
+        return ((rec.commitments > 0) & world.groups.committed & self.on[None, :]
+                & rec.engaged[:, None])
+
     def politicisation(self, world, idx: np.ndarray) -> np.ndarray:
         """H5's politicisation of this engagement with groups ``idx``: its own, what a listing
         adds, and the host state's objection to engaging the group (seed 003)."""
@@ -253,13 +311,11 @@ class Engager(mesa.Agent):
         """Trust grows at each meeting, faster for a renowned in-group engager (H3) and in a
         less politicised engagement (H5). Seed 002: "Both parties need to win each other's
         trust to speak openly about difficult issues"."""
-        s, h, g, rec = self.settings, world.settings.hypotheses, world.groups, self.engagement
-        h3 = h3_renowned_in_group(s.reputation, g.aspiration[idx], strength=h.h3_strength,
-                                  enabled=h.h3_enabled)
-        h5 = h5_depoliticised(self.politicisation(world, idx), strength=h.h5_strength,
-                              enabled=h.h5_enabled)
+        s, rec = self.settings, self.engagement
+        at = Conditions(world.groups, world.steps, idx, world, self)
+        rate = modulate("trust", at, world.settings.hypotheses, start=s.trust_rate)
         rec.trust[idx] = np.minimum(1.0, rec.trust[idx]
-                                    + s.trust_rate * h3 * h5 * bonus * (1.0 - rec.trust[idx]))
+                                    + rate * bonus * (1.0 - rec.trust[idx]))
 
     def persuade(self, world, idx: np.ndarray, *, principled: float, framing: float,
                  rate: float) -> None:
@@ -268,41 +324,33 @@ class Engager(mesa.Agent):
         allows (seed 002: "Information and familiarisation are, therefore, a fundamental first
         step"; "In the event that the ICRC has the 'better arguments', the arms carriers allow
         themselves ... to be persuaded")."""
-        s, h, g, rec = self.settings, world.settings.hypotheses, world.groups, self.engagement
+        g, rec = world.groups, self.engagement
         cc, on = world.commanders, self.on
         leader = cc.leader[idx]
         where = np.ix_(on, leader)
         k = cc.knowledge[where]
         k += INFORMATION_PER_MEETING * (1.0 - k)
         cc.knowledge[where] = k
-        h1 = h1_new_or_insecure(g.ages(world.steps)[idx], g.insecurity[idx],
-                                strength=h.h1_strength, enabled=h.h1_enabled,
-                                halflife=h.h1_newness_halflife)
-        h2 = h2_current_views(g.people_war[idx], g.contrary_practice[idx], strength=h.h2_strength,
-                              enabled=h.h2_enabled)
-        h3 = h3_renowned_in_group(s.reputation, g.aspiration[idx], strength=h.h3_strength,
-                                  enabled=h.h3_enabled)
-        h4 = h4_principled_dialogue(principled, framing, strength=h.h4_strength,
-                                    enabled=h.h4_enabled)
-        h5 = h5_depoliticised(self.politicisation(world, idx), strength=h.h5_strength,
-                              enabled=h.h5_enabled)
+        at = Conditions(g, world.steps, idx, world, self, principled=principled, framing=framing)
+        pull = modulate("persuasion", at, world.settings.hypotheses, start=rate)
         a = cc.acceptance[where]
         gap = np.maximum(0.0, ceiling(g)[idx][:, on].T - a)
         peers = 1.0 + world.settings.emulation.strength * world.emulation[idx][:, on].T
-        a += np.minimum(1.0, rate * h1 * h2 * h3 * h4 * h5 * rec.trust[idx] * k * peers) * gap
+        a += np.minimum(1.0, pull * rec.trust[idx] * k * peers) * gap
         cc.acceptance[where] = a
 
-    def monitor(self, world, monitoring: float) -> None:
+    def monitor(self, world, monitoring: float, watched: np.ndarray | None = None) -> None:
         """Reporting obligations and field verification: of the violations of the norms a
-        group committed to through this engager, each becomes known with chance ``monitoring``
-        times the norm's observability; a report costs the engager some of the group's trust
-        (seed 001: signatories "providing information and reports ... and allowing follow-up
-        field missions")."""
+        group committed to through this engager (or of ``watched``, ``(G, N)``), each becomes
+        known with chance ``monitoring`` times the norm's observability; a report costs the
+        engager some of the group's trust (seed 001: signatories "providing information and
+        reports ... and allowing follow-up field missions")."""
         g, rec, week = world.groups, self.engagement, world.steps
-        watched = (rec.commitments > 0) & g.committed & self.on[None, :] & rec.engaged[:, None]
+        if watched is None:
+            watched = self.kept_commitments(world)
         if not watched.any():
             return
-        seen = np.array([getattr(world.settings, n.key).observability for n in world.norms])
+        seen = observability(world.settings, world.norms)
         chance = np.clip(monitoring * seen, 0.0, 1.0)
         counts = np.where(watched, g.violations, 0).astype(np.int64)
         found = world.streams.monitoring.binomial(counts, np.broadcast_to(chance, counts.shape))

@@ -24,16 +24,18 @@ from typing import Literal
 import numpy as np
 from pydantic import model_validator
 
-from normsim.engagers.base import Engager, EngagerSettings, register
+from normsim.engagers.base import (Engager, EngagerSettings, Meets, Monitors,
+                                   OffersCommitments, register)
+from normsim.rules.norms import NORMS, observability
 from normsim.params import P
 
 
-class DeedSettings(EngagerSettings):
+class DeedSettings(Meets, Monitors, OffersCommitments, EngagerSettings):
     title = "Deed of commitment (Geneva Call-style)"
     kind: Literal["deed"] = "deed"
     norm: str = P("mines", label="norm of the deed",
-                  meaning="The one norm the deed commits a signatory to (mines, children, "
-                  "civilians).", source="Seed 001: deeds on anti-personnel mines, children, "
+                  meaning="The one norm the deed commits a signatory to (any norm in play: "
+                  "mines, children, civilians ...).", source="Seed 001: deeds on anti-personnel mines, children, "
                   "sexual violence; seed 002, footnote 1.")
     reputation: float = P(
         0.6, 0, 1, label="standing in the international community",
@@ -83,7 +85,7 @@ class Deed(Engager):
     kind = "deed"
     noun = "deed engager"
     Settings = DeedSettings
-    handles = ("mines", "children", "civilians")
+    handles = tuple(NORMS)  # Geneva Call's deeds: mines, children, sexual violence, health care ...
     summary = ("deed of commitment on one norm (Geneva Call-style): dialogue to signature, then "
                "implementation support the group owns, monitoring and an audience cost (seed 001)")
 
@@ -98,8 +100,8 @@ class Deed(Engager):
 
     def hold(self, world) -> None:
         s, g, rec = self.settings, world.groups, self.engagement
-        signed = (rec.commitments > 0) & g.committed & self.on[None, :] & rec.engaged[:, None]
-        seen = np.array([getattr(world.settings, n.key).observability for n in world.norms])
+        signed = self.kept_commitments(world)
+        seen = observability(world.settings, world.norms)
         rec.leverage[:] = (signed * s.audience_cost * g.aspiration[:, None] * s.monitoring
                            * seen[None, :])
         rec.support_owned[:] = signed * s.implementation_support * rec.trust[:, None]

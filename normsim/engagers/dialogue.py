@@ -17,9 +17,11 @@ from typing import Literal
 
 import numpy as np
 
-from normsim.engagers.base import Engager, EngagerSettings, register
+from normsim.engagers.base import (Engager, EngagerSettings, Meets, OffersCommitments,
+                                   register)
 from normsim.events import declare
 from normsim.params import P
+from normsim.rules.norms import NORMS
 
 PRACTICAL_SUCCESS = (0.25, 0.5)  # chance to solve the practical problem: a + b * trust
 PRACTICAL_TRUST_GAIN = 0.1  # share of the trust gap closed by solving it
@@ -29,7 +31,7 @@ PRACTICAL = declare("practical agreement", "together they solved a practical pro
                     "a checkpoint); trust grows faster from now on", marker="practical agreement")
 
 
-class DialogueSettings(EngagerSettings):
+class DialogueSettings(Meets, OffersCommitments, EngagerSettings):
     title = "Dialogue (ICRC-style persuader)"
     kind: Literal["dialogue"] = "dialogue"
     principled: float = P(
@@ -65,7 +67,7 @@ class Dialogue(Engager):
     kind = "dialogue"
     noun = "persuader"
     Settings = DialogueSettings
-    handles = ("civilians", "mines", "children")  # the ICRC engages on IHL as a whole
+    handles = tuple(NORMS)  # the ICRC engages on IHL as a whole: every declared norm
     summary = ("ICRC-style persuader: confidential dialogue with the top command, argument only "
                "(a conditional one attaches conditions); commitments to IHL (seed 002)")
 

@@ -21,8 +21,10 @@ from typing import Literal
 
 import numpy as np
 
-from normsim.engagers.base import Engager, EngagerSettings, register
+from normsim.engagers.base import (Engager, EngagerSettings, Meets, Monitors,
+                                   OffersCommitments, register)
 from normsim.events import declare
+from normsim.rules.norms import observability
 from normsim.params import P
 
 OBJECTION_RATE = 0.01  # weekly growth of the host state's objection, per unit of legitimacy risk
@@ -32,7 +34,7 @@ INCENTIVES = declare("incentives offered", "{engager} offered programmes, integr
                      "or de-listing in exchange for compliance", marker="incentives")
 
 
-class PeaceOperationSettings(EngagerSettings):
+class PeaceOperationSettings(Meets, Monitors, OffersCommitments, EngagerSettings):
     title = "Peace operation (UN mission)"
     kind: Literal["peace_operation"] = "peace_operation"
     reputation: float = P(
@@ -119,10 +121,10 @@ class PeaceOperation(Engager):
 
     def hold(self, world) -> None:
         s, g, rec = self.settings, world.groups, self.engagement
-        seen = np.array([getattr(world.settings, n.key).observability for n in world.norms])
+        seen = observability(world.settings, world.norms)
         engaged = rec.engaged[:, None] & self.on[None, :]
         rec.leverage[:] = engaged * (s.incentives * rec.trust[:, None] + s.pressure * seen)
-        planned = (rec.commitments > 0) & g.committed & engaged
+        planned = self.kept_commitments(world)
         rec.support_imposed[:] = planned * s.plan_support
         g.objection[rec.engaged] += (OBJECTION_RATE * s.legitimacy_risk
                                      * (1.0 - g.objection[rec.engaged]))

@@ -12,19 +12,37 @@ docstring; the model applies it there and nowhere else.
 
 Seed 002 maps the hypotheses onto the success-factor bundles: H1 and H2 are attributes of the
 armed group and its environment, H3 and H4 of the persuader, H5 and H6 of the interaction.
+
+Each hypothesis is declared once in :data:`HYPOTHESES` (:func:`register`): its bundle, the
+mechanisms it acts on (``openness``, ``trust``, ``persuasion``, ``consolidation``), how it reads
+its conditions, its default strength and its own settings. The places in the week call
+:func:`modulate` with a mechanism's name and the :class:`Conditions` at hand; the settings section
+``[hypotheses]`` (``h1_enabled``, ``h1_strength`` ...) is built from the registry. A hypothesis
+is off unless declared on, so adding one changes nothing until it is switched on.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
+from pydantic import create_model
 
 from normsim.params import P, Section
 
-BUNDLES = {
-    "h1": "armed group and environment", "h2": "armed group and environment",
-    "h3": "persuader", "h4": "persuader", "h5": "interaction", "h6": "interaction",
+GROUP, PERSUADER, INTERACTION = "armed group and environment", "persuader", "interaction"
+#: the mechanisms a hypothesis can act on, each where the week computes it
+MECHANISMS = {
+    "openness": "how readily commanders and fighters take up the norm from their superiors "
+                "(normsim.simulation.model, the week's signals)",
+    "trust": "the trust an engager gains at a meeting (normsim.engagers.base.build_trust)",
+    "persuasion": "how much a meeting moves the top commander's acceptance "
+                  "(normsim.engagers.base.persuade)",
+    "consolidation": "the share of a gain internalised each week "
+                     "(normsim.rules.internalisation.consolidation)",
 }
 
 
@@ -145,10 +163,70 @@ def h6_long_exposure(span_weeks, regularity, *, strength: float, enabled: bool, 
                       strength, enabled)
 
 
+# -- the registry ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Conditions:
+    """What a hypothesis may read where it acts: the groups (``idx`` of them; all by default),
+    the week, and at a meeting the engager and how it argues."""
+
+    groups: Any  #: normsim.world.groups.GroupState
+    week: int
+    idx: Any = slice(None)  #: the groups concerned
+    world: Any = None  #: the model (normsim.world.view.World), at a meeting
+    engager: Any = None  #: the engager, at a meeting
+    principled: float = 1.0  #: how much it argues from principles (H4)
+    framing: float = 1.0  #: how practically it frames the law (H4)
+
+    @property
+    def size(self) -> int:
+        return self.groups.n if isinstance(self.idx, slice) else len(self.idx)
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    key: str  #: "h1": its settings are ``h1_enabled``, ``h1_strength`` and its own
+    name: str  #: in a few words
+    bundle: str  #: seed 002's success-factor bundle (GROUP, PERSUADER, INTERACTION)
+    acts_on: tuple[str, ...]  #: mechanisms (keys of MECHANISMS) it multiplies
+    #: (Conditions, hypothesis settings, strength, enabled) -> multiplier (see modulation)
+    effect: Callable
+    source: str  #: the quote it rests on
+    strength: float = 0.6  #: default strength
+    why: str = ""  #: why that default
+    on: bool = False  #: switched on by default (neutral otherwise: a new one changes nothing)
+    settings: dict[str, tuple] = field(default_factory=dict)  #: its own: name -> (type, P(...))
+
+
+HYPOTHESES: dict[str, Hypothesis] = {}
+
+
+def register(h: Hypothesis) -> Hypothesis:
+    if h.key in HYPOTHESES:
+        raise ValueError(f"hypothesis {h.key!r} is registered twice")
+    unknown = [m for m in h.acts_on if m not in MECHANISMS]
+    if unknown:
+        raise ValueError(f"hypothesis {h.key!r} acts on {unknown}; mechanisms are: "
+                         f"{', '.join(MECHANISMS)}")
+    HYPOTHESES[h.key] = h
+    return h
+
+
+def modulate(mechanism: str, c: Conditions, settings, start: float = 1.0) -> np.ndarray:
+    """``start`` times the multiplier of every hypothesis acting on ``mechanism``, in the order
+    they are registered, for the groups of ``c`` (each switched on or off by ``settings``)."""
+    m = np.full(c.size, start)
+    for h in HYPOTHESES.values():
+        if mechanism in h.acts_on:
+            m = m * h.effect(c, settings, getattr(settings, f"{h.key}_strength"),
+                             getattr(settings, f"{h.key}_enabled"))
+    return m
+
+
 # -- settings ------------------------------------------------------------------------------------
 
-def _h_enabled(n: int, quote: str) -> Any:
-    return P(True, label=f"H{n} switched on",
+def _h_enabled(n: int, quote: str, on: bool = True) -> Any:
+    return P(on, label=f"H{n} switched on",
              meaning=f"Switch for H{n} (off: the mechanism is neutral, for ablation).", source=quote)
 
 
@@ -165,33 +243,79 @@ RANKED = ("Default 0.9: seed 002 calls political ideology 'one of the most influ
           "makes integration 'rare'.")
 UNRANKED = ("Default 0.6: seed 002 does not rank this hypothesis against the others, so all "
             "unranked ones share one value, below H2's (assumption).")
-_Q = {1: "Seed 002, H1.", 2: "Seed 002, H2.", 3: "Seed 002, H3.", 4: "Seed 002, H4.",
-      5: "Seed 002, H5.", 6: "Seed 002, H6."}
 
 
-class HypothesisSettings(Section):
+class _Hypotheses(Section):
     title = "Hypotheses H1–H6 (switches and strengths)"
-    h1_enabled: bool = _h_enabled(1, _Q[1])
-    h1_strength: float = _h_strength(1, _Q[1], 0.6, UNRANKED)
-    h1_newness_halflife: float = P(104, 1, 5_200, unit="weeks", label="H1: half-life of newness",
-                                   meaning="Age at which a group's newness has halved (H1).",
-                                   source="Assumption (two years).")
-    h2_enabled: bool = _h_enabled(2, _Q[2])
-    h2_strength: float = _h_strength(2, _Q[2], 0.9, RANKED)
-    h3_enabled: bool = _h_enabled(3, _Q[3])
-    h3_strength: float = _h_strength(3, _Q[3], 0.6, UNRANKED)
-    h4_enabled: bool = _h_enabled(4, _Q[4])
-    h4_strength: float = _h_strength(4, _Q[4], 0.6, UNRANKED)
-    h5_enabled: bool = _h_enabled(5, _Q[5])
-    h5_strength: float = _h_strength(5, _Q[5], 0.6, UNRANKED)
-    h6_enabled: bool = _h_enabled(6, _Q[6])
-    h6_strength: float = _h_strength(6, _Q[6], 0.6, UNRANKED)
-    h6_span_half: float = P(104, 1, 5_200, unit="weeks", label="H6: span of half consolidation",
-                            meaning="Weeks since the first contact at which the time span is "
-                            "half-way to full consolidation (H6).",
-                            source="Seed 002: 'a long-term endeavour'. Two years: assumption.")
-    h6_regular_gap: float = P(13, 1, 520, unit="weeks", label="H6: longest regular gap",
-                              meaning="Gap between contacts up to which exposure counts as "
-                              "regular; longer gaps lower H6's regularity as gap / this (H6).",
-                              source="Seed 002: 'the timespan between meetings'. A quarter: "
-                              "assumption.")
+
+
+@cache
+def settings_section() -> type[Section]:
+    """The ``[hypotheses]`` section, from the registry: per hypothesis its switch, its strength
+    and its own parameters (built once every hypothesis has registered)."""
+    fields = {}
+    for h in HYPOTHESES.values():
+        n = h.key.removeprefix("h")
+        fields[f"{h.key}_enabled"] = (bool, _h_enabled(n, h.source, h.on))
+        fields[f"{h.key}_strength"] = (float, _h_strength(n, h.source, h.strength, h.why))
+        fields.update(h.settings)
+    return create_model("HypothesisSettings", __base__=_Hypotheses, __module__=__name__,
+                        **fields)
+
+
+def __getattr__(name: str):
+    if name == "HypothesisSettings":  # built from the registry, after every register() below
+        return settings_section()
+    if name == "BUNDLES":
+        return {h.key: h.bundle for h in HYPOTHESES.values()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+register(Hypothesis(
+    "h1", "new or insecure", GROUP, ("persuasion",), on=True, strength=0.6, why=UNRANKED,
+    source="Seed 002, H1.",
+    effect=lambda c, h, strength, enabled: h1_new_or_insecure(
+        c.groups.ages(c.week)[c.idx], c.groups.insecurity[c.idx], strength=strength,
+        enabled=enabled, halflife=h.h1_newness_halflife),
+    settings={"h1_newness_halflife": (float, P(
+        104, 1, 5_200, unit="weeks", label="H1: half-life of newness",
+        meaning="Age at which a group's newness has halved (H1).",
+        source="Assumption (two years)."))}))
+register(Hypothesis(
+    "h2", "current views", GROUP, ("openness", "persuasion"), on=True, strength=0.9, why=RANKED,
+    source="Seed 002, H2.",
+    effect=lambda c, h, strength, enabled: h2_current_views(
+        c.groups.people_war[c.idx], c.groups.contrary_practice[c.idx], strength=strength,
+        enabled=enabled)))
+register(Hypothesis(
+    "h3", "renowned in-group", PERSUADER, ("trust", "persuasion"), on=True, strength=0.6,
+    why=UNRANKED, source="Seed 002, H3.",
+    effect=lambda c, h, strength, enabled: h3_renowned_in_group(
+        c.engager.settings.reputation, c.groups.aspiration[c.idx], strength=strength,
+        enabled=enabled)))
+register(Hypothesis(
+    "h4", "principled dialogue", PERSUADER, ("persuasion",), on=True, strength=0.6, why=UNRANKED,
+    source="Seed 002, H4.",
+    effect=lambda c, h, strength, enabled: h4_principled_dialogue(
+        c.principled, c.framing, strength=strength, enabled=enabled)))
+register(Hypothesis(
+    "h5", "depoliticised", INTERACTION, ("trust", "persuasion"), on=True, strength=0.6,
+    why=UNRANKED, source="Seed 002, H5.",
+    effect=lambda c, h, strength, enabled: h5_depoliticised(
+        c.engager.politicisation(c.world, c.idx), strength=strength, enabled=enabled)))
+register(Hypothesis(
+    "h6", "long exposure", INTERACTION, ("consolidation",), on=True, strength=0.6, why=UNRANKED,
+    source="Seed 002, H6.",
+    effect=lambda c, h, strength, enabled: h6_long_exposure(
+        c.groups.span(c.week), c.groups.regularity(c.week, h.h6_regular_gap), strength=strength,
+        enabled=enabled, span_half=h.h6_span_half),
+    settings={
+        "h6_span_half": (float, P(104, 1, 5_200, unit="weeks", label="H6: span of half consolidation",
+                          meaning="Weeks since the first contact at which the time span is "
+                          "half-way to full consolidation (H6).",
+                          source="Seed 002: 'a long-term endeavour'. Two years: assumption.")),
+        "h6_regular_gap": (float, P(13, 1, 520, unit="weeks", label="H6: longest regular gap",
+                            meaning="Gap between contacts up to which exposure counts as "
+                            "regular; longer gaps lower H6's regularity as gap / this (H6).",
+                            source="Seed 002: 'the timespan between meetings'. A quarter: "
+                            "assumption."))}))

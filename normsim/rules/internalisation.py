@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from normsim.rules.hypotheses import h6_long_exposure
+from normsim.rules.hypotheses import Conditions, modulate
 from normsim.params import P, Section
 
 
@@ -90,9 +90,8 @@ def consolidation(groups, week: int, s: InternalisationSettings, h) -> np.ndarra
     """``kappa`` per group and norm: the weekly share of a gain that is internalised."""
     if not s.enabled:
         return np.zeros((groups.n, groups.n_norms))
-    h6 = h6_long_exposure(groups.span(week), groups.regularity(week, h.h6_regular_gap),
-                          strength=h.h6_strength, enabled=h.h6_enabled, span_half=h.h6_span_half)
-    return s.rate * np.asarray(h6)[:, None] * (1.0 + s.ownership_effect * groups.owned)
+    h6 = modulate("consolidation", Conditions(groups, week), h)  # H6 (and any acting on it)
+    return s.rate * h6[:, None] * (1.0 + s.ownership_effect * groups.owned)
 
 
 def follow_leverage(instruction: np.ndarray, leverage: np.ndarray,

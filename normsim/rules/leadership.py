@@ -84,7 +84,7 @@ def legitimacy(world) -> np.ndarray:
     g = world.groups
     best = np.zeros((g.n, g.n_norms))
     for e in world.engagers:
-        if e.active(world.steps):
+        if e.active(world.steps) and e.meets:  # standing is shown at meetings
             rec = e.engagement
             seen = (e.settings.reputation * rec.trust * rec.engaged)[:, None] * e.on[None, :]
             best = np.maximum(best, seen)

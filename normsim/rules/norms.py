@@ -87,27 +87,6 @@ class ChildrenSettings(Section):
         "assumption.")
 
 
-@dataclass(frozen=True)
-class Norm:
-    key: str  #: the name in scenario files ("civilians")
-    title: str  #: in words, after "respect" ("the protection of civilians")
-    decided_by: str  #: FIGHTERS (each encounter) or COMMAND (a group policy units carry out)
-    occasion: str  #: what one occasion to violate it is, in words
-    Settings: type[Section]  #: its settings section (a scenario table named after ``key``)
-    cost: Callable  #: (groups, shortfall) -> military cost per group in [0, 1]
-    source: str  #: where the norm and its description come from
-
-
-NORMS: dict[str, Norm] = {}
-
-
-def register(norm: Norm) -> Norm:
-    if norm.key in NORMS:
-        raise ValueError(f"norm {norm.key!r} is registered twice")
-    NORMS[norm.key] = norm
-    return norm
-
-
 def _civilians_cost(groups, shortfall):
     """Keeping civilians out of the fight costs a group little -- unless its core goal is to
     harm them (ethnic cleansing: seed 002)."""
@@ -124,21 +103,108 @@ def _children_cost(groups, shortfall):
     return np.asarray(shortfall, dtype=float)
 
 
+def _mine_occasions(ns, world, units: "Units") -> np.ndarray:
+    """Chances to lay mines: Poisson, more where the group defends territory and the fighting
+    is intense (seed 002; seed 001)."""
+    return world.streams.fighters.poisson(ns.occasion_rate * (0.5 + units.intensity)
+                                          * world.groups.territorial[units.group] * units.live)
+
+
+def _recruit_occasions(ns, world, units: "Units") -> np.ndarray:
+    """Every recruit who joined a unit this week could be a child (seed 004)."""
+    return np.where(units.live, units.recruits, 0)
+
+
+def _community_resistance(ns, world, units: "Units") -> float:
+    """An organised community resists the recruitment of its children (seed 004)."""
+    return ns.community_resistance * world.settings.community.organisation
+
+
+@dataclass(frozen=True)
+class Units:
+    """What a command-decided norm's occasions are drawn from: the tactical units of the week."""
+
+    group: np.ndarray  #: each unit's group
+    live: np.ndarray  #: its group is alive
+    recruits: np.ndarray  #: recruits who joined it this week
+    intensity: float  #: the conflict's intensity this week
+
+
+@dataclass(frozen=True)
+class Norm:
+    """A norm, declared once: everything else (the scenario's tables, the week's occasions and
+    odds, the app's words) reads this.
+
+    A norm the command decides (``decided_by=COMMAND``) declares how its occasions arise
+    (``occasions``), the chance a unit violates at one when nothing weighs either way
+    (``base``) and what else restrains it (``restraint``, in log-odds); its settings have a
+    ``military_value`` (log-odds per unit of cost). A norm fighters decide has their encounters
+    with civilians as occasions (:mod:`normsim.world.fighters`) and declares none of these.
+    Every norm's settings have an ``observability`` (monitors read it).
+    """
+
+    key: str  #: the name in scenario files ("civilians")
+    short: str  #: in two or three words, for legends and lists ("anti-personnel mines")
+    title: str  #: in words, after "respect" ("the protection of civilians")
+    decided_by: str  #: FIGHTERS (each encounter) or COMMAND (a group policy units carry out)
+    occasion: str  #: what one occasion to violate it is, in words
+    Settings: type[Section]  #: its settings section (a scenario table named after ``key``)
+    cost: Callable  #: (groups, shortfall) -> military cost per group in [0, 1]
+    source: str  #: where the norm and its description come from
+    #: COMMAND only: (settings, world, Units) -> occasions per unit this week
+    occasions: Callable | None = None
+    #: COMMAND only: settings -> chance a unit violates at an occasion, nothing weighing
+    base: Callable | None = None
+    #: COMMAND only: (settings, world, Units) -> log-odds of violating removed (0: none)
+    restraint: Callable = lambda ns, world, units: 0.0
+
+    def __post_init__(self):
+        fields = self.Settings.model_fields
+        problems = []
+        if self.decided_by not in (FIGHTERS, COMMAND):
+            problems.append(f"decided_by must be {FIGHTERS!r} or {COMMAND!r}")
+        if "observability" not in fields:
+            problems.append("its settings need an observability")
+        if self.decided_by == COMMAND:
+            problems += [f"a norm the command decides needs {what}" for what, missing in (
+                ("occasions", self.occasions is None), ("a base chance", self.base is None),
+                ("a military_value in its settings", "military_value" not in fields)) if missing]
+        elif self.occasions is not None or self.base is not None:
+            problems.append("fighters' occasions are their encounters: give no occasions or base")
+        if problems:
+            raise ValueError(f"norm {self.key!r}: " + "; ".join(problems))
+
+
+NORMS: dict[str, Norm] = {}
+
+
+def register(norm: Norm) -> Norm:
+    if norm.key in NORMS:
+        raise ValueError(f"norm {norm.key!r} is registered twice")
+    NORMS[norm.key] = norm
+    return norm
+
+
 CIVILIANS = register(Norm(
-    "civilians", "the protection of civilians", FIGHTERS,
-    "an encounter of a fighter with civilians", CiviliansSettings, _civilians_cost,
-    "Seed 002: Common Article 3 and 'the obligations inherent to the protection of civilian "
+    key="civilians", short="civilians", title="the protection of civilians", decided_by=FIGHTERS,
+    occasion="an encounter of a fighter with civilians", Settings=CiviliansSettings,
+    cost=_civilians_cost,
+    source="Seed 002: Common Article 3 and 'the obligations inherent to the protection of civilian "
     "populations'; the score card counts 'the violations of IHL ... committed by or within the "
     "group'."))
 MINES = register(Norm(
-    "mines", "the ban on anti-personnel mines", COMMAND,
-    "a unit's chance to lay anti-personnel mines", MinesSettings, _mines_cost,
-    "Seed 002, footnote 1: Geneva Call's agreement on 'the provisions set forth in the Ottawa "
-    "Convention of 1997 on the ban of anti-personnel mines'; seed 001."))
+    key="mines", short="anti-personnel mines", title="the ban on anti-personnel mines",
+    decided_by=COMMAND, occasion="a unit's chance to lay anti-personnel mines",
+    Settings=MinesSettings, cost=_mines_cost, occasions=_mine_occasions,
+    base=lambda ns: ns.base_use,
+    source="Seed 002, footnote 1: Geneva Call's agreement on 'the provisions set forth in the "
+    "Ottawa Convention of 1997 on the ban of anti-personnel mines'; seed 001."))
 CHILDREN = register(Norm(
-    "children", "the ban on recruiting and using children", COMMAND,
-    "a recruit joining a unit", ChildrenSettings, _children_cost,
-    "Seed 004: 'since 1999 more than 60 armed groups have made commitments to end the "
+    key="children", short="children", title="the ban on recruiting and using children",
+    decided_by=COMMAND, occasion="a recruit joining a unit", Settings=ChildrenSettings,
+    cost=_children_cost, occasions=_recruit_occasions, base=lambda ns: ns.base_recruitment,
+    restraint=_community_resistance,
+    source="Seed 004: 'since 1999 more than 60 armed groups have made commitments to end the "
     "recruitment and use of children'; seed 002 ('land-mines and child-soldiers')."))
 
 
@@ -153,3 +219,8 @@ def get(key: str) -> Norm:
 def costs(norms, groups, shortfall) -> np.ndarray:
     """The military cost of each norm in play for each group ``(G, N)``."""
     return np.stack([n.cost(groups, shortfall) * np.ones(groups.n) for n in norms], axis=1)
+
+
+def observability(settings, norms) -> np.ndarray:
+    """Each norm in play's chance that a violation becomes known ``(N,)`` (monitors, leverage)."""
+    return np.array([getattr(settings, n.key).observability for n in norms])

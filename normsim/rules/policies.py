@@ -13,7 +13,10 @@ tactical commander decides. The log-odds of violating at an occasion add up as f
       - order_effect x instruction x transmission            (orders given for what it buys)
       - fear_effect x the norm's sanctions x transmission      (internal discipline)
       - equipment_effect x the norm's equipment factor         (stockpiles destroyed, rules)
-      - community_resistance x organisation                  (children only: seed 004)
+      - what else restrains it                                 (children: community resistance)
+
+Each norm declares how its occasions arise, its base chance and its restraint
+(:mod:`normsim.rules.norms`); this module has no branch per norm.
 """
 
 from __future__ import annotations
@@ -21,32 +24,28 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
+from normsim.rules.norms import COMMAND, Units
 from normsim.world.integration import EQUIPMENT, SANCTIONS
 
 
 def week(world, recruits_by_unit: np.ndarray, intensity: float) -> None:
     """This week's occasions and violations of the command's norms, into ``groups.occasions``
-    and ``groups.violations`` (``recruits_by_unit``: recruits who joined each unit)."""
+    and ``groups.violations`` (``recruits_by_unit``: recruits who joined each unit). Each norm
+    declares its occasions, its base chance and what else restrains it
+    (:class:`normsim.rules.norms.Norm`)."""
     s, g, cc = world.settings, world.groups, world.commanders
     f = s.fighters
     units = cc.tactical
     ug = cc.group[units]
-    live = g.alive[ug]
+    these = Units(group=ug, live=g.alive[ug], recruits=recruits_by_unit, intensity=intensity)
     rng = world.streams.fighters
     for n, norm in enumerate(world.norms):
-        if norm.key == "mines":
-            ns = s.mines
-            occasions = rng.poisson(ns.occasion_rate * (0.5 + intensity) * g.territorial[ug] * live)
-            base = ns.base_use
-            extra = 0.0
-        elif norm.key == "children":
-            ns = s.children
-            occasions = np.where(live, recruits_by_unit, 0)
-            base = ns.base_recruitment
-            organisation = s.community.organisation
-            extra = ns.community_resistance * organisation
-        else:
-            continue
+        if norm.decided_by != COMMAND:
+            continue  # fighters decide it at their encounters (normsim.world.fighters)
+        ns = getattr(s, norm.key)
+        occasions = norm.occasions(ns, world, these)
+        base = norm.base(ns)
+        extra = norm.restraint(ns, world, these)
         odds = (np.log(base / (1.0 - base)) + ns.military_value * g.cost[ug, n]
                 - f.acceptance_effect * cc.acceptance[n, units]
                 - f.knowledge_effect * cc.knowledge[n, units]

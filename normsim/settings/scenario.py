@@ -23,7 +23,7 @@ import numpy as np
 from annotated_types import Ge, Le
 from pydantic import ValidationError
 
-from normsim.engagers import KINDS, EngagerSettings
+from normsim.engagers import KINDS, AnyEngagerSettings
 from normsim.errors import UserError
 from normsim.settings.schema import ENGAGER_SECTIONS, RUN_ONLY, SECTIONS, Scenario
 from normsim.world.typology import TYPES, preset
@@ -53,8 +53,9 @@ def flat_name(section: str, field: str) -> str:
 
 
 #: every settings section by name: the scenario's sections, ``engager`` (what every engager
-#: has: ``engager.end_week`` sets it on all of them) and the engager kinds
-ALL_SECTIONS: dict[str, type] = {**SECTIONS, "engager": EngagerSettings, **ENGAGER_SECTIONS}
+#: has: ``engager.end_week`` sets it on all of them; ``engager.contact_interval`` on all that
+#: meet) and the engager kinds
+ALL_SECTIONS: dict[str, type] = {**SECTIONS, "engager": AnyEngagerSettings, **ENGAGER_SECTIONS}
 _NOT_PARAMETERS = ("kind", "name", "groups", "norms", "norm")  # an engager's identity
 _ENGAGERS = ("engager", *ENGAGER_SECTIONS)
 
@@ -125,7 +126,9 @@ def _set(data: dict, section: str, field: str, value: Any, key: str, origin: str
     if section not in _ENGAGERS:
         data[section][field] = value
         return
-    tables = [e for e in data["engager"] if section in ("engager", e.get("kind"))]
+    tables = [e for e in data["engager"] if section == e.get("kind") or section == "engager"
+              and field in getattr(KINDS.get(e.get("kind")), "Settings", AnyEngagerSettings
+                                   ).model_fields]
     if not tables:
         have = ", ".join(sorted({e.get("kind", "?") for e in data["engager"]})) or "none"
         raise ScenarioError(f"{origin}: '{key}' sets a {section} engager's parameter, but the "

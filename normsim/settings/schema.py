@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from normsim.rules import norms as norm_registry
 from normsim.world.communities import CommunitySettings
@@ -63,9 +63,9 @@ EngagerTable: Any = (Annotated[Union[_tables], Field(discriminator="kind")] if l
                      else _tables[0])
 
 
-class Scenario(BaseModel):
-    """A validated scenario: a title, a description in words, the norms in play, the engagers,
-    and every parameter."""
+class _ScenarioBase(BaseModel):
+    """What a scenario holds besides its sections: a title, a description in words, the norms
+    in play, a population file and the engagers; :data:`Scenario` adds one field per section."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
     title: str = "Unnamed scenario"
@@ -77,20 +77,6 @@ class Scenario(BaseModel):
     engagers: list[EngagerTable] = Field(default_factory=lambda: [DialogueSettings()],
                                          alias="engager", description="The engagers, one "
                                          "[[engager]] table each (none: no engagement).")
-    run: RunSettings = RunSettings()
-    environment: EnvironmentSettings = EnvironmentSettings()
-    group: GroupSettings = GroupSettings()
-    community: CommunitySettings = CommunitySettings()
-    integration: IntegrationSettings = IntegrationSettings()
-    fighters: FighterSettings = FighterSettings()
-    internalisation: InternalisationSettings = InternalisationSettings()
-    leadership: LeadershipSettings = LeadershipSettings()
-    emulation: EmulationSettings = EmulationSettings()
-    state: StateSettings = StateSettings()
-    civilians: NORMS["civilians"].Settings = NORMS["civilians"].Settings()
-    mines: NORMS["mines"].Settings = NORMS["mines"].Settings()
-    children: NORMS["children"].Settings = NORMS["children"].Settings()
-    hypotheses: HypothesisSettings = HypothesisSettings()
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -120,3 +106,11 @@ class Scenario(BaseModel):
                 raise ValueError(f"engager {i + 1} ({e.kind}): groups {bad} do not exist; groups "
                                  f"are numbered 0 to {count - 1} ({count} in {where})")
         return self
+
+
+#: A validated scenario: its title, description, norms, population and engagers, and one field
+#: per declared section (built from :data:`SECTIONS`, so a registered norm's table is in it)
+Scenario = create_model("Scenario", __base__=_ScenarioBase, __module__=__name__,
+                        **{key: (cls, cls()) for key, cls in SECTIONS.items()})
+Scenario.__doc__ = ("A validated scenario: a title, a description in words, the norms in play, "
+                    "the engagers, and every parameter (one field per section of SECTIONS).")

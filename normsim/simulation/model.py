@@ -41,7 +41,7 @@ from normsim.events import EventKind, declare
 from normsim.world.environment import Environment
 from normsim.world.fighters import FighterCohort
 from normsim.world.groups import EMERGED, ENDED, GroupState
-from normsim.rules.hypotheses import h2_current_views
+from normsim.rules.hypotheses import Conditions, modulate
 from normsim.rules.internalisation import Signals, consolidation
 from normsim.rules.norms import FIGHTERS, NORMS
 from normsim.rules.norms import costs as norm_costs
@@ -225,9 +225,8 @@ class NormDiffusionModel(mesa.Model):
     def _signals(self, week: int) -> Signals:
         s, g = self.settings, self.groups
         h = s.hypotheses
-        openness = h2_current_views(g.people_war, g.contrary_practice, strength=h.h2_strength,
-                                    enabled=h.h2_enabled)
-        return Signals(openness=np.repeat(np.asarray(openness)[:, None], g.n_norms, axis=1),
+        openness = modulate("openness", Conditions(g, week), h)  # H2 (and any acting on it)
+        return Signals(openness=np.repeat(openness[:, None], g.n_norms, axis=1),
                        decay=g.acceptance_decay, forgetting=g.knowledge_decay,
                        kappa=consolidation(g, week, s.internalisation, h))
 

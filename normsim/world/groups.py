@@ -12,6 +12,8 @@ the ban on mines into its doctrine and not the protection of civilians.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 from pydantic import model_validator
@@ -21,13 +23,6 @@ from normsim.events import declare
 from normsim.params import NEVER, P, Section
 from normsim.world.typology import TYPES, preset
 
-#: per-group settings copied from each group's GroupSettings (float arrays unless bool/int)
-PER_GROUP = ("type", "fighters", "operational_commanders", "units_per_commander", "age_weeks", "insecurity",
-             "people_war", "contrary_practice", "aspiration", "centralisation", "factions",
-             "wing_split", "core_goal_incompatible", "ihl_department", "leadership_turnover",
-             "commander_turnover", "fighter_turnover", "baseline_knowledge", "baseline_acceptance",
-             "acceptance_decay", "knowledge_decay", "command_learning", "strength", "territorial",
-             "manpower_need", "splinter_rate", "start_week", "end_week")
 EXPOSURE_MEMORY = 0.8  # weight of the past gaps in the running mean gap between contacts
 OBJECTION_FADE = 0.01  # weekly fading of the host state's objection (a mission raises it)
 
@@ -38,6 +33,7 @@ ENDED = declare("group ended", "the group laid down its arms or was defeated", m
 class GroupSettings(Section):
     title = "Armed group (bundle: armed group)"
     bundle = "armed group"
+    shared: ClassVar[tuple[str, ...]] = ("count",)  #: the scenario's, not each group's
     type: str = P("", label="type of group",
                   meaning="A type of group (normsim.world.typology: peoples_war, secessionist, "
                   "predatory, community_militia, transnational) whose settings fill every field "
@@ -181,6 +177,53 @@ class GroupSettings(Section):
 
 
 
+#: per-group settings copied from each group's GroupSettings into arrays (all but the scenario's
+#: count of groups)
+PER_GROUP = tuple(f for f in GroupSettings.model_fields if f not in GroupSettings.shared)
+
+
+@dataclass(frozen=True)
+class Array:
+    """A state array of the groups, declared once: its shape per group (``()``, ``("N",)`` per
+    norm, ``("N", 4)`` per norm and integration factor), its type, its value for a group
+    that has not acted yet, and what a faction that splinters takes (``parent``: its parent's
+    value; ``fresh``: the fill)."""
+
+    shape: tuple = ()
+    dtype: Any = float
+    fill: Any = 0.0
+    split: str = "fresh"
+
+
+PER_NORM = ("N",)
+#: the groups' state, allocated by GroupState.__init__ and grown by GroupState.append
+STATE = {
+    "factors": Array(("N", 4)),  # doctrine, training, equipment, sanctions (world.integration)
+    "owned": Array(PER_NORM),  # the part of the doctrine the group drafted from conviction
+    "instruction": Array(PER_NORM),  # orders to comply given for what compliance buys
+    "committed": Array(PER_NORM, bool, False),
+    "commitments": Array(PER_NORM, np.int64, 0),
+    "doctrine_adopted": Array(PER_NORM, bool, False),
+    # exposure to engagement (any engager): H6 reads its span and regularity
+    "first_contact": Array((), np.int64, NEVER),
+    "last_contact": Array((), np.int64, NEVER),
+    "mean_gap": Array(()),
+    "contacts": Array((), np.int64, 0),
+    "engaged": Array((), bool, False, "parent"),  # some engager engages the group this week
+    "objection": Array(()),  # the host state's objection to engaging it (H5; seed 003)
+    "cost": Array(PER_NORM, split="parent"),  # military cost of each norm (normsim.rules.norms)
+    # this week's conduct, per norm
+    "occasions": Array(PER_NORM),
+    "violations": Array(PER_NORM),
+    "detected": Array(PER_NORM),
+    "sanctions_enforced": Array((), split="parent"),
+    "violations_ewma": Array(PER_NORM, fill=np.nan),
+    "last_sanction_event": Array((), np.int64, -10**9),
+}
+#: computed from the settings when the groups are built; a splinter takes its parent's
+DERIVED = ("structure", "transmission", "alive", "shortfall")
+
+
 class GroupState:
     """Per-group settings and state. ``settings`` is one GroupSettings per group."""
 
@@ -195,51 +238,24 @@ class GroupState:
                                                         self.wing_split)
         self.transmission = self.structure * np.where(self.ihl_department,
                                                       1.0 - department_isolation, 1.0)
-        G, N = self.n, n_norms
         self.alive = self.start_week <= 0
-        self.factors = np.zeros((G, N, 4))
-        self.owned = np.zeros((G, N))  # the part of the doctrine the group drafted from conviction
-        self.instruction = np.zeros((G, N))  # orders to comply given for what compliance buys
-        self.committed = np.zeros((G, N), dtype=bool)
-        self.commitments = np.zeros((G, N), dtype=np.int64)
-        self.doctrine_adopted = np.zeros((G, N), dtype=bool)
-        # exposure to engagement (any engager): H6 reads its span and regularity
-        self.first_contact = np.full(G, NEVER, dtype=np.int64)
-        self.last_contact = np.full(G, NEVER, dtype=np.int64)
-        self.mean_gap = np.zeros(G)
-        self.contacts = np.zeros(G, dtype=np.int64)
-        self.engaged = np.zeros(G, dtype=bool)  # some engager engages the group this week
-        self.objection = np.zeros(G)  # the host state's objection to engaging it (H5; seed 003)
         self.shortfall = self.manpower_need.copy()  # of voluntary recruits (seed 004)
-        self.cost = np.zeros((G, N))  # military cost of each norm (normsim.rules.norms)
-        # this week's conduct, per norm
-        self.occasions = np.zeros((G, N))
-        self.violations = np.zeros((G, N))
-        self.detected = np.zeros((G, N))
-        self.sanctions_enforced = np.zeros(G)
-        self.violations_ewma = np.full((G, N), np.nan)
-        self.last_sanction_event = np.full(G, -10**9, dtype=np.int64)
+        for name, array in STATE.items():
+            shape = [n_norms if d == "N" else d for d in array.shape]
+            setattr(self, name, np.full((self.n, *shape), array.fill, dtype=array.dtype))
 
     def append(self, parent: int, week: int) -> int:
         """A new group split from ``parent`` this week: the parent's settings, a fresh start
         (new to the terrain, no integration work, no commitments, no contact); its index."""
-        for name in [*PER_GROUP, "structure", "transmission", "alive", "shortfall", "objection",
-                     "engaged", "mean_gap", "sanctions_enforced"]:
+        for name in (*PER_GROUP, *DERIVED):
             arr = getattr(self, name)
             setattr(self, name, np.concatenate([arr, arr[parent:parent + 1]]))
         self.age_weeks[-1], self.start_week[-1] = 0, week
-        self.objection[-1], self.mean_gap[-1] = 0.0, 0.0
-        for name, fill in (("first_contact", NEVER), ("last_contact", NEVER), ("contacts", 0),
-                           ("last_sanction_event", -10**9)):
+        for name, array in STATE.items():
             arr = getattr(self, name)
-            setattr(self, name, np.concatenate([arr, np.array([fill], dtype=arr.dtype)]))
-        for name in ("factors", "owned", "instruction", "committed", "commitments",
-                     "doctrine_adopted", "occasions", "violations", "detected", "cost"):
-            arr = getattr(self, name)
-            setattr(self, name, np.concatenate([arr, np.zeros_like(arr[:1])]))
-        self.cost[-1] = self.cost[parent]
-        self.violations_ewma = np.concatenate([self.violations_ewma,
-                                               np.full((1, self.n_norms), np.nan)])
+            new = (arr[parent:parent + 1] if array.split == "parent"
+                   else np.full_like(arr[:1], array.fill))
+            setattr(self, name, np.concatenate([arr, new]))
         self.n += 1
         return self.n - 1
 
