@@ -35,6 +35,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from normsim.world.arrays import clip
+
 from normsim.rules.hypotheses import h6_long_exposure
 from normsim.params import P, Section
 
@@ -98,4 +100,4 @@ def consolidation(groups, week: int, s: InternalisationSettings, h) -> np.ndarra
 def follow_leverage(instruction: np.ndarray, leverage: np.ndarray,
                     s: InternalisationSettings) -> None:
     """Instructions to comply follow the leverage in force (in place, ``(G, N)``)."""
-    instruction += s.instrumental_response * (np.clip(leverage, 0.0, 1.0) - instruction)
+    instruction += s.instrumental_response * (clip(leverage, 0.0, 1.0) - instruction)

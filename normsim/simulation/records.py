@@ -14,6 +14,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from normsim.world.arrays import clip
 from normsim.world.commanders import LEVELS
 from normsim.world.integration import FACTORS, SANCTIONS, TRAINING
 
@@ -119,7 +120,7 @@ def week_columns(model, layout: Layout) -> dict[str, np.ndarray]:
     if engagements:
         trust = np.max([e.trust for e in engagements], axis=0)
         meetings = np.sum([e.meetings for e in engagements], axis=0)
-        leverage = np.clip(np.sum([e.leverage for e in engagements], axis=0), 0, 1)
+        leverage = clip(np.sum([e.leverage for e in engagements], axis=0), 0, 1)
         practical = np.any([e.practical_agreement for e in engagements], axis=0)
     else:
         trust, meetings = np.zeros(G), np.zeros(G, dtype=np.int64)
