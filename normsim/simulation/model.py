@@ -127,7 +127,7 @@ class NormDiffusionModel(mesa.Model):
                                                              index=list(range(self.communities.n))))
 
         self.record_every = s.run.record_every
-        self.datacollector = mesa.DataCollector(model_reporters=records.MODEL_REPORTERS,
+        self.datacollector = records.Collector(model_reporters=records.MODEL_REPORTERS,
                                                 tables={"groups": records.GROUP_COLUMNS,
                                                         "events": records.EVENT_COLUMNS})
         self._primary = None
@@ -261,7 +261,8 @@ class NormDiffusionModel(mesa.Model):
         g.violations[:, fc.norms] = conduct.violations.T
         g.sanctions_enforced = conduct.sanctions
         v, ewma = g.violations, g.violations_ewma
-        spike = np.isfinite(ewma) & (v >= np.maximum(SPIKE_MIN, SPIKE_RATIO * np.nan_to_num(ewma)))
+        # (a NaN ewma compares False, and the first term drops it anyway: no nan_to_num needed)
+        spike = np.isfinite(ewma) & (v >= np.maximum(SPIKE_MIN, SPIKE_RATIO * ewma))
         for i, n in zip(*np.nonzero(spike & g.alive[:, None])):
             self.log(SPIKE, int(i), norm=int(n), value=float(v[i, n]),
                      detail=f"{v[i, n]:.0f} against about {ewma[i, n]:.0f} usually")
@@ -304,7 +305,7 @@ class NormDiffusionModel(mesa.Model):
             self._layout = records.Layout(self)
             self._primary = None
         columns = records.week_columns(self, self._layout)
-        records.append(self.datacollector.tables["groups"], columns)
+        self.datacollector.add_week(columns)
         if self._primary is None:
             self._primary = columns["norm"] == self.norms[0].key
         self._totals = records.totals(columns, self._primary)
