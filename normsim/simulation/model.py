@@ -134,6 +134,9 @@ class NormDiffusionModel(mesa.Model):
         self._layout = None
         self._twin = None
         self._last_recorded = None
+        #: record only the columns a twin's outcomes need (set on a twin by
+        #: :func:`normsim.simulation.counterfactual.fork_twin`)
+        self.outcomes_only = False
         self.collect()
 
     # -- the World engagers and processes see (normsim.world.view.World) --------------------------
@@ -304,6 +307,9 @@ class NormDiffusionModel(mesa.Model):
         if self._layout is None:
             self._layout = records.Layout(self)
             self._primary = None
+        if self.outcomes_only:
+            self.datacollector.add_week(records.outcome_columns(self, self._layout))
+            return
         columns = records.week_columns(self, self._layout)
         self.datacollector.add_week(columns)
         if self._primary is None:
@@ -316,6 +322,11 @@ class NormDiffusionModel(mesa.Model):
         (:meth:`attach_twin`), the twin's compliance and violations beside each row."""
         table = records.tidy(self.datacollector.get_table_dataframe("groups"))
         return table if self._twin is None else with_twin(table, self._twin)
+
+    def twin_records(self) -> pd.DataFrame:
+        """The rows a run needs from this model as its twin: keys, compliance, violations and
+        occasions (what :func:`normsim.simulation.counterfactual.with_twin` keeps)."""
+        return records.outcome_frame(self.datacollector)
 
     def attach_twin(self, twin_records: pd.DataFrame) -> None:
         """Keep the records of this run's twin without engagement (:mod:`normsim.simulation.counterfactual`)."""

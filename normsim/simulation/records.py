@@ -96,6 +96,27 @@ class Layout:
             return (sums / sizes).T
 
 
+#: what a twin records (:func:`normsim.simulation.counterfactual.fork_twin`)
+OUTCOME_COLUMNS = ["step", "group", "norm", "compliance_rate", "occasions", "violations"]
+
+
+def outcome_columns(model, layout: Layout) -> dict[str, np.ndarray]:
+    """This week's :data:`OUTCOME_COLUMNS`, computed as :func:`week_columns` does."""
+    g = model.groups
+    with np.errstate(invalid="ignore", divide="ignore"):
+        compliance = np.where(g.occasions > 0, 1.0 - g.violations / g.occasions, np.nan)
+    return {"step": np.full(g.n * g.n_norms, model.steps), "group": layout.group,
+            "norm": layout.norm, "compliance_rate": compliance.ravel(),
+            "occasions": g.occasions.ravel(), "violations": g.violations.ravel()}
+
+
+def outcome_frame(collector: Collector) -> pd.DataFrame:
+    """A twin's :data:`OUTCOME_COLUMNS`, typed as :func:`tidy` types them."""
+    out = collector.frame(OUTCOME_COLUMNS).astype({"step": "int32", "group": "int32"})
+    out["norm"] = out["norm"].astype("string")
+    return out
+
+
 def week_columns(model, layout: Layout) -> dict[str, np.ndarray]:
     """This week's rows as columns: one entry per (group, norm), groups outer."""
     g, cc, fc = model.groups, model.commanders, model.fighters
@@ -173,15 +194,20 @@ class Collector(mesa.DataCollector):
         self._weeks: list[dict[str, np.ndarray]] = []
 
     def add_week(self, columns: dict[str, np.ndarray]) -> None:
-        """Keep a copy of a week's columns (they may be views of the model's live arrays)."""
-        self._weeks.append({name: np.array(columns[name]) for name in GROUP_COLUMNS})
+        """Keep a copy of a week's columns (they may be views of the model's live arrays): all
+        of :data:`GROUP_COLUMNS`, or only :data:`OUTCOME_COLUMNS` on a twin."""
+        self._weeks.append({name: np.array(values) for name, values in columns.items()})
+
+    def frame(self, names: list[str]) -> pd.DataFrame:
+        """The groups table's columns ``names`` as recorded so far."""
+        weeks = self._weeks
+        return pd.DataFrame({name: (np.concatenate([w[name] for w in weeks]) if weeks
+                                    else np.empty(0)) for name in names})
 
     def get_table_dataframe(self, table_name: str) -> pd.DataFrame:
         if table_name != "groups":
             return super().get_table_dataframe(table_name)
-        weeks = self._weeks
-        return pd.DataFrame({name: (np.concatenate([w[name] for w in weeks]) if weeks
-                                    else np.empty(0)) for name in GROUP_COLUMNS})
+        return self.frame(GROUP_COLUMNS)
 
 
 def totals(columns: dict[str, np.ndarray], primary: np.ndarray) -> dict[str, float]:

@@ -24,7 +24,7 @@ from normsim.settings import budget
 from normsim.sweeps import cluster
 from normsim.errors import BudgetError, ClusterError, DiskFull
 from normsim.sweeps.experiment import Plan
-from normsim.simulation.counterfactual import run_twin
+from normsim.simulation.counterfactual import run_with_twin
 from normsim.sweeps.lock import FolderLock
 from normsim.simulation.model import NormDiffusionModel
 from normsim.sweeps.provenance import content_hash, provenance
@@ -39,9 +39,10 @@ def run_task(task: dict):
     """One run of a sweep: (meta, records, events). Runs anywhere normsim is installed."""
     settings = validate(task["scenario"], f"run {task['run_id']}")
     model = NormDiffusionModel(rng=task["seed"], settings=settings, **task["params"])
-    model.run_model(task["steps"])
     if task.get("counterfactual", True):
-        model.attach_twin(run_twin(NormDiffusionModel, model.settings, task["seed"], model.steps))
+        run_with_twin(model, task["steps"])
+    else:
+        model.run_model(task["steps"])
     meta = {k: task[k] for k in ("run_id", "condition", "replicate", "seed")}
     return meta, model.records(), model.events()
 
