@@ -17,6 +17,11 @@ Sections (``--only`` takes these names, comma-separated):
   population  wall time of one run of 200 groups of 300 fighters for 1,040 weeks on one core
               (issue 11's target: 20 s), build, weekly records and table included, in a fresh
               subprocess; its peak memory
+  calibration simulations per minute of the shipped calibration (``mine_ban`` to 2007) on two
+              forked workers with every CPU
+
+``--against REF`` measures ``run`` and ``calibration`` side by side with commit REF's code
+(interleaved rounds, each in a child process; see ``benchmarks/whole_runs.py``).
 
 The machine is noisy: every figure is a median over repeats, and every ratio is taken between
 measurements made side by side (interleaved rounds) in the same run, then its median over rounds.
@@ -59,9 +64,16 @@ import numpy as np  # noqa: E402
 
 from benchmarks import mesa_baseline  # noqa: E402
 from benchmarks.sweeps import EXPERIMENT as SWEEP_EXPERIMENT, measure_sweeps  # noqa: E402
+from benchmarks.whole_runs import ROOT as TREE, measure_calibration, measure_runs, previous_tree  # noqa: E402
 from normsim.simulation.model import NormDiffusionModel  # noqa: E402
 
-SECTIONS = ("step", "peer", "scaling", "memory", "sweeps", "record", "run", "population")
+SECTIONS = ("step", "peer", "scaling", "memory", "sweeps", "record", "run", "population",
+            "calibration")
+#: issue 19's table: key, target, whether more is better
+TARGETS = [("sweep_steady_runs_per_min_1", 500, True), ("sweep_steady_runs_per_min_2", 900, True),
+           ("default_run_cpu_s", 0.2, False), ("twin_cost_ratio", 1.2, False),
+           ("calibration_sims_per_min_2", 1000, True), ("fighter_steps_per_s_1e5", 15e6, True),
+           ("population_run_s_200x1040", 5, False), ("ratio_vs_mesa_1e5", 134, True)]
 FIGHTERS_PER_UNIT = 50
 OPERATIONAL = 3
 SEED = 12345
@@ -257,45 +269,6 @@ def measure_memory(sizes, log):
 
 
 # -- 7, 8: whole runs: the default run, and a population of groups on one core ----------------------
-def measure_default_run(repeats: int, steps: int | None, log) -> dict:
-    """Wall time of a default run (build, the scenario's 520 weeks, the tidy table): median."""
-    times, cpu = [], []
-    for i in range(repeats):
-        t, c = time.perf_counter(), time.process_time()
-        model = NormDiffusionModel(rng=SEED + i)
-        model.run_model(steps)
-        model.records()
-        times.append(time.perf_counter() - t)
-        cpu.append(time.process_time() - c)
-    r = {"default_run_s": med(times), "default_run_cpu_s": med(cpu), "runs": repeats,
-         "fighters": model.fighters.n,
-         "weeks": int(model.steps)}
-    log(f"  default run ({r['fighters']} fighters, {r['weeks']} weeks): {r['default_run_s']:.2f} s "
-        f"(median of {repeats})")
-    return r
-
-
-_POPULATION_PROBE = r"""
-import json, sys, time
-sys.path.insert(0, sys.argv[4])
-from normsim.simulation.model import NormDiffusionModel
-
-groups, fighters, weeks = (int(x) for x in sys.argv[1:4])
-t0, c0 = time.perf_counter(), time.process_time()
-m = NormDiffusionModel(rng=int(sys.argv[5]), group_count=groups, group_fighters=fighters,
-                       record_every=1)
-t1 = time.perf_counter()
-m.run_model(weeks)
-t2 = time.perf_counter()
-table = m.records()
-t3, c3 = time.perf_counter(), time.process_time()
-with open("/proc/self/status") as f:
-    peak = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) / 1024
-print(json.dumps({"build_s": t1 - t0, "steps_s": t2 - t1, "table_s": t3 - t2, "total_s": t3 - t0,
-                  "cpu_s": c3 - c0, "rows": len(table), "peak_mb": peak}))
-"""
-
-
 def measure_population(groups: int, fighters: int, weeks: int, log) -> dict:
     """One run of ``groups`` groups of ``fighters`` for ``weeks`` weeks, records every week (the
     default), in a fresh subprocess on the CPU this process is pinned to."""
@@ -448,7 +421,7 @@ def profile(n: int, steps: int | None, groups: int = 1) -> None:
              NormDiffusionModel._replace_commanders, NormDiffusionModel.collect,
              leadership.week, integration.week, CommanderCohort.update, FighterCohort.week,
              FighterCohort.odds, FighterCohort.violation_chance, FighterCohort._turn_over, settle,
-             records.week_columns, records.append]
+             records.week_columns, records.Collector.add_week]
     with StatementTimer(funcs) as timer:
         t = time.perf_counter()
         for _ in range(steps):
@@ -485,6 +458,8 @@ def main(argv=None) -> int:
                     help="groups for --profile (default group settings when more than 1)")
     ap.add_argument("--steps", type=int, default=None, help="steps for --profile (about 3 s' worth)")
     ap.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
+    ap.add_argument("--against", default=None, metavar="REF",
+                    help="measure the run and calibration sections side by side with commit REF")
     args = ap.parse_args(argv)
     started = time.perf_counter()
 
@@ -530,7 +505,11 @@ def main(argv=None) -> int:
     peer = measure_peer(peer_sizes, peer_rounds, target, log) if "peer" in only else {}
     memory = measure_memory(mem_sizes, log) if "memory" in only else {}
     sweeps = measure_sweeps(2 if args.quick else 50, log) if "sweeps" in only else {}
-    default_run = measure_default_run(run_repeats, run_steps, log) if "run" in only else {}
+    trees = {"current": TREE, **({"previous": previous_tree(args.against)} if args.against else {})}
+    default_run = (measure_runs(trees, run_repeats, run_steps, SEED, log) if "run" in only
+                   else {})
+    calibration = (measure_calibration(trees, 2 if args.quick else 12, 1 if args.quick else 2, log)
+                   if "calibration" in only else {})
     pop = measure_population(*population, log) if "population" in only else {}
 
     print()
@@ -630,12 +609,21 @@ def main(argv=None) -> int:
         print()
 
     if "run" in only:
-        r = default_run
+        r = default_run["current"]
         print(f"7. A default run: {r['fighters']} fighters, {r['weeks']} weeks, build and table "
-              f"included: {r['default_run_s']:.2f} s, CPU time {r['default_run_cpu_s']:.2f} s "
-              f"(medians of {r['runs']})")
-        kv["default_run_s"] = r["default_run_s"]
+              f"included: CPU time {r['default_run_cpu_s']:.3f} s alone, "
+              f"{r['twin_run_cpu_s']:.3f} s with its twin: {r['twin_cost_ratio']:.2f}x "
+              f"(medians of {r['rounds']} interleaved rounds, one child process each)")
         kv["default_run_cpu_s"] = r["default_run_cpu_s"]
+        kv["twin_cost_ratio"] = r["twin_cost_ratio"]
+        if "previous" in default_run:
+            q = default_run["previous"]
+            print(f"   {args.against} in the same rounds: {q['default_run_cpu_s']:.3f} s alone, "
+                  f"{q['twin_run_cpu_s']:.3f} s with its twin: {q['twin_cost_ratio']:.2f}x; "
+                  f"this code is {default_run['speedup']:.2f}x as fast alone")
+            kv["default_run_cpu_s_previous"] = q["default_run_cpu_s"]
+            kv["twin_cost_ratio_previous"] = q["twin_cost_ratio"]
+            kv["default_run_speedup_vs_previous"] = default_run["speedup"]
         print()
     if "population" in only:
         r = pop
@@ -653,9 +641,27 @@ def main(argv=None) -> int:
         kv[f"population_peak_rss_mb_{key}"] = r["peak_mb"]
         print()
 
+    if "calibration" in only:
+        r = calibration["current"]
+        print(f"9. Calibration: {r['sims']} simulations of calibrations/mine_ban_2007 (mine_ban to "
+              f"2007) on 2 forked workers: {r['sims_per_min']:.0f} per minute (median of "
+              f"{r['rounds']})")
+        kv["calibration_sims_per_min_2"] = r["sims_per_min"]
+        if "previous" in calibration:
+            q = calibration["previous"]
+            print(f"   {args.against} in the same rounds: {q['sims_per_min']:.0f} per minute")
+            kv["calibration_sims_per_min_2_previous"] = q["sims_per_min"]
+        print()
     kv["bench_wall_s"] = time.perf_counter() - started
     print(f"total time {kv['bench_wall_s']:.0f} s")
     print()
+    print("# issue 19's targets (a missing line: its section was not run)"
+          + ("; --quick: smaller sizes than the targets', so not comparable" if args.quick else ""))
+    for key, target, more in TARGETS:
+        if key in kv:
+            met = kv[key] >= target if more else kv[key] <= target
+            print(f"#   {key}: {kv[key]:.4g} (target {'>=' if more else '<='} {target:g}: "
+                  f"{'met' if met else 'missed'})")
     print("# machine-readable")
     for key, value in kv.items():
         print(f"{key}: {value:.6g}")

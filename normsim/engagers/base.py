@@ -20,6 +20,7 @@ import numpy as np
 from pydantic import model_validator
 from pydantic_core import PydanticCustomError
 
+from normsim.world.arrays import clip
 from normsim.events import declare
 from normsim.rules.hypotheses import Conditions, modulate
 from normsim.rules.norms import observability
@@ -351,7 +352,7 @@ class Engager(mesa.Agent):
         if not watched.any():
             return
         seen = observability(world.settings, world.norms)
-        chance = np.clip(monitoring * seen, 0.0, 1.0)
+        chance = clip(monitoring * seen, 0.0, 1.0)
         counts = np.where(watched, g.violations, 0).astype(np.int64)
         found = world.streams.monitoring.binomial(counts, np.broadcast_to(chance, counts.shape))
         rec.reported += found

@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 from pydantic import create_model
 
+from normsim.world.arrays import clip
+
 from normsim.params import P, Section
 
 GROUP, PERSUADER, INTERACTION = "armed group and environment", "persuader", "interaction"
@@ -50,7 +52,7 @@ def modulation(favourability, strength: float, enabled: bool):
     """The multiplier ``1 + strength (2 f - 1)``; exactly 1 when the hypothesis is off."""
     if not enabled:
         return np.ones_like(favourability, dtype=float) if np.ndim(favourability) else 1.0
-    return 1.0 + strength * (2.0 * np.clip(favourability, 0.0, 1.0) - 1.0)
+    return 1.0 + strength * (2.0 * clip(favourability, 0.0, 1.0) - 1.0)
 
 
 def h1_new_or_insecure(age_weeks, insecurity, *, strength: float, enabled: bool,

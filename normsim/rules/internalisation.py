@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from normsim.rules.hypotheses import Conditions, modulate
+from normsim.world.arrays import clip
 from normsim.params import P, Section
 
 
@@ -97,4 +98,4 @@ def consolidation(groups, week: int, s: InternalisationSettings, h) -> np.ndarra
 def follow_leverage(instruction: np.ndarray, leverage: np.ndarray,
                     s: InternalisationSettings) -> None:
     """Instructions to comply follow the leverage in force (in place, ``(G, N)``)."""
-    instruction += s.instrumental_response * (np.clip(leverage, 0.0, 1.0) - instruction)
+    instruction += s.instrumental_response * (clip(leverage, 0.0, 1.0) - instruction)

@@ -40,6 +40,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from normsim.world.arrays import clip
+
 from normsim.world import integration
 from normsim.events import declare
 from normsim.rules.internalisation import follow_leverage
@@ -95,7 +97,7 @@ def payoff(world, leverage: np.ndarray) -> np.ndarray:
     """The instructions the leadership's interests call for ``(G, N)``: leverage and legitimacy,
     valued by reciprocity, less the norm's military cost."""
     value = (leverage + legitimacy(world)) * world.state.value_of_compliance()
-    return np.clip(value - world.groups.cost, 0.0, 1.0)
+    return clip(value - world.groups.cost, 0.0, 1.0)
 
 
 def willingness(acceptance: np.ndarray, instruction: np.ndarray) -> np.ndarray:
@@ -120,7 +122,7 @@ def week(world, signals, leverage: np.ndarray, support: tuple) -> np.ndarray:
     # started (without engagement nothing moves: the stationary null)
     limit = ceiling(g)  # (G, N)
     top = np.maximum(limit.T, p.origin[:, L])
-    a = np.clip(a, 0.0, top)
+    a = clip(a, 0.0, top)
     p.acceptance[:, L], p.baseline[:, L], p.knowledge[:, L] = a, np.minimum(b, top), k
     follow_leverage(g.instruction, payoff(world, leverage), s.internalisation)
 

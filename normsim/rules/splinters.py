@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from normsim.world.arrays import clip
+
 from normsim.world.commanders import OPERATIONAL
 from normsim.events import declare
 
@@ -34,7 +36,7 @@ def candidates(world) -> np.ndarray:
     gap = (cc.acceptance[:, leaders] - cc.acceptance[:, ops]).T  # (ops, N)
     against = np.where(g.committed[grp], np.maximum(gap, 0.0), 0.0).max(axis=1)
     branches = np.bincount(grp, minlength=g.n)[grp]
-    weak = 1.0 - np.clip(g.structure[grp], 0.0, 1.0)
+    weak = 1.0 - clip(g.structure[grp], 0.0, 1.0)
     chance = g.splinter_rate[grp] * weak * against * (branches > 1) * g.alive[grp]
     return ops, chance
 

@@ -127,13 +127,16 @@ class NormDiffusionModel(mesa.Model):
                                                              index=list(range(self.communities.n))))
 
         self.record_every = s.run.record_every
-        self.datacollector = mesa.DataCollector(model_reporters=records.MODEL_REPORTERS,
+        self.datacollector = records.Collector(model_reporters=records.MODEL_REPORTERS,
                                                 tables={"groups": records.GROUP_COLUMNS,
                                                         "events": records.EVENT_COLUMNS})
         self._primary = None
         self._layout = None
         self._twin = None
         self._last_recorded = None
+        #: record only the columns a twin's outcomes need (set on a twin by
+        #: :func:`normsim.simulation.counterfactual.fork_twin`)
+        self.outcomes_only = False
         self.collect()
 
     # -- the World engagers and processes see (normsim.world.view.World) --------------------------
@@ -260,7 +263,8 @@ class NormDiffusionModel(mesa.Model):
         g.violations[:, fc.norms] = conduct.violations.T
         g.sanctions_enforced = conduct.sanctions
         v, ewma = g.violations, g.violations_ewma
-        spike = np.isfinite(ewma) & (v >= np.maximum(SPIKE_MIN, SPIKE_RATIO * np.nan_to_num(ewma)))
+        # (a NaN ewma compares False, and the first term drops it anyway: no nan_to_num needed)
+        spike = np.isfinite(ewma) & (v >= np.maximum(SPIKE_MIN, SPIKE_RATIO * ewma))
         for i, n in zip(*np.nonzero(spike & g.alive[:, None])):
             self.log(SPIKE, int(i), norm=int(n), value=float(v[i, n]),
                      detail=f"{v[i, n]:.0f} against about {ewma[i, n]:.0f} usually")
@@ -302,8 +306,11 @@ class NormDiffusionModel(mesa.Model):
         if self._layout is None:
             self._layout = records.Layout(self)
             self._primary = None
+        if self.outcomes_only:
+            self.datacollector.add_week(records.outcome_columns(self, self._layout))
+            return
         columns = records.week_columns(self, self._layout)
-        records.append(self.datacollector.tables["groups"], columns)
+        self.datacollector.add_week(columns)
         if self._primary is None:
             self._primary = columns["norm"] == self.norms[0].key
         self._totals = records.totals(columns, self._primary)
@@ -314,6 +321,11 @@ class NormDiffusionModel(mesa.Model):
         (:meth:`attach_twin`), the twin's compliance and violations beside each row."""
         table = records.tidy(self.datacollector.get_table_dataframe("groups"))
         return table if self._twin is None else with_twin(table, self._twin)
+
+    def twin_records(self) -> pd.DataFrame:
+        """The rows a run needs from this model as its twin: keys, compliance, violations and
+        occasions (what :func:`normsim.simulation.counterfactual.with_twin` keeps)."""
+        return records.outcome_frame(self.datacollector)
 
     def attach_twin(self, twin_records: pd.DataFrame) -> None:
         """Keep the records of this run's twin without engagement (:mod:`normsim.simulation.counterfactual`)."""

@@ -1,9 +1,9 @@
 """What the model records: one row per (week, group, norm), the event log, the score card.
 
-All of it goes through the model's DataCollector (tables ``groups`` and ``events``, plus model
-reporters for ``mesa.batch_run``): one data-collection path. A week's rows are computed as
-arrays over groups and norms at once and appended column by column. Outcomes of a run are
-declared in :mod:`normsim.simulation.outcomes`.
+All of it goes through the model's DataCollector (:class:`Collector`: tables ``groups`` and
+``events``, plus model reporters for ``mesa.batch_run``): one data-collection path. A week's rows
+are computed as arrays over groups and norms at once, kept as arrays and joined into a table
+once. Outcomes of a run are declared in :mod:`normsim.simulation.outcomes`.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 from functools import partial
 
+import mesa
 import numpy as np
 import pandas as pd
 
+from normsim.world.arrays import clip
 from normsim.world.commanders import LEVELS
 from normsim.world.integration import FACTORS, SANCTIONS, TRAINING
 
@@ -48,15 +50,14 @@ def stages(groups, trust: np.ndarray, meetings: np.ndarray, acceptance: np.ndarr
     """The score-card stage each group holds now per norm ``(G, N)`` (it falls back when its
     conditions fail): contact, dialogue (trust), commitment, doctrine, training and sanctions,
     integrated (all factors high and the people who decide the norm accept it)."""
-    f = groups.factors
-    conditions = np.stack([
-        np.broadcast_to((meetings > 0)[:, None], groups.committed.shape),
-        np.broadcast_to((trust >= DIALOGUE_TRUST)[:, None], groups.committed.shape),
-        groups.committed,
-        f[..., 0] >= STAGE_LEVEL,
-        (f[..., TRAINING] >= STAGE_LEVEL) & (f[..., SANCTIONS] >= STAGE_LEVEL),
-        (f >= INTEGRATED_LEVEL).all(axis=-1) & (acceptance >= INTEGRATED_ACCEPTANCE),
-    ])
+    f, committed = groups.factors, groups.committed
+    conditions = np.empty((6, *committed.shape), dtype=bool)  # filled in place: no stack
+    conditions[0] = (meetings > 0)[:, None]
+    conditions[1] = (trust >= DIALOGUE_TRUST)[:, None]
+    conditions[2] = committed
+    conditions[3] = f[..., 0] >= STAGE_LEVEL
+    conditions[4] = (f[..., TRAINING] >= STAGE_LEVEL) & (f[..., SANCTIONS] >= STAGE_LEVEL)
+    conditions[5] = (f >= INTEGRATED_LEVEL).all(axis=-1) & (acceptance >= INTEGRATED_ACCEPTANCE)
     return np.cumprod(conditions, axis=0).sum(axis=0).astype(np.int8)
 
 
@@ -95,6 +96,27 @@ class Layout:
             return (sums / sizes).T
 
 
+#: what a twin records (:func:`normsim.simulation.counterfactual.fork_twin`)
+OUTCOME_COLUMNS = ["step", "group", "norm", "compliance_rate", "occasions", "violations"]
+
+
+def outcome_columns(model, layout: Layout) -> dict[str, np.ndarray]:
+    """This week's :data:`OUTCOME_COLUMNS`, computed as :func:`week_columns` does."""
+    g = model.groups
+    with np.errstate(invalid="ignore", divide="ignore"):
+        compliance = np.where(g.occasions > 0, 1.0 - g.violations / g.occasions, np.nan)
+    return {"step": np.full(g.n * g.n_norms, model.steps), "group": layout.group,
+            "norm": layout.norm, "compliance_rate": compliance.ravel(),
+            "occasions": g.occasions.ravel(), "violations": g.violations.ravel()}
+
+
+def outcome_frame(collector: Collector) -> pd.DataFrame:
+    """A twin's :data:`OUTCOME_COLUMNS`, typed as :func:`tidy` types them."""
+    out = collector.frame(OUTCOME_COLUMNS).astype({"step": "int32", "group": "int32"})
+    out["norm"] = out["norm"].astype("string")
+    return out
+
+
 def week_columns(model, layout: Layout) -> dict[str, np.ndarray]:
     """This week's rows as columns: one entry per (group, norm), groups outer."""
     g, cc, fc = model.groups, model.commanders, model.fighters
@@ -119,7 +141,7 @@ def week_columns(model, layout: Layout) -> dict[str, np.ndarray]:
     if engagements:
         trust = np.max([e.trust for e in engagements], axis=0)
         meetings = np.sum([e.meetings for e in engagements], axis=0)
-        leverage = np.clip(np.sum([e.leverage for e in engagements], axis=0), 0, 1)
+        leverage = clip(np.sum([e.leverage for e in engagements], axis=0), 0, 1)
         practical = np.any([e.practical_agreement for e in engagements], axis=0)
     else:
         trust, meetings = np.zeros(G), np.zeros(G, dtype=np.int64)
@@ -157,26 +179,58 @@ def week_columns(model, layout: Layout) -> dict[str, np.ndarray]:
     }
 
 
-def append(table: dict[str, list], columns: dict[str, np.ndarray]) -> None:
-    """Append a week's columns to a DataCollector table (its columns are lists)."""
-    for name in GROUP_COLUMNS:
-        table[name].extend(columns[name].tolist())
+class Collector(mesa.DataCollector):
+    """The model's DataCollector, whose ``groups`` table is kept as each week's column arrays.
+
+    A week's rows are copied as arrays (:meth:`add_week`) and joined into a DataFrame once, when
+    the table is read with :meth:`get_table_dataframe` (``model.records()`` reads it that way):
+    turning every value into a Python object each week was most of the cost of recording and of
+    the memory a long run holds. ``tables["groups"]`` stays empty; read the table through
+    :meth:`get_table_dataframe`. The ``events`` table and the model reporters are Mesa's own.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._weeks: list[dict[str, np.ndarray]] = []
+
+    def add_week(self, columns: dict[str, np.ndarray]) -> None:
+        """Keep a copy of a week's columns (they may be views of the model's live arrays): all
+        of :data:`GROUP_COLUMNS`, or only :data:`OUTCOME_COLUMNS` on a twin."""
+        self._weeks.append({name: np.array(values) for name, values in columns.items()})
+
+    def frame(self, names: list[str]) -> pd.DataFrame:
+        """The groups table's columns ``names`` as recorded so far."""
+        weeks = self._weeks
+        return pd.DataFrame({name: (np.concatenate([w[name] for w in weeks]) if weeks
+                                    else np.empty(0)) for name in names})
+
+    def get_table_dataframe(self, table_name: str) -> pd.DataFrame:
+        if table_name != "groups":
+            return super().get_table_dataframe(table_name)
+        return self.frame(GROUP_COLUMNS)
 
 
 def totals(columns: dict[str, np.ndarray], primary: np.ndarray) -> dict[str, float]:
     """Model-level figures of one week for the first norm, over living groups (the model
-    reporters of ``mesa.batch_run``)."""
+    reporters of ``mesa.batch_run``). Sums are ``np.add.reduce`` (what ``sum`` and ``mean``
+    compute, without their Python wrappers: this runs every week)."""
+    total = np.add.reduce
     sel = primary & columns["alive"]
-    occ, viol = columns["occasions"][sel].sum(), columns["violations"][sel].sum()
+    n = int(np.count_nonzero(sel))
+    occ, viol = total(columns["occasions"][sel]), total(columns["violations"][sel])
     f = columns["fighters"][sel]
-    mean = (lambda c: float(np.mean(columns[c][sel])) if sel.any() else math.nan)
+    f_sum = total(f)
+
+    def mean(c):
+        return float(total(columns[c][sel], dtype=np.float64) / n) if n else math.nan
+
     return {
         "compliance_rate": 1.0 - viol / occ if occ else math.nan,
         "violations": float(viol),
-        "acceptance_fighters": (float((columns["acceptance_fighters"][sel] * f).sum() / f.sum())
-                                if f.sum() else math.nan),
+        "acceptance_fighters": (float(total(columns["acceptance_fighters"][sel] * f) / f_sum)
+                                if f_sum else math.nan),
         "trust": mean("trust"), "doctrine": mean("doctrine"), "stage": mean("stage"),
-        "commitments": float(columns["commitments"][sel].sum()),
+        "commitments": float(total(columns["commitments"][sel])),
     }
 
 

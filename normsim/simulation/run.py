@@ -17,7 +17,7 @@ import pandas as pd
 from normsim.settings import arguments, budget
 from normsim.settings.scenario import ScenarioError, check_seed, check_steps, from_flat, load
 from normsim.settings.schema import Scenario
-from normsim.simulation.counterfactual import run_twin
+from normsim.simulation.counterfactual import run_with_twin
 from normsim.simulation.model import NormDiffusionModel
 
 
@@ -49,9 +49,10 @@ def run_model(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: 
     steps = settings.run.steps if steps is None else check_steps(steps)
     budget.check_run(settings, steps, "model parameters", twin=counterfactual)
     model = NormDiffusionModel(rng=seed, settings=settings)
-    model.run_model(steps)
     if counterfactual:
-        model.attach_twin(run_twin(NormDiffusionModel, model.settings, seed, model.steps))
+        run_with_twin(model, steps)
+    else:
+        model.run_model(steps)
     return model
 
 

@@ -22,13 +22,11 @@ from pathlib import Path
 
 from normsim.settings import budget
 from normsim.sweeps import cluster
+from normsim.sweeps.batch import batch_size, batches, run_batch, run_batch_list
 from normsim.errors import BudgetError, ClusterError, DiskFull
 from normsim.sweeps.experiment import Plan
-from normsim.simulation.counterfactual import run_twin
 from normsim.sweeps.lock import FolderLock
-from normsim.simulation.model import NormDiffusionModel
 from normsim.sweeps.provenance import content_hash, provenance
-from normsim.settings.scenario import validate
 from normsim.sweeps.store import Store
 from normsim.sweeps.workers import LocalPool
 
@@ -37,13 +35,7 @@ DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
 
 def run_task(task: dict):
     """One run of a sweep: (meta, records, events). Runs anywhere normsim is installed."""
-    settings = validate(task["scenario"], f"run {task['run_id']}")
-    model = NormDiffusionModel(rng=task["seed"], settings=settings, **task["params"])
-    model.run_model(task["steps"])
-    if task.get("counterfactual", True):
-        model.attach_twin(run_twin(NormDiffusionModel, model.settings, task["seed"], model.steps))
-    meta = {k: task[k] for k in ("run_id", "condition", "replicate", "seed")}
-    return meta, model.records(), model.events()
+    return next(run_batch([task]))
 
 
 def run_and_store(task: dict, out: Path, meta: dict) -> str:
@@ -53,13 +45,19 @@ def run_and_store(task: dict, out: Path, meta: dict) -> str:
 
 
 class _RunAndStore:
-    """``run_and_store`` with the folder and provenance bound (picklable, unlike a lambda)."""
+    """Run a batch of tasks (:mod:`normsim.sweeps.batch`) and write each run to the store at
+    ``out`` as it finishes, with the provenance ``meta`` (picklable, unlike a lambda)."""
 
     def __init__(self, out: Path, meta: dict):
         self.out, self.meta = out, meta
 
-    def __call__(self, task: dict) -> str:
-        return run_and_store(task, self.out, self.meta)
+    def __call__(self, tasks: list[dict]) -> list[str]:
+        store = Store(self.out)
+        done = []
+        for result in run_batch(tasks):
+            store.write_run(*result, self.meta)
+            done.append(result[0]["run_id"])
+        return done
 
 
 @dataclass
@@ -90,14 +88,16 @@ def local_workers(plan: Plan, workers: int | None) -> int:
 def sweep(plan: Plan, out: str | Path, experiment_text: str = "", *, workers: int | None = None,
           scheduler: str | None = None, progress: bool = True,
           give_up_after: float | None = None,
-          say: Callable[[str], None] | None = None) -> SweepReport:
+          say: Callable[[str], None] | None = None, batch: int | None = None) -> SweepReport:
     """Run every run of ``plan`` not yet in ``out``; write each as it finishes.
 
     ``workers``: local processes (default: all cores that fit in memory); ``scheduler``: the
     address of a Dask distributed scheduler (``tcp://host:port``) to run on instead, and
     ``give_up_after``: seconds without any Dask worker before giving up (default
     :data:`normsim.sweeps.cluster.GIVE_UP_AFTER`). ``say``: where notices go (default: stderr).
-    Interrupting loses nothing finished; rerunning the same call resumes.
+    ``batch``: runs handed to a worker at a time (default :func:`normsim.sweeps.batch.batch_size`;
+    the tables do not depend on it). Interrupting loses nothing finished; rerunning the same call
+    resumes.
     """
     say = say or _stderr
     store = Store(out)
@@ -109,11 +109,11 @@ def sweep(plan: Plan, out: str | Path, experiment_text: str = "", *, workers: in
     with cluster.quiet() if scheduler else contextlib.nullcontext():
         client = cluster.connect(scheduler) if scheduler else None
         return _sweep_in(plan, store, experiment_text, meta, n_local, client, progress,
-                         give_up_after or cluster.GIVE_UP_AFTER, say)
+                         give_up_after or cluster.GIVE_UP_AFTER, say, batch)
 
 
 def _sweep_in(plan, store, experiment_text, meta, n_local, client, progress, give_up_after,
-              say) -> SweepReport:
+              say, batch) -> SweepReport:
     """Claim the folder (created if need be) under its lock, run, and let go of everything."""
     out = store.out
     existed = store.out.exists()
@@ -121,7 +121,7 @@ def _sweep_in(plan, store, experiment_text, meta, n_local, client, progress, giv
         store.out.mkdir(parents=True, exist_ok=True)
         with FolderLock(store.out) as lock:
             report = _sweep_locked(plan, store, experiment_text, meta, n_local, client,
-                                   progress, give_up_after, say)
+                                   progress, give_up_after, say, batch)
             if lock.taken_over:
                 report.notes.insert(0, f"took over {out} from an earlier sweep that ended without "
                                        f"releasing it ({lock.taken_over})")
@@ -141,7 +141,7 @@ def _sweep_in(plan, store, experiment_text, meta, n_local, client, progress, giv
 
 
 def _sweep_locked(plan, store, experiment_text, meta, n_local, client, progress, give_up_after,
-                  say) -> SweepReport:
+                  say, batch) -> SweepReport:
     all_runs = plan.runs()
     manifest = store.prepare(plan, experiment_text, meta)
     removed = store.remove_partial_files()
@@ -161,20 +161,23 @@ def _sweep_locked(plan, store, experiment_text, meta, n_local, client, progress,
             + "; ".join(list(damaged.values())[:5]) + ("; ..." if len(damaged) > 5 else ""))
     bar = _progress(len(all_runs), len(all_runs) - len(pending), progress)
     try:
+        slots = n_local if client is None else max(1, sum(client.nthreads().values()))
+        size = batch or batch_size(len(pending), slots)
         if client is not None:  # Dask workers may not share our disk: they send tables back
-            key = (lambda task: f"normsim-{plan.identity[7:23]}-{task['run_id']}")
-            for run_meta, records, events in cluster.run_on(client, pending, run_task, key,
-                                                            give_up_after, say):
-                store.write_run(run_meta, records, events, meta)
-                bar.update(1)
-        elif n_local <= 1 or len(pending) <= 1:
-            for task in pending:
-                run_and_store(task, store.out, meta)
+            key = (lambda tasks: f"normsim-{plan.identity[7:23]}-{tasks[0]['run_id']}-{len(tasks)}")
+            for results in cluster.run_on(client, batches(pending, size), run_batch_list, key,
+                                          give_up_after, say):
+                for run_meta, records, events in results:
+                    store.write_run(run_meta, records, events, meta)
+                    bar.update(1)
+        elif n_local <= 1 or len(pending) <= 1:  # here, as one batch
+            for result in run_batch(pending):
+                store.write_run(*result, meta)
                 bar.update(1)
         else:  # local workers write their own runs, so this process stays light
             with LocalPool(n_local) as pool:
-                for _ in pool.map(_RunAndStore(store.out, meta), pending):
-                    bar.update(1)
+                for done in pool.map(_RunAndStore(store.out, meta), batches(pending, size)):
+                    bar.update(len(done))
     except ClusterError as err:  # lost the scheduler or every worker: say what is saved
         store.remove_partial_files()
         saved = saved_runs(plan, store.out)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from normsim.world.arrays import clip
+
 from normsim.world.people import Dispositions, excess, settle
 
 STRATEGIC, OPERATIONAL, TACTICAL = 0, 1, 2
@@ -89,8 +91,8 @@ class CommanderCohort:
             a += learning[g] * openness.T[:, g] * signal * k * (1.0 - a)
             settle(a, b, k, p.knowledge_origin[:, idx], decay=decay[g], forgetting=forgetting[g],
                    kappa=kappa.T[:, g])
-            np.clip(a, 0.0, 1.0, out=a)
-            np.clip(k, 0.0, 1.0, out=k)
+            clip(a, 0.0, 1.0, out=a)
+            clip(k, 0.0, 1.0, out=k)
             if not isinstance(idx, slice):  # after a splinter: fancy indexing copied them
                 p.knowledge[:, idx], p.acceptance[:, idx], p.baseline[:, idx] = k, a, b
             self.emphasis[:, idx] = emphasis(a, p.origin[:, idx], dg)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from normsim.world.arrays import clip
 from normsim.params import P, Section
 
 HARM_MEMORY, SUPPORT_RATE = 0.9, 0.02  # communities' memory of harm; pace of support change
@@ -90,7 +91,7 @@ class CommunityState:
         self.harm = np.where(encounters > 0, HARM_MEMORY * self.harm + (1 - HARM_MEMORY) * local,
                              self.harm)
         s = self.settings
-        target = np.clip(s.initial_support + s.support_sensitivity * (self.usual_harm - self.harm),
+        target = clip(s.initial_support + s.support_sensitivity * (self.usual_harm - self.harm),
                          0.0, 1.0)
         self.support += SUPPORT_RATE * (target - self.support)
         self.press()
@@ -107,7 +108,7 @@ class CommunityState:
         s = self.settings
         usual = max(s.initial_support, 1e-9)
         lost = (usual - self.group_means(self.support, n_groups)) / usual
-        return np.clip(manpower_need + lost, 0.0, 1.0)
+        return clip(manpower_need + lost, 0.0, 1.0)
 
     def group_means(self, values: np.ndarray, n_groups: int) -> np.ndarray:
         """Mean over the communities each group's units are stationed among (by unit)."""

@@ -14,6 +14,7 @@ import numpy as np
 from pydantic import model_validator
 from pydantic_core import PydanticCustomError
 
+from normsim.world.arrays import clip
 from normsim.events import declare
 from normsim.params import NEVER, P, Section
 
@@ -93,7 +94,7 @@ class Environment:
     def _level(self, peace: bool) -> float:
         s = self.settings
         base = s.conflict_intensity * (1.0 - s.peace_calming if peace else 1.0)
-        return float(np.clip(base + self.shock, 0.0, 1.0))
+        return float(clip(base + self.shock, 0.0, 1.0))
 
     def advance(self, week: int) -> list:
         """Move to ``week``; return the kinds of event that happened (declared above)."""

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from normsim.world.arrays import clip
 from scipy.special import expit
 
 from normsim.params import P, Section
@@ -190,9 +192,9 @@ class FighterCohort:
         settle(a, p.baseline, k, p.knowledge_origin, decay=signals.decay[self.group],
                forgetting=signals.forgetting[self.group],
                kappa=signals.kappa[:, norms].T[:, self.group])
-        np.clip(a, 0.0, 1.0, out=a)
-        np.clip(k, 0.0, 1.0, out=k)
-        np.clip(enforcement[:, u] + self.deterred, 0.0, 1.0, out=self.fear)
+        clip(a, 0.0, 1.0, out=a)
+        clip(k, 0.0, 1.0, out=k)
+        clip(enforcement[:, u] + self.deterred, 0.0, 1.0, out=self.fear)
 
         # Encounters are Poisson(rate) and each violates with chance p; by Poisson thinning the
         # violations are Poisson(rate p) and the respectful encounters Poisson(rate (1 - p)),

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from normsim.world.arrays import clip
+
 from normsim.events import declare
 from normsim.params import P, Section
 
@@ -112,7 +114,7 @@ def advance(levels: np.ndarray, *, drive, structure, growth: float, reinforcemen
         boost = np.array([DEPARTMENT_DRAFTING_BOOST] + [1.0 - department_isolation] * 3)
         rate = np.where(dept[..., None], rate * boost, rate)
     erosion = decay * (1.0 + reinforcement * (1.0 - others))
-    return np.clip(levels + rate * (1.0 - levels) - erosion * levels, 0.0, 1.0)
+    return clip(levels + rate * (1.0 - levels) - erosion * levels, 0.0, 1.0)
 
 
 def setback(levels: np.ndarray, factor: int, size: float) -> np.ndarray:
@@ -146,7 +148,7 @@ def own(owned: np.ndarray, before: np.ndarray, after: np.ndarray, conviction: np
     new doctrine adds ``conviction`` (the share of the drive that came from conviction) of its
     growth; lost doctrine takes a proportional part of the owned part with it."""
     kept = np.where(before > 0, np.minimum(after, before) / np.maximum(before, 1e-12), 0.0)
-    return np.clip(owned * kept + np.maximum(after - before, 0.0) * conviction, 0.0, after)
+    return clip(owned * kept + np.maximum(after - before, 0.0) * conviction, 0.0, after)
 
 
 def week(world, conviction: np.ndarray, instruction: np.ndarray, support=(0.0, 0.0)) -> np.ndarray:

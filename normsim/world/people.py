@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from normsim.world.arrays import clip
+
 BASELINE_CONCENTRATION = 10.0  # assumption: spread of individual baselines, Beta(mu*10, (1-mu)*10)
 
 
@@ -41,7 +43,7 @@ def excess(acceptance, origin):
     """How far a person has come towards full acceptance from where he started, in [0, 1]:
     ``(acceptance - origin) / (1 - origin)``, 0 at or below his origin."""
     room = np.maximum(1.0 - origin, 1e-9)
-    return np.clip((acceptance - origin) / room, 0.0, 1.0)
+    return clip((acceptance - origin) / room, 0.0, 1.0)
 
 
 def settle(acceptance, baseline, knowledge, knowledge_origin, *, decay, forgetting, kappa):

@@ -17,6 +17,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from normsim.world.arrays import clip
+
 from normsim.params import P, Section
 
 
@@ -63,7 +65,7 @@ class State(mesa.Agent):
         now = 1.0 - violations[live].sum() / occasions[live].sum()
         s = self.settings
         target = s.compliance + s.responsiveness * (now - self.usual_groups)
-        self.compliance += 0.05 * (float(np.clip(target, 0.0, 1.0)) - self.compliance)
+        self.compliance += 0.05 * (float(clip(target, 0.0, 1.0)) - self.compliance)
 
     def value_of_compliance(self) -> float:
         """The multiplier on a group's instrumental reasons to comply."""

@@ -1,0 +1,84 @@
+"""Runs as a batch (normsim.sweeps.batch): a run's tables are the same to the bit alone, in a
+batch of 2 or of many, in any order, on one or two local workers and on a real Dask cluster."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from normsim.settings.scenario import load
+from normsim.sweeps.batch import batch_size, batches, run_batch
+from normsim.sweeps.engines import run_task, sweep
+from normsim.sweeps.experiment import load_experiment, plan
+from normsim.sweeps.store import read_events, read_runs
+from sweep_helpers import cluster, experiment_file  # noqa: F401
+
+
+def small_plan(tmp_path, replicates):
+    exp, text = load_experiment(experiment_file(tmp_path, replicates=replicates, steps=20,
+                                                fighters=30))
+    return plan(exp), text
+
+
+def tasks_of(p):
+    return [p.task(c, r) for _, c, r, _ in p.runs()]
+
+
+def same(a, b):
+    assert a[0] == b[0]
+    pd.testing.assert_frame_equal(a[1], b[1], check_exact=True)
+    pd.testing.assert_frame_equal(a[2], b[2], check_exact=True)
+
+
+def test_a_run_is_the_same_alone_in_a_batch_of_two_and_of_many_in_any_order(tmp_path):
+    p, _ = small_plan(tmp_path, replicates=12)  # 2 conditions x 12 replicates
+    tasks = tasks_of(p)
+    alone = [run_task(t) for t in tasks[:3]] + [run_task(tasks[-1])]
+    pair = list(run_batch(tasks[:2]))
+    many = list(run_batch(tasks))
+    backwards = list(run_batch(tasks[::-1]))[::-1]
+    for i, a in zip((0, 1, 2, -1), alone):
+        same(a, many[i])
+        same(a, backwards[i])
+    for a, b in zip(alone[:2], pair):
+        same(a, b)
+    # the batch does not simply repeat one run: replicates differ
+    assert not many[0][1]["compliance_rate"].equals(many[1][1]["compliance_rate"])
+
+
+def test_batch_size_feeds_every_slot_and_is_bounded():
+    assert batch_size(6, 2) == 1
+    assert batch_size(150, 2) == 8
+    assert batch_size(40, 2) == 5
+    assert batch_size(10_000, 2, largest=3) == 3
+    assert [len(b) for b in batches(list(range(7)), 3)] == [3, 3, 1]
+
+
+def test_runs_of_different_scenarios_in_one_batch_keep_their_own_scenario(tmp_path):
+    p, _ = small_plan(tmp_path, replicates=2)
+    base = tasks_of(p)[:2]
+    other = [{**t, "run_id": t["run_id"] + "-x",
+              "scenario": load("politicised").model_dump(by_alias=True)} for t in base]
+    mixed = list(run_batch([base[0], other[0], base[1], other[1]]))
+    for task, result in zip([base[0], other[0], base[1], other[1]], mixed):
+        same(run_task(task), result)
+    assert not mixed[0][1]["trust"].equals(mixed[1][1]["trust"])  # the scenarios differ
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_sweep_in_batches_gives_the_table_of_one_run_at_a_time(tmp_path, workers):
+    p, text = small_plan(tmp_path, replicates=5)
+    sweep(p, tmp_path / "single", text, workers=1, progress=False, batch=1)
+    sweep(p, tmp_path / "batched", text, workers=workers, progress=False, batch=4)
+    pd.testing.assert_frame_equal(read_runs(tmp_path / "single"), read_runs(tmp_path / "batched"))
+    pd.testing.assert_frame_equal(read_events(tmp_path / "single"),
+                                  read_events(tmp_path / "batched"))
+
+
+def test_dask_in_batches_gives_the_local_table(tmp_path, cluster):  # noqa: F811
+    address, _ = cluster
+    p, text = small_plan(tmp_path, replicates=5)
+    sweep(p, tmp_path / "dask", text, scheduler=address, progress=False, batch=3)
+    sweep(p, tmp_path / "local", text, workers=1, progress=False, batch=1)
+    pd.testing.assert_frame_equal(read_runs(tmp_path / "dask"), read_runs(tmp_path / "local"))
+    pd.testing.assert_frame_equal(read_events(tmp_path / "dask"), read_events(tmp_path / "local"))
