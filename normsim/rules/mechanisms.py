@@ -5,7 +5,8 @@ the leadership decides) runs those switched on, in this order:
 
 1. :mod:`normsim.rules.military_value` adds the war's part to each norm's military cost;
 2. :mod:`normsim.rules.presence` moves the peacekeepers' deterrence at each community;
-3. :mod:`normsim.rules.habit` counts sustained instrumental restraint and settles part of it.
+3. :mod:`normsim.rules.habit` counts sustained instrumental restraint and settles part of it;
+4. :mod:`normsim.rules.below_top` lets engagers that met a group work below its top commander.
 
 Presence and military value reach fighters' conduct through one array of log-odds per unit,
 ``fighters.adjust`` ``(C, units)`` (None when neither is on, so runs without them are unchanged to
@@ -16,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from normsim.rules import habit, military_value, presence
+from normsim.rules import below_top, habit, military_value, presence
+from normsim.rules.below_top import BelowTopSettings
 from normsim.rules.habit import HabitSettings
 from normsim.rules.military_value import MilitaryValueSettings
 from normsim.rules.presence import PresenceSettings
@@ -24,7 +26,8 @@ from normsim.rules.reciprocity import ReciprocitySettings
 
 #: scenario section -> its settings (collected by :mod:`normsim.settings.schema`)
 SECTIONS = {"presence": PresenceSettings, "military_value": MilitaryValueSettings,
-            "reciprocity": ReciprocitySettings, "habit": HabitSettings}
+            "reciprocity": ReciprocitySettings, "habit": HabitSettings,
+            "below_top": BelowTopSettings}
 
 
 def week(world) -> None:
@@ -50,3 +53,5 @@ def week(world) -> None:
     fc.adjust = adjust
     if s.habit.enabled:
         state.setdefault("habit", habit.Habit(world)).week(world, share)
+    if s.below_top.enabled:
+        state.setdefault("below_top", below_top.BelowTop(world)).week(world)
