@@ -44,6 +44,7 @@ from normsim.world.arrays import clip
 
 from normsim.world import integration
 from normsim.events import declare
+from normsim.rules import reciprocity
 from normsim.rules.internalisation import follow_leverage
 from normsim.params import P, Section
 from normsim.world.people import excess, settle
@@ -96,7 +97,7 @@ def legitimacy(world) -> np.ndarray:
 def payoff(world, leverage: np.ndarray) -> np.ndarray:
     """The instructions the leadership's interests call for ``(G, N)``: leverage and legitimacy,
     valued by reciprocity, less the norm's military cost."""
-    value = (leverage + legitimacy(world)) * world.state.value_of_compliance()
+    value = reciprocity.value(world, leverage + legitimacy(world))  # mirror (default) or contrast
     return clip(value - world.groups.cost, 0.0, 1.0)
 
 

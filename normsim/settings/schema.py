@@ -29,6 +29,7 @@ from normsim.rules.internalisation import InternalisationSettings
 from normsim.rules.leadership import LeadershipSettings
 from normsim.rules.norms import NORMS
 from normsim.rules.emulation import EmulationSettings
+from normsim.rules.mechanisms import SECTIONS as MECHANISM_SECTIONS
 from normsim.params import NEVER, P, Section
 from normsim.world.state import StateSettings
 
@@ -53,6 +54,7 @@ SECTIONS: dict[str, type[Section]] = {
     "leadership": LeadershipSettings, "emulation": EmulationSettings, "state": StateSettings,
     **{key: norm.Settings for key, norm in NORMS.items()},  # one table per norm: [mines] ...
     "hypotheses": HypothesisSettings,
+    **MECHANISM_SECTIONS,  # [presence], [military_value], [reciprocity], [habit], [below_top]: off
 }
 #: engager kind -> its settings section (a ``[[engager]]`` table with ``kind = "..."``)
 ENGAGER_SECTIONS: dict[str, type[Section]] = {k: cls.Settings for k, cls in KINDS.items()}

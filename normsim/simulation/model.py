@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from normsim.settings import budget
-from normsim.rules import leadership, policies, splinters
+from normsim.rules import leadership, mechanisms, policies, splinters
 from normsim.simulation import records
 from normsim.world.agents import ArmedGroup, Commander, Community, Fighter
 from normsim.world.commanders import STRATEGIC, CommanderCohort
@@ -199,6 +199,7 @@ class NormDiffusionModel(mesa.Model):
         g.shortfall = self.communities.shortfall(g.manpower_need, g.n)
         g.cost = norm_costs(self.norms, g, g.shortfall)
         self.engager_set.do("step")
+        mechanisms.week(self)  # switched-on mechanisms (presence, military value, habit): off = no-op
         g.engaged[:] = False
         for e in self.engager_agents:
             if e.active(week):

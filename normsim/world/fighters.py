@@ -120,6 +120,7 @@ class FighterCohort:
         self.fear = np.zeros((C, self.n))
         self.violations = np.zeros((C, self.n), dtype=np.int64)
         self.p = np.zeros((C, self.n))
+        self.adjust = None  # (C, units) log-odds from the mechanisms switched on (rules/mechanisms.py)
 
     acceptance = property(lambda self: self.people.acceptance)
     knowledge = property(lambda self: self.people.knowledge)
@@ -153,12 +154,13 @@ class FighterCohort:
         the community it is stationed among."""
         f, g, ug, norms = self.settings, self.groups, self.unit_group, self.norms
         restraint = g.instruction[ug][:, norms].T * g.transmission[ug]
-        return (np.log(f.base_violation / (1.0 - f.base_violation))
+        odds = (np.log(f.base_violation / (1.0 - f.base_violation))
                 + f.intensity_effect * (intensity - 0.5)
                 + f.contrary_effect * g.contrary_practice[ug]
                 - f.equipment_effect * g.factors[ug][:, norms, 2].T
                 - f.order_effect * restraint
                 - self.community_restraint * pressure[self.unit_community] * g.people_war[ug])
+        return odds if self.adjust is None else odds + self.adjust  # presence, military value
 
     def violation_chance(self, unit_odds: np.ndarray) -> np.ndarray:
         """Each fighter's chance that an encounter violates the norm, ``(C, n)``."""
