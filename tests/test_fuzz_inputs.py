@@ -58,13 +58,41 @@ populations = st.fixed_dictionaries(
               "title": scalars})
 
 
+def _setting_value(name):
+    """A value for a setting: valid, out of range, or of another kind."""
+    lo, hi = _bounds(name) if name in NUMERIC else (0, 1)
+    lo = lo if lo is not None else -5
+    hi = min(hi if hi is not None else lo + 1000, lo + 1000)
+    return st.one_of(st.floats(lo, hi), st.integers(int(lo), int(min(hi, lo + 50))),
+                     st.fixed_dictionaries({"mean": st.floats(lo - 1, hi + 1),
+                                            "sd": st.floats(0, 5)}),
+                     st.fixed_dictionaries({"min": st.floats(lo - 1, hi), "max": st.floats(lo, hi + 1)}),
+                     scalars, spreads)
+
+
+@st.composite
+def near_valid_populations(draw):
+    """A valid population file, then up to three settings of any kind on its types."""
+    keys = draw(st.lists(st.sampled_from(list(TYPES)), min_size=1, max_size=2, unique=True))
+    types = [{"key": k, "share": 1.0 / len(keys)} for k in keys]
+    for _ in range(draw(st.integers(0, 3))):
+        name = draw(st.sampled_from(SETTINGS))
+        draw(st.sampled_from(types))[name] = draw(_setting_value(name))
+    data = {"groups": draw(st.integers(1, 12)), "type": types}
+    if draw(st.booleans()):
+        data["emergence"] = {"last_week": draw(st.integers(0, 100)),
+                             "lifetime": draw(st.one_of(spreads, st.fixed_dictionaries(
+                                 {"mean": st.floats(-100, 2000), "sd": st.floats(0, 100)})))}
+    return data
+
+
 def _inside(value, name) -> bool:
     lo, hi = _bounds(name)
     return (lo is None or value >= lo) and (hi is None or value <= hi)
 
 
 @FUZZ
-@given(data=populations, seed=st.integers(0, 2**32))
+@given(data=st.one_of(near_valid_populations(), populations), seed=st.integers(0, 2**32))
 def test_fuzzed_population_files_load_and_draw_or_get_a_user_error(tmp_path, data, seed):
     from normsim.population import draw, load_population
     path = tmp_path / "p.toml"
@@ -110,8 +138,18 @@ rows = st.fixed_dictionaries({
     "source": st.sampled_from(["S", ""]), "quote": st.sampled_from(["q", ""])})
 
 
+DATES = [("2001", "2001"), ("2003", "2003-06"), ("2005", "2005-02-28"), ("2008", "2008-11-30"),
+         ("2019", "2019-05"), ("1999", "1999")]
+valid_rows = st.builds(
+    lambda when, count, unit, kind: {"year": when[0], "as_of": when[1], "norm": "landmines",
+                                     "pledge_type": "deed", "unit": unit, "count": count,
+                                     "kind": kind, "source": "S", "quote": "q"},
+    st.sampled_from(DATES), st.sampled_from(["0", "1", "20", "26"]),
+    st.sampled_from(["groups", "deeds"]), st.sampled_from(["exact", "exact", "lower_bound"]))
+
+
 @FUZZ
-@given(table=st.lists(rows, max_size=5), norm=st.sampled_from(["mines", "landmines", "children"]),
+@given(table=st.lists(st.one_of(valid_rows, valid_rows, valid_rows, rows), max_size=5), norm=st.sampled_from(["mines", "landmines", "children"]),
        norms=st.one_of(st.none(), st.sampled_from([["mines"], ["civilians"]])),
        weeks=st.one_of(st.none(), st.sampled_from([260, 520, 1040])),
        fit_until=st.one_of(st.none(), st.integers(2000, 2010)))
