@@ -64,3 +64,21 @@ def test_a_date_in_a_file_is_shown_as_a_date(tmp_path):
         normsim.load(path)
     assert "group.fighters = 1979-05-27" in str(err.value), str(err.value)
     assert "datetime" not in str(err.value)
+
+
+def test_the_readme_says_what_each_command_does_when_stopped_out_of_disk_or_given_a_bad_file():
+    from pathlib import Path
+
+    from normsim import cluster
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    words = " ".join(readme.split())
+    section = words[words.index("### Errors, interruptions and sizes"):
+                    words.index("## For analysts")]
+    assert "| interrupted (Ctrl-C, `kill`; `kill -9`) | out of disk | a bad file or argument |" \
+        in section
+    for command in ("`normsim run`", "`normsim sweep`", "`normsim summarize`, `plot`, `report`"):
+        assert f"| {command} |" in section, command
+    assert f"from 1 to {cluster.MAX_GIVE_UP_AFTER}" in section
+    for promise in ("`O_NOFOLLOW`", "symbolic link", "`normsim.UserError`", "population",
+                    "data file"):
+        assert promise in section, promise

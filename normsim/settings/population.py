@@ -46,6 +46,8 @@ from normsim.world.typology import TYPES, preset
 
 POPULATION_DIR = Path(__file__).resolve().parents[2] / "populations"
 MIN_LIFETIME = 52
+#: the longest run (run.steps' upper bound): no group's end lies beyond it
+MAX_WEEKS = 100_000
 
 
 class Spread(BaseModel):
@@ -97,6 +99,11 @@ class Emergence(BaseModel):
             raise ValueError(f"lifetime: {which} = {centre:g} weeks is not allowed: a group lasts "
                              f"at least {MIN_LIFETIME} weeks (shorter draws are raised to it), so "
                              f"the {which} must be {MIN_LIFETIME} or more")
+        top = None if life is None else (life.mean if life.mean is not None else life.max)
+        if top is not None and top > MAX_WEEKS:
+            which = "mean" if life.mean is not None else "max"
+            raise ValueError(f"lifetime: {which} = {top:g} weeks is not allowed: no run is longer "
+                             f"than {MAX_WEEKS} weeks, so the {which} must be {MAX_WEEKS} or less")
         return self
 
 
@@ -223,7 +230,7 @@ def draw(pop: PopulationFile, base, rng: np.random.Generator, steps_hint: int | 
     start[: max(1, n // 10) if e.first_week == 0 else 0] = 0  # some groups are there at the start
     if e.lifetime is not None:
         life = np.maximum(MIN_LIFETIME, np.round(e.lifetime.draw(rng, n))).astype(int)
-        end = start + life
+        end = np.minimum(start + life, MAX_WEEKS)  # a normal's long tail ends with the longest run
     else:
         end = np.full(n, -1)
     values: dict[str, np.ndarray] = {}
