@@ -2,7 +2,7 @@
 
 Every check of user input (scenario, experiment, population and data files, ``--set``, the
 arguments of :func:`normsim.run`, :func:`normsim.run_model`, :func:`normsim.seeds`,
-:func:`normsim.salib_problem` and :func:`normsim.ema.model`, a results folder, a size over the
+:func:`normsim.salib_problem` and :func:`normsim.adapters.ema.model`, a results folder, a size over the
 budget, a cluster address) raises a ``UserError`` (also ``normsim.UserError``) whose message
 names the file or argument, the field, the value and what is allowed.
 The command line turns any of them into that one message on stderr and exit status 2; anything

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 import normsim
 from normsim.errors import UserError
-from normsim.groups import GroupSettings
-from normsim.typology import TYPES
+from normsim.world.groups import GroupSettings
+from normsim.world.typology import TYPES
 
 FUZZ = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -94,7 +94,7 @@ def _inside(value, name) -> bool:
 @FUZZ
 @given(data=st.one_of(near_valid_populations(), populations), seed=st.integers(0, 2**32))
 def test_fuzzed_population_files_load_and_draw_or_get_a_user_error(tmp_path, data, seed):
-    from normsim.population import draw, load_population
+    from normsim.settings.population import draw, load_population
     path = tmp_path / "p.toml"
     try:
         path.write_text(tomli_w.dumps(data))
@@ -155,7 +155,7 @@ valid_rows = st.builds(
        fit_until=st.one_of(st.none(), st.integers(2000, 2010)))
 def test_fuzzed_data_files_are_read_or_get_a_user_error(tmp_path, table, norm, norms, weeks,
                                                        fit_until):
-    from normsim.data import observed
+    from normsim.settings.data import observed
     path = tmp_path / "c.csv"
     pd.DataFrame(table, columns=HEADER).to_csv(path, index=False)
     try:
@@ -223,7 +223,7 @@ def test_fuzzed_salib_problems(names):
        outcomes=st.one_of(st.none(), anything, st.lists(st.sampled_from(
            ["final_compliance", "nope"]), max_size=2)))
 def test_fuzzed_ema_models(steps, replicates, root_seed, fixed, outcomes):
-    ema = pytest.importorskip("normsim.ema")
+    ema = pytest.importorskip("normsim.adapters.ema")
     try:
         m = ema.model(["group_people_war"], steps=steps, replicates=replicates,
                       root_seed=root_seed, fixed=fixed, outcomes=outcomes)

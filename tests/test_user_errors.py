@@ -69,7 +69,7 @@ def test_a_date_in_a_file_is_shown_as_a_date(tmp_path):
 def test_the_readme_says_what_each_command_does_when_stopped_out_of_disk_or_given_a_bad_file():
     from pathlib import Path
 
-    from normsim import cluster
+    from normsim.sweeps import cluster
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     words = " ".join(readme.split())
     section = words[words.index("### Errors, interruptions and sizes"):
