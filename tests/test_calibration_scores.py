@@ -47,3 +47,16 @@ def test_baselines_are_fitted_to_the_fitted_rows_only_and_scored_on_every_held_o
     earlier = _scores(tmp_path / "c", {**base, "2002-06": 9})  # a fitted count changed
     for name in ("loglinear_poisson", "logistic", "bass"):
         assert not one.loc[name, "median"].equals(earlier.loc[name, "median"]), name
+
+
+def test_the_data_readme_states_the_event_lists_completeness_as_computed():
+    from pathlib import Path
+
+    from normsim.calibration.record import completeness
+
+    text = (Path(__file__).parent.parent / "data" / "README.md").read_text(encoding="utf-8")
+    for row in completeness().itertuples():
+        line = (f"| {row.as_of} | {row.published_total} | {row.unit} | {row.source} | "
+                f"{row.events_listed} | {row.rows_of_unknown_size}")
+        assert line in text, line
+        assert f"| {row.share_listed:.2f} |" in text.split(line, 1)[1].split("\n", 1)[0] + " |"
