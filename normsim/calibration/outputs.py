@@ -90,7 +90,7 @@ def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int
         cluster.check_address(scheduler)
     claim(out, ident)
     tag = ident["fitted_rows_hash"][:8] + ident["calibration_hash"][:8]
-    with FolderLock(out), (cluster.quiet() if scheduler else contextlib.nullcontext()):
+    with FolderLock(out, holder="calibration"), (cluster.quiet() if scheduler else contextlib.nullcontext()):
         claim(out, ident)  # again, now that no one else can write here: then mark it ours
         write_text_atomically(out / OWNER, json.dumps(ident, indent=1) + "\n")
         client = cluster.connect(scheduler) if scheduler else None
