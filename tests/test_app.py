@@ -12,6 +12,7 @@ import socket
 import subprocess
 import time
 
+import pytest
 from playwright.sync_api import expect
 
 from app_helpers import (WEEK_JS, Server, browser, choose, free_port, library_run,  # noqa: F401
@@ -140,6 +141,7 @@ def test_server_logged_no_errors(server):
 
 # -- the command line: bad input ends with a message and status 2 ------------------------------
 
+@pytest.mark.multiprocess  # the real 'normsim app' command
 def test_busy_port_exits_2_with_a_clear_message():
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
@@ -152,6 +154,7 @@ def test_busy_port_exits_2_with_a_clear_message():
     assert "Traceback" not in done.stderr + done.stdout
 
 
+@pytest.mark.multiprocess  # the real 'normsim app' command
 def test_bad_preset_exits_2_with_the_shipped_names():
     done = subprocess.run(normsim("app", "--port", str(free_port()), "--preset", "no_such_preset"),
                           capture_output=True, text=True, timeout=60)
