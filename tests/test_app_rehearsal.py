@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from app_helpers import (browser, choose, inside, library_run, open_page,  # noqa: F401
+from app_helpers import (ARTIFACTS, browser, choose, inside, library_run, open_page,  # noqa: F401
                          server, short_server, step_to, wait_week, week)
 from normsim.app.controls import CONTROLS
 from normsim.app.i18n import Translator
@@ -276,3 +276,21 @@ def test_predict_then_reveal_hides_the_result_while_the_clock_runs(open_page, sh
     page.click(".nm-veil-toggle")
     expect(page.locator(".nm-veil")).to_have_count(0)
     expect(page.locator(".nm-chart-compliance img")).to_be_visible()
+
+
+def test_a_printed_page_is_a_handout(open_page, short_server):
+    """Feature: one printable page per run: title, settings, charts, summary, story, and
+    whether its numbers are calibrated or illustrative."""
+    page = open_page(short_server.url, width=W, height=H, query="?seed=2&week=104")
+    wait_week(page, 104)
+    expect(page.locator(".nm-handout")).to_be_hidden()  # on screen, the stage alone
+    page.emulate_media(media="print")
+    handout = page.locator(".nm-handout")
+    expect(handout).to_be_visible()
+    expect(handout).to_contain_text("A short test run: seed 2, week 104 of 104")
+    expect(handout).to_contain_text("Settings: preset")
+    expect(handout).to_contain_text("Illustrative numbers")
+    for part in (".nm-chart-compliance img", ".nm-summary", ".nm-story"):
+        expect(page.locator(part).first).to_be_visible()
+    page.pdf(path=str(ARTIFACTS / "app-handout.pdf"), width="21cm", height="29.7cm")
+    assert (ARTIFACTS / "app-handout.pdf").stat().st_size > 10_000

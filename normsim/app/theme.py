@@ -133,5 +133,11 @@ html, body, .v-application {{ font-size: 17px !important; }}
   .nm-app, .nm-main {{ display: block; height: auto !important; overflow: visible !important; }}
   .nm-story-lines {{ max-height: none !important; overflow: visible !important; }}
   .nm-card, .nm-chart {{ break-inside: avoid; }}
+  .nm-handout {{ display: block !important; margin-bottom: 8px; }}
+  .nm-print, .nm-veil-toggle, .nm-chart-choice {{ display: none !important; }}
+  .nm-grid .nm-chart img {{ max-width: 90%; }}
 }}
+.nm-handout {{ display: none; }}
+.nm-handout-title {{ font-size: 22px; font-weight: 700; }}
+.nm-print {{ font-size: 15px; display: block; margin-top: 4px; }}
 """
