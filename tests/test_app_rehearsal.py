@@ -294,3 +294,31 @@ def test_a_printed_page_is_a_handout(open_page, short_server):
         expect(page.locator(part).first).to_be_visible()
     page.pdf(path=str(ARTIFACTS / "app-handout.pdf"), width="21cm", height="29.7cm")
     assert (ARTIFACTS / "app-handout.pdf").stat().st_size > 10_000
+
+
+OVERLAPS = """img => {
+    const holder = document.createElement('div');
+    holder.innerHTML = atob(img.src.split(',')[1]).replace(/^<\\?xml[^>]*>/, '');
+    document.body.appendChild(holder);
+    const boxes = [...holder.querySelectorAll('text')]
+        .filter(e => /#555555/.test(e.getAttribute('style') || '') && e.textContent.trim())
+        .map(e => [e.textContent.trim(), e.getBoundingClientRect()]);
+    const hits = [];
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const [a, p] = boxes[i], [b, q] = boxes[j];
+        if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1
+            && q.top < p.bottom - 1) hits.push(a + ' / ' + b);
+    }
+    holder.remove();
+    return [boxes.length, hits];
+}"""
+
+
+def test_event_labels_on_the_chart_do_not_overlap(open_page, server):
+    """Defect 7: "practical agreemen new top commander", "commitmentconditions cha". The chart's
+    SVG is laid out by the browser itself and its event labels' boxes compared."""
+    page = open_page(server.url, width=W, height=H, query="?week=260")
+    wait_week(page, 260)
+    count, hits = page.locator(".nm-chart-compliance img").evaluate(OVERLAPS)
+    assert count >= 4, count  # the labels were found
+    assert not hits, hits

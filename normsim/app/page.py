@@ -164,7 +164,7 @@ def Page():
                                   classes=["nm-veil-toggle"], attributes={"title": t._(
                                       "Hide the result while the room predicts what will "
                                       "happen; then reveal it.")})
-                    solara.Button(t._("Leave") if presenting.value else t._("Present"),
+                    solara.Button(t._("Exit presenter") if presenting.value else t._("Present"),
                                   outlined=True, on_click=lambda: present(not presenting.value),
                                   classes=["nm-present"], attributes={"title": t._(
                                       "Presenter mode: the title on stage, one chart at a time, "
