@@ -264,6 +264,10 @@ def test_presenter_mode_shows_one_chart_at_a_time_with_text_a_room_reads(open_pa
         assert inside(page, f".nm-chart-{name} img"), name
     for part in (".nm-readout", ".nm-scorecard", ".nm-week", ".nm-play"):
         assert inside(page, part), part
+    page.click(".nm-reset")  # at week 0 too (the first-visit hint once pushed the chart down)
+    wait_week(page, 0)
+    page.click(".nm-show-compliance")
+    assert inside(page, ".nm-chart-compliance img")
 
 
 def test_predict_then_reveal_hides_the_result_while_the_clock_runs(open_page, short_server):
