@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from playwright.sync_api import expect
 
-from app_helpers import browser, open_page, short_server  # noqa: F401
+from app_helpers import browser, choose, open_page, short_server  # noqa: F401
 from normsim.analysis.replicates import compare
 from normsim.simulation.counterfactual import twin_settings
 from normsim.settings.scenario import load, with_values
@@ -47,8 +47,7 @@ def test_a_scenario_against_its_control_says_the_engagement_effect(open_page, sh
     numbers are the library's (compare against counterfactual.twin_settings)."""
     page = open_page(short_server.url, width=1280, height=720)
     page.click(".nm-tab-1")
-    page.click(".nm-compare-against")
-    page.click(".menuable__content__active .v-list-item:has-text('its control')")
+    choose(page, ".nm-compare-against", "its control")
     expect(page.locator(".nm-compare-factor")).to_have_count(0)
     page.click(".nm-compare-seeds")
     page.click(".menuable__content__active .v-list-item:has-text('5')")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from app_helpers import (browser, choose, inside, library_run, open_page,  # noqa: F401
+from app_helpers import (ARTIFACTS, browser, choose, inside, library_run, open_page,  # noqa: F401
                          server, short_server, step_to, wait_week, week)
 from normsim.app.controls import CONTROLS
 from normsim.app.i18n import Translator
@@ -264,6 +264,10 @@ def test_presenter_mode_shows_one_chart_at_a_time_with_text_a_room_reads(open_pa
         assert inside(page, f".nm-chart-{name} img"), name
     for part in (".nm-readout", ".nm-scorecard", ".nm-week", ".nm-play"):
         assert inside(page, part), part
+    page.click(".nm-reset")  # at week 0 too (the first-visit hint once pushed the chart down)
+    wait_week(page, 0)
+    page.click(".nm-show-compliance")
+    assert inside(page, ".nm-chart-compliance img")
 
 
 def test_predict_then_reveal_hides_the_result_while_the_clock_runs(open_page, short_server):
@@ -276,3 +280,49 @@ def test_predict_then_reveal_hides_the_result_while_the_clock_runs(open_page, sh
     page.click(".nm-veil-toggle")
     expect(page.locator(".nm-veil")).to_have_count(0)
     expect(page.locator(".nm-chart-compliance img")).to_be_visible()
+
+
+def test_a_printed_page_is_a_handout(open_page, short_server):
+    """Feature: one printable page per run: title, settings, charts, summary, story, and
+    whether its numbers are calibrated or illustrative."""
+    page = open_page(short_server.url, width=W, height=H, query="?seed=2&week=104")
+    wait_week(page, 104)
+    expect(page.locator(".nm-handout")).to_be_hidden()  # on screen, the stage alone
+    page.emulate_media(media="print")
+    handout = page.locator(".nm-handout")
+    expect(handout).to_be_visible()
+    expect(handout).to_contain_text("A short test run: seed 2, week 104 of 104")
+    expect(handout).to_contain_text("Settings: preset")
+    expect(handout).to_contain_text("Illustrative numbers")
+    for part in (".nm-chart-compliance img", ".nm-summary", ".nm-story"):
+        expect(page.locator(part).first).to_be_visible()
+    page.pdf(path=str(ARTIFACTS / "app-handout.pdf"), width="21cm", height="29.7cm")
+    assert (ARTIFACTS / "app-handout.pdf").stat().st_size > 10_000
+
+
+OVERLAPS = """img => {
+    const holder = document.createElement('div');
+    holder.innerHTML = atob(img.src.split(',')[1]).replace(/^<\\?xml[^>]*>/, '');
+    document.body.appendChild(holder);
+    const boxes = [...holder.querySelectorAll('text')]
+        .filter(e => /#555555/.test(e.getAttribute('style') || '') && e.textContent.trim())
+        .map(e => [e.textContent.trim(), e.getBoundingClientRect()]);
+    const hits = [];
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const [a, p] = boxes[i], [b, q] = boxes[j];
+        if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1
+            && q.top < p.bottom - 1) hits.push(a + ' / ' + b);
+    }
+    holder.remove();
+    return [boxes.length, hits];
+}"""
+
+
+def test_event_labels_on_the_chart_do_not_overlap(open_page, server):
+    """Defect 7: "practical agreemen new top commander", "commitmentconditions cha". The chart's
+    SVG is laid out by the browser itself and its event labels' boxes compared."""
+    page = open_page(server.url, width=W, height=H, query="?week=260")
+    wait_week(page, 260)
+    count, hits = page.locator(".nm-chart-compliance img").evaluate(OVERLAPS)
+    assert count >= 4, count  # the labels were found
+    assert not hits, hits

@@ -164,7 +164,7 @@ def Page():
                                   classes=["nm-veil-toggle"], attributes={"title": t._(
                                       "Hide the result while the room predicts what will "
                                       "happen; then reveal it.")})
-                    solara.Button(t._("Leave") if presenting.value else t._("Present"),
+                    solara.Button(t._("Exit presenter") if presenting.value else t._("Present"),
                                   outlined=True, on_click=lambda: present(not presenting.value),
                                   classes=["nm-present"], attributes={"title": t._(
                                       "Presenter mode: the title on stage, one chart at a time, "
@@ -173,7 +173,7 @@ def Page():
                           version=version.value)
             if not drawer.value:  # the settings (and the preset's title) hidden: say it here
                 v.Html(tag="h1", class_="nm-stage-title", children=[session.title])
-            if hint.value and picture.week == 0 and tab.value == 0:
+            if hint.value and picture.week == 0 and tab.value == 0 and not presenting.value:
                 v.Html(tag="div", class_="nm-hint", attributes={"role": "note"}, children=[
                     t._("Press Play (or the space bar) to watch the weeks go by, or Step (→) to "
                         "move on {n} weeks at a time.").format(n=per_step.value)])

@@ -120,18 +120,15 @@ html, body, .v-application {{ font-size: 17px !important; }}
 /* printing: the stage alone, full length (the drawer was printed over the charts) */
 @media print {{
   .nm-drawer, .nm-bar, .nm-head, .nm-exports, .nm-keys, .nm-hint, .nm-open-settings,
-  /* presenter mode: one chart, as wide as the screen's height allows, the readout beside it */
-.nm-presenting .nm-run {{ grid-template-columns: minmax(0, 1fr) 300px; }}
-.nm-presenting .nm-run-chart .nm-chart img {{ max-height: calc(100vh - 190px);
-  object-fit: contain; }}
-.nm-presenting .nm-stage-title {{ font-size: 26px; }}
-.nm-veil {{ border: 3px dashed #0072B2; padding: 24px; font-size: 20px; }}
-.nm-veil .nm-desc {{ font-size: 22px; }}
-.nm-bar .nm-bar-extra .v-btn {{ font-size: 16px !important; height: 40px !important;
-  min-width: 0 !important; padding: 0 10px !important; }}
-.nm-clock-note {{ display: none !important; }}
+  .nm-clock-note {{ display: none !important; }}
   .nm-app, .nm-main {{ display: block; height: auto !important; overflow: visible !important; }}
   .nm-story-lines {{ max-height: none !important; overflow: visible !important; }}
   .nm-card, .nm-chart {{ break-inside: avoid; }}
+  .nm-handout {{ display: block !important; margin-bottom: 8px; }}
+  .nm-print, .nm-veil-toggle, .nm-chart-choice {{ display: none !important; }}
+  .nm-grid .nm-chart img {{ max-width: 90%; }}
 }}
+.nm-handout {{ display: none; }}
+.nm-handout-title {{ font-size: 22px; font-weight: 700; }}
+.nm-print {{ font-size: 15px; display: block; margin-top: 4px; }}
 """

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import solara
 
+from normsim.analysis import live
 from normsim.analysis.replicates import SMOOTH
 from normsim.app import exports
 from normsim.app.i18n import N_
@@ -185,6 +186,23 @@ def Summary(t, picture: Picture):
 
 
 @solara.component
+def Handout(t, session: Session, picture: Picture):
+    """What a printed page adds to the stage (shown only in print): the run's title, settings
+    and address, whether its numbers are calibrated or illustrative, and the whole story."""
+    observed = live.observed_for(session.preset) if picture.crowd is not None else None
+    status = (t._("Calibrated numbers: these settings were fitted to observed counts ({title})."
+                  ).format(title=observed.title) if observed is not None and observed.fitted
+              else t._("Illustrative numbers: the model is not calibrated to observed data for "
+                       "these settings; read the sizes as relative, the directions as the "
+                       "model's argument."))
+    head, settings, replay = exports.context(session, t)
+    with v.Html(tag="section", class_="nm-handout"):
+        v.Html(tag="h1", class_="nm-handout-title", children=[head])
+        for line in (settings, status, replay):
+            v.Html(tag="div", class_="nm-desc", children=[line])
+
+
+@solara.component
 def Veil(t, picture: Picture):
     """Predict, then reveal: the clock runs, the result stays hidden until the trainer says."""
     with v.Html(tag="div", class_="nm-card nm-veil", attributes={"role": "status"}):
@@ -209,6 +227,7 @@ def RunView(t, session: Session, picture: Picture, version: int = 0, veiled: boo
     if veiled:
         Veil(t, picture)
         return
+    Handout(t, session, picture)
     if picture.summary:
         Summary(t, picture)
     crowd = picture.crowd
@@ -240,6 +259,9 @@ def RunView(t, session: Session, picture: Picture, version: int = 0, veiled: boo
             if presenting:
                 return
             Exports(t, session, picture)
+            v.Html(tag="a", class_="nm-print", attributes={"href": "javascript:window.print()"},
+                   children=[t._("Print a handout (one page: title, settings, charts, summary, "
+                                 "story)")])
             v.Html(tag="div", class_="nm-keys", children=[
                 t._("Keys: space bar = Play or Pause, → = Step")])
     below = ([("compliance", "story")] if crowd is not None
