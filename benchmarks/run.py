@@ -268,7 +268,28 @@ def measure_memory(sizes, log):
     return results
 
 
-# -- 7, 8: whole runs: the default run, and a population of groups on one core ----------------------
+# -- 8: a population of groups on one core (7, whole runs: benchmarks/whole_runs.py) ---------------
+_POPULATION_PROBE = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[4])
+from normsim.simulation.model import NormDiffusionModel
+
+groups, fighters, weeks = (int(x) for x in sys.argv[1:4])
+t0, c0 = time.perf_counter(), time.process_time()
+m = NormDiffusionModel(rng=int(sys.argv[5]), group_count=groups, group_fighters=fighters,
+                       record_every=1)
+t1 = time.perf_counter()
+m.run_model(weeks)
+t2 = time.perf_counter()
+table = m.records()
+t3, c3 = time.perf_counter(), time.process_time()
+with open("/proc/self/status") as f:
+    peak = next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) / 1024
+print(json.dumps({"build_s": t1 - t0, "steps_s": t2 - t1, "table_s": t3 - t2, "total_s": t3 - t0,
+                  "cpu_s": c3 - c0, "rows": len(table), "peak_mb": peak}))
+"""
+
+
 def measure_population(groups: int, fighters: int, weeks: int, log) -> dict:
     """One run of ``groups`` groups of ``fighters`` for ``weeks`` weeks, records every week (the
     default), in a fresh subprocess on the CPU this process is pinned to."""

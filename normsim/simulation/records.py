@@ -200,7 +200,7 @@ class Collector(mesa.DataCollector):
 
     def frame(self, names: list[str]) -> pd.DataFrame:
         """The groups table's columns ``names`` as recorded so far."""
-        weeks = self._weeks
+        weeks = list(self._weeks)  # whole weeks only, even while another thread steps the model
         return pd.DataFrame({name: (np.concatenate([w[name] for w in weeks]) if weeks
                                     else np.empty(0)) for name in names})
 
