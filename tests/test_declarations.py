@@ -96,7 +96,7 @@ RUN = """
 NEW_HYPOTHESIS = """
 
     register(Hypothesis(
-        "h7", "a test hypothesis", PERSUADER, ("persuasion",), source="test",
+        "h_test", "a test hypothesis", PERSUADER, ("persuasion",), source="test",
         effect=lambda c, h, strength, enabled: modulation(np.zeros(c.size), strength, enabled)))
     """
 
@@ -115,4 +115,4 @@ def test_a_new_hypothesis_changes_nothing_until_it_is_switched_on(tmp_path):
     added = with_added(tmp_path, "rules/hypotheses.py", NEW_HYPOTHESIS)
     before = fingerprint(PACKAGE.parent)
     assert fingerprint(added) == before
-    assert fingerprint(added, h7_enabled=True) != before
+    assert fingerprint(added, h_test_enabled=True) != before
