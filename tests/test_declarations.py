@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from normsim.params import P
 from normsim.rules.norms import COMMAND, FIGHTERS, NORMS, Norm, _mine_occasions
 from normsim.settings.schema import SECTIONS, Scenario
 
