@@ -3,6 +3,7 @@ module reaches the scenario schema, the week and the documents without a second 
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from normsim.params import P
 from normsim.rules.norms import COMMAND, FIGHTERS, NORMS, Norm, _mine_occasions
 from normsim.settings.schema import SECTIONS, Scenario
 
@@ -24,7 +24,7 @@ def with_added(tmp_path: Path, module: str, code: str) -> Path:
     an engager kind or a hypothesis in its own file); the folder to put on the path."""
     shutil.copytree(PACKAGE, tmp_path / "normsim", ignore=shutil.ignore_patterns("__pycache__"))
     target = tmp_path / "normsim" / module
-    target.write_text(target.read_text() + textwrap.dedent(code))
+    target.write_text((target.read_text() if target.exists() else "") + textwrap.dedent(code))
     return tmp_path
 
 
@@ -96,7 +96,7 @@ RUN = """
 NEW_HYPOTHESIS = """
 
     register(Hypothesis(
-        "h7", "a test hypothesis", PERSUADER, ("persuasion",), source="test",
+        "h_test", "a test hypothesis", PERSUADER, ("persuasion",), source="test",
         effect=lambda c, h, strength, enabled: modulation(np.zeros(c.size), strength, enabled)))
     """
 
@@ -115,4 +115,36 @@ def test_a_new_hypothesis_changes_nothing_until_it_is_switched_on(tmp_path):
     added = with_added(tmp_path, "rules/hypotheses.py", NEW_HYPOTHESIS)
     before = fingerprint(PACKAGE.parent)
     assert fingerprint(added) == before
-    assert fingerprint(added, h7_enabled=True) != before
+    assert fingerprint(added, h_test_enabled=True) != before
+
+
+def readme_watchdog() -> str:
+    """The README's example of an engager kind added in one file."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    return readme.split("# normsim/engagers/watchdog.py\n", 1)[1].split("```", 1)[0]
+
+
+def test_a_kind_that_never_meets_has_no_meeting_settings_and_never_meets(tmp_path):
+    """Before: every kind inherited the nine meeting parameters (reputation, contact_interval,
+    access ...), which a watchdog never reads, and met the leadership unless given access 0."""
+    out = run_python("""
+    import json
+    from normsim import NormDiffusionModel
+    from normsim.engagers import KINDS
+    from normsim.settings.scenario import PARAMETERS, validate
+    s = validate({"engager": [{"kind": "watchdog"}], "group": {"count": 2}}, "test")
+    m = NormDiffusionModel(settings=s, rng=3)
+    m.run_model(150)
+    e = m.events()
+    print(json.dumps({"capabilities": KINDS["watchdog"].capabilities(),
+                      "parameters": sorted(n for n in PARAMETERS if n.startswith("watchdog_")),
+                      "reported": int((e.kind == "violation reported").sum()),
+                      "met": int((e.kind == "first contact").sum()),
+                      "commits": bool(m.engager_agents[0].commits_to.any())}))
+    """, with_added(tmp_path, "engagers/watchdog.py", readme_watchdog()))
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)
+    assert got["capabilities"] == ["monitors"]
+    assert got["parameters"] == ["watchdog_approach", "watchdog_capacity", "watchdog_end_week",
+                                 "watchdog_monitoring", "watchdog_shame", "watchdog_start_week"]
+    assert got["reported"] > 0 and got["met"] == 0 and not got["commits"]

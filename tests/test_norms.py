@@ -15,7 +15,7 @@ ALPHA = 0.01
 
 
 def test_every_norm_is_registered_with_its_settings_and_source():
-    assert set(NORMS) == {"civilians", "mines", "children"}
+    assert {"civilians", "mines", "children"} <= set(NORMS)  # and any norm declared since
     for key, norm in NORMS.items():
         assert norm.source and norm.title, key
         for name, field in norm.Settings.model_fields.items():  # every default has its reason
