@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from app_helpers import (ARTIFACTS, browser, choose, open_page, per_step, server,  # noqa: F401
                          step_to, wait_week)
-from normsim.scenario import load
+from normsim.settings.scenario import load
 
 W, H = 1280, 720
 

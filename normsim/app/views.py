@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import solara
 
-from normsim.analysis import live
+from normsim.app import live
 from normsim.analysis.replicates import SMOOTH
 from normsim.app import exports
 from normsim.app.i18n import N_
