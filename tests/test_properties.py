@@ -51,11 +51,15 @@ def parameter_sets(draw):
     params = {n: draw(value_strategy(n)) for n in names}
     for n, (lo, hi) in SIZES.items():  # keep every model small
         params.setdefault(n, min(hi, 20) if n == "group_fighters" else lo)
-    for start, end in (("environment_peace_start_week", "environment_peace_end_week"),
-                       ("dialogue_start_week", "dialogue_end_week"),
-                       ("engager_start_week", "engager_end_week"),
-                       ("group_start_week", "group_end_week")):
-        s, e = params.get(start, -1 if "peace" in start else 0), params.get(end, -1)
+    # engager.* sets every engager's field, dialogue.* the dialogue's: either start may meet
+    # either end on the same engager
+    engager_starts = ("dialogue_start_week", "engager_start_week")
+    for starts, end in ((("environment_peace_start_week",), "environment_peace_end_week"),
+                        (engager_starts, "dialogue_end_week"),
+                        (engager_starts, "engager_end_week"),
+                        (("group_start_week",), "group_end_week")):
+        s = max(params.get(start, -1 if "peace" in start else 0) for start in starts)
+        e = params.get(end, -1)
         if e != -1 and e <= s:
             params[end] = -1
     for start in ("dialogue_start_week", "group_start_week", "engager_start_week"):
