@@ -219,3 +219,29 @@ def test_without_engagement_factions_break_away_only_when_other_causes_are_on():
                    for s in SEEDS])
     assert off.sum() == 0
     assert on[:, 0].sum() == 0 and interval(on[:, 1])[0] > 0, on
+
+
+# -- 6. ownership earned -----------------------------------------------------------------------
+@pytest.mark.parametrize("scenario,kind_field", [("engager_peace_operation", "imposed"),
+                                                 ("engager_deed", "owned")])
+def test_ownership_follows_what_the_group_does_not_who_supports_it(scenario, kind_field):
+    """With earned ownership on and every kind inviting fully, 0.3 of support is owned in
+    proportion to the group's own practice -- a third each for its code, its trainers and its
+    reports: nothing at none, 0.3 x (0.6 + 0.3 + 1) / 3 = 0.19 with doctrine 0.6, training 0.3
+    and a commitment -- whether a peace operation (support imposed by its kind) or a deed (owned
+    by its kind) gives it; off, the kind decides."""
+    from normsim.rules import ownership
+    from normsim.world.integration import FACTORS
+    m = model(0, scenario, ownership_enabled=True, ownership_invitation_peace_operation=1.0)
+    g, rec = m.groups, m.engager_agents[0].engagement
+    setattr(rec, f"support_{kind_field}", np.full((1, 1), 0.3))
+    support = (rec.support_owned.copy(), rec.support_imposed.copy())
+    owned, imposed = ownership.split(m, support)
+    assert owned[0, 0] == 0.0 and imposed[0, 0] == pytest.approx(0.3)
+    g.factors[0, 0, FACTORS.index("doctrine")] = 0.6
+    g.factors[0, 0, FACTORS.index("training")] = 0.3
+    g.committed[0, 0] = True
+    owned, imposed = ownership.split(m, support)
+    assert owned[0, 0] == pytest.approx(0.19) and imposed[0, 0] == pytest.approx(0.11)
+    off = model(0, scenario)
+    assert ownership.split(off, support) is support
