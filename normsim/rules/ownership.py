@@ -16,7 +16,8 @@ the share the group owns is
 
 the group's own practice on the norm: a code it wrote (its doctrine), trainers of its own (its
 training), and reporting on its own conduct (a public commitment carries reporting obligations:
-seed 001). An engager's kind sets how much it *invites* the group to do itself, not the outcome:
+seed 001). An engager's kind sets how much it *invites* the group to do itself, not the outcome
+(the deed and the peace operation are the kinds that support integration work):
 a group that drafts, trains and reports owns what any engager helps it with, as far as that
 engager leaves room. Off by default.
 """
@@ -38,10 +39,6 @@ class OwnershipSettings(Section):
         "owned or imposed by the engager's kind, as before).",
         source="Seed 000 (ownership); seed 001 (own codes, self-reporting); seed 002, footnote "
         "6; ICRC 2018.")
-    invitation_dialogue: float = P(
-        1.0, 0, 1, label="how much a dialogue invites ownership",
-        meaning="Share of its support a dialogue leaves to the group to own, at full practice.",
-        source="Seed 002, footnote 6: the ICRC 'takes no part in the actual drafting process'.")
     invitation_deed: float = P(
         1.0, 0, 1, label="how much a deed invites ownership",
         meaning="Share of its support a deed's engager leaves to the group to own, at full "
@@ -70,7 +67,8 @@ def split(world, support: tuple) -> tuple:
     for e in world.engagers:
         rec = e.engagement
         total = rec.support_owned + rec.support_imposed
-        share = getattr(s, f"invitation_{e.kind}", 0.5) * earned
+        # kinds that declare no invitation (a dialogue gives no support) leave it all to the group
+        share = getattr(s, f"invitation_{e.kind}", 1.0) * earned
         owned += total * share
         imposed += total * (1.0 - share)
     return owned, imposed
