@@ -196,3 +196,52 @@ def test_engaging_the_top_adds_more_in_centralised_groups_and_below_it_in_decent
     assert interval(top)[0] > 0, interval(top)
     under = gain(0.1, below, dialogue) - gain(0.9, below, dialogue)
     assert interval(under)[0] > 0, interval(under)
+
+
+# -- 7. splinters with their own causes --------------------------------------------------------
+def splinters(seed: int, scenario: str = "no_engagement", **params) -> tuple[int, int]:
+    """Factions that broke away in two years: (over a commitment, for other causes)."""
+    m = model(seed, scenario, group_count=2, group_centralisation=0.3, group_fighters=60,
+              group_leadership_turnover=0.01, **params)
+    m.run_model(104)
+    kinds = m.events()["kind"]
+    return int((kinds == "faction splintered").sum()), int((kinds == "faction broke away").sum())
+
+
+def test_without_engagement_factions_break_away_only_when_other_causes_are_on():
+    """Without engagement no group commits, so with the other causes off no faction ever breaks
+    away (8 seeds, exactly none); with them on (at rates of 0.01 a week each, above the
+    defaults, so that two years show them), factions break away (mean count's 95% CI above 0),
+    each for a named cause, none over a commitment."""
+    off = np.array([splinters(s) for s in SEEDS])
+    on = np.array([splinters(s, splinter_causes_enabled=True, splinter_causes_succession=0.01,
+                             splinter_causes_resources=0.01, splinter_causes_rival_offer=0.01)
+                   for s in SEEDS])
+    assert off.sum() == 0
+    assert on[:, 0].sum() == 0 and interval(on[:, 1])[0] > 0, on
+
+
+# -- 6. ownership earned -----------------------------------------------------------------------
+@pytest.mark.parametrize("scenario,kind_field", [("engager_peace_operation", "imposed"),
+                                                 ("engager_deed", "owned")])
+def test_ownership_follows_what_the_group_does_not_who_supports_it(scenario, kind_field):
+    """With earned ownership on and every kind inviting fully, 0.3 of support is owned in
+    proportion to the group's own practice -- a third each for its code, its trainers and its
+    reports: nothing at none, 0.3 x (0.6 + 0.3 + 1) / 3 = 0.19 with doctrine 0.6, training 0.3
+    and a commitment -- whether a peace operation (support imposed by its kind) or a deed (owned
+    by its kind) gives it; off, the kind decides."""
+    from normsim.rules import ownership
+    from normsim.world.integration import FACTORS
+    m = model(0, scenario, ownership_enabled=True, ownership_invitation_peace_operation=1.0)
+    g, rec = m.groups, m.engager_agents[0].engagement
+    setattr(rec, f"support_{kind_field}", np.full((1, 1), 0.3))
+    support = (rec.support_owned.copy(), rec.support_imposed.copy())
+    owned, imposed = ownership.split(m, support)
+    assert owned[0, 0] == 0.0 and imposed[0, 0] == pytest.approx(0.3)
+    g.factors[0, 0, FACTORS.index("doctrine")] = 0.6
+    g.factors[0, 0, FACTORS.index("training")] = 0.3
+    g.committed[0, 0] = True
+    owned, imposed = ownership.split(m, support)
+    assert owned[0, 0] == pytest.approx(0.19) and imposed[0, 0] == pytest.approx(0.11)
+    off = model(0, scenario)
+    assert ownership.split(off, support) is support

@@ -142,7 +142,33 @@ DEED = {"scenario": "engager_deed", **SIGNS}
 PEACE_OPERATION = {"scenario": "engager_peace_operation", "group_count": 3}
 POPULATION = {"scenario": "mine_ban", **SIGNS}  # groups of several types and countries commit
 CHOOSING = {"group_count": 3, "engager_capacity": 1}  # an engager that must choose among groups
+# the competing mechanisms (issue 20) are off by default: each parameter acts once its switch is on
+SPLITS = {"group_count": 2, "group_centralisation": 0.3, "group_leadership_turnover": 0.02,
+          "group_operational_commanders": 6,
+          "splinter_causes_enabled": True, **{f"splinter_causes_{c}": 0.02
+                                              for c in ("succession", "resources", "rival_offer")}}
+MECHANISMS = {
+    "presence_enabled": PEACE_OPERATION, "habit_enabled": PEACE_OPERATION,
+    "ownership_enabled": DEED, "splinter_causes_enabled": {**SPLITS, "splinter_causes_enabled": False},
+    "military_value_mines": {**MINES, "military_value_enabled": True},
+    "military_value_children": {**CHILDREN, "military_value_enabled": True},
+    "reciprocity_contrast_value": {"reciprocity_story": "contrast"},
+    "ownership_invitation_peace_operation": {**CHILDREN, "ownership_enabled": True,
+                                             "peace_operation_persuasion_rate": 0.1,
+                                             "peace_operation_trust_rate": 0.2},
+}
 ENABLERS = {
+    **{name: {**PEACE_OPERATION, "presence_enabled": True, "peace_operation_end_week": 100}
+       for name in PARAMETERS if name.startswith("presence_")},
+    **{name: {"military_value_enabled": True} for name in PARAMETERS
+       if name.startswith("military_value_")},
+    **{name: {**PEACE_OPERATION, "habit_enabled": True} for name in PARAMETERS
+       if name.startswith("habit_")},
+    **{name: {"below_top_enabled": True} for name in PARAMETERS if name.startswith("below_top_")},
+    **{name: SPLITS for name in PARAMETERS if name.startswith("splinter_causes_")},
+    **{name: {**DEED, "ownership_enabled": True} for name in PARAMETERS
+       if name.startswith("ownership_")},
+    **MECHANISMS,
     "dialogue_conditions_leverage": CONDITIONAL,
     "fighters_order_effect": CONDITIONAL,
     "internalisation_instrumental_response": CONDITIONAL,
@@ -180,7 +206,8 @@ SPECIAL = {"environment_peace_start_week": 20, "environment_peace_end_week": 60,
            "group_type": "predatory", "engager_capacity": 1, "dialogue_capacity": 1,
            "deed_capacity": 1, "peace_operation_capacity": 1,
            "engager_approach": "random", "dialogue_approach": "random",
-           "deed_approach": "random", "peace_operation_approach": "random"}
+           "deed_approach": "random", "peace_operation_approach": "random",
+           "reciprocity_story": "contrast", "splinter_causes_succession_weeks": 520}
 
 # A kind or a norm added later needs no line here: a kind's parameters act in its scenario
 # (scenarios/engager_<kind>.toml) among three groups; a norm's in scenarios/norm_<norm>.toml.

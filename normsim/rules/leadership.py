@@ -44,7 +44,7 @@ from normsim.world.arrays import clip
 
 from normsim.world import integration
 from normsim.events import declare
-from normsim.rules import reciprocity
+from normsim.rules import reciprocity, splinter_causes
 from normsim.rules.internalisation import follow_leverage
 from normsim.params import P, Section
 from normsim.world.people import excess, settle
@@ -170,6 +170,7 @@ def _turn_over(world) -> None:
     idx = np.flatnonzero(new)
     keep = g.doctrine[idx].max(axis=1)
     cc.replace(cc.leader[idx], keep, world.streams.commanders, g)
+    splinter_causes.note_succession(world, idx)  # a succession may split it (off by default)
     for e in world.engagers:
         e.engagement.trust[idx] *= LEADER_TRUST_KEPT
     for i in idx:

@@ -10,7 +10,9 @@ the leadership decides) runs those switched on, in this order:
 
 Presence and military value reach fighters' conduct through one array of log-odds per unit,
 ``fighters.adjust`` ``(C, units)`` (None when neither is on, so runs without them are unchanged to
-the bit). :mod:`normsim.rules.reciprocity` is not weekly state: the leadership's payoff asks it.
+the bit). :mod:`normsim.rules.reciprocity` is not weekly state: the leadership's payoff asks it;
+:mod:`normsim.rules.splinter_causes` is asked by :mod:`normsim.rules.splinters`; the model asks
+:mod:`normsim.rules.ownership` to split the engagers' support.
 """
 
 from __future__ import annotations
@@ -22,12 +24,15 @@ from normsim.rules.below_top import BelowTopSettings
 from normsim.rules.habit import HabitSettings
 from normsim.rules.military_value import MilitaryValueSettings
 from normsim.rules.presence import PresenceSettings
+from normsim.rules.ownership import OwnershipSettings
 from normsim.rules.reciprocity import ReciprocitySettings
+from normsim.rules.splinter_causes import SplinterCausesSettings
 
 #: scenario section -> its settings (collected by :mod:`normsim.settings.schema`)
 SECTIONS = {"presence": PresenceSettings, "military_value": MilitaryValueSettings,
             "reciprocity": ReciprocitySettings, "habit": HabitSettings,
-            "below_top": BelowTopSettings}
+            "below_top": BelowTopSettings, "splinter_causes": SplinterCausesSettings,
+            "ownership": OwnershipSettings}
 
 
 def week(world) -> None:

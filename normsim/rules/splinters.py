@@ -21,6 +21,7 @@ from normsim.world.arrays import clip
 
 from normsim.world.commanders import OPERATIONAL
 from normsim.events import declare
+from normsim.rules import splinter_causes
 
 SPLINTERED = declare("faction splintered", "a faction broke away, rejecting the top command's "
                      "commitment to {norm}; it fights on as a group of its own",
@@ -37,7 +38,9 @@ def candidates(world) -> np.ndarray:
     against = np.where(g.committed[grp], np.maximum(gap, 0.0), 0.0).max(axis=1)
     branches = np.bincount(grp, minlength=g.n)[grp]
     weak = 1.0 - clip(g.structure[grp], 0.0, 1.0)
-    chance = g.splinter_rate[grp] * weak * against * (branches > 1) * g.alive[grp]
+    over_commitment = g.splinter_rate[grp] * weak * against
+    other = splinter_causes.added(world, ops)  # succession, resources, a rival: off by default
+    chance = (over_commitment + other) * (branches > 1) * g.alive[grp]
     return ops, chance
 
 
@@ -54,6 +57,10 @@ def week(world) -> list[int]:
         seen.add(parent)
         norm = int(np.argmax(world.groups.committed[parent]))
         child = world.split(parent, int(j))
-        world.log(SPLINTERED, parent, norm=norm, agent=world.leader_agent(child))
+        because = splinter_causes.why(world, int(j), parent)  # None: over the commitment
+        if because is None:
+            world.log(SPLINTERED, parent, norm=norm, agent=world.leader_agent(child))
+        else:
+            world.log(splinter_causes.BROKE_AWAY, parent, agent=world.leader_agent(child), detail=because)
         new.append(child)
     return new

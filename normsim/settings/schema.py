@@ -54,7 +54,7 @@ SECTIONS: dict[str, type[Section]] = {
     "leadership": LeadershipSettings, "emulation": EmulationSettings, "state": StateSettings,
     **{key: norm.Settings for key, norm in NORMS.items()},  # one table per norm: [mines] ...
     "hypotheses": HypothesisSettings,
-    **MECHANISM_SECTIONS,  # [presence], [military_value], [reciprocity], [habit], [below_top]: off
+    **MECHANISM_SECTIONS,  # [presence], [military_value], [reciprocity], [habit], [below_top], [splinter_causes], [ownership]: off
 }
 #: engager kind -> its settings section (a ``[[engager]]`` table with ``kind = "..."``)
 ENGAGER_SECTIONS: dict[str, type[Section]] = {k: cls.Settings for k, cls in KINDS.items()}

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from normsim.settings import budget
-from normsim.rules import leadership, mechanisms, policies, splinters
+from normsim.rules import leadership, mechanisms, ownership, policies, splinters
 from normsim.simulation import records
 from normsim.world.agents import ArmedGroup, Commander, Community, Fighter
 from normsim.world.commanders import STRATEGIC, CommanderCohort
@@ -210,6 +210,7 @@ class NormDiffusionModel(mesa.Model):
         leverage = sum((r.leverage for r in records_of), zero)
         support = (sum((r.support_owned for r in records_of), zero),
                    sum((r.support_imposed for r in records_of), zero))
+        support = ownership.split(self, support)  # earned ownership (off: owned/imposed by kind)
         drills = leadership.week(self, signals, leverage, support)
         self.commanders.update(g, signals.openness, signals.decay, signals.forgetting,
                                signals.kappa, g.command_learning)
