@@ -20,7 +20,8 @@ from app_helpers import (WEEK_JS, Server, browser, choose, free_port, library_ru
 from normsim.analysis.narrative import key_events, sentences
 from normsim.app.controls import BUNDLES, CONTROLS
 from normsim.app.i18n import Translator
-from normsim.app.session import Session, kind_defaults, values_of
+from normsim.app.runs import kind_defaults, values_of
+from normsim.app.session import Session
 from normsim.rules.hypotheses import BUNDLES as HYPOTHESIS_BUNDLES
 from normsim.simulation.records import STAGES
 from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS, defaults, list_scenarios, load

@@ -11,7 +11,8 @@ import solara
 
 from normsim.app.controls import BUNDLES, CONTROLS, declared, show, side_name
 from normsim.app.panel import ControlRow, RefusalNote
-from normsim.app.session import Session, presets
+from normsim.app.runs import presets
+from normsim.app.session import Session
 
 v = solara.v
 SEED_CHOICES = (5, 10, 20)

@@ -20,7 +20,8 @@ from normsim.app.compare import CompareView
 from normsim.app.controls import COMPARE_DEFAULT
 from normsim.app.i18n import N_, SOURCE, languages, translator
 from normsim.app.panel import SettingsPanel
-from normsim.app.session import Session, presets
+from normsim.app.runs import presets
+from normsim.app.session import Session
 from normsim.app.theme import CSS
 from normsim.app.views import RunView
 

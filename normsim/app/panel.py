@@ -7,7 +7,8 @@ import solara
 
 from normsim.app.controls import BUNDLES, CONTROLS, Control, show
 from normsim.app.engagers import EngagerEditor
-from normsim.app.session import SEED_LIMIT, Refusal, Session, presets
+from normsim.app.runs import SEED_LIMIT, Refusal, presets
+from normsim.app.session import Session
 from normsim.settings.scenario import load
 
 v = solara.v
