@@ -233,7 +233,8 @@ def test_fuzzed_ema_models(steps, replicates, root_seed, fixed, outcomes):
     for x in (replicates, root_seed):
         assert isinstance(x, (int, np.integer)) and not isinstance(x, bool)
     assert 1 <= replicates <= 100_000 and 0 <= root_seed <= MAX_SEED
-    assert steps is None or (type(steps) is int and 1 <= steps <= 100_000)
+    assert steps is None or (isinstance(steps, (int, np.integer)) and not isinstance(steps, bool)
+                             and 1 <= steps <= 100_000)  # numpy whole numbers, as EMA passes them
     assert len(m.replications) == replicates
 
 

@@ -41,7 +41,9 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from normsim.params import P, Section
+from normsim.params import bounds
+from normsim.settings.reading import ScenarioError, _show, allowed_in, read_validated, shipped_or_file
+from normsim.world.groups import GroupSettings
 from normsim.world.typology import TYPES, preset
 
 POPULATION_DIR = Path(__file__).resolve().parents[2] / "populations"
@@ -131,14 +133,12 @@ class PopulationFile(BaseModel):
 
 
 def population_path(name_or_path: str | Path) -> Path:
-    from normsim.settings.scenario import shipped_or_file
 
     return shipped_or_file(name_or_path, POPULATION_DIR, "population")
 
 
 def load_population(name_or_path: str | Path) -> PopulationFile:
     """Load and validate a population file (or a shipped name); ScenarioError if it is bad."""
-    from normsim.settings.scenario import read_validated
 
     path = population_path(name_or_path)
     pop, _ = read_validated(path, PopulationFile)
@@ -154,7 +154,6 @@ def _check_spreads(pop: PopulationFile, path: Path) -> None:
     """Every setting a type gives, single value or spread, checked against the group setting's
     declared type and range before anything is drawn (a spread's tails are clipped to the range
     when drawn; its centre and bounds must lie inside it)."""
-    from normsim.settings.scenario import ScenarioError
 
     for i, t in enumerate(pop.type):
         for name, spec in _spreads(t).items():
@@ -169,9 +168,6 @@ SPREAD_WORDS = "or a spread: { mean = ..., sd = ... } or { min = ..., max = ... 
 def _setting_problem(name: str, spec: Any) -> str | None:
     """What is wrong with one type's setting (a single value or a spread), in words; None if
     nothing."""
-    from normsim.world.groups import GroupSettings
-    from normsim.params import bounds
-    from normsim.settings.scenario import _show, allowed
 
     fields = GroupSettings.model_fields
     if name not in fields or name in ("count", "type", "start_week", "end_week"):
@@ -182,12 +178,12 @@ def _setting_problem(name: str, spec: Any) -> str | None:
         try:
             GroupSettings.model_validate({name: spec})
         except ValidationError:
-            return (f"{name} = {_show(spec)} is not allowed: expected {allowed('group', name)}"
+            return (f"{name} = {_show(spec)} is not allowed: expected {allowed_in(GroupSettings, name)}"
                     + (f", {SPREAD_WORDS}" if numeric else ""))
         return None
     shown = "{ " + ", ".join(f"{k} = {_show(v)}" for k, v in spec.items()) + " }"
     if not numeric:
-        return (f"{name} = {shown} is not allowed: {name} takes {allowed('group', name)}, a "
+        return (f"{name} = {shown} is not allowed: {name} takes {allowed_in(GroupSettings, name)}, a "
                 "single value (only numbers can spread)")
     try:
         spread = Spread.model_validate(spec)
@@ -202,7 +198,7 @@ def _setting_problem(name: str, spec: Any) -> str | None:
         if v is not None and ((lo is not None and v < lo) or (hi is not None and v > hi)):
             # refused, not clipped: a centre or bound outside the range is a mistake
             return (f"{name} = {shown} is not allowed: {key} = {v:g} is outside the range of "
-                    f"{name}, which takes {allowed('group', name)}")
+                    f"{name}, which takes {allowed_in(GroupSettings, name)}")
     return None
 
 
@@ -214,8 +210,6 @@ def group_count(name_or_path: str | Path) -> int:
 def draw(pop: PopulationFile, base, rng: np.random.Generator, steps_hint: int | None = None):
     """Draw the population's groups: a list of GroupSettings (``base`` gives what no type sets),
     and each group's country and type, as arrays."""
-    from normsim.world.groups import GroupSettings
-    from normsim.params import bounds
 
     n = pop.groups
     shares = np.array([t.share for t in pop.type])

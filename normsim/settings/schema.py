@@ -31,6 +31,7 @@ from normsim.rules.norms import NORMS
 from normsim.rules.emulation import EmulationSettings
 from normsim.rules.mechanisms import SECTIONS as MECHANISM_SECTIONS
 from normsim.params import NEVER, P, Section
+from normsim.settings.population import group_count
 from normsim.world.state import StateSettings
 
 __all__ = ["NEVER", "P", "Section", "Scenario", "SECTIONS", "ENGAGER_SECTIONS", "RUN_ONLY"]
@@ -101,7 +102,6 @@ class _ScenarioBase(BaseModel):
                 continue
             count, where = self.group.count, "group.count"
             if self.population:  # as many groups as the population file makes
-                from normsim.settings.population import group_count
                 count, where = group_count(self.population), f"population '{self.population}'"
             bad = [g for g in e.groups if not 0 <= g < count]
             if bad:
