@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# In CI the property and fuzz tests draw the same examples every time (a failure there can be
+# rerun as it was); on a developer's machine they explore afresh at each run.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 #: a small model: 2 operational x 2 tactical commanders, 60 fighters, 2 communities
 SMALL = {"group_fighters": 60, "group_operational_commanders": 2, "group_units_per_commander": 2,
