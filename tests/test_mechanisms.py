@@ -12,6 +12,8 @@ from scipy.special import logit
 from normsim.settings.scenario import ScenarioError, load
 from normsim.simulation.model import NormDiffusionModel
 
+pytestmark = pytest.mark.statistical  # replicates of models: the full suite, not test-fast
+
 SMALL = {"group_fighters": 120, "group_operational_commanders": 2,
          "group_units_per_commander": 2, "community_per_group": 2}
 SEEDS = range(8)

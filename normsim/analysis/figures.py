@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from normsim.analysis.narrative import milestones
-from normsim.analysis.style import (MAX_SERIES, MILESTONES, PALETTE, SERIES, apply_style, label,
+from normsim.analysis.style import (MAX_SERIES, MILESTONES, PALETTE, apply_style, label,
                                     series_style)
 from normsim.world.integration import FACTORS
 from normsim.simulation.records import STAGES
@@ -74,10 +74,6 @@ def _mark_milestones(ax, events: pd.DataFrame) -> None:
 
 
 # -- sweeps over time ------------------------------------------------------------------------
-
-def series_colour(i: int) -> str:
-    return SERIES[i % MAX_SERIES]
-
 
 def _series(table: pd.DataFrame, series: str) -> pd.DataFrame:
     if series in table:

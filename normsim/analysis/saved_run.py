@@ -10,7 +10,6 @@ from pathlib import Path
 import pandas as pd
 import tomli_w
 
-from normsim.settings import arguments, budget
 from normsim.analysis import narrative
 from normsim.analysis.figures import run_trajectory
 from normsim.settings.scenario import ScenarioError

@@ -16,7 +16,6 @@ from normsim.simulation.model import NormDiffusionModel
 _SERIALS = itertools.count(1)
 SEED_LIMIT = 2**63
 ORIGIN = "the app's settings"
-MAKE_UP = ("engagers", "norms")  # what a run is made of: changed only by a new run
 _IDENTITY = ("kind", "norm", "norms")  # what makes an engager what it is, beyond its settings
 
 

@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import multivariate_normal
 
+from normsim.errors import UserError
+
 #: what ``evaluate`` receives: per candidate, its index, its parameter vector and its seeds
 Candidate = tuple[int, np.ndarray, tuple[int, ...]]
 
@@ -111,8 +113,11 @@ def generation(s: Settings, t: int, previous: pd.DataFrame | None,
         if len(kept) >= s.population_size:
             break
     else:
-        raise RuntimeError(f"generation {t}: only {len(kept)} of {s.population_size} particles "
-                           f"within epsilon = {epsilon:.4g} after {evaluated} candidates")
+        raise UserError(f"generation {t}: only {len(kept)} of {s.population_size} particles came "
+                        f"within epsilon = {epsilon:.4g} after {evaluated} candidates (abc."
+                        "max_batches batches): the model cannot come that close to the data; "
+                        "raise abc.max_batches or abc.min_epsilon, or widen the priors. The "
+                        "generations already saved stay; a rerun resumes from them.")
     kept = kept[: s.population_size]
     x = np.array([th for _, th, _ in kept])
     frame = pd.DataFrame(x, columns=list(s.names))

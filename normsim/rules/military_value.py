@@ -70,7 +70,8 @@ def added_cost(world) -> np.ndarray:
     per_norm = {"civilians": s.civilians * contest * weak,
                 "mines": s.mines * contest * weak * g.territorial,
                 "children": s.children * contest * np.asarray(g.shortfall, dtype=float)}
-    return np.stack([per_norm[n.key] * np.ones(g.n) for n in world.norms], axis=1)
+    # a norm the mechanism declares no war-driven cost for (one added later) gains none
+    return np.stack([per_norm.get(n.key, 0.0) * np.ones(g.n) for n in world.norms], axis=1)
 
 
 def week(world) -> np.ndarray:

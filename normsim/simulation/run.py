@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from normsim.settings import arguments, budget
-from normsim.settings.scenario import ScenarioError, check_seed, check_steps, from_flat, load
+from normsim.settings.scenario import check_seed, check_steps, from_flat, load
 from normsim.settings.schema import Scenario
 from normsim.simulation.counterfactual import run_with_twin
 from normsim.simulation.model import NormDiffusionModel

@@ -38,12 +38,6 @@ def run_task(task: dict):
     return next(run_batch([task]))
 
 
-def run_and_store(task: dict, out: Path, meta: dict) -> str:
-    """Run one task and write it to the store at ``out`` (on a machine that shares that disk)."""
-    Store(out).write_run(*run_task(task), meta)
-    return task["run_id"]
-
-
 class _RunAndStore:
     """Run a batch of tasks (:mod:`normsim.sweeps.batch`) and write each run to the store at
     ``out`` as it finishes, with the provenance ``meta`` (picklable, unlike a lambda)."""
