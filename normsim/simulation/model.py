@@ -4,7 +4,8 @@ Each week, in this order:
 
 1. the environment moves (intensity, a peace process, a listing);
 2. each engager (:mod:`normsim.engagers`) meets the leadership of the groups it engages when a
-   meeting is due and access is granted, and holds whatever leverage it has;
+   meeting is due and access is granted, and holds whatever leverage it has; then the competing
+   mechanisms that are switched on act (:mod:`normsim.rules.mechanisms`; all off by default);
 3. each group's leadership (:mod:`normsim.rules.leadership`) settles its view of each norm, follows
    the leverage in force, commits or lets a commitment lapse, and drives its integration cycle
    (:mod:`normsim.world.integration`: doctrine, training, equipment, sanctions; setbacks; training
@@ -199,7 +200,7 @@ class NormDiffusionModel(mesa.Model):
         g.shortfall = self.communities.shortfall(g.manpower_need, g.n)
         g.cost = norm_costs(self.norms, g, g.shortfall)
         self.engager_set.do("step")
-        mechanisms.week(self)  # switched-on mechanisms (presence, military value, habit): off = no-op
+        mechanisms.week(self)  # switched-on mechanisms (presence, military value, habit, below the top): off = no-op
         g.engaged[:] = False
         for e in self.engager_agents:
             if e.active(week):
