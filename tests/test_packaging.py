@@ -66,6 +66,15 @@ def test_the_wheel_is_what_runs(installed, tmp_path):
     assert Path(module).is_relative_to(site) and Path(folder) == site / "normsim" / "scenarios"
 
 
+def test_the_wheel_holds_the_app_page_and_its_words(installed):
+    """The workshop app reads its page template and its catalogues from the package (a wheel
+    without them served a broken page)."""
+    app = installed[2] / "normsim" / "app"
+    assert (app / "page.vue").is_file()
+    for language in ("en", "fr"):
+        assert (app / "locale" / language / "LC_MESSAGES" / "app.po").is_file(), language
+
+
 def test_scenarios_are_listed_from_any_folder(installed, tmp_path):
     done = in_empty_folder(installed, tmp_path, "normsim", "scenarios")
     assert done.returncode == 0, done.stderr
