@@ -12,7 +12,6 @@ import tomllib
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -25,12 +24,12 @@ from normsim.analysis.discovery import discover, plot_discovery
 from normsim.analysis.findings import glossary, key_findings, main_outcome
 from normsim.analysis.tables import effects_section, md_table, stages_section
 from normsim.analysis.labels import factor_label, outcome_label, value_text, words
-from normsim.analysis.results import Results, load
+from normsim.analysis.results import Results, dotted, load
 from normsim.analysis.style import MAX_SERIES
 from normsim.analysis.setbacks import aligned_setbacks, plot_setbacks
 from normsim.sweeps.experiment import flat
 from normsim.sweeps.files import write_atomically, write_text_atomically
-from normsim.settings.scenario import PARAMETERS, ScenarioError
+from normsim.settings.scenario import ScenarioError
 from normsim.analysis.kinds import KINDS  # every figure, by the name --kind takes
 
 FORMATS = ("png", "svg", "pdf")
@@ -256,11 +255,6 @@ def _split_by(res: Results) -> list[str]:
     return [] if res.sensitivity is None else top_factors(res, 1)
 
 
-def _dotted(flat: str) -> str:
-    section, field = PARAMETERS.get(flat, (None, flat))
-    return field if section in (None, "hypotheses", "run") else f"{section}.{field}"
-
-
 def _design(res: Results) -> list[str]:
     m = res.manifest
     rows = [("design", m["design"]), ("base scenario", m["scenario"]),
@@ -294,7 +288,7 @@ def _parameters(res: Results) -> list[str]:
         else:
             lo, hi = ranges.get(f, (values.min(), values.max()))
             shown = f"{value_text(f, lo)} to {value_text(f, hi)} (sampled)"
-        rows.append((f"`{_dotted(f)}`", factor_label(f), shown))
+        rows.append((f"`{dotted(f)}`", factor_label(f), shown))
     lines = ["## Parameters", "", "Factors (varied):", ""]
     lines += md_table(pd.DataFrame(rows, columns=["parameter", "meaning", "values"]))
     fixed = res.manifest.get("fixed") or {}

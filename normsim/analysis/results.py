@@ -64,7 +64,7 @@ class Results:
         where = locate(name)
         flat = next((k for k, v in PARAMETERS.items() if v == where), name) if where else name
         if flat not in self.factors:
-            known = ", ".join(f"{_dotted(f)} ({words(f)})" for f in self.factors)
+            known = ", ".join(f"{dotted(f)} ({words(f)})" for f in self.factors)
             raise ScenarioError(f"'{name}' is not a factor of the sweep in {self.out}; its "
                                 f"factors are: {known}.")
         return flat
@@ -133,7 +133,8 @@ def load(out: str | Path, threshold: float | None = None) -> Results:
         threshold=threshold, samples=samples, sensitivity=est["sensitivity"])
 
 
-def _dotted(flat: str) -> str:
+def dotted(flat: str) -> str:
+    """A flat parameter name in a file's dotted spelling: ``group_people_war`` -> ``group.people_war``."""
     section, fld = PARAMETERS.get(flat, (None, flat))
     return fld if section in (None, "hypotheses", "run") else f"{section}.{fld}"
 

@@ -29,7 +29,8 @@ SPLINTERED = declare("faction splintered", "a faction broke away, rejecting the 
 
 
 def candidates(world) -> np.ndarray:
-    """The weekly chance that each operational commander breaks away ``(commanders,)``."""
+    """The operational commanders who might break away this week and each one's weekly chance:
+    ``(ops, chance)``, indices into the commanders and one chance per index."""
     g, cc = world.groups, world.commanders
     ops = np.flatnonzero(cc.level == OPERATIONAL)
     grp = cc.group[ops]
