@@ -172,7 +172,7 @@ def test_quick_benchmark_prints_the_machine_readable_lines():
     population = [k for k in values if re.fullmatch(r"population_run_s_\d+x\d+", k)]
     for key in ("fighter_steps_per_s_1e4", "ratio_vs_mesa_1e4", "mesa_fighter_steps_per_s_1e4",
                 "scaling_1e4_vs_1e3", "memory_bytes_per_fighter_1e4", "record_share",
-                "default_run_s", *population):
+                "default_run_cpu_s", "twin_cost_ratio", *population):
         assert key in values and math.isfinite(values[key]) and values[key] > 0, key
     assert len(population) == 1
     assert 0 < values["record_share"] < 1
