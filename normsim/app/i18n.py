@@ -78,6 +78,23 @@ def _keys(language: str) -> frozenset:
     return frozenset((m.context, m.id) for m in read_catalogue(language) if m.id and m.string)
 
 
+@cache
+def _shared_engager_labels() -> frozenset:
+    """(kind, label) of the engager kinds' parameters whose label another kind's parameter also
+    has (a capability's settings): named with their kind, so that two sliders on one page never
+    share an accessible name."""
+    from normsim.engagers import KINDS  # deferred: the library loads when the page first asks
+    from normsim.params import label
+    from normsim.settings.scenario import ALL_SECTIONS
+
+    kinds_of: dict[str, set] = {}
+    for kind in KINDS:
+        for field in ALL_SECTIONS[kind].model_fields:
+            kinds_of.setdefault(label(ALL_SECTIONS[kind], field), set()).add(kind)
+    return frozenset((kind, words) for words, kinds in kinds_of.items() if len(kinds) > 1
+                     for kind in kinds)
+
+
 class Translator:
     """Everything the page says, in one language (falling back to English, then the id)."""
 
@@ -114,6 +131,8 @@ class Translator:
 
         section, field = PARAMETERS[name]
         words = label(ALL_SECTIONS[section], field)
+        if (section, words) in _shared_engager_labels():  # a capability's field many kinds have
+            words = f"{section.replace('_', ' ')}: {words}"  # 'deed: interval between meetings'
         return self.pgettext("parameter", name, words[:1].upper() + words[1:])
 
     def help(self, name: str) -> str:
