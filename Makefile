@@ -29,8 +29,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto --durations=15
 
 ## test-fast: the everyday loop: every test except the statistical, multi-process and browser
-## ones (the marks are registered in pyproject.toml; 874 of the 1,045 tests; 211 CPU-s of
-## tests, about 2 min on 2 free cores)
+## ones (the marks are registered in pyproject.toml; 1,146 of the 1,358 tests)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto --durations=10 -m "not statistical and not multiprocess and not browser"
 
