@@ -48,7 +48,26 @@ def watch_weights(country: np.ndarray, kind: np.ndarray, s: EmulationSettings) -
 def emulation(groups, weights: np.ndarray) -> np.ndarray:
     """How much each group's peers have committed to each norm ``(G, N)``: the weighted share
     of the other living groups that are committed (``weights`` from :func:`watch_weights`)."""
-    w = weights * groups.alive[None, :]
-    total = w.sum(axis=1, keepdims=True)
-    committed = groups.committed.astype(float)
-    return np.divide(w @ committed, total, out=np.zeros_like(committed), where=total > 0)
+    return Watch(weights).emulation(groups)
+
+
+class Watch:
+    """:func:`emulation` week after week for one set of groups: the weights of the living groups
+    and their totals change only when a group enters or leaves the field, so they are kept
+    until then (a (G, G) product and sum a week saved; the same numbers)."""
+
+    def __init__(self, weights: np.ndarray):
+        self.weights = weights
+        self._alive = None
+
+    def __len__(self) -> int:
+        return len(self.weights)
+
+    def emulation(self, groups) -> np.ndarray:
+        if self._alive is None or not np.array_equal(self._alive, groups.alive):
+            self._alive = groups.alive.copy()
+            self._living = self.weights * groups.alive[None, :]
+            self._total = self._living.sum(axis=1, keepdims=True)
+        committed = groups.committed.astype(float)
+        return np.divide(self._living @ committed, self._total, out=np.zeros_like(committed),
+                         where=self._total > 0)

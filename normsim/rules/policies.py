@@ -34,24 +34,27 @@ def week(world, recruits_by_unit: np.ndarray, intensity: float) -> None:
     declares its occasions, its base chance and what else restrains it
     (:class:`normsim.rules.norms.Norm`)."""
     s, g, cc = world.settings, world.groups, world.commanders
+    decided = [(n, norm) for n, norm in enumerate(world.norms) if norm.decided_by == COMMAND]
+    if not decided:
+        return  # fighters decide every norm in play at their encounters (normsim.world.fighters)
     f = s.fighters
     units = cc.tactical
     ug = cc.group[units]
     these = Units(group=ug, live=g.alive[ug], recruits=recruits_by_unit, intensity=intensity)
     rng = world.streams.fighters
-    for n, norm in enumerate(world.norms):
-        if norm.decided_by != COMMAND:
-            continue  # fighters decide it at their encounters (normsim.world.fighters)
+    for n, norm in decided:
         ns = getattr(s, norm.key)
         occasions = norm.occasions(ns, world, these)
         base = norm.base(ns)
         extra = norm.restraint(ns, world, these)
-        odds = (np.log(base / (1.0 - base)) + ns.military_value * g.cost[ug, n]
+        # the terms that are the same for every unit of a group are computed per group and
+        # looked up per unit (the same numbers: each is a product, and the sum keeps its order)
+        odds = ((np.log(base / (1.0 - base)) + ns.military_value * g.cost[:, n])[ug]
                 - f.acceptance_effect * cc.acceptance[n, units]
                 - f.knowledge_effect * cc.knowledge[n, units]
-                - f.order_effect * g.instruction[ug, n] * g.transmission[ug]
-                - f.fear_effect * g.factors[ug, n, SANCTIONS] * g.transmission[ug]
-                - f.equipment_effect * g.factors[ug, n, EQUIPMENT] - extra)
+                - (f.order_effect * g.instruction[:, n] * g.transmission)[ug]
+                - (f.fear_effect * g.factors[:, n, SANCTIONS] * g.transmission)[ug]
+                - (f.equipment_effect * g.factors[:, n, EQUIPMENT])[ug] - extra)
         violations = rng.binomial(occasions, expit(odds))
         g.occasions[:, n] = np.bincount(ug, weights=occasions, minlength=g.n)
         g.violations[:, n] = np.bincount(ug, weights=violations, minlength=g.n)

@@ -47,7 +47,7 @@ from normsim.rules.internalisation import Signals, consolidation
 from normsim.rules.norms import FIGHTERS, NORMS
 from normsim.rules.norms import costs as norm_costs
 from normsim.settings.population import draw as draw_population
-from normsim.rules.emulation import emulation, watch_weights
+from normsim.rules.emulation import Watch, watch_weights
 from normsim.settings.population import load_population
 from normsim.world.state import State
 from normsim.settings.scenario import check_seed, check_steps, defaults, from_flat
@@ -194,8 +194,8 @@ class NormDiffusionModel(mesa.Model):
         g = self.groups
         if s.population and g.n > 1:
             if self._watch is None or len(self._watch) != g.n:
-                self._watch = watch_weights(self.country, self.kind, s.emulation)
-            self.emulation = emulation(g, self._watch)
+                self._watch = Watch(watch_weights(self.country, self.kind, s.emulation))
+            self.emulation = self._watch.emulation(g)
         g.fade_objection()
         g.shortfall = self.communities.shortfall(g.manpower_need, g.n)
         g.cost = norm_costs(self.norms, g, g.shortfall)
@@ -255,9 +255,10 @@ class NormDiffusionModel(mesa.Model):
         if not len(idx):
             return
         cc.replace(idx, g.doctrine[cc.group[idx]].max(axis=1), rng, g)
-        for i in idx:
-            agent = self.commander_agents[i]
-            self.log(leadership.REPLACED, int(cc.group[i]), agent=agent, detail=agent.level)
+        if self.outcomes_only:  # a twin keeps no events
+            return
+        agents = [self.commander_agents[i] for i in idx]
+        self._log_each(leadership.REPLACED, cc.group[idx], agents, [a.level for a in agents])
 
     def _observe(self, conduct) -> None:
         """Take note of what the fighters did: occasions, violations (a spike?), sanctions."""
@@ -289,6 +290,8 @@ class NormDiffusionModel(mesa.Model):
         what happened in words (default: the kind's words, with ``{norm}``, ``{detail}`` and
         ``{engager}`` filled in); ``detail`` is a short qualifier (a factor, a level).
         """
+        if self.outcomes_only:  # a twin's events are never read: it keeps none
+            return
         event = kind if isinstance(kind, EventKind) else EVENT_KINDS[kind]
         norm_key = self.norms[norm].key if norm is not None else ""
         words = (text or event.words).format(
@@ -300,6 +303,22 @@ class NormDiffusionModel(mesa.Model):
             "agent_type": "" if agent is None else type(agent).__name__,
             "engager": "" if engager is None else engager.name,
             "kind": event.kind, "detail": detail, "value": float(value), "text": words})
+
+    def _log_each(self, event: EventKind, groups: np.ndarray, agents: list, details: list[str]
+                  ) -> None:
+        """Log one event of ``event``'s kind per agent at once (as :meth:`log` would, one by one,
+        without a norm or an engager): the same rows, without a Python call per event."""
+        if not agents:
+            return
+        words = {d: event.words.format(norm="IHL", detail=d, engager="the engager")
+                 for d in set(details)}
+        n = len(agents)
+        self.datacollector.add_table_rows("events", {
+            "step": [self.steps] * n, "group": [int(i) for i in groups], "norm": [""] * n,
+            "agent": [a.unique_id for a in agents],
+            "agent_type": [type(a).__name__ for a in agents], "engager": [""] * n,
+            "kind": [event.kind] * n, "detail": details, "value": [math.nan] * n,
+            "text": [words[d] for d in details]})
 
     def collect(self) -> None:
         """Collect this week's rows (one per group and norm) and the model reporters, once."""

@@ -198,6 +198,17 @@ class Collector(mesa.DataCollector):
         of :data:`GROUP_COLUMNS`, or only :data:`OUTCOME_COLUMNS` on a twin."""
         self._weeks.append({name: np.array(values) for name, values in columns.items()})
 
+    def add_table_rows(self, table_name: str, columns: dict[str, list]) -> None:
+        """Add several rows at once to one of Mesa's tables (``events``): ``columns`` holds a
+        list per column of the table, all of one length (what ``add_table_row`` does row by
+        row)."""
+        table = self.tables[table_name]
+        if set(columns) != set(table):
+            raise ValueError(f"rows for table {table_name!r} need columns {sorted(table)}, "
+                             f"got {sorted(columns)}")
+        for name, values in columns.items():
+            table[name].extend(values)
+
     def frame(self, names: list[str]) -> pd.DataFrame:
         """The groups table's columns ``names`` as recorded so far."""
         weeks = list(self._weeks)  # whole weeks only, even while another thread steps the model

@@ -61,6 +61,7 @@ class CommanderCohort:
         self.people = Dispositions(rng, n_norms, groups.baseline_knowledge[self.group],
                                    groups.baseline_acceptance[self.group], self.n)
         self.emphasis = np.zeros((n_norms, self.n))
+        self._chains = None  # each level's (index, group, superior): see _chain
 
     # the people's arrays, by name (shape (N, n))
     acceptance = property(lambda self: self.people.acceptance)
@@ -79,16 +80,20 @@ class CommanderCohort:
         situations"). Per-group arguments are ``(G,)`` or ``(G, N)`` arrays.
         """
         p = self.people
-        doctrine, training = groups.doctrine.T, groups.factor("training").T  # (N, G)
+        reach_g = groups.transmission
+        # per-group factors are multiplied per group and then looked up per commander (the
+        # same numbers: each is a product of per-group values)
+        doctrine = groups.doctrine.T  # (N, G)
+        trained = 0.5 * groups.factor("training").T * reach_g
+        open_learning = learning * openness.T
         for level in (OPERATIONAL, TACTICAL):
-            idx = self.at_level[level]
-            g = self.group[idx]
-            reach = groups.transmission[g]
-            signal = self.emphasis[:, self.superior[idx]] * reach
+            idx, g, superior = self._chain(level)
+            reach = reach_g[g]
+            signal = self.emphasis[:, superior] * reach
             k, a, b = p.knowledge[:, idx], p.acceptance[:, idx], p.baseline[:, idx]  # views (slices)
             dg = doctrine[:, g]
-            k += learning[g] * (signal * (0.5 + 0.5 * dg) + 0.5 * training[:, g] * reach) * (1.0 - k)
-            a += learning[g] * openness.T[:, g] * signal * k * (1.0 - a)
+            k += learning[g] * (signal * (0.5 + 0.5 * dg) + trained[:, g]) * (1.0 - k)
+            a += open_learning[:, g] * signal * k * (1.0 - a)
             settle(a, b, k, p.knowledge_origin[:, idx], decay=decay[g], forgetting=forgetting[g],
                    kappa=kappa.T[:, g])
             clip(a, 0.0, 1.0, out=a)
@@ -96,6 +101,14 @@ class CommanderCohort:
             if not isinstance(idx, slice):  # after a splinter: fancy indexing copied them
                 p.knowledge[:, idx], p.acceptance[:, idx], p.baseline[:, idx] = k, a, b
             self.emphasis[:, idx] = emphasis(a, p.origin[:, idx], dg)
+
+    def _chain(self, level: int) -> tuple:
+        """A level's commanders, their groups and their superiors (kept until a splinter)."""
+        if self._chains is None:
+            self._chains = {lvl: (self.at_level[lvl], self.group[self.at_level[lvl]],
+                                  self.superior[self.at_level[lvl]])
+                            for lvl in (OPERATIONAL, TACTICAL)}
+        return self._chains[level]
 
     def split(self, branch: int, new_group: int) -> None:
         """An operational commander and his units break away as ``new_group``: he becomes its
@@ -108,6 +121,7 @@ class CommanderCohort:
         self.leader = np.append(self.leader, branch)
         self.n_groups += 1
         self.at_level = [np.flatnonzero(self.level == lvl) for lvl in range(3)]
+        self._chains = None
 
     def replace(self, idx: np.ndarray, keep, rng: np.random.Generator, groups) -> None:
         """New commanders take over at ``idx``, keeping ``keep`` of their predecessors' gains."""
