@@ -442,7 +442,7 @@ def profile(n: int, steps: int | None, groups: int = 1) -> None:
              NormDiffusionModel._replace_commanders, NormDiffusionModel.collect,
              leadership.week, integration.week, CommanderCohort.update, FighterCohort.week,
              FighterCohort.odds, FighterCohort.violation_chance, FighterCohort._turn_over, settle,
-             records.week_columns, records.Collector.add_week]
+             records.week_state, records.Collector.add_week]
     with StatementTimer(funcs) as timer:
         t = time.perf_counter()
         for _ in range(steps):

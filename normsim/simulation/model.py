@@ -131,7 +131,6 @@ class NormDiffusionModel(mesa.Model):
         self.datacollector = records.Collector(model_reporters=records.MODEL_REPORTERS,
                                                 tables={"groups": records.GROUP_COLUMNS,
                                                         "events": records.EVENT_COLUMNS})
-        self._primary = None
         self._layout = None
         self._twin = None
         self._last_recorded = None
@@ -327,15 +326,12 @@ class NormDiffusionModel(mesa.Model):
         self._last_recorded = self.steps
         if self._layout is None:
             self._layout = records.Layout(self)
-            self._primary = None
         if self.outcomes_only:
-            self.datacollector.add_week(records.outcome_columns(self, self._layout))
+            self.datacollector.add_week(records.outcome_state(self), self._layout)
             return
-        columns = records.week_columns(self, self._layout)
-        self.datacollector.add_week(columns)
-        if self._primary is None:
-            self._primary = columns["norm"] == self.norms[0].key
-        self._totals = records.totals(columns, self._primary)
+        state = records.week_state(self, self._layout)
+        self.datacollector.add_week(state, self._layout)
+        self._totals = records.totals(state)
         self.datacollector.collect(self)
 
     def records(self) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from normsim.world.arrays import clip
-from normsim.world.commanders import LEVELS
+from normsim.world.commanders import LEVELS, TACTICAL
 from normsim.world.integration import FACTORS, SANCTIONS, TRAINING
 
 #: the ICRC-style score card (seed 002): "which stage the group has reached in the integration
@@ -57,13 +57,17 @@ def stages(groups, trust: np.ndarray, meetings: np.ndarray, acceptance: np.ndarr
     conditions[2] = committed
     conditions[3] = f[..., 0] >= STAGE_LEVEL
     conditions[4] = (f[..., TRAINING] >= STAGE_LEVEL) & (f[..., SANCTIONS] >= STAGE_LEVEL)
-    conditions[5] = (f >= INTEGRATED_LEVEL).all(axis=-1) & (acceptance >= INTEGRATED_ACCEPTANCE)
-    return np.cumprod(conditions, axis=0).sum(axis=0).astype(np.int8)
+    conditions[5] = (np.logical_and.reduce(f >= INTEGRATED_LEVEL, axis=-1)
+                     & (acceptance >= INTEGRATED_ACCEPTANCE))
+    # the stage is the number of conditions met before the first that fails (ufuncs called
+    # directly: this runs every recorded week on a few elements)
+    return np.add.reduce(np.logical_and.accumulate(conditions, axis=0), axis=0, dtype=np.int8)
 
 
 class Layout:
-    """What stays fixed while a model runs, computed once: which rows belong to which group and
-    norm, and where each command level's commanders of each group sit in the cohort."""
+    """What stays fixed while a model runs, computed once (again after a splinter): which rows
+    belong to which group and norm, each group's type and country, and where each command level's
+    commanders of each group sit in the cohort."""
 
     def __init__(self, model):
         g, cc = model.groups, model.commanders
@@ -71,6 +75,8 @@ class Layout:
         self.G, self.N = G, N
         self.group = np.repeat(np.arange(G), N)
         self.norm = np.tile(np.array([n.key for n in model.norms], dtype=object), G)
+        self.type = self.rep(np.where(g.type == "", UNTYPED, g.type))
+        self.country = self.rep(model.country)
         self.levels = []
         for sl in cc.at_level:  # each level is ordered by group (contiguous until a splinter)
             groups = cc.group[sl]
@@ -78,12 +84,19 @@ class Layout:
             starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
             ordered = isinstance(sl, slice) and (sizes > 0).all()
             self.levels.append((sl, starts, sizes.astype(float), groups, ordered))
+        # every level ordered: one reduceat gives every level's group sums at once (the levels
+        # are consecutive slices, so each group's commanders of a level are one segment)
+        self.all_ordered = all(level[-1] for level in self.levels)
+        if self.all_ordered:
+            self.all_starts = np.concatenate([sl.start + starts
+                                              for sl, starts, *_ in self.levels])
+            self.all_sizes = np.concatenate([sizes for _, _, sizes, *_ in self.levels])
         self.fighter_norms = np.isin(np.arange(N), model.fighters.norms)
 
     def rep(self, x) -> np.ndarray:
-        """One value per group -> one per (group, norm)."""
+        """One value per group -> one per (group, norm) (along the last axis)."""
         x = np.asarray(x)
-        return x if self.N == 1 else np.repeat(x, self.N)
+        return x if self.N == 1 else np.repeat(x, self.N, axis=-1)
 
     def by_level(self, values: np.ndarray, level: int) -> np.ndarray:
         """Mean per group of one level's commanders: ``(N, commanders)`` -> ``(G, N)``."""
@@ -95,19 +108,24 @@ class Layout:
         with np.errstate(invalid="ignore", divide="ignore"):
             return (sums / sizes).T
 
+    def by_levels(self, values: np.ndarray) -> np.ndarray:
+        """:meth:`by_level` of every level: ``(Q, commanders)`` -> ``(levels, Q, G)``."""
+        if self.all_ordered:
+            means = np.add.reduceat(values, self.all_starts, axis=1) / self.all_sizes
+            return means.reshape(len(values), len(self.levels), self.G).transpose(1, 0, 2)
+        return np.stack([self.by_level(values, i).T for i in range(len(self.levels))])
+
 
 #: what a twin records (:func:`normsim.simulation.counterfactual.fork_twin`)
 OUTCOME_COLUMNS = ["step", "group", "norm", "compliance_rate", "occasions", "violations"]
 
 
-def outcome_columns(model, layout: Layout) -> dict[str, np.ndarray]:
-    """This week's :data:`OUTCOME_COLUMNS`, computed as :func:`week_columns` does."""
+def outcome_state(model) -> dict:
+    """What a twin's week rows (:data:`OUTCOME_COLUMNS`) are made of: copies of this week's
+    occasions and violations."""
     g = model.groups
-    with np.errstate(invalid="ignore", divide="ignore"):
-        compliance = np.where(g.occasions > 0, 1.0 - g.violations / g.occasions, np.nan)
-    return {"step": np.full(g.n * g.n_norms, model.steps), "group": layout.group,
-            "norm": layout.norm, "compliance_rate": compliance.ravel(),
-            "occasions": g.occasions.ravel(), "violations": g.violations.ravel()}
+    return {"step": model.steps, "occasions": g.occasions.copy(),
+            "violations": g.violations.copy()}
 
 
 def outcome_frame(collector: Collector) -> pd.DataFrame:
@@ -117,28 +135,31 @@ def outcome_frame(collector: Collector) -> pd.DataFrame:
     return out
 
 
-def week_columns(model, layout: Layout) -> dict[str, np.ndarray]:
-    """This week's rows as columns: one entry per (group, norm), groups outer."""
+def week_state(model, layout: Layout) -> dict:
+    """What this week's rows are made of (one per group and norm): copies of the state they
+    read, and the means over fighters, commanders and communities (the only work a recorded
+    week needs; :func:`columns` makes the rows of many weeks at once)."""
     g, cc, fc = model.groups, model.commanders, model.fighters
     G, N = g.n, g.n_norms
-    rep = layout.rep
-
-    def per_norm(arr_cn: np.ndarray) -> np.ndarray:  # fighters' (C, G) -> (G, N), NaN elsewhere
-        if N == len(fc.norms):
-            return arr_cn.T
-        out = np.full((G, N), np.nan)
-        out[:, fc.norms] = arr_cn.T
-        return out
-
     people = fc.people
-    fighters = {"knowledge": people.knowledge, "acceptance": people.acceptance, "fear": fc.fear,
-                "internalised": people.baseline - people.origin}
-    fighters = {q: per_norm(fc.group_means(v)) for q, v in fighters.items()}
-    levels = {f"{q}_{lvl}": layout.by_level(getattr(cc, q), i)
-              for i, lvl in enumerate(LEVELS) for q in ("knowledge", "acceptance")}
+    C = len(fc.norms)
+    # the fighters' knowledge, acceptance, fear and internalised gain: means per group, at once
+    fighters = np.full((4, G, N), np.nan)
+    if C:
+        means = fc.group_means(np.concatenate([people.knowledge, people.acceptance, fc.fear,
+                                               people.baseline - people.origin]))
+        fighters[:, :, fc.norms] = means.reshape(4, C, G).transpose(0, 2, 1)
+    # each level's knowledge and acceptance ((levels, 2, G, N))
+    levels = layout.by_levels(np.concatenate([cc.knowledge, cc.acceptance])).reshape(
+        len(LEVELS), 2, N, G).transpose(0, 1, 3, 2)
     L = cc.leader
     engagements = [e.engagement for e in model.engager_agents]
-    if engagements:
+    if len(engagements) == 1:  # the same numbers as below, without stacking a list
+        e = engagements[0]
+        trust, meetings = np.array(e.trust), np.array(e.meetings)
+        leverage = clip(e.leverage, 0, 1)
+        practical = np.array(e.practical_agreement, dtype=bool)
+    elif engagements:
         trust = np.max([e.trust for e in engagements], axis=0)
         meetings = np.sum([e.meetings for e in engagements], axis=0)
         leverage = clip(np.sum([e.leverage for e in engagements], axis=0), 0, 1)
@@ -146,57 +167,97 @@ def week_columns(model, layout: Layout) -> dict[str, np.ndarray]:
     else:
         trust, meetings = np.zeros(G), np.zeros(G, dtype=np.int64)
         leverage, practical = np.zeros((G, N)), np.zeros(G, dtype=bool)
-    engaged = g.engaged
-    deciders = np.where(layout.fighter_norms, fighters["acceptance"], levels["acceptance_tactical"])
-    st = stages(g, trust, meetings, deciders).ravel()
-    comm = model.communities
-    env = model.environment
-    with np.errstate(invalid="ignore", divide="ignore"):
-        compliance = np.where(g.occasions > 0, 1.0 - g.violations / g.occasions, np.nan)
-    full = np.full
+    deciders = np.where(layout.fighter_norms, fighters[1], levels[TACTICAL, 1])
+    comm, env = model.communities, model.environment
     return {
-        "step": full(G * N, model.steps), "group": layout.group, "norm": layout.norm,
-        "type": layout.rep(np.where(g.type == "", UNTYPED, g.type)),
-        "country": layout.rep(model.country),
-        "alive": rep(g.alive), "compliance_rate": compliance.ravel(),
-        "occasions": g.occasions.ravel(), "violations": g.violations.ravel(),
-        "sanctions_enforced": rep(g.sanctions_enforced), "fighters": rep(fc.sizes),
-        **{f"{q}_fighters": v.ravel() for q, v in fighters.items()},
-        **{k: v.ravel() for k, v in levels.items()},
-        "internalised_strategic": (cc.baseline[:, L] - cc.origin[:, L]).T.ravel(),
-        "emphasis_strategic": cc.emphasis[:, L].T.ravel(),
-        "instruction": g.instruction.ravel(), "leverage": leverage.ravel(),
-        **{name: g.factors[..., j].ravel() for j, name in enumerate(FACTORS)},
-        "owned_doctrine": g.owned.ravel(), "trust": rep(trust), "meetings": rep(meetings),
-        "practical_agreement": rep(practical),
-        "community_support": rep(comm.group_means(comm.support, G)),
-        "community_harm": rep(comm.group_means(comm.harm, G)),
-        "community_pressure": rep(comm.group_means(comm.pressure, G)),
-        "commitments": g.commitments.ravel(), "committed": g.committed.ravel(),
-        "stage": st, "stage_name": STAGE_NAMES[st],
-        "intensity": full(G * N, env.intensity), "listed": full(G * N, env.listed),
-        "peace_process": full(G * N, env.peace), "engaged": rep(engaged),
+        "step": model.steps, "alive": g.alive.copy(), "occasions": g.occasions.copy(),
+        "violations": g.violations.copy(), "sanctions_enforced": np.array(g.sanctions_enforced),
+        "fighters": fc.sizes.copy(), "fighter_means": fighters, "levels": levels,
+        "internalised_strategic": (cc.baseline[:, L] - cc.origin[:, L]).T,
+        "emphasis_strategic": cc.emphasis[:, L].T, "instruction": g.instruction.copy(),
+        "leverage": leverage, "factors": g.factors.copy(), "owned_doctrine": g.owned.copy(),
+        "trust": trust, "meetings": meetings, "practical_agreement": practical,
+        "community_support": comm.group_means(comm.support, G),
+        "community_harm": comm.group_means(comm.harm, G),
+        "community_pressure": comm.group_means(comm.pressure, G),
+        "commitments": g.commitments.copy(), "committed": g.committed.copy(),
+        "stage": stages(g, trust, meetings, deciders),
+        "intensity": env.intensity, "listed": env.listed, "peace_process": env.peace,
+        "engaged": g.engaged.copy(),
     }
 
 
-class Collector(mesa.DataCollector):
-    """The model's DataCollector, whose ``groups`` table is kept as each week's column arrays.
+#: columns of the groups table that are one value per group, repeated over its norms
+_PER_GROUP = ("alive", "sanctions_enforced", "fighters", "trust", "meetings",
+              "practical_agreement", "community_support", "community_harm",
+              "community_pressure", "engaged")
+#: columns that are one value per (group, norm), kept under their own name
+_PER_ROW = ("occasions", "violations", "internalised_strategic", "emphasis_strategic",
+            "instruction", "leverage", "owned_doctrine", "commitments", "committed", "stage")
+#: columns that are one value per week, for every row
+_PER_WEEK = ("intensity", "listed", "peace_process")
+_FIGHTER_MEANS = ("knowledge", "acceptance", "fear", "internalised")
 
-    A week's rows are copied as arrays (:meth:`add_week`) and joined into a DataFrame once, when
-    the table is read with :meth:`get_table_dataframe` (``model.records()`` reads it that way):
-    turning every value into a Python object each week was most of the cost of recording and of
-    the memory a long run holds. ``tables["groups"]`` stays empty; read the table through
-    :meth:`get_table_dataframe`. The ``events`` table and the model reporters are Mesa's own.
+
+def columns(layout: Layout, weeks: list[dict], names: list[str]) -> dict[str, np.ndarray]:
+    """The rows of recorded ``weeks`` (states from :func:`week_state` or :func:`outcome_state`
+    under one ``layout``) as columns ``names``: weeks outer, then groups, then norms."""
+    W, rows = len(weeks), layout.G * layout.N
+
+    def stacked(key):
+        return np.stack([w[key] for w in weeks])
+
+    out = {}
+    for name in names:
+        if name == "step":
+            out[name] = np.repeat(np.array([w["step"] for w in weeks]), rows)
+        elif name in ("group", "norm", "type", "country"):
+            out[name] = np.tile(getattr(layout, name), W)
+        elif name == "compliance_rate":
+            occ, viol = stacked("occasions"), stacked("violations")
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[name] = np.where(occ > 0, 1.0 - viol / occ, np.nan).reshape(-1)
+        elif name in _PER_GROUP:
+            out[name] = layout.rep(stacked(name)).reshape(-1)
+        elif name in _PER_ROW:
+            out[name] = stacked(name).reshape(-1)
+        elif name in _PER_WEEK:
+            out[name] = np.repeat(np.array([w[name] for w in weeks]), rows)
+        elif name == "stage_name":
+            out[name] = STAGE_NAMES[stacked("stage").reshape(-1)]
+        elif name in FACTORS:
+            out[name] = stacked("factors")[..., FACTORS.index(name)].reshape(-1)
+        elif name.endswith("_fighters"):
+            q = _FIGHTER_MEANS.index(name.removesuffix("_fighters"))
+            out[name] = stacked("fighter_means")[:, q].reshape(-1)
+        else:  # knowledge_<level> or acceptance_<level>
+            q, level = name.split("_", 1)
+            out[name] = stacked("levels")[:, LEVELS.index(level),
+                                          ("knowledge", "acceptance").index(q)].reshape(-1)
+    return out
+
+
+class Collector(mesa.DataCollector):
+    """The model's DataCollector, whose ``groups`` table is kept as each recorded week's state.
+
+    A week's state (:func:`week_state`: copies of a few arrays and the week's means) is kept
+    (:meth:`add_week`), and the rows of every week are made at once, as arrays, when the table
+    is read with :meth:`get_table_dataframe` (``model.records()`` reads it that way): making
+    a week's rows every week was most of the cost of recording. ``tables["groups"]`` stays
+    empty; read the table through :meth:`get_table_dataframe`. The ``events`` table and the
+    model reporters are Mesa's own.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._weeks: list[dict[str, np.ndarray]] = []
+        self._segments: list[tuple[Layout, list[dict]]] = []  # weeks recorded under one layout
 
-    def add_week(self, columns: dict[str, np.ndarray]) -> None:
-        """Keep a copy of a week's columns (they may be views of the model's live arrays): all
-        of :data:`GROUP_COLUMNS`, or only :data:`OUTCOME_COLUMNS` on a twin."""
-        self._weeks.append({name: np.array(values) for name, values in columns.items()})
+    def add_week(self, state: dict, layout: Layout) -> None:
+        """Keep a recorded week's state (from :func:`week_state`, or :func:`outcome_state` on
+        a twin), made under ``layout``."""
+        if not self._segments or self._segments[-1][0] is not layout:
+            self._segments.append((layout, []))
+        self._segments[-1][1].append(state)
 
     def add_table_rows(self, table_name: str, columns: dict[str, list]) -> None:
         """Add several rows at once to one of Mesa's tables (``events``): ``columns`` holds a
@@ -211,8 +272,9 @@ class Collector(mesa.DataCollector):
 
     def frame(self, names: list[str]) -> pd.DataFrame:
         """The groups table's columns ``names`` as recorded so far."""
-        weeks = list(self._weeks)  # whole weeks only, even while another thread steps the model
-        return pd.DataFrame({name: (np.concatenate([w[name] for w in weeks]) if weeks
+        # whole weeks only, even while another thread steps the model
+        parts = [columns(layout, list(weeks), names) for layout, weeks in list(self._segments)]
+        return pd.DataFrame({name: (np.concatenate([p[name] for p in parts]) if parts
                                     else np.empty(0)) for name in names})
 
     def get_table_dataframe(self, table_name: str) -> pd.DataFrame:
@@ -221,27 +283,28 @@ class Collector(mesa.DataCollector):
         return self.frame(GROUP_COLUMNS)
 
 
-def totals(columns: dict[str, np.ndarray], primary: np.ndarray) -> dict[str, float]:
-    """Model-level figures of one week for the first norm, over living groups (the model
-    reporters of ``mesa.batch_run``). Sums are ``np.add.reduce`` (what ``sum`` and ``mean``
-    compute, without their Python wrappers: this runs every week)."""
+def totals(state: dict) -> dict[str, float]:
+    """Model-level figures of one recorded week (a :func:`week_state`) for the first norm,
+    over living groups (the model reporters of ``mesa.batch_run``). Sums are ``np.add.reduce``
+    (what ``sum`` and ``mean`` compute, without their Python wrappers: this runs every week)."""
     total = np.add.reduce
-    sel = primary & columns["alive"]
+    sel = state["alive"]
     n = int(np.count_nonzero(sel))
-    occ, viol = total(columns["occasions"][sel]), total(columns["violations"][sel])
-    f = columns["fighters"][sel]
+    occ, viol = total(state["occasions"][sel, 0]), total(state["violations"][sel, 0])
+    f = state["fighters"][sel]
     f_sum = total(f)
 
-    def mean(c):
-        return float(total(columns[c][sel], dtype=np.float64) / n) if n else math.nan
+    def mean(x):
+        return float(total(x[sel], dtype=np.float64) / n) if n else math.nan
 
     return {
         "compliance_rate": 1.0 - viol / occ if occ else math.nan,
         "violations": float(viol),
-        "acceptance_fighters": (float(total(columns["acceptance_fighters"][sel] * f) / f_sum)
+        "acceptance_fighters": (float(total(state["fighter_means"][1][sel, 0] * f) / f_sum)
                                 if f_sum else math.nan),
-        "trust": mean("trust"), "doctrine": mean("doctrine"), "stage": mean("stage"),
-        "commitments": float(total(columns["commitments"][sel])),
+        "trust": mean(state["trust"]), "doctrine": mean(state["factors"][:, 0, 0]),
+        "stage": mean(state["stage"][:, 0]),
+        "commitments": float(total(state["commitments"][sel, 0])),
     }
 
 
