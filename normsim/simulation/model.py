@@ -265,6 +265,8 @@ class NormDiffusionModel(mesa.Model):
         g.occasions[:, fc.norms] = conduct.encounters.T
         g.violations[:, fc.norms] = conduct.violations.T
         g.sanctions_enforced = conduct.sanctions
+        if self.outcomes_only:  # what follows only tells events, which a twin does not keep
+            return
         v, ewma = g.violations, g.violations_ewma
         # (a NaN ewma compares False, and the first term drops it anyway: no nan_to_num needed)
         spike = np.isfinite(ewma) & (v >= np.maximum(SPIKE_MIN, SPIKE_RATIO * ewma))

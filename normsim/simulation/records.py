@@ -90,7 +90,11 @@ class Layout:
         if self.all_ordered:
             self.all_starts = np.concatenate([sl.start + starts
                                               for sl, starts, *_ in self.levels])
-            self.all_sizes = np.concatenate([sizes for _, _, sizes, *_ in self.levels])
+        self.all_sizes = np.concatenate([sizes for _, _, sizes, *_ in self.levels])
+        # otherwise (after a splinter) one bincount over (row, level, group) bins: each bin
+        # sums its commanders in the cohort's order, as a bincount per level and row does
+        self.cell = cc.level.astype(np.int64) * G + cc.group
+        self._bins = {}
         self.fighter_norms = np.isin(np.arange(N), model.fighters.norms)
 
     def rep(self, x) -> np.ndarray:
@@ -110,10 +114,16 @@ class Layout:
 
     def by_levels(self, values: np.ndarray) -> np.ndarray:
         """:meth:`by_level` of every level: ``(Q, commanders)`` -> ``(levels, Q, G)``."""
+        Q, cells = len(values), len(self.levels) * self.G
         if self.all_ordered:
             means = np.add.reduceat(values, self.all_starts, axis=1) / self.all_sizes
-            return means.reshape(len(values), len(self.levels), self.G).transpose(1, 0, 2)
-        return np.stack([self.by_level(values, i).T for i in range(len(self.levels))])
+        else:
+            if Q not in self._bins:
+                self._bins[Q] = (np.arange(Q)[:, None] * cells + self.cell).ravel()
+            sums = np.bincount(self._bins[Q], weights=values.ravel(), minlength=Q * cells)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                means = sums.reshape(Q, cells) / self.all_sizes
+        return means.reshape(Q, len(self.levels), self.G).transpose(1, 0, 2)
 
 
 #: what a twin records (:func:`normsim.simulation.counterfactual.fork_twin`)

@@ -120,6 +120,7 @@ class FighterCohort:
         self.fear = np.zeros((C, self.n))
         self.violations = np.zeros((C, self.n), dtype=np.int64)
         self.p = np.zeros((C, self.n))
+        self._cell = None  # see _cells
         self.adjust = None  # (C, units) log-odds from the mechanisms switched on (rules/mechanisms.py)
 
     acceptance = property(lambda self: self.people.acceptance)
@@ -141,6 +142,7 @@ class FighterCohort:
         self.group = self.unit_group[self.unit]
         self.sizes = np.bincount(self.group, minlength=self.n_groups)
         self.contiguous = False
+        self._cell = None
 
     def drill(self, effect: np.ndarray) -> None:
         """A training cycle: close ``effect[g, norm]`` of each fighter's knowledge gap."""
@@ -207,10 +209,8 @@ class FighterCohort:
         self.p = chance = self.violation_chance(self.odds(pressure, intensity))
         self.violations = rng.poisson(rate * chance if live is None else rate * chance * live)
         K, G = self.n_communities, self.n_groups
-        cell, cells = ((self.community, K) if self.contiguous
-                       else (self.community * G + self.group, K * G))
+        cell, cells, size = self._cells()
         if live is None:
-            size = self.community_size if self.contiguous else np.bincount(cell, minlength=cells)
             respect = size - _sum_by(chance, cell, cells)
         else:
             respect = _sum_by(live * (1.0 - chance), cell, cells)
@@ -248,6 +248,19 @@ class FighterCohort:
             community_recruits=np.bincount(self.community[recruits], minlength=K).astype(float),
             unit_recruits=np.bincount(self.unit[recruits], minlength=self.n_units),
         )
+
+    def _cells(self) -> tuple[np.ndarray, int, np.ndarray]:
+        """Each fighter's cell (his community; with his group once a faction has splintered and
+        two groups share a community), the number of cells and their sizes (kept until the
+        next splinter)."""
+        if self._cell is None:
+            if self.contiguous:
+                self._cell = (self.community, self.n_communities, self.community_size)
+            else:
+                cells = self.n_communities * self.n_groups
+                cell = self.community * self.n_groups + self.group
+                self._cell = (cell, cells, np.bincount(cell, minlength=cells))
+        return self._cell
 
     def _quiet_week(self, rng: np.random.Generator) -> Conduct:
         recruits = self._turn_over(rng)

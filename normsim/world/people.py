@@ -79,7 +79,7 @@ class Dispositions:
         changes")."""
         if len(idx) == 0:
             return
-        keep = np.broadcast_to(np.asarray(keep, dtype=float), (len(idx),))
+        keep = np.asarray(keep, dtype=float)  # one value or one per index: it broadcasts
         for n in range(self.origin.shape[0]):
             origin = draw_baseline(rng, acceptance_mean, len(idx))
             k_origin = draw_baseline(rng, knowledge_mean, len(idx))
