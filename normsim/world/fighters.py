@@ -298,5 +298,8 @@ def _sum_by(values: np.ndarray, index: np.ndarray, n: int) -> np.ndarray:
     """Sum the columns of ``values`` ``(C, K)`` by ``index`` ``(K,)`` -> ``(C, n)``."""
     if len(values) == 1:
         return np.bincount(index, weights=values[0], minlength=n)[None, :]
-    return np.array([np.bincount(index, weights=row, minlength=n) for row in values]).reshape(
-        len(values), n)
+    # one bincount over (row, index) bins: each bin sums its columns in order, as a bincount
+    # per row does, so the same numbers
+    rows = len(values)
+    bins = (np.arange(rows)[:, None] * n + index).ravel()
+    return np.bincount(bins, weights=values.ravel(), minlength=rows * n).reshape(rows, n)
