@@ -48,10 +48,13 @@ from normsim.calibration.driver import simulator
 from normsim.calibration.spec import load_calibration
 spec, _ = load_calibration(sys.argv[2])
 sims, workers = int(sys.argv[3]), int(sys.argv[4])
-sim, _, _ = simulator(spec)
+sim = simulator(spec)[0]  # (the simulator, then what it is fitted to)
 rng = np.random.default_rng(2000)
-thetas = [{k: float(rng.uniform(p.min, p.max)) for k, p in spec.parameters.items()}
-          for _ in range(sims)]
+# one task per simulation, as the driver hands them out: a parameter vector (in the order of
+# spec.parameters) and one seed
+thetas = [{"index": i, "theta": [float(rng.uniform(p.min, p.max))
+                                 for p in spec.parameters.values()], "seeds": [1000 + i]}
+          for i in range(sims)]
 with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
     list(pool.map(sim, thetas[:workers]))  # warm every worker
     t = time.perf_counter()

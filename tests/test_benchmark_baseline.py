@@ -158,7 +158,7 @@ def test_the_statistical_check_catches_a_forgotten_term(forget):
 def test_quick_benchmark_prints_the_machine_readable_lines():
     # the sweeps section starts Dask and process pools (tested in test_sweep.py): left out here
     proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick",
-                           "--only", "step,peer,scaling,memory,record,run,population"],
+                           "--only", "step,peer,scaling,memory,record,run,population,calibration"],
                           capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
@@ -172,7 +172,8 @@ def test_quick_benchmark_prints_the_machine_readable_lines():
     population = [k for k in values if re.fullmatch(r"population_run_s_\d+x\d+", k)]
     for key in ("fighter_steps_per_s_1e4", "ratio_vs_mesa_1e4", "mesa_fighter_steps_per_s_1e4",
                 "scaling_1e4_vs_1e3", "memory_bytes_per_fighter_1e4", "record_share",
-                "default_run_cpu_s", "twin_cost_ratio", *population):
+                "default_run_cpu_s", "twin_cost_ratio", "calibration_sims_per_min_2",
+                *population):
         assert key in values and math.isfinite(values[key]) and values[key] > 0, key
     assert len(population) == 1
     assert 0 < values["record_share"] < 1

@@ -214,8 +214,12 @@ def columns(layout: Layout, weeks: list[dict], names: list[str]) -> dict[str, np
     under one ``layout``) as columns ``names``: weeks outer, then groups, then norms."""
     W, rows = len(weeks), layout.G * layout.N
 
-    def stacked(key):
-        return np.stack([w[key] for w in weeks])
+    stacks = {}
+
+    def stacked(key):  # each state array over the weeks, stacked once
+        if key not in stacks:
+            stacks[key] = np.stack([w[key] for w in weeks])
+        return stacks[key]
 
     out = {}
     for name in names:

@@ -179,7 +179,7 @@ def week(world, conviction: np.ndarray, instruction: np.ndarray, support=(0.0, 0
     rng = world.streams.groups
     hit = rng.random(g.n) < i_s.setback_rate * (0.5 + world.environment.intensity)
     factor = rng.integers(4, size=g.n)  # both drawn weekly for every group: streams stay in step
-    level = np.take_along_axis(g.factors, factor[:, None, None], axis=2)[:, :, 0].max(axis=1)
+    level = g.factors[np.arange(g.n), :, factor].max(axis=1)  # the drawn factor's level
     hit &= g.alive & (level >= SETBACK_FLOOR)  # else there is nothing to lose
     if hit.any():
         g.factors = setbacks(g.factors, hit, factor, i_s.setback_size)
