@@ -1,9 +1,10 @@
 """What the model records: one row per (week, group, norm), the event log, the score card.
 
 All of it goes through the model's DataCollector (:class:`Collector`: tables ``groups`` and
-``events``, plus model reporters for ``mesa.batch_run``): one data-collection path. A week's rows
-are computed as arrays over groups and norms at once, kept as arrays and joined into a table
-once. Outcomes of a run are declared in :mod:`normsim.simulation.outcomes`.
+``events``, plus model reporters for ``mesa.batch_run``): one data-collection path. A recorded
+week keeps copies of the state its rows read and the week's means (:func:`week_state`); the rows
+of all weeks are made at once, as arrays over weeks, groups and norms, when the table is read
+(:func:`columns`). Outcomes of a run are declared in :mod:`normsim.simulation.outcomes`.
 """
 
 from __future__ import annotations
