@@ -41,6 +41,15 @@ REPORTED = declare("violation reported", "{engager} reported violations of {norm
                    "the group's standing suffers", first_only=True)
 
 
+#: how an engager with a capacity ranks the groups it could approach, by its ``approach``
+_APPROACH_SCORES = {
+    "first": lambda g, draws: -g.start_week.astype(float) - np.arange(g.n) * 1e-6,
+    "most_open": lambda g, draws: g.people_war + g.aspiration,
+    "largest": lambda g, draws: g.fighters.astype(float),
+    "random": lambda g, draws: draws,
+}
+
+
 class EngagerSettings(Section):
     """Settings every engager kind has; a kind adds the capabilities it uses (:class:`Meets`,
     :class:`Monitors`, :class:`OffersCommitments`) as bases, its own fields and ``kind``."""
@@ -205,10 +214,7 @@ class Engager(mesa.Agent):
         candidates = np.flatnonzero(pool & g.alive & ~rec.engaged & (rec.meetings == 0))
         if room <= 0 or len(candidates) == 0:
             return
-        score = {"first": -g.start_week.astype(float) - np.arange(g.n) * 1e-6,
-                 "most_open": g.people_war + g.aspiration,
-                 "largest": g.fighters.astype(float),
-                 "random": draws}[s.approach][candidates]
+        score = _APPROACH_SCORES[s.approach](g, draws)[candidates]  # only the rule in use
         chosen = candidates[np.argsort(-score, kind="stable")[:room]]
         rec.engaged[chosen] = True
 
