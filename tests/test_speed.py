@@ -46,3 +46,34 @@ def test_rows_for_the_wrong_columns_are_refused():
     model = NormDiffusionModel(rng=1)
     with pytest.raises(ValueError, match="need columns"):
         model.datacollector.add_table_rows("events", {c: [] for c in EVENT_COLUMNS[:-1]})
+
+
+def _means_level_by_level(model, values):
+    """The reference: each level's group means computed on their own, as the records did before
+    (a reduceat per level while the levels are ordered slices, a bincount per level and row after
+    a splinter)."""
+    cc, G = model.commanders, model.groups.n
+    out = []
+    for sl in cc.at_level:
+        groups = cc.group[sl]
+        sizes = np.bincount(groups, minlength=G).astype(float)
+        if isinstance(sl, slice) and (sizes > 0).all():
+            starts = np.concatenate([[0], np.cumsum(sizes.astype(int))[:-1]])
+            out.append(np.add.reduceat(values[:, sl], starts, axis=1) / sizes)
+        else:
+            sums = np.stack([np.bincount(groups, weights=row, minlength=G) for row in values[:, sl]])
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out.append(sums / sizes)
+    return np.stack(out)
+
+
+def test_every_levels_means_at_once_equal_each_levels_to_the_bit():
+    from normsim.simulation.records import Layout
+    model = NormDiffusionModel(rng=1)  # its group splinters in week 131
+    for weeks in (3, 140):
+        model.run_model(weeks - model.steps)
+        cc = model.commanders
+        values = np.concatenate([cc.knowledge, cc.acceptance])
+        layout = Layout(model)
+        assert layout.all_ordered == (weeks == 3)  # both ways of summing are exercised
+        np.testing.assert_array_equal(layout.by_levels(values), _means_level_by_level(model, values))

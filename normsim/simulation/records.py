@@ -103,18 +103,9 @@ class Layout:
         x = np.asarray(x)
         return x if self.N == 1 else np.repeat(x, self.N, axis=-1)
 
-    def by_level(self, values: np.ndarray, level: int) -> np.ndarray:
-        """Mean per group of one level's commanders: ``(N, commanders)`` -> ``(G, N)``."""
-        sl, starts, sizes, groups, ordered = self.levels[level]
-        if ordered:
-            return (np.add.reduceat(values[:, sl], starts, axis=1) / sizes).T
-        sums = np.stack([np.bincount(groups, weights=row, minlength=self.G)
-                         for row in values[:, sl]])
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return (sums / sizes).T
-
     def by_levels(self, values: np.ndarray) -> np.ndarray:
-        """:meth:`by_level` of every level: ``(Q, commanders)`` -> ``(levels, Q, G)``."""
+        """Mean per group of each level's commanders: ``(Q, commanders)`` ->
+        ``(levels, Q, G)`` (NaN for a level a group has no one at)."""
         Q, cells = len(values), len(self.levels) * self.G
         if self.all_ordered:
             means = np.add.reduceat(values, self.all_starts, axis=1) / self.all_sizes
