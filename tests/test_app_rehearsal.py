@@ -270,6 +270,33 @@ def test_presenter_mode_shows_one_chart_at_a_time_with_text_a_room_reads(open_pa
     assert inside(page, ".nm-chart-compliance img")
 
 
+KEEP = "sel => { const e = document.querySelector(sel); e.dataset.kept = 'yes'; }"
+KEPT = "sel => document.querySelector(sel).dataset.kept === 'yes'"
+
+
+def test_the_controls_survive_presenter_mode_and_the_tabs(open_page, short_server):
+    """A click that lands while the page redraws must not be lost. Entering presenter mode
+    closed the drawer, which shifted the page's parts by one place, and the page drew every
+    button again: a click on the old Predict or weeks-per-step button went to a control that
+    no longer existed ("Syncing error: no comm channel defined"), and the rehearsed session
+    stalled. The buttons must be the same elements before and after."""
+    page = open_page(short_server.url, width=W, height=H)
+    parts = (".nm-veil-toggle", ".nm-present", ".nm-step", ".nm-per-step", ".nm-tab-1")
+    for part in parts:
+        page.evaluate(KEEP, part)
+    page.click(".nm-present")
+    expect(page.locator(".nm-stage-title")).to_be_visible()
+    page.click(".nm-present")
+    expect(page.locator(".nm-drawer")).to_be_visible()
+    for part in parts:
+        assert page.evaluate(KEPT, part), f"{part} was drawn again"
+    page.click(".nm-tab-1")
+    page.wait_for_selector(".nm-compare-setup")
+    page.click(".nm-tab-0")
+    page.wait_for_selector(".nm-step")
+    assert page.evaluate(KEPT, ".nm-tab-1"), "the tabs were drawn again"
+
+
 def test_predict_then_reveal_hides_the_result_while_the_clock_runs(open_page, short_server):
     page = open_page(short_server.url, width=W, height=H)
     page.click(".nm-veil-toggle")
