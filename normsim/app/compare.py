@@ -71,7 +71,7 @@ def CompareView(t, session: Session, on_change, version: int = 0, settings: int 
     targets += [{"text": t._("another preset: {title}").format(title=title),
                  "value": f"preset:{key}"} for key, (title, _) in presets().items()
                 if key != session.preset]
-    with v.Html(tag="div", class_="nm-card nm-compare-setup"):
+    with v.Html(tag="div", class_="nm-card nm-compare-setup").key("setup"):
         v.Html(tag="div", class_="nm-card-sub", children=[
             t._("Both sides run the same seeds with every other setting as in the settings "
                 "panel, so a difference comes from this factor and not from luck.") if by_factor
@@ -79,28 +79,31 @@ def CompareView(t, session: Session, on_change, version: int = 0, settings: int 
                      "is the same on both, so the difference is what the settings change.")])
         v.Select(items=targets, v_model=against, label=t._("Set the settings against"),
                  hide_details=True, class_="nm-compare-against", menu_props={"maxHeight": 520},
-                 on_v_model=lambda x: on_change(lambda: session.set_compare_against(x)))
-        with v.Html(tag="div", class_="nm-compare-row mt-2"):
+                 on_v_model=lambda x: on_change(lambda: session.set_compare_against(x))
+                 ).key("against")
+        with v.Html(tag="div", class_="nm-compare-row mt-2").key("row"):
             if by_factor:
                 v.Select(items=options, v_model=name, label=t._("The factor to vary"),
                          hide_details=True, on_v_model=choose, class_="nm-compare-factor",
-                         menu_props={"maxHeight": 520})
+                         menu_props={"maxHeight": 520}).key("factor")
             v.Select(items=[{"text": str(n), "value": n} for n in SEED_CHOICES],
                      v_model=session.compare_seeds, label=t._("Seeds per side"),
                      hide_details=True, class_="nm-compare-seeds",
-                     on_v_model=lambda n: on_change(lambda: session.set_compare_seeds(int(n))))
+                     on_v_model=lambda n: on_change(lambda: session.set_compare_seeds(int(n)))
+                     ).key("seeds")
             running = session.comparing
             solara.Button(t._("Run the comparison"), color="primary", disabled=running,
                           on_click=lambda: on_change(session.start_compare),
-                          classes=["nm-compare-run"])
+                          classes=["nm-compare-run"]).key("run")
             if running:
                 v.Html(tag="div", class_="nm-compare-progress", attributes={"role": "status"},
                        children=[t._("{done} of {total} runs done").format(
-                           done=session.compare_done, total=2 * session.compare_seeds)])
-        RefusalNote(t, session.refusal)
+                           done=session.compare_done, total=2 * session.compare_seeds)]
+                       ).key("progress")
+        RefusalNote(t, session.refusal).key("refusal")
         if by_factor:
-            Sides(t, session, on_change, control, name, left, right, names)
-    Result(t, session, version=version, settings=settings)
+            Sides(t, session, on_change, control, name, left, right, names).key("sides")
+    Result(t, session, version=version, settings=settings).key("result")
 
 
 @solara.component
