@@ -134,6 +134,22 @@ def test_the_score_card_summary_and_story_agree_when_a_stage_is_lost(open_page, 
     expect(page.locator(".nm-story")).to_contain_text(f"Week {fell}: the score card fell from")
 
 
+def test_the_story_says_when_and_why_a_commander_refuses_a_norm(open_page, server):
+    """Defect 6: in `mines_essential` the leadership is persuaded on civilians but held back on
+    mines by their military cost; the story never said so. It now tells the week it happens
+    and why, in both languages."""
+    page = open_page(server.url, width=W, height=H, query="?preset=mines_essential&week=520")
+    wait_week(page, 520)
+    expect(page.locator(".nm-story")).to_contain_text(
+        "the top commander will go no further on the ban on anti-personnel mines: mines are "
+        "essential to how a weak group holds its ground")
+    page = open_page(server.url, width=W, height=H,
+                     query="?preset=mines_essential&week=520&lang=fr")
+    wait_week(page, 520)
+    expect(page.locator(".nm-story")).to_contain_text(
+        "les mines sont essentielles à un groupe faible pour tenir son terrain")
+
+
 def test_mine_ban_presets_say_which_is_fitted_and_the_calibrated_one_changes_nothing(open_page,
                                                                                    server):
     """Defect 4: the plain preset called its points "fitted"; the calibrated one showed no

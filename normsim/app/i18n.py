@@ -244,6 +244,7 @@ def declared(language: str) -> list[tuple[str, str]]:
     from normsim.settings.scenario import PARAMETERS
 
     keys = [("stage", s) for s in STAGES] + [("detail", d) for d in (*FACTORS, *LEVELS)]
+    keys += [("detail", norm.why_costly) for norm in NORMS.values()]
     keys += [("error", e) for e in ("peace_window", "engagement_window")]
     keys += [("choice", f"{field}={value}") for field, values in choices().items()
              for value in values if field != "type" or value == ""]

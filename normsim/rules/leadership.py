@@ -70,6 +70,8 @@ COMMITMENT = declare("commitment made", "the top commander publicly committed th
                      "respect {norm}", marker="commitment")
 LAPSED = declare("commitment lapsed", "the top commander no longer stands by the group's "
                  "commitment to {norm}", marker="commitment lapsed")
+HELD_BACK = declare("held back by the cost", "the top commander will go no further on {norm}: "
+                    "{detail}")
 REPLACED = declare("commander replaced", "a new {detail} commander took over",
                    marker="new top commander")
 
@@ -123,6 +125,7 @@ def week(world, signals, leverage: np.ndarray, support: tuple) -> np.ndarray:
     # started (without engagement nothing moves: the stationary null)
     limit = ceiling(g)  # (G, N)
     top = np.maximum(limit.T, p.origin[:, L])
+    _tell_held_back(world, (a > top).T & (g.cost > 0.0))
     a = clip(a, 0.0, top)
     p.acceptance[:, L], p.baseline[:, L], p.knowledge[:, L] = a, np.minimum(b, top), k
     follow_leverage(g.instruction, payoff(world, leverage), s.internalisation)
@@ -136,6 +139,17 @@ def week(world, signals, leverage: np.ndarray, support: tuple) -> np.ndarray:
     drills = integration.week(world, cc.emphasis[:, L].T, g.instruction, support)
     _turn_over(world)
     return drills
+
+
+def _tell_held_back(world, pressed: np.ndarray) -> None:
+    """The first time persuasion presses a leader against a norm's ceiling, the story says so
+    and why (seed 002: the ICRC 'will then find itself unable to act against this conviction')."""
+    g = world.groups
+    new = pressed & ~g.held_back & g.alive[:, None]
+    for i, n in zip(*np.nonzero(new)):
+        world.log(HELD_BACK, int(i), norm=int(n), agent=world.leader_agent(int(i)),
+                  detail=world.norms[int(n)].why_costly)
+    g.held_back |= new
 
 
 def _commit(world, ready: np.ndarray) -> None:
