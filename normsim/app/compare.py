@@ -69,7 +69,8 @@ def CompareView(t, session: Session, on_change, version: int = 0, settings: int 
                {"text": t._("its control: the same runs without any engager"),
                 "value": "control"}]
     targets += [{"text": t._("another preset: {title}").format(title=title),
-                 "value": f"preset:{key}"} for key, (title, _) in presets().items()
+                 "value": f"preset:{key}"} for key, (title, _) in (
+                     (k, t.scenario(k, *words)) for k, words in presets().items())
                 if key != session.preset]
     with v.Html(tag="div", class_="nm-card nm-compare-setup").key("setup"):
         v.Html(tag="div", class_="nm-card-sub", children=[

@@ -174,7 +174,8 @@ def Page():
                 ClockNote(t, session, per_step.value, session.worker.playing,
                           version=version.value).key("clock")
             if not drawer.value:  # the settings (and the preset's title) hidden: say it here
-                v.Html(tag="h1", class_="nm-stage-title", children=[session.title]).key("title")
+                v.Html(tag="h1", class_="nm-stage-title", children=[
+                    t.scenario(session.preset, session.title)[0]]).key("title")
             if hint.value and picture.week == 0 and tab.value == 0 and not presenting.value:
                 v.Html(tag="div", class_="nm-hint", attributes={"role": "note"}, children=[
                     t._("Press Play (or the space bar) to watch the weeks go by, or Step (→) to "

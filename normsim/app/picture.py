@@ -26,6 +26,8 @@ from normsim.app.controls import show
 from normsim.app.engagers import describe
 from normsim.app.i18n import N_, SOURCE, translator
 from normsim.events import KINDS as EVENT_KINDS
+from normsim.events import TEXTS as EVENT_TEXTS
+from normsim.rules.norms import NORMS
 from normsim.simulation.outcomes import FINAL_WEEKS, outcomes
 from normsim.simulation.records import DIALOGUE_TRUST, STAGE_LEVEL, STAGES
 
@@ -62,6 +64,14 @@ class Picture:
     engaged_by: tuple[str, ...] = ()  # the run's engagers in words (none: the control)
 
 
+def told_as(ev) -> str | None:
+    """The declared sentence (:func:`normsim.events.sentence`) an event was logged with, if
+    any: its words differ from its kind's, so a catalogue must translate them whole."""
+    norm = NORMS[ev.norm].title if ev.norm in NORMS else "IHL"
+    return next((words for words, kind in EVENT_TEXTS.items()
+                 if kind == ev.kind and words.format(norm=norm) == ev.text), None)
+
+
 def sentence(t, ev, many_groups: bool = False) -> str:
     """One event in the visitor's language: the model's words in English, else the catalogue's
     (with the event's value, detail, norm and engager), else the model's words."""
@@ -71,6 +81,8 @@ def sentence(t, ev, many_groups: bool = False) -> str:
             detail="; ".join(t._("“{label}”: {old} → {new}").format(
                 label=t.label(name), old=show(name, old, t), new=show(name, new, t))
                 for name, (old, new) in changes.items()))
+    elif t.language != SOURCE and (told := told_as(ev)) is not None:
+        text = t.pgettext("event text", told).format(norm=t.norm(ev.norm or ""))
     elif t.language != SOURCE and t.has("event", ev.kind):
         value = "" if pd.isna(ev.value) else t.number(ev.value, 0 if ev.value == int(ev.value) else 2)
         detail = t.pgettext("detail", ev.detail) if ev.detail else ""

@@ -338,8 +338,9 @@ class Session:
         if self.compared_against == "control":
             return t._("its engagers"), t._("no engager (its control)")
         if self.compared_against.startswith("preset:"):
-            other = load(self.compared_against.split(":", 1)[1]).title
-            return f"“{self.title}”", f"“{other}”"
+            key = self.compared_against.split(":", 1)[1]
+            other = t.scenario(key, load(key).title)[0]
+            return f"“{t.scenario(self.preset, self.title)[0]}”", f"“{other}”"
         name, left, right = self.compared_spec
         return side_name(name, left, t), side_name(name, right, t)
 

@@ -43,7 +43,7 @@ import numpy as np
 from normsim.world.arrays import clip
 
 from normsim.world import integration
-from normsim.events import declare
+from normsim.events import declare, sentence
 from normsim.rules import reciprocity, splinter_causes
 from normsim.rules.internalisation import follow_leverage
 from normsim.params import P, Section
@@ -74,6 +74,12 @@ HELD_BACK = declare("held back by the cost", "the top commander will go no furth
                     "{detail}")
 REPLACED = declare("commander replaced", "a new {detail} commander took over",
                    marker="new top commander")
+CARRIED_OVER = sentence(REPLACED, "a new top commander took over; the doctrine carries the "
+                        "priority over")
+MAY_SLIP = sentence(REPLACED, "a new top commander took over; with little in the doctrine, "
+                    "the priority may slip")
+NEW_LEADER_LAPSED = sentence(LAPSED, "the new top commander does not stand by the group's "
+                             "commitment to {norm}")
 
 
 def ceiling(groups) -> np.ndarray:
@@ -190,12 +196,10 @@ def _turn_over(world) -> None:
     for i in idx:
         doctrine = g.doctrine[i].max()
         world.log(REPLACED, int(i), agent=world.leader_agent(int(i)), detail="strategic",
-                  text="a new top commander took over; " + (
-                      "the doctrine carries the priority over" if doctrine >= integration.DOCTRINE_ADOPTED
-                      else "with little in the doctrine, the priority may slip"))
+                  text=CARRIED_OVER if doctrine >= integration.DOCTRINE_ADOPTED else MAY_SLIP)
     a = cc.acceptance[:, cc.leader[idx]].T
     lapse = g.committed[idx] & (willingness(a, g.instruction[idx]) < LAPSE_ACCEPTANCE)
     for j, n in zip(*np.nonzero(lapse)):
         g.committed[idx[j], n] = False
         world.log(LAPSED, int(idx[j]), norm=int(n), agent=world.leader_agent(int(idx[j])),
-                  text="the new top commander does not stand by the group's commitment to {norm}")
+                  text=NEW_LEADER_LAPSED)
