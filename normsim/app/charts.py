@@ -42,7 +42,8 @@ TITLE_PAD = 0.02  # of the figure's width kept free right of a title (browsers' 
 MARKS_TURN = 0.6  # past this share of the x axis, a marker's label goes left of its line
 MARK_SIZE = 11  # points: an event's label on a chart
 MARK_ROWS = 4  # rows of event labels under the top of a chart
-CHAR_WIDTH = 0.62  # a character's width in ems, a little wider than DejaVu Sans' mean: a margin
+MARK_ROW_STEP = 0.1  # axes fraction between two rows of labels
+MARK_MARGIN_PX = 4  # around a label's measured box: the browser's fonts are not matplotlib's
 
 
 class Live:
@@ -107,37 +108,35 @@ class Markers:
         self.artists = []
         transform = self.ax.get_xaxis_transform()
         lo, hi = self.ax.get_xlim()
-        fig = self.ax.figure
-        axes_points = self.ax.get_position().width * fig.get_figwidth() * 72
-        taken: list[list[tuple[float, float]]] = [[] for _ in range(MARK_ROWS)]
+        renderer = FigureCanvasAgg(self.ax.figure).get_renderer()
+        placed: list = []  # the boxes of the labels drawn so far, in display units
         for week, words in marks:
-            # late in the run a label reads leftwards, or it would run off the figure
-            late = week > lo + MARKS_TURN * (hi - lo)
-            x = (week - lo) / (hi - lo)
-            width = (len(words) + 2) * MARK_SIZE * CHAR_WIDTH / axes_points
-            span = (x - width, x) if late else (x, x + width)
-            row = _free_row(taken, span)
-            taken[row].append(span)
             self.artists.append(self.ax.axvline(week, color=MARKER_COLOUR, lw=1.3, ls=":",
                                                 zorder=1))
-            self.artists.append(self.ax.text(week, 0.98 - 0.1 * row, f" {words} ",
-                                             transform=transform, fontsize=MARK_SIZE,
-                                             color=MARKER_COLOUR, va="top",
-                                             ha="right" if late else "left",
-                                             clip_on=False, zorder=1.5,  # under the lines
-                                             bbox={"fc": "white", "ec": "none",
-                                                   "alpha": 0.75, "pad": 1}))
+            # late in the run a label reads leftwards, or it would run off the figure
+            late = week > lo + MARKS_TURN * (hi - lo)
+            label = self.ax.text(week, 0.98, f" {words} ", transform=transform,
+                                 fontsize=MARK_SIZE, color=MARKER_COLOUR, va="top",
+                                 ha="right" if late else "left", clip_on=False,
+                                 zorder=1.5,  # under the lines
+                                 bbox={"fc": "white", "ec": "none", "alpha": 0.75, "pad": 1})
+            box = _free_place(label, renderer, placed)
+            if box is None:  # every row is taken here: the line stays, the story tells it
+                label.remove()
+                continue
+            placed.append(box)
+            self.artists.append(label)
 
 
-def _free_row(taken: list[list[tuple[float, float]]], span: tuple[float, float]) -> int:
-    """The first row where ``span`` overlaps no label already placed, else the row where it
-    overlaps least (labels of events close together go one under another, not on top)."""
-    def overlap(row):
-        return sum(max(0.0, min(b, span[1]) - max(a, span[0])) for a, b in row)
-    for i, row in enumerate(taken):
-        if overlap(row) == 0:
-            return i
-    return min(range(len(taken)), key=lambda i: overlap(taken[i]))
+def _free_place(label, renderer, placed):
+    """Move ``label`` down row by row to the first place where its box (measured, with a
+    margin) meets no label already placed; its box there, or None if there is none."""
+    for row in range(MARK_ROWS):
+        label.set_y(0.98 - MARK_ROW_STEP * row)
+        box = label.get_window_extent(renderer).padded(MARK_MARGIN_PX)
+        if not any(box.overlaps(other) for other in placed):
+            return box
+    return None
 
 
 #: a line: its label, colour, width, style, and how to get (x, y) from the update's rows
