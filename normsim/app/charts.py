@@ -39,6 +39,7 @@ MARKER_COLOUR = "#555555"
 EXPORT_DPI = 200
 WEEKS_PER_YEAR = 52
 TITLE_PAD = 0.02  # of the figure's width kept free right of a title (browsers' fonts differ)
+EFFECT_COLOUR = PALETTE[2]  # bluish green: apart from both sides' colours (blue, orange)
 MARKS_TURN = 0.6  # past this share of the x axis, a marker's label goes left of its line
 MARK_SIZE = 11  # points: an event's label on a chart
 MARK_ROWS = 4  # rows of event labels under the top of a chart
@@ -216,8 +217,10 @@ def trust(t, weeks: int, norm: str):
                   ])
 
 
-def bands(t, weeks: int, names: tuple[str, str]):
-    """Two settings over many seeds: each side's mean compliance with its 95% band."""
+def bands(t, weeks: int, names: tuple[str, str], effect: bool = False):
+    """Two settings over many seeds: each side's mean compliance with its 95% band; with
+    ``effect`` (the runs against their control), the area between the two means shaded and
+    named: the engagement's effect, seen as a surface a room can point at."""
     def build():
         fig, ax = _axes(t, t._("Compliance ({n}-week average), mean of the seeds").format(n=SMOOTH),
                         weeks, t._("share respecting IHL"))
@@ -227,6 +230,9 @@ def bands(t, weeks: int, names: tuple[str, str]):
         lines = [ax.plot([], [], ls=ls, color=c, lw=3.5, label=n)[0]
                  for (ls, c), n in zip(styles, names)]
         fills = []
+        if effect:  # a legend entry for the shaded area, drawn with the data below
+            ax.fill_between([], [], [], color=EFFECT_COLOUR, alpha=0.45, hatch="//", lw=0,
+                            label=t._("the engagement's effect"))
         ax.legend(loc="lower right")
 
         def update(left: pd.DataFrame, right: pd.DataFrame):
@@ -238,6 +244,10 @@ def bands(t, weeks: int, names: tuple[str, str]):
                 line.set_data(band["step"], band["mean"])
                 fills.append(ax.fill_between(band["step"], band["ci_low"], band["ci_high"],
                                              color=colour, alpha=0.25, lw=0))
+            if effect:
+                both = left[left["n"] > 0].merge(right[right["n"] > 0], on="step")
+                fills.append(ax.fill_between(both["step"], both["mean_x"], both["mean_y"],
+                                             color=EFFECT_COLOUR, alpha=0.45, hatch="//", lw=0))
         return fig, update
     return build
 

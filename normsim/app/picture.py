@@ -337,6 +337,7 @@ class Painter:
         with self._lock:
             t = translator(session.language)
             names = session.compared_names(t)
-            return self._figure(("bands", t.language, result.weeks, names),
-                                charts.bands(t, result.weeks, names)).svg(
+            effect = session.compared_against == "control"
+            return self._figure(("bands", t.language, result.weeks, names, effect),
+                                charts.bands(t, result.weeks, names, effect)).svg(
                 result.left.band, result.right.band)
