@@ -14,8 +14,9 @@ from app_helpers import (ARTIFACTS, browser, choose, inside, library_run, open_p
                          server, short_server, step_to, wait_week, week)
 from normsim.app.controls import CONTROLS
 from normsim.app.i18n import Translator
+from normsim.app.runs import in_story_order
 from normsim.simulation.records import STAGES
-from normsim.settings.scenario import load
+from normsim.settings.scenario import list_scenarios, load
 
 EN = Translator("en")
 W, H = 1280, 720
@@ -149,6 +150,26 @@ def test_the_story_says_when_and_why_a_commander_refuses_a_norm(open_page, serve
     wait_week(page, 520)
     expect(page.locator(".nm-story")).to_contain_text(
         "les mines sont essentielles à un groupe faible pour tenir son terrain")
+
+
+def test_presets_come_in_the_order_of_the_session_each_part_under_its_question(open_page,
+                                                                                 server):
+    """Feature 6: the picker follows the session's story (docs/app.md) -- the baseline beside
+    its control, then what works, whether it lasts, how and when to engage, the limits, other
+    norms and the record -- each part under its question; every shipped scenario once."""
+    page = open_page(server.url, width=W, height=H)
+    page.click(".nm-preset-select")
+    menu = page.locator(".menuable__content__active")
+    expect(menu.locator(".v-subheader").first).to_have_text("The question, and its control")
+    items = menu.locator(".v-list-item").all_inner_texts()
+    titles = [load(name).title for name in ("baseline", "no_engagement", "engager_dialogue",
+                                            "engager_deed", "engager_peace_operation")]
+    assert items[:5] == titles, items[:5]
+    assert "What works?" in menu.locator(".v-subheader").all_inner_texts()
+    shipped = [name for name, *_ in list_scenarios()]  # (the menu draws its items as scrolled)
+    ordered = [name for _, names in in_story_order(shipped) for name in names]
+    assert sorted(ordered) == sorted(shipped)
+    assert ordered.index("no_engagement") == 1 and ordered[-1] == "mine_ban_calibrated"
 
 
 def test_mine_ban_presets_say_which_is_fitted_and_the_calibrated_one_changes_nothing(open_page,

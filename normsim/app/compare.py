@@ -11,7 +11,7 @@ import solara
 
 from normsim.app.controls import BUNDLES, CONTROLS, declared, show, side_name
 from normsim.app.panel import ControlRow, RefusalNote
-from normsim.app.runs import presets
+from normsim.app.runs import in_story_order, presets
 from normsim.app.session import Session
 
 v = solara.v
@@ -68,9 +68,10 @@ def CompareView(t, session: Session, on_change, version: int = 0, settings: int 
     targets = [{"text": t._("one factor, set two ways"), "value": "factor"},
                {"text": t._("its control: the same runs without any engager"),
                 "value": "control"}]
-    targets += [{"text": t._("another preset: {title}").format(title=title),
-                 "value": f"preset:{key}"} for key, (title, _) in (
-                     (k, t.scenario(k, *words)) for k, words in presets().items())
+    shipped = presets()
+    targets += [{"text": t._("another preset: {title}").format(
+                    title=t.scenario(key, *shipped[key])[0]), "value": f"preset:{key}"}
+                for _, names in in_story_order(shipped) for key in names
                 if key != session.preset]
     with v.Html(tag="div", class_="nm-card nm-compare-setup").key("setup"):
         v.Html(tag="div", class_="nm-card-sub", children=[

@@ -7,7 +7,7 @@ import solara
 
 from normsim.app.controls import BUNDLES, CONTROLS, Control, show
 from normsim.app.engagers import EngagerEditor
-from normsim.app.runs import SEED_LIMIT, Refusal, presets
+from normsim.app.runs import SEED_LIMIT, Refusal, in_story_order, presets
 from normsim.app.session import Session
 from normsim.settings.scenario import load
 
@@ -133,7 +133,10 @@ def PresetPicker(t, session: Session, on_change, version: int = 0):
         own = load(session.preset)
         shipped[session.preset] = (own.title, " ".join(own.description.split()))
     shipped = {name: t.scenario(name, *words) for name, words in shipped.items()}
-    items = [{"text": title, "value": name} for name, (title, _) in shipped.items()]
+    items = []
+    for part, names in in_story_order(shipped):
+        items.append({"header": t._(part)})
+        items += [{"text": shipped[name][0], "value": name} for name in names]
     with v.Html(tag="div", class_="nm-card nm-presets"):
         v.Select(items=items, v_model=session.preset, label=t._("Start from a preset"),
                  hide_details=True, on_v_model=lambda name: on_change(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from normsim.app.i18n import N_
 from normsim.settings.scenario import PARAMETERS, ScenarioError, list_scenarios, to_flat, validate
 from normsim.settings.schema import Scenario
 from normsim.simulation.model import NormDiffusionModel
@@ -35,6 +36,31 @@ def kind_defaults(scenario: Scenario) -> dict:
     parameters default to its kind's values)."""
     tables = [{k: v for k, v in t.items() if k in _IDENTITY} for t in engager_tables(scenario)]
     return values_of(validate({"norms": list(scenario.norms), "engager": tables}, "defaults"))
+
+
+#: the presets in the order of a workshop's story (docs/app.md), under the question each part of
+#: it asks; the baseline beside its control. A shipped scenario not listed here comes last.
+STORY = (
+    (N_("The question, and its control"), ("baseline", "no_engagement")),
+    (N_("What works?"), ("engager_dialogue", "engager_deed", "engager_peace_operation",
+                         "two_engagers", "dialogue_then_deed")),
+    (N_("Does it last?"), ("engagement_ends",)),
+    (N_("How to engage"), ("conditional_persuader", "peace_operation_incentives",
+                           "peace_operation_pressure", "politicised", "ihl_department")),
+    (N_("When to engage"), ("early_peoples_war", "late_entrenched", "peace_window")),
+    (N_("Limits"), ("incompatible_goal", "mines_essential")),
+    (N_("Other norms"), ("deed_mines", "children_action_plan")),
+    (N_("The record: a population of groups"), ("mine_ban", "mine_ban_calibrated")),
+)
+OTHERS = N_("Other scenarios")
+
+
+def in_story_order(names) -> list[tuple[str, list[str]]]:
+    """``names`` grouped as :data:`STORY` tells, each part in its order; the rest last."""
+    names = list(names)
+    told = [(part, [n for n in members if n in names]) for part, members in STORY]
+    rest = [n for n in names if not any(n in members for _, members in STORY)]
+    return [(part, members) for part, members in told + [(OTHERS, rest)] if members]
 
 
 def presets() -> dict[str, tuple[str, str]]:
