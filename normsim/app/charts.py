@@ -146,22 +146,42 @@ STYLES = ("-", "--", "-.", ":")
 
 
 def _lines(t, title: str, ylabel: str, weeks: int, series: list[Series], *, percent=False,
-           legend="upper left", ncols=1, size=(6.4, 3.5)):
+           legend="upper left", ncols=1, size=(6.4, 3.5), control: Series | None = None):
     """A line chart with fixed axes whose lines (and event markers) take new data each update:
-    ``update(rows, marks)``, ``rows`` a norm -> table mapping (:mod:`normsim.app.live`)."""
+    ``update(rows, marks, control_rows)``, ``rows`` a norm -> table mapping
+    (:mod:`normsim.app.live`). With ``control`` (a series read from the control's rows), the
+    run's control is drawn too, and the area between it and the last series is shaded: the
+    engagement's effect."""
     def build():
         fig, ax = _axes(t, title, weeks, ylabel, size)
         lines = [ax.plot([], [], label=name, color=colour, lw=lw, ls=ls)[0]
                  for name, colour, lw, ls, _ in series]
+        fills = []
+        if control is not None:
+            name, colour, lw, ls, _ = control
+            lines.append(ax.plot([], [], label=name, color=colour, lw=lw, ls=ls)[0])
+            ax.fill_between([], [], [], color=EFFECT_COLOUR, alpha=0.45, hatch="//", lw=0,
+                            label=t._("the engagement's effect"))
         ax.set_ylim(0, 1)
         if percent:
             ax.yaxis.set_major_formatter(_percent(t))
         ax.legend(loc=legend, ncols=ncols)
         markers = Markers(ax)
 
-        def update(rows, marks=()):
+        def update(rows, marks=(), control_rows=None):
             for line, (*_, get) in zip(lines, series):
                 line.set_data(*get(rows))
+            for fill in fills:
+                fill.remove()
+            fills.clear()
+            if control is not None and control_rows is not None:
+                x, y = control[-1](control_rows)
+                lines[-1].set_data(x, y)
+                run = pd.DataFrame(dict(zip(("step", "run"), series[-1][-1](rows))))
+                both = run.merge(pd.DataFrame({"step": x, "control": y}), on="step")
+                fills.append(ax.fill_between(both["step"], both["control"], both["run"],
+                                             color=EFFECT_COLOUR, alpha=0.45, hatch="//",
+                                             lw=0))
             markers.show(marks)
         return fig, update
     return build
@@ -179,9 +199,11 @@ def _column(name: str, smooth: bool = False, norm: str | None = None):
     return get
 
 
-def compliance(t, weeks: int, norms: tuple[str, ...], pooled: bool = False):
+def compliance(t, weeks: int, norms: tuple[str, ...], pooled: bool = False,
+               control: bool = False):
     """The compliance trajectory. One norm: its weekly share of occasions that respect it, and
-    the running mean; several: the running mean of each. ``pooled``: over every living group."""
+    the running mean; several: the running mean of each. ``pooled``: over every living group.
+    ``control``: the run's control too (the first norm's running mean), the effect shaded."""
     average = t._("{n}-week average").format(n=SMOOTH)
     if len(norms) == 1:
         title = t._("Compliance with {norm}").format(norm=t.norm(norms[0]))
@@ -193,8 +215,12 @@ def compliance(t, weeks: int, norms: tuple[str, ...], pooled: bool = False):
                    _column("compliance_rate", True, n)) for i, n in enumerate(norms)]
     if pooled:
         title = t._("Compliance of all living groups with each norm")
+    if control:  # the first norm's running mean last, so that the effect is shaded against it
+        series = series[1:] + series[:1] if len(norms) > 1 else series
+    twin = ((t._("without engagement (its control)"), "#000000", 2.5, ":",
+             _column("compliance_rate", True, norms[0])) if control else None)
     return _lines(t, title, t._("share respecting the norm"), weeks, series,
-                  percent=True, legend="lower right")
+                  percent=True, legend="lower right", control=twin)
 
 
 def factors(t, weeks: int, norm: str):

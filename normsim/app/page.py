@@ -165,12 +165,22 @@ def Page():
                                   on_click=lambda: veiled.set(not veiled.value),
                                   classes=["nm-veil-toggle"], attributes={"title": t._(
                                       "Hide the result while the room predicts what will "
-                                      "happen; then reveal it.")})
+                                      "happen; then reveal it.")}).key("veil")
+                    if not session.population:  # the run beside the same run without engagers
+                        solara.Button(
+                            t._("Hide its control") if session.control_shown
+                            else t._("Show its control"), outlined=not session.control_shown,
+                            color="primary", classes=["nm-control-toggle"],
+                            on_click=lambda: session.show_control(not session.control_shown),
+                            attributes={"title": t._(
+                                "Draw the same run without any engager (the same seed and "
+                                "conditions): the shaded area between them is the "
+                                "engagement's effect")}).key("control")
                     solara.Button(t._("Exit presenter") if presenting.value else t._("Present"),
                                   outlined=True, on_click=lambda: present(not presenting.value),
                                   classes=["nm-present"], attributes={"title": t._(
                                       "Presenter mode: the title on stage, one chart at a time, "
-                                      "large enough for a room")})
+                                      "large enough for a room")}).key("present")
                 ClockNote(t, session, per_step.value, session.worker.playing,
                           version=version.value).key("clock")
             if not drawer.value:  # the settings (and the preset's title) hidden: say it here

@@ -237,9 +237,9 @@ def population_charts(t, weeks: int, norms, observed):
             "compliance": charts.compliance(t, weeks, tuple(norms), pooled=True)}
 
 
-def group_charts(t, weeks: int, norms):
-    """The one-group view's time charts: name -> builder."""
-    return {"compliance": charts.compliance(t, weeks, tuple(norms)),
+def group_charts(t, weeks: int, norms, control: bool = False):
+    """The one-group view's time charts: name -> builder (``control``: with the run's)."""
+    return {"compliance": charts.compliance(t, weeks, tuple(norms), control=control),
             "factors": charts.factors(t, weeks, norms[0]),
             "trust": charts.trust(t, weeks, norms[0])}
 
@@ -252,7 +252,11 @@ def chart_data(session, records: pd.DataFrame, events: pd.DataFrame, t, populati
         return {"signatories": (curve,), "compliance": (live.pooled(records), marks(
             t, events[events["kind"] == "conditions changed"], norms, group=None))}
     rows, marked = live.norm_rows(records, 0), marks(t, events, norms)
-    return {name: (rows, marked) for name in ("compliance", "factors", "trust")}
+    out = {name: (rows, marked) for name in ("compliance", "factors", "trust")}
+    twin = session.run.twin
+    if twin is not None:
+        out["compliance"] = (rows, marked, live.norm_rows(twin.records(), 0))
+    return out
 
 
 class Painter:
@@ -276,6 +280,7 @@ class Painter:
             with session.lock:
                 run, weeks = session.run, session.weeks
                 records, events = run.model.records(), run.model.events()
+                control = run.twin is not None
                 population = bool(run.model.settings.population)
                 engagers = [e.model_dump() for e in run.model.settings.engagers]
                 preset = session.preset
@@ -287,9 +292,10 @@ class Painter:
             standing = tuple(live.standing(records)) if not population else ()
             crowd = self._crowd(records, preset) if population else None
             builders = (population_charts(t, weeks, norms, crowd.observed) if population
-                        else group_charts(t, weeks, norms))
-            data = chart_data(session, records, events, t, population)
-            key = (t.language, weeks, norms, preset)
+                        else group_charts(t, weeks, norms, control))
+            with session.lock:
+                data = chart_data(session, records, events, t, population)
+            key = (t.language, weeks, norms, preset, control)
             images = {name: self._figure((name, *key), build).svg(*data[name])
                       for name, build in builders.items()}
             if population:

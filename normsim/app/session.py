@@ -54,6 +54,7 @@ class Session:
         self.draft, self.engagers, self.norms = values_of(base), engager_tables(base), base.norms
         self.seed, self.weeks = base.run.seed, base.run.steps
         self.compare_spec, self.compare_seeds = compare_spec, 10
+        self.control_shown = False  # the run's control drawn beside it (Run.show_control)
         # what the comparison sets against the settings: "factor" (one factor two ways),
         # "control" (the same run without engagers: its twin) or "preset:<name>" (another)
         self.compare_against = self.compared_against = "factor"
@@ -205,6 +206,7 @@ class Session:
             pending = self.pending
             try:
                 change(self.run.model, pending, origin=ORIGIN)
+                self.run.change_twin(pending)
                 self.run.changes.append((self.run.week, pending))
             except ScenarioError as err:
                 self.refusal = Refusal("fixed", {"names": self.fixed_pending}, str(err)) \
@@ -225,6 +227,14 @@ class Session:
             self.joined_before = self.worker.coalesced  # the clock's note starts again
             self.refusal = None
             self.run = Run(self.scenario(), self.seed)
+            self.run.show_control(self.control_shown)
+            self.worker.redraw()
+
+    def show_control(self, on: bool) -> None:
+        """Show the run's control (the same run without engagers) beside it, or not."""
+        with self.lock:
+            self.control_shown = on
+            self.run.show_control(on)
             self.worker.redraw()
 
     def set_seed(self, seed) -> None:
@@ -276,7 +286,7 @@ class Session:
         with self.lock:
             weeks = max(0, min(weeks, self.weeks - self.week))
             for _ in range(weeks):
-                self.run.model.step()
+                self.run.step()
             return weeks > 0
 
     def close(self, wait: bool = False) -> None:
