@@ -37,6 +37,10 @@ def test_a_45_minute_session(open_page, server):
     page.click(".nm-veil-toggle")
     expect(page.locator(".nm-chart-compliance img")).to_be_visible()
     shot(page, "3-reveal")
+    page.click(".nm-control-toggle")  # the same five years without any engager, beside it
+    page.wait_for_function("() => atob(document.querySelector('.nm-chart-compliance img').src"
+                           ".split(',')[1]).includes('its control')")
+    shot(page, "3-control")
     page.click(".nm-present")  # leave presenter mode: the settings come back
     expect(page.locator(".nm-drawer")).to_be_visible()
     # 3. (15-25) what works? the settings against their control, over 5 seeds
