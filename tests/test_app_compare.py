@@ -8,7 +8,7 @@ import numpy as np
 from playwright.sync_api import expect
 
 from app_helpers import browser, choose, open_page, short_server  # noqa: F401
-from normsim.analysis.replicates import compare
+from normsim.analysis.replicates import compare, line_up
 from normsim.simulation.counterfactual import twin_settings
 from normsim.settings.scenario import load, with_values
 
@@ -89,3 +89,34 @@ def test_a_preset_against_another_preset(open_page, short_server):
     page.click(f".menuable__content__active .v-list-item:has-text('{other}')")
     expect(page.locator(".nm-compare-against .v-select__selection")).to_contain_text(other)
     expect(page.locator(".nm-compare-empty")).to_be_visible()
+
+
+def test_presets_side_by_side_each_with_its_band_and_the_settings_against_each(open_page,
+                                                                               short_server):
+    """Feature 1 of issue 22: whole presets side by side (here the settings, the control and
+    the peace operation), each over the same seeds with its band; the numbers are the
+    library's line-up of the same scenarios and seeds."""
+    page = open_page(short_server.url, width=1280, height=720)
+    page.click(".nm-tab-1")
+    choose(page, ".nm-compare-against", "other presets, side by side")
+    expect(page.locator(".nm-compare-run")).to_be_disabled()  # no preset chosen yet
+    others = ("no_engagement", "engager_peace_operation")
+    page.click(".nm-compare-presets")
+    for name in others:
+        page.click(f".menuable__content__active .v-list-item:has-text('{load(name).title}')")
+    page.keyboard.press("Escape")
+    choose(page, ".nm-compare-seeds", "5")
+    page.click(".nm-compare-run")
+    page.wait_for_selector(".nm-chart-compare img", timeout=240_000)
+    base = load(short_server.scenario)
+    expected = line_up([base, *(load(n) for n in others)], seeds=5, weeks=base.run.steps,
+                       root=base.run.seed)
+    text = page.inner_text(".nm-compare-verdict")
+    for name, side in zip(("A short test run", *(load(n).title for n in others)),
+                          expected.sides):
+        assert f"“{name}”: {100 * side.estimate.mean:.0f}%" in text, text
+    d = expected.differences[1]
+    assert (f"against “{load(others[1]).title}”: {100 * d.mean:.1f} percentage points (95% "
+            f"interval {100 * d.low:.1f} to {100 * d.high:.1f})") in text, text
+    svg = chart_svg(page)
+    assert all(load(n).title.split(":")[0] in svg for n in others)

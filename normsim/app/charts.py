@@ -243,8 +243,9 @@ def trust(t, weeks: int, norm: str):
                   ])
 
 
-def bands(t, weeks: int, names: tuple[str, str], effect: bool = False):
-    """Two settings over many seeds: each side's mean compliance with its 95% band; with
+def bands(t, weeks: int, names: tuple[str, ...], effect: bool = False):
+    """Settings over many seeds (two, or up to four presets): each side's mean compliance with
+    its 95% band; with
     ``effect`` (the runs against their control), the area between the two means shaded and
     named: the engagement's effect, seen as a surface a room can point at."""
     def build():
@@ -252,7 +253,7 @@ def bands(t, weeks: int, names: tuple[str, str], effect: bool = False):
                         weeks, t._("share respecting IHL"))
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(_percent(t))
-        styles = (("-", PALETTE[0]), ("--", PALETTE[1]))
+        styles = (("-", PALETTE[0]), ("--", PALETTE[1]), ("-.", PALETTE[3]), (":", PALETTE[4]))
         lines = [ax.plot([], [], ls=ls, color=c, lw=3.5, label=n)[0]
                  for (ls, c), n in zip(styles, names)]
         fills = []
@@ -261,16 +262,17 @@ def bands(t, weeks: int, names: tuple[str, str], effect: bool = False):
                             label=t._("the engagement's effect"))
         ax.legend(loc="lower right")
 
-        def update(left: pd.DataFrame, right: pd.DataFrame):
+        def update(*sides: pd.DataFrame):
             for fill in fills:
                 fill.remove()
             fills.clear()
-            for line, band, (_, colour) in zip(lines, (left, right), styles):
+            for line, band, (_, colour) in zip(lines, sides, styles):
                 band = band[band["n"] > 0]
                 line.set_data(band["step"], band["mean"])
                 fills.append(ax.fill_between(band["step"], band["ci_low"], band["ci_high"],
                                              color=colour, alpha=0.25, lw=0))
             if effect:
+                left, right = sides
                 both = left[left["n"] > 0].merge(right[right["n"] > 0], on="step")
                 fills.append(ax.fill_between(both["step"], both["mean_x"], both["mean_y"],
                                              color=EFFECT_COLOUR, alpha=0.45, hatch="//", lw=0))

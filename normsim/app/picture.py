@@ -344,6 +344,7 @@ class Painter:
             t = translator(session.language)
             names = session.compared_names(t)
             effect = session.compared_against == "control"
+            sides = result.sides if hasattr(result, "sides") else (result.left, result.right)
             return self._figure(("bands", t.language, result.weeks, names, effect),
                                 charts.bands(t, result.weeks, names, effect)).svg(
-                result.left.band, result.right.band)
+                *(s.band for s in sides))
