@@ -35,6 +35,18 @@ def declare(kind: str, words: str, *, key: bool = True, first_only: bool = False
     return event
 
 
+#: sentences logged in place of a kind's words (``log(..., text=...)``), declared with
+#: :func:`sentence` so that every language's catalogue translates them whole
+TEXTS: dict[str, str] = {}
+
+
+def sentence(kind: EventKind, words: str) -> str:
+    """Declare a sentence an event of ``kind`` may be told with instead of its kind's words
+    (``{norm}``, ``{detail}`` and ``{engager}`` are filled in as for the kind's)."""
+    TEXTS[words] = kind.kind
+    return words
+
+
 def kinds() -> tuple[str, ...]:
     return tuple(KINDS)
 

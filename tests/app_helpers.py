@@ -219,9 +219,16 @@ def step_to(page, target: int) -> None:
 
 
 def choose(page, select: str, text: str) -> None:
-    """Pick an item of a Vuetify select by its text."""
+    """Pick an item of a Vuetify select by its text, scrolling its menu as a visitor would (a
+    long menu draws its items as it is scrolled)."""
     page.click(select)
-    page.click(f".menuable__content__active .v-list-item:has-text('{text}')")
+    item = page.locator(f".menuable__content__active .v-list-item:has-text('{text}')")
+    for _ in range(10):
+        if item.count():
+            break
+        page.locator(".menuable__content__active").evaluate("m => m.scrollTop = m.scrollHeight")
+        page.wait_for_timeout(200)
+    item.first.click()
     page.wait_for_selector(".menuable__content__active", state="hidden")  # the menu has closed
 
 

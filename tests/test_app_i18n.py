@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 
+from playwright.sync_api import expect
+
 from app_helpers import browser, open_page, server  # noqa: F401
 from normsim.analysis.style import MILESTONES
 from normsim.app.controls import CONTROLS
@@ -19,7 +21,7 @@ from normsim.world.commanders import LEVELS
 from normsim.world.integration import FACTORS
 from normsim.events import kinds as event_kinds
 from normsim.simulation.records import STAGES
-from normsim.settings.scenario import PARAMETERS
+from normsim.settings.scenario import PARAMETERS, load
 
 APP = Path(__file__).parent.parent / "normsim" / "app"
 OTHERS = [code for code in languages() if code != SOURCE]
@@ -129,3 +131,20 @@ def test_the_language_switch_turns_the_page_french(open_page):
     page.wait_for_selector(".nm-play:has-text('Lecture')")
     assert page.evaluate("document.documentElement.lang") == "fr"
     page.wait_for_selector(".nm-chart-compliance img[alt^='Courbe du respect']")
+
+
+def test_french_scenarios_and_event_sentences_are_whole(open_page):
+    """Defect 12: in French the scenarios' titles and descriptions stayed English, and an event
+    told with a sentence of its own lost half of it ("the priority may slip")."""
+    fr = Translator("fr")
+    title, description = fr.scenario("engagement_ends", "", "")
+    assert title and description and title != load("engagement_ends").title
+    page = open_page(width=1280, height=720, query="?lang=fr&preset=engagement_ends&week=520")
+    page.wait_for_function("() => document.querySelector('.nm-week').innerText.includes('520')")
+    expect(page.locator(".nm-preset-desc")).to_have_text(description)
+    assert page.locator(".nm-preset-desc").get_attribute("lang") == "fr"
+    story = page.locator(".nm-story")
+    expect(story).to_contain_text("la priorité risque de se perdre")
+    assert "priority" not in story.inner_text()
+    page.click(".nm-close-settings")
+    expect(page.locator(".nm-stage-title")).to_have_text(title)

@@ -114,3 +114,28 @@ def test_without_turnover_no_one_is_replaced_though_the_draw_is_made():
     L._turn_over(m)
     np.testing.assert_array_equal(m.commanders.leader, leader)
     assert m.streams.groups.bit_generator.state != state
+
+
+
+def test_the_story_is_told_once_when_persuasion_meets_the_ceiling_and_says_why():
+    """Defect 6 of issue 22: a leader pressed against a norm's military cost is told once per
+    group and norm, with the norm's own reason; a leader below the ceiling is not told."""
+    m = world()
+    held = lambda: m.events().query("kind == 'held back by the cost'")  # noqa: E731
+    L._tell_held_back(m, np.array([[False]]))
+    assert held().empty
+    for _ in range(3):  # pressed three weeks running: told once
+        L._tell_held_back(m, np.array([[True]]))
+    told = held()
+    assert len(told) == 1
+    assert told["text"].iloc[0] == ("the top commander will go no further on the protection of "
+                                    "civilians: the group's core goal is to harm civilians")
+
+
+def test_a_weak_group_holding_ground_is_held_back_on_mines_and_not_on_civilians():
+    """The whole week: mines_essential's persuader presses the leader up to the mines' ceiling
+    (cost (1 - 0.1) x 0.9 = 0.81), while civilians cost it nothing."""
+    from normsim.simulation.run import run_model
+    told = run_model(scenario="mines_essential", seed=1).events().query(
+        "kind == 'held back by the cost' and group == 0")
+    assert told["norm"].tolist() == ["mines"]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from normsim.analysis.replicates import Cancelled, compare
+from normsim.analysis.replicates import Cancelled, compare, line_up
 from normsim.sweeps.experiment import seeds as replicate_seeds
 from normsim.simulation.model import NormDiffusionModel
 from normsim.simulation.outcomes import outcomes
@@ -77,3 +77,21 @@ def test_a_comparison_can_be_called_off_between_runs():
     with pytest.raises(Cancelled):
         compare(left, right, seeds=5, weeks=20, on_run=on_run, cancel=cancel)
     assert len(done) == 1
+
+
+def test_a_line_up_of_three_gives_each_side_and_the_first_against_each_other():
+    """Issue 22, feature 1 (presets side by side): three settings over the same seeds; each
+    side's outcomes are those of runs made seed by seed, and each difference is the first minus
+    that side, paired, with its t-interval."""
+    left, right = left_right()
+    third = from_flat({**SMALL, "dialogue_principled": 0.5, "environment_conflict_intensity": 0.9})
+    result = line_up([left, right, third], seeds=4, weeks=WEEKS, root=5)
+    seeds = replicate_seeds(5, 4)
+    assert result.seeds == seeds and len(result.sides) == 3 and len(result.differences) == 2
+    finals = [[outcomes(r)["final_compliance"] for r in library_runs(s, seeds)]
+              for s in (left, right, third)]
+    for got, want in zip(result.sides, finals):
+        np.testing.assert_allclose(got.outcomes, want)
+    for d, other in zip(result.differences, finals[1:]):
+        np.testing.assert_allclose([d.mean, d.low, d.high],
+                                   t_interval(np.subtract(finals[0], other)))

@@ -66,6 +66,18 @@ class Comparison:
     outcome: str
 
 
+@dataclass(frozen=True)
+class Lineup:
+    """Several settings side by side over the same seeds (two to four presets, say)."""
+
+    sides: tuple[Side, ...]
+    differences: tuple[Estimate, ...]  # the first side minus each other one, paired by seed
+    seeds: tuple[int, ...]
+    weeks: int
+    column: str
+    outcome: str
+
+
 class Cancelled(Exception):
     """The comparison was called off before it finished (its settings changed)."""
 
@@ -112,12 +124,26 @@ def compare(left: Scenario, right: Scenario, seeds: int | Sequence[int] = 10,
     default. ``outcome`` names one of :data:`normsim.simulation.outcomes.OUTCOMES`. ``on_run`` is called after
     each run (for progress); setting ``cancel`` stops at the next run with :class:`Cancelled`.
     """
+    both = line_up([left, right], seeds, weeks, root=root, column=column, outcome=outcome,
+                   smooth=smooth, on_run=on_run, cancel=cancel)
+    return Comparison(*both.sides, both.differences[0], both.seeds, both.weeks, column, outcome)
+
+
+def line_up(scenarios: Sequence[Scenario], seeds: int | Sequence[int] = 10,
+            weeks: int | None = None, *, root: int | None = None,
+            column: str = "compliance_rate", outcome: str = "final_compliance",
+            smooth: int = SMOOTH, on_run: Callable[[], None] | None = None,
+            cancel: threading.Event | None = None) -> Lineup:
+    """Run each of ``scenarios`` over the same seeds; each one's outcome, and the first one's
+    difference from each other one, paired by seed (arguments as :func:`compare`'s, whose two
+    sides are a line-up of two)."""
+    first = scenarios[0]
     if isinstance(seeds, int):
-        seeds = replicate_seeds(left.run.seed if root is None else root, seeds)
+        seeds = replicate_seeds(first.run.seed if root is None else root, seeds)
     seeds = tuple(int(s) for s in seeds)
-    weeks = left.run.steps if weeks is None else weeks
-    sides = [side(run_seeds(s, seeds, weeks, on_run, cancel), column, outcome, smooth)
-             for s in (left, right)]
-    paired = sides[0].outcomes - sides[1].outcomes
-    return Comparison(sides[0], sides[1], Estimate(*mean_ci(paired)), seeds, weeks, column,
-                      outcome)
+    weeks = first.run.steps if weeks is None else weeks
+    sides = tuple(side(run_seeds(s, seeds, weeks, on_run, cancel), column, outcome, smooth)
+                  for s in scenarios)
+    differences = tuple(Estimate(*mean_ci(sides[0].outcomes - other.outcomes))
+                        for other in sides[1:])
+    return Lineup(sides, differences, seeds, weeks, column, outcome)

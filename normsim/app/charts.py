@@ -39,10 +39,12 @@ MARKER_COLOUR = "#555555"
 EXPORT_DPI = 200
 WEEKS_PER_YEAR = 52
 TITLE_PAD = 0.02  # of the figure's width kept free right of a title (browsers' fonts differ)
+EFFECT_COLOUR = PALETTE[2]  # bluish green: apart from both sides' colours (blue, orange)
 MARKS_TURN = 0.6  # past this share of the x axis, a marker's label goes left of its line
 MARK_SIZE = 11  # points: an event's label on a chart
 MARK_ROWS = 4  # rows of event labels under the top of a chart
-CHAR_WIDTH = 0.62  # a character's width in ems, a little wider than DejaVu Sans' mean: a margin
+MARK_ROW_STEP = 0.1  # axes fraction between two rows of labels
+MARK_MARGIN_PX = 4  # around a label's measured box: the browser's fonts are not matplotlib's
 
 
 class Live:
@@ -107,37 +109,35 @@ class Markers:
         self.artists = []
         transform = self.ax.get_xaxis_transform()
         lo, hi = self.ax.get_xlim()
-        fig = self.ax.figure
-        axes_points = self.ax.get_position().width * fig.get_figwidth() * 72
-        taken: list[list[tuple[float, float]]] = [[] for _ in range(MARK_ROWS)]
+        renderer = FigureCanvasAgg(self.ax.figure).get_renderer()
+        placed: list = []  # the boxes of the labels drawn so far, in display units
         for week, words in marks:
-            # late in the run a label reads leftwards, or it would run off the figure
-            late = week > lo + MARKS_TURN * (hi - lo)
-            x = (week - lo) / (hi - lo)
-            width = (len(words) + 2) * MARK_SIZE * CHAR_WIDTH / axes_points
-            span = (x - width, x) if late else (x, x + width)
-            row = _free_row(taken, span)
-            taken[row].append(span)
             self.artists.append(self.ax.axvline(week, color=MARKER_COLOUR, lw=1.3, ls=":",
                                                 zorder=1))
-            self.artists.append(self.ax.text(week, 0.98 - 0.1 * row, f" {words} ",
-                                             transform=transform, fontsize=MARK_SIZE,
-                                             color=MARKER_COLOUR, va="top",
-                                             ha="right" if late else "left",
-                                             clip_on=False, zorder=1.5,  # under the lines
-                                             bbox={"fc": "white", "ec": "none",
-                                                   "alpha": 0.75, "pad": 1}))
+            # late in the run a label reads leftwards, or it would run off the figure
+            late = week > lo + MARKS_TURN * (hi - lo)
+            label = self.ax.text(week, 0.98, f" {words} ", transform=transform,
+                                 fontsize=MARK_SIZE, color=MARKER_COLOUR, va="top",
+                                 ha="right" if late else "left", clip_on=False,
+                                 zorder=1.5,  # under the lines
+                                 bbox={"fc": "white", "ec": "none", "alpha": 0.75, "pad": 1})
+            box = _free_place(label, renderer, placed)
+            if box is None:  # every row is taken here: the line stays, the story tells it
+                label.remove()
+                continue
+            placed.append(box)
+            self.artists.append(label)
 
 
-def _free_row(taken: list[list[tuple[float, float]]], span: tuple[float, float]) -> int:
-    """The first row where ``span`` overlaps no label already placed, else the row where it
-    overlaps least (labels of events close together go one under another, not on top)."""
-    def overlap(row):
-        return sum(max(0.0, min(b, span[1]) - max(a, span[0])) for a, b in row)
-    for i, row in enumerate(taken):
-        if overlap(row) == 0:
-            return i
-    return min(range(len(taken)), key=lambda i: overlap(taken[i]))
+def _free_place(label, renderer, placed):
+    """Move ``label`` down row by row to the first place where its box (measured, with a
+    margin) meets no label already placed; its box there, or None if there is none."""
+    for row in range(MARK_ROWS):
+        label.set_y(0.98 - MARK_ROW_STEP * row)
+        box = label.get_window_extent(renderer).padded(MARK_MARGIN_PX)
+        if not any(box.overlaps(other) for other in placed):
+            return box
+    return None
 
 
 #: a line: its label, colour, width, style, and how to get (x, y) from the update's rows
@@ -146,22 +146,42 @@ STYLES = ("-", "--", "-.", ":")
 
 
 def _lines(t, title: str, ylabel: str, weeks: int, series: list[Series], *, percent=False,
-           legend="upper left", ncols=1, size=(6.4, 3.5)):
+           legend="upper left", ncols=1, size=(6.4, 3.5), control: Series | None = None):
     """A line chart with fixed axes whose lines (and event markers) take new data each update:
-    ``update(rows, marks)``, ``rows`` a norm -> table mapping (:mod:`normsim.app.live`)."""
+    ``update(rows, marks, control_rows)``, ``rows`` a norm -> table mapping
+    (:mod:`normsim.app.live`). With ``control`` (a series read from the control's rows), the
+    run's control is drawn too, and the area between it and the last series is shaded: the
+    engagement's effect."""
     def build():
         fig, ax = _axes(t, title, weeks, ylabel, size)
         lines = [ax.plot([], [], label=name, color=colour, lw=lw, ls=ls)[0]
                  for name, colour, lw, ls, _ in series]
+        fills = []
+        if control is not None:
+            name, colour, lw, ls, _ = control
+            lines.append(ax.plot([], [], label=name, color=colour, lw=lw, ls=ls)[0])
+            ax.fill_between([], [], [], color=EFFECT_COLOUR, alpha=0.45, hatch="//", lw=0,
+                            label=t._("the engagement's effect"))
         ax.set_ylim(0, 1)
         if percent:
             ax.yaxis.set_major_formatter(_percent(t))
         ax.legend(loc=legend, ncols=ncols)
         markers = Markers(ax)
 
-        def update(rows, marks=()):
+        def update(rows, marks=(), control_rows=None):
             for line, (*_, get) in zip(lines, series):
                 line.set_data(*get(rows))
+            for fill in fills:
+                fill.remove()
+            fills.clear()
+            if control is not None and control_rows is not None:
+                x, y = control[-1](control_rows)
+                lines[-1].set_data(x, y)
+                run = pd.DataFrame(dict(zip(("step", "run"), series[-1][-1](rows))))
+                both = run.merge(pd.DataFrame({"step": x, "control": y}), on="step")
+                fills.append(ax.fill_between(both["step"], both["control"], both["run"],
+                                             color=EFFECT_COLOUR, alpha=0.45, hatch="//",
+                                             lw=0))
             markers.show(marks)
         return fig, update
     return build
@@ -179,9 +199,11 @@ def _column(name: str, smooth: bool = False, norm: str | None = None):
     return get
 
 
-def compliance(t, weeks: int, norms: tuple[str, ...], pooled: bool = False):
+def compliance(t, weeks: int, norms: tuple[str, ...], pooled: bool = False,
+               control: bool = False):
     """The compliance trajectory. One norm: its weekly share of occasions that respect it, and
-    the running mean; several: the running mean of each. ``pooled``: over every living group."""
+    the running mean; several: the running mean of each. ``pooled``: over every living group.
+    ``control``: the run's control too (the first norm's running mean), the effect shaded."""
     average = t._("{n}-week average").format(n=SMOOTH)
     if len(norms) == 1:
         title = t._("Compliance with {norm}").format(norm=t.norm(norms[0]))
@@ -193,8 +215,12 @@ def compliance(t, weeks: int, norms: tuple[str, ...], pooled: bool = False):
                    _column("compliance_rate", True, n)) for i, n in enumerate(norms)]
     if pooled:
         title = t._("Compliance of all living groups with each norm")
+    if control:  # the first norm's running mean last, so that the effect is shaded against it
+        series = series[1:] + series[:1] if len(norms) > 1 else series
+    twin = ((t._("without engagement (its control)"), "#000000", 2.5, ":",
+             _column("compliance_rate", True, norms[0])) if control else None)
     return _lines(t, title, t._("share respecting the norm"), weeks, series,
-                  percent=True, legend="lower right")
+                  percent=True, legend="lower right", control=twin)
 
 
 def factors(t, weeks: int, norm: str):
@@ -217,28 +243,39 @@ def trust(t, weeks: int, norm: str):
                   ])
 
 
-def bands(t, weeks: int, names: tuple[str, str]):
-    """Two settings over many seeds: each side's mean compliance with its 95% band."""
+def bands(t, weeks: int, names: tuple[str, ...], effect: bool = False):
+    """Settings over many seeds (two, or up to four presets): each side's mean compliance with
+    its 95% band; with
+    ``effect`` (the runs against their control), the area between the two means shaded and
+    named: the engagement's effect, seen as a surface a room can point at."""
     def build():
         fig, ax = _axes(t, t._("Compliance ({n}-week average), mean of the seeds").format(n=SMOOTH),
                         weeks, t._("share respecting IHL"))
         ax.set_ylim(0, 1)
         ax.yaxis.set_major_formatter(_percent(t))
-        styles = (("-", PALETTE[0]), ("--", PALETTE[1]))
+        styles = (("-", PALETTE[0]), ("--", PALETTE[1]), ("-.", PALETTE[3]), (":", PALETTE[4]))
         lines = [ax.plot([], [], ls=ls, color=c, lw=3.5, label=n)[0]
                  for (ls, c), n in zip(styles, names)]
         fills = []
+        if effect:  # a legend entry for the shaded area, drawn with the data below
+            ax.fill_between([], [], [], color=EFFECT_COLOUR, alpha=0.45, hatch="//", lw=0,
+                            label=t._("the engagement's effect"))
         ax.legend(loc="lower right")
 
-        def update(left: pd.DataFrame, right: pd.DataFrame):
+        def update(*sides: pd.DataFrame):
             for fill in fills:
                 fill.remove()
             fills.clear()
-            for line, band, (_, colour) in zip(lines, (left, right), styles):
+            for line, band, (_, colour) in zip(lines, sides, styles):
                 band = band[band["n"] > 0]
                 line.set_data(band["step"], band["mean"])
                 fills.append(ax.fill_between(band["step"], band["ci_low"], band["ci_high"],
                                              color=colour, alpha=0.25, lw=0))
+            if effect:
+                left, right = sides
+                both = left[left["n"] > 0].merge(right[right["n"] > 0], on="step")
+                fills.append(ax.fill_between(both["step"], both["mean_x"], both["mean_y"],
+                                             color=EFFECT_COLOUR, alpha=0.45, hatch="//", lw=0))
         return fig, update
     return build
 

@@ -11,8 +11,9 @@ import solara
 
 from normsim.app.controls import BUNDLES, CONTROLS, declared, show, side_name
 from normsim.app.panel import ControlRow, RefusalNote
-from normsim.app.runs import presets
-from normsim.app.session import Session
+from normsim.app.runs import in_story_order, presets
+from normsim.analysis.replicates import Lineup
+from normsim.app.session import MAX_PRESETS, Session
 
 v = solara.v
 SEED_CHOICES = (5, 10, 20)
@@ -47,6 +48,24 @@ def verdict(t, result, names: tuple[str, str], spec: tuple | None = None) -> lis
     ]
 
 
+def lineup_verdict(t, result: Lineup, names: tuple[str, ...]) -> list[str]:
+    """Several presets in plain sentences: each one's compliance, then the settings' against
+    each other one, with its interval and whether chance alone could explain it."""
+    pct, pts = t.percent, (lambda x: t.number(100 * x, 1))
+    lines = [t._("Over the last year of the runs, over {n} seeds each, compliance was:").format(
+        n=result.sides[0].estimate.n)]
+    lines += [t._("{name}: {a} (95% interval {lo} to {hi})").format(
+        name=name, a=pct(s.estimate.mean), lo=pct(s.estimate.low), hi=pct(s.estimate.high))
+        for name, s in zip(names, result.sides)]
+    for name, d in zip(names[1:], result.differences):
+        lines.append(t._("{first} against {other}: {d} percentage points (95% interval {lo} to "
+                         "{hi}).").format(first=names[0], other=name, d=pts(d.mean),
+                                          lo=pts(d.low), hi=pts(d.high)) + " " + (
+            t._("Chance alone would rarely give a difference this large.") if d.excludes_zero
+            else t._("With these seeds, chance alone could explain it.")))
+    return lines
+
+
 @solara.component
 def CompareView(t, session: Session, on_change, version: int = 0, settings: int = 0):
     """Two settings side by side over the same seeds: the difference one factor makes.
@@ -68,10 +87,14 @@ def CompareView(t, session: Session, on_change, version: int = 0, settings: int 
     targets = [{"text": t._("one factor, set two ways"), "value": "factor"},
                {"text": t._("its control: the same runs without any engager"),
                 "value": "control"}]
-    targets += [{"text": t._("another preset: {title}").format(title=title),
-                 "value": f"preset:{key}"} for key, (title, _) in presets().items()
+    shipped = presets()
+    targets += [{"text": t._("other presets, side by side (up to {n})").format(n=MAX_PRESETS),
+                 "value": "presets"}]
+    targets += [{"text": t._("another preset: {title}").format(
+                    title=t.scenario(key, *shipped[key])[0]), "value": f"preset:{key}"}
+                for _, names in in_story_order(shipped) for key in names
                 if key != session.preset]
-    with v.Html(tag="div", class_="nm-card nm-compare-setup"):
+    with v.Html(tag="div", class_="nm-card nm-compare-setup").key("setup"):
         v.Html(tag="div", class_="nm-card-sub", children=[
             t._("Both sides run the same seeds with every other setting as in the settings "
                 "panel, so a difference comes from this factor and not from luck.") if by_factor
@@ -79,28 +102,42 @@ def CompareView(t, session: Session, on_change, version: int = 0, settings: int 
                      "is the same on both, so the difference is what the settings change.")])
         v.Select(items=targets, v_model=against, label=t._("Set the settings against"),
                  hide_details=True, class_="nm-compare-against", menu_props={"maxHeight": 520},
-                 on_v_model=lambda x: on_change(lambda: session.set_compare_against(x)))
-        with v.Html(tag="div", class_="nm-compare-row mt-2"):
+                 on_v_model=lambda x: on_change(lambda: session.set_compare_against(x))
+                 ).key("against")
+        with v.Html(tag="div", class_="nm-compare-row mt-2").key("row"):
             if by_factor:
                 v.Select(items=options, v_model=name, label=t._("The factor to vary"),
                          hide_details=True, on_v_model=choose, class_="nm-compare-factor",
-                         menu_props={"maxHeight": 520})
+                         menu_props={"maxHeight": 520}).key("factor")
+            if against == "presets":
+                others = [{"text": t.scenario(key, *shipped[key])[0], "value": key}
+                          for _, names in in_story_order(shipped) for key in names
+                          if key != session.preset]
+                v.Select(items=others, v_model=session.compare_presets, multiple=True,
+                         label=t._("Presets beside the settings (up to {n})").format(
+                             n=MAX_PRESETS), hide_details=True, class_="nm-compare-presets",
+                         menu_props={"maxHeight": 520}, on_v_model=lambda names: on_change(
+                             lambda: session.set_compare_presets(names))).key("presets")
             v.Select(items=[{"text": str(n), "value": n} for n in SEED_CHOICES],
                      v_model=session.compare_seeds, label=t._("Seeds per side"),
                      hide_details=True, class_="nm-compare-seeds",
-                     on_v_model=lambda n: on_change(lambda: session.set_compare_seeds(int(n))))
+                     on_v_model=lambda n: on_change(lambda: session.set_compare_seeds(int(n)))
+                     ).key("seeds")
             running = session.comparing
-            solara.Button(t._("Run the comparison"), color="primary", disabled=running,
+            solara.Button(t._("Run the comparison"), color="primary",
+                          disabled=running or (against == "presets"
+                                               and not session.compare_presets),
                           on_click=lambda: on_change(session.start_compare),
-                          classes=["nm-compare-run"])
+                          classes=["nm-compare-run"]).key("run")
             if running:
                 v.Html(tag="div", class_="nm-compare-progress", attributes={"role": "status"},
                        children=[t._("{done} of {total} runs done").format(
-                           done=session.compare_done, total=2 * session.compare_seeds)])
-        RefusalNote(t, session.refusal)
+                           done=session.compare_done, total=2 * session.compare_seeds)]
+                       ).key("progress")
+        RefusalNote(t, session.refusal).key("refusal")
         if by_factor:
-            Sides(t, session, on_change, control, name, left, right, names)
-    Result(t, session, version=version, settings=settings)
+            Sides(t, session, on_change, control, name, left, right, names).key("sides")
+    Result(t, session, version=version, settings=settings).key("result")
 
 
 @solara.component
@@ -140,5 +177,8 @@ def Result(t, session: Session, version: int = 0, settings: int = 0):
                     "The engagement's effect: each run against its twin, the same run without "
                     "any engager (the same seed, the same luck).")])
             spec = session.compared_spec if session.compared_against == "factor" else None
-            for line in verdict(t, result, session.compared_names(t), spec):
+            lines = (lineup_verdict(t, result, session.compared_names(t))
+                     if isinstance(result, Lineup)
+                     else verdict(t, result, session.compared_names(t), spec))
+            for line in lines:
                 v.Html(tag="div", class_="nm-desc", children=[line])

@@ -35,7 +35,7 @@ def context(session, t) -> list[str]:
 
     recipe = session.recipe()
     with session.lock:
-        title = session.run.model.settings.title
+        title = t.scenario(session.preset, session.run.model.settings.title)[0]
     head = t._("{title}: seed {seed}, week {week} of {weeks}").format(
         title=title, seed=recipe.seed, week=recipe.week, weeks=session.weeks)
     changed = [f"{t.label(k)} = {show(k, v, t)}" for k, v in recipe.start.items()]

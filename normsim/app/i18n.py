@@ -186,6 +186,16 @@ class Translator:
                    else self._("none") if field == "type" else str(value))
         return self.pgettext("choice", f"{field}={value}", default)
 
+    def scenario(self, key: str, title: str, description: str = "") -> tuple[str, str]:
+        """A shipped scenario's title and description in this language (English, or a scenario
+        file of the trainer's own: the file's words, as written)."""
+        return (self.pgettext("scenario title", key, title),
+                self.pgettext("scenario description", key, description))
+
+    def translated_scenario(self, key: str) -> bool:
+        """Whether a scenario's description reads in this language (for the page's ``lang``)."""
+        return self.language == SOURCE or self.has("scenario description", key)
+
     def language_name(self, code: str) -> str:
         """A language by its own name ("français"), as a language switch shows it."""
         return Locale.parse(code).get_display_name(code).capitalize()
@@ -237,13 +247,14 @@ def declared(language: str) -> list[tuple[str, str]]:
     import normsim.simulation.model  # noqa: F401  (declares the model's event kinds)
     from normsim.world.commanders import LEVELS
     from normsim.engagers import KINDS
-    from normsim.events import kinds, markers
+    from normsim.events import TEXTS, kinds, markers
     from normsim.world.integration import FACTORS
     from normsim.rules.norms import NORMS
     from normsim.simulation.records import STAGES
-    from normsim.settings.scenario import PARAMETERS
+    from normsim.settings.scenario import PARAMETERS, list_scenarios
 
     keys = [("stage", s) for s in STAGES] + [("detail", d) for d in (*FACTORS, *LEVELS)]
+    keys += [("detail", norm.why_costly) for norm in NORMS.values()]
     keys += [("error", e) for e in ("peace_window", "engagement_window")]
     keys += [("choice", f"{field}={value}") for field, values in choices().items()
              for value in values if field != "type" or value == ""]
@@ -253,6 +264,9 @@ def declared(language: str) -> list[tuple[str, str]]:
         keys += [("marker", kind) for kind in markers()] + [("norm", n) for n in (*NORMS, "IHL")]
         keys += [("engager kind", k) for k in KINDS] + [("engager", k) for k in KINDS]
         keys += [("choice", f"type={key}") for key in choices()["type"] if key]
+        keys += [("event text", words) for words in TEXTS]
+        keys += [(f"scenario {part}", name) for name, *_ in list_scenarios()
+                 for part in ("title", "description")]
     return keys
 
 

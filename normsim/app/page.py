@@ -140,50 +140,62 @@ def Page():
                 attributes={"dir": t.direction, "data-version": str(version.value)}):
         if drawer.value:
             with v.Html(tag="aside", class_="nm-drawer",
-                        attributes={"aria-label": t._("Settings")}):
+                        attributes={"aria-label": t._("Settings")}).key("drawer"):
                 SettingsPanel(t, session, change, lambda: drawer.set(False),
                               refusals=refusals.value, version=settings_version.value)
-        with v.Html(tag="main", class_="nm-main"):
-            with v.Html(tag="div", class_="nm-head"):
-                with v.Tabs(v_model=tab.value, on_v_model=to_tab, class_="nm-tabs"):
+        with v.Html(tag="main", class_="nm-main").key("main"):
+            with v.Html(tag="div", class_="nm-head").key("head"):
+                with v.Tabs(v_model=tab.value, on_v_model=to_tab, class_="nm-tabs").key("tabs"):
                     for i, words in enumerate(TABS):
                         v.Tab(children=[t._(words)], class_=f"nm-tab-{i}")
                 if not drawer.value:
                     solara.Button(t._("Show settings"), outlined=True,
-                                  on_click=lambda: drawer.set(True), classes=["nm-open-settings"])
-                Speed(t, session, speed)
+                                  on_click=lambda: drawer.set(True),
+                                  classes=["nm-open-settings"]).key("open-settings")
+                Speed(t, session, speed).key("speed")
                 v.Select(items=[{"text": t.language_name(code), "value": code}
                                 for code in languages()],
                          v_model=t.language, label=t._("Language"), hide_details=True, dense=True,
-                         on_v_model=set_language, class_="nm-language")
+                         on_v_model=set_language, class_="nm-language").key("language")
             if tab.value == 0:  # the clock moves the run shown: not on the Compare tab
                 with Bar(t, session, picture, per_step, speed, step, play_pause, change,
-                         version=version.value):
+                         version=version.value).key("bar"):
                     solara.Button(t._("Reveal") if veiled.value else t._("Predict"),
                                   outlined=not veiled.value, color="primary",
                                   on_click=lambda: veiled.set(not veiled.value),
                                   classes=["nm-veil-toggle"], attributes={"title": t._(
                                       "Hide the result while the room predicts what will "
-                                      "happen; then reveal it.")})
+                                      "happen; then reveal it.")}).key("veil")
+                    if not session.population:  # the run beside the same run without engagers
+                        solara.Button(
+                            t._("Hide its control") if session.control_shown
+                            else t._("Show its control"), outlined=not session.control_shown,
+                            color="primary", classes=["nm-control-toggle"],
+                            on_click=lambda: session.show_control(not session.control_shown),
+                            attributes={"title": t._(
+                                "Draw the same run without any engager (the same seed and "
+                                "conditions): the shaded area between them is the "
+                                "engagement's effect")}).key("control")
                     solara.Button(t._("Exit presenter") if presenting.value else t._("Present"),
                                   outlined=True, on_click=lambda: present(not presenting.value),
                                   classes=["nm-present"], attributes={"title": t._(
                                       "Presenter mode: the title on stage, one chart at a time, "
-                                      "large enough for a room")})
+                                      "large enough for a room")}).key("present")
                 ClockNote(t, session, per_step.value, session.worker.playing,
-                          version=version.value)
+                          version=version.value).key("clock")
             if not drawer.value:  # the settings (and the preset's title) hidden: say it here
-                v.Html(tag="h1", class_="nm-stage-title", children=[session.title])
+                v.Html(tag="h1", class_="nm-stage-title", children=[
+                    t.scenario(session.preset, session.title)[0]]).key("title")
             if hint.value and picture.week == 0 and tab.value == 0 and not presenting.value:
                 v.Html(tag="div", class_="nm-hint", attributes={"role": "note"}, children=[
                     t._("Press Play (or the space bar) to watch the weeks go by, or Step (→) to "
-                        "move on {n} weeks at a time.").format(n=per_step.value)])
+                        "move on {n} weeks at a time.").format(n=per_step.value)]).key("hint")
             if tab.value == 0:
                 RunView(t, session, picture, version=version.value, veiled=veiled.value,
-                        presenting=presenting.value, shown=shown)
+                        presenting=presenting.value, shown=shown).key("run")
             else:
                 CompareView(t, session, change, version=version.value,
-                            settings=settings_version.value)
+                            settings=settings_version.value).key("compare")
 
 
 @solara.component

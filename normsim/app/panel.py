@@ -7,7 +7,7 @@ import solara
 
 from normsim.app.controls import BUNDLES, CONTROLS, Control, show
 from normsim.app.engagers import EngagerEditor
-from normsim.app.runs import SEED_LIMIT, Refusal, presets
+from normsim.app.runs import SEED_LIMIT, Refusal, in_story_order, presets
 from normsim.app.session import Session
 from normsim.settings.scenario import load
 
@@ -132,7 +132,11 @@ def PresetPicker(t, session: Session, on_change, version: int = 0):
     if session.preset not in shipped:  # a scenario file given with --preset
         own = load(session.preset)
         shipped[session.preset] = (own.title, " ".join(own.description.split()))
-    items = [{"text": title, "value": name} for name, (title, _) in shipped.items()]
+    shipped = {name: t.scenario(name, *words) for name, words in shipped.items()}
+    items = []
+    for part, names in in_story_order(shipped):
+        items.append({"header": t._(part)})
+        items += [{"text": shipped[name][0], "value": name} for name in names]
     with v.Html(tag="div", class_="nm-card nm-presets"):
         v.Select(items=items, v_model=session.preset, label=t._("Start from a preset"),
                  hide_details=True, on_v_model=lambda name: on_change(
@@ -140,7 +144,8 @@ def PresetPicker(t, session: Session, on_change, version: int = 0):
                  class_="nm-preset-select", menu_props={"maxHeight": 520})
         title, description = shipped.get(session.preset, (session.preset, ""))
         v.Html(tag="div", class_="nm-desc nm-preset-desc mt-2", children=[description],
-               attributes={"lang": "en"})  # the scenario files' descriptions are in English
+               attributes={"lang": t.language if t.translated_scenario(session.preset)
+                           else "en"})  # a scenario file of one's own is in its own words
         sets, changed = session.preset_sets(), session.preset_changes()
         notes = []
         if sets:

@@ -26,6 +26,8 @@ from normsim.app.controls import show
 from normsim.app.engagers import describe
 from normsim.app.i18n import N_, SOURCE, translator
 from normsim.events import KINDS as EVENT_KINDS
+from normsim.events import TEXTS as EVENT_TEXTS
+from normsim.rules.norms import NORMS
 from normsim.simulation.outcomes import FINAL_WEEKS, outcomes
 from normsim.simulation.records import DIALOGUE_TRUST, STAGE_LEVEL, STAGES
 
@@ -62,6 +64,14 @@ class Picture:
     engaged_by: tuple[str, ...] = ()  # the run's engagers in words (none: the control)
 
 
+def told_as(ev) -> str | None:
+    """The declared sentence (:func:`normsim.events.sentence`) an event was logged with, if
+    any: its words differ from its kind's, so a catalogue must translate them whole."""
+    norm = NORMS[ev.norm].title if ev.norm in NORMS else "IHL"
+    return next((words for words, kind in EVENT_TEXTS.items()
+                 if kind == ev.kind and words.format(norm=norm) == ev.text), None)
+
+
 def sentence(t, ev, many_groups: bool = False) -> str:
     """One event in the visitor's language: the model's words in English, else the catalogue's
     (with the event's value, detail, norm and engager), else the model's words."""
@@ -71,6 +81,8 @@ def sentence(t, ev, many_groups: bool = False) -> str:
             detail="; ".join(t._("“{label}”: {old} → {new}").format(
                 label=t.label(name), old=show(name, old, t), new=show(name, new, t))
                 for name, (old, new) in changes.items()))
+    elif t.language != SOURCE and (told := told_as(ev)) is not None:
+        text = t.pgettext("event text", told).format(norm=t.norm(ev.norm or ""))
     elif t.language != SOURCE and t.has("event", ev.kind):
         value = "" if pd.isna(ev.value) else t.number(ev.value, 0 if ev.value == int(ev.value) else 2)
         detail = t.pgettext("detail", ev.detail) if ev.detail else ""
@@ -225,9 +237,9 @@ def population_charts(t, weeks: int, norms, observed):
             "compliance": charts.compliance(t, weeks, tuple(norms), pooled=True)}
 
 
-def group_charts(t, weeks: int, norms):
-    """The one-group view's time charts: name -> builder."""
-    return {"compliance": charts.compliance(t, weeks, tuple(norms)),
+def group_charts(t, weeks: int, norms, control: bool = False):
+    """The one-group view's time charts: name -> builder (``control``: with the run's)."""
+    return {"compliance": charts.compliance(t, weeks, tuple(norms), control=control),
             "factors": charts.factors(t, weeks, norms[0]),
             "trust": charts.trust(t, weeks, norms[0])}
 
@@ -240,7 +252,11 @@ def chart_data(session, records: pd.DataFrame, events: pd.DataFrame, t, populati
         return {"signatories": (curve,), "compliance": (live.pooled(records), marks(
             t, events[events["kind"] == "conditions changed"], norms, group=None))}
     rows, marked = live.norm_rows(records, 0), marks(t, events, norms)
-    return {name: (rows, marked) for name in ("compliance", "factors", "trust")}
+    out = {name: (rows, marked) for name in ("compliance", "factors", "trust")}
+    twin = session.run.twin
+    if twin is not None:
+        out["compliance"] = (rows, marked, live.norm_rows(twin.records(), 0))
+    return out
 
 
 class Painter:
@@ -264,6 +280,7 @@ class Painter:
             with session.lock:
                 run, weeks = session.run, session.weeks
                 records, events = run.model.records(), run.model.events()
+                control = run.twin is not None
                 population = bool(run.model.settings.population)
                 engagers = [e.model_dump() for e in run.model.settings.engagers]
                 preset = session.preset
@@ -275,9 +292,10 @@ class Painter:
             standing = tuple(live.standing(records)) if not population else ()
             crowd = self._crowd(records, preset) if population else None
             builders = (population_charts(t, weeks, norms, crowd.observed) if population
-                        else group_charts(t, weeks, norms))
-            data = chart_data(session, records, events, t, population)
-            key = (t.language, weeks, norms, preset)
+                        else group_charts(t, weeks, norms, control))
+            with session.lock:
+                data = chart_data(session, records, events, t, population)
+            key = (t.language, weeks, norms, preset, control)
             images = {name: self._figure((name, *key), build).svg(*data[name])
                       for name, build in builders.items()}
             if population:
@@ -325,6 +343,8 @@ class Painter:
         with self._lock:
             t = translator(session.language)
             names = session.compared_names(t)
-            return self._figure(("bands", t.language, result.weeks, names),
-                                charts.bands(t, result.weeks, names)).svg(
-                result.left.band, result.right.band)
+            effect = session.compared_against == "control"
+            sides = result.sides if hasattr(result, "sides") else (result.left, result.right)
+            return self._figure(("bands", t.language, result.weeks, names, effect),
+                                charts.bands(t, result.weeks, names, effect)).svg(
+                *(s.band for s in sides))

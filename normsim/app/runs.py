@@ -9,8 +9,11 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from normsim.app.i18n import N_
 from normsim.settings.scenario import PARAMETERS, ScenarioError, list_scenarios, to_flat, validate
 from normsim.settings.schema import Scenario
+from normsim.app.interventions import change
+from normsim.simulation.counterfactual import twin_settings
 from normsim.simulation.model import NormDiffusionModel
 
 _SERIALS = itertools.count(1)
@@ -35,6 +38,31 @@ def kind_defaults(scenario: Scenario) -> dict:
     parameters default to its kind's values)."""
     tables = [{k: v for k, v in t.items() if k in _IDENTITY} for t in engager_tables(scenario)]
     return values_of(validate({"norms": list(scenario.norms), "engager": tables}, "defaults"))
+
+
+#: the presets in the order of a workshop's story (docs/app.md), under the question each part of
+#: it asks; the baseline beside its control. A shipped scenario not listed here comes last.
+STORY = (
+    (N_("The question, and its control"), ("baseline", "no_engagement")),
+    (N_("What works?"), ("engager_dialogue", "engager_deed", "engager_peace_operation",
+                         "two_engagers", "dialogue_then_deed")),
+    (N_("Does it last?"), ("engagement_ends",)),
+    (N_("How to engage"), ("conditional_persuader", "peace_operation_incentives",
+                           "peace_operation_pressure", "politicised", "ihl_department")),
+    (N_("When to engage"), ("early_peoples_war", "late_entrenched", "peace_window")),
+    (N_("Limits"), ("incompatible_goal", "mines_essential")),
+    (N_("Other norms"), ("deed_mines", "children_action_plan")),
+    (N_("The record: a population of groups"), ("mine_ban", "mine_ban_calibrated")),
+)
+OTHERS = N_("Other scenarios")
+
+
+def in_story_order(names) -> list[tuple[str, list[str]]]:
+    """``names`` grouped as :data:`STORY` tells, each part in its order; the rest last."""
+    names = list(names)
+    told = [(part, [n for n in members if n in names]) for part, members in STORY]
+    rest = [n for n in names if not any(n in members for _, members in STORY)]
+    return [(part, members) for part, members in told + [(OTHERS, rest)] if members]
 
 
 def presets() -> dict[str, tuple[str, str]]:
@@ -72,6 +100,43 @@ class Run:
         self.model = NormDiffusionModel(rng=seed, settings=settings)
         self.start_values, self.start_make = self.values, self.make_up  # its recipe (address)
         self.changes: list[tuple[int, dict]] = []  # changes of conditions: (week, values)
+        self._start = settings
+        #: its control: the same run without engagers (seed, settings, changes of conditions),
+        #: kept at the same week while the page shows it (:meth:`show_control`)
+        self.twin: NormDiffusionModel | None = None
+
+    def show_control(self, on: bool) -> None:
+        """Keep (or drop) the run's control beside it. Turned on mid-run, the control is made
+        from week 0 again: the same seed, the run's starting settings without engagers, and
+        every change of conditions at its week (ten years take about a second)."""
+        if not on:
+            self.twin = None
+            return
+        if self.twin is not None:
+            return
+        self.twin = NormDiffusionModel(rng=self.seed, settings=twin_settings(self._start))
+        for week, values in self.changes:
+            self._step_twin(week - self.twin.steps)
+            self.change_twin(values)
+        self._step_twin(self.week - self.twin.steps)
+
+    def step(self) -> None:
+        """One week of the run, and of its control when shown."""
+        self.model.step()
+        self._step_twin(1)
+
+    def _step_twin(self, weeks: int) -> None:
+        for _ in range(weeks if self.twin is not None else 0):
+            self.twin.step()
+
+    def change_twin(self, values: dict) -> None:
+        """The run's change of conditions, for its control too: those the control has (an
+        engager's settings are the engagers', which the control lacks)."""
+        if self.twin is not None:
+            have = to_flat(self.twin.settings)
+            kept = {k: v for k, v in values.items() if k in have}
+            if kept:
+                change(self.twin, kept, origin=ORIGIN)
 
     @property
     def week(self) -> int:

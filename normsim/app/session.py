@@ -18,10 +18,10 @@ import logging
 import threading
 from collections.abc import Callable
 
-from normsim.analysis.replicates import Cancelled, Comparison, compare
+from normsim.analysis.replicates import Cancelled, Comparison, Lineup, compare, line_up
 from normsim.app.address import Recipe
 from normsim.app.runs import (ORIGIN, SEED_LIMIT, Refusal, Run, engager_tables, kind_defaults,
-                              refusal, values_of)
+                              presets, refusal, values_of)
 from normsim.app.controls import side_name
 from normsim.app.worker import Worker
 from normsim.simulation.counterfactual import twin_settings
@@ -31,6 +31,7 @@ from normsim.settings.scenario import ScenarioError, load, to_flat, validate, wi
 from normsim.settings.schema import Scenario
 
 log = logging.getLogger(__name__)
+MAX_PRESETS = 3  # presets beside the settings: four curves are as many as a room can follow
 
 
 class Session:
@@ -54,10 +55,14 @@ class Session:
         self.draft, self.engagers, self.norms = values_of(base), engager_tables(base), base.norms
         self.seed, self.weeks = base.run.seed, base.run.steps
         self.compare_spec, self.compare_seeds = compare_spec, 10
+        self.control_shown = False  # the run's control drawn beside it (Run.show_control)
         # what the comparison sets against the settings: "factor" (one factor two ways),
         # "control" (the same run without engagers: its twin) or "preset:<name>" (another)
         self.compare_against = self.compared_against = "factor"
-        self.comparison: Comparison | None = None
+        # with "presets": the presets set beside the settings (one to three), and those shown
+        self.compare_presets: list[str] = []
+        self.compared_presets: list[str] = []
+        self.comparison: Comparison | Lineup | None = None
         self.compared_spec = compare_spec  # the settings of the comparison shown
         self.compare_chart: str | None = None
         self.compare_done = 0
@@ -205,6 +210,7 @@ class Session:
             pending = self.pending
             try:
                 change(self.run.model, pending, origin=ORIGIN)
+                self.run.change_twin(pending)
                 self.run.changes.append((self.run.week, pending))
             except ScenarioError as err:
                 self.refusal = Refusal("fixed", {"names": self.fixed_pending}, str(err)) \
@@ -225,6 +231,14 @@ class Session:
             self.joined_before = self.worker.coalesced  # the clock's note starts again
             self.refusal = None
             self.run = Run(self.scenario(), self.seed)
+            self.run.show_control(self.control_shown)
+            self.worker.redraw()
+
+    def show_control(self, on: bool) -> None:
+        """Show the run's control (the same run without engagers) beside it, or not."""
+        with self.lock:
+            self.control_shown = on
+            self.run.show_control(on)
             self.worker.redraw()
 
     def set_seed(self, seed) -> None:
@@ -276,7 +290,7 @@ class Session:
         with self.lock:
             weeks = max(0, min(weeks, self.weeks - self.week))
             for _ in range(weeks):
-                self.run.model.step()
+                self.run.step()
             return weeks > 0
 
     def close(self, wait: bool = False) -> None:
@@ -313,8 +327,17 @@ class Session:
             self.compare_against = against
             self.cancel_compare()
 
+    def set_compare_presets(self, names) -> None:
+        """The presets set beside the settings: at most :data:`MAX_PRESETS`, shipped ones."""
+        with self.lock:
+            shipped = presets()
+            self.compare_presets = [n for n in names if n in shipped][:MAX_PRESETS]
+            self.cancel_compare()
+
     def compare_sides(self, against: str) -> list[Scenario]:
-        """The two scenarios a comparison runs: the settings, and what they are set against."""
+        """The scenarios a comparison runs: the settings, and what they are set against."""
+        if against == "presets":
+            return [self.scenario(), *(load(name) for name in self.compare_presets)]
         if against == "control":
             here = self.scenario()
             return [here, twin_settings(here)]
@@ -333,13 +356,17 @@ class Session:
         self._compare_cancel.set()
         self.comparison, self.compare_chart, self.compare_done = None, None, 0
 
-    def compared_names(self, t) -> tuple[str, str]:
-        """The two sides of the comparison shown, in words ("principled", "conditional")."""
+    def compared_names(self, t) -> tuple[str, ...]:
+        """The sides of the comparison shown, in words ("principled", "conditional")."""
+        if self.compared_against == "presets":
+            return tuple(f"“{t.scenario(key, load(key).title)[0]}”"
+                         for key in (self.preset, *self.compared_presets))
         if self.compared_against == "control":
             return t._("its engagers"), t._("no engager (its control)")
         if self.compared_against.startswith("preset:"):
-            other = load(self.compared_against.split(":", 1)[1]).title
-            return f"“{self.title}”", f"“{other}”"
+            key = self.compared_against.split(":", 1)[1]
+            other = t.scenario(key, load(key).title)[0]
+            return f"“{t.scenario(self.preset, self.title)[0]}”", f"“{other}”"
         name, left, right = self.compared_spec
         return side_name(name, left, t), side_name(name, right, t)
 
@@ -353,7 +380,10 @@ class Session:
             self._compare_cancel.set()
             cancel = self._compare_cancel = threading.Event()
             against = self.compare_against
+            if against == "presets" and not self.compare_presets:
+                return  # (Run waits for a preset to be chosen)
             sides = self.compare_sides(against)
+            chosen = list(self.compare_presets)
             n, seed, weeks, spec = self.compare_seeds, self.seed, self.weeks, self.compare_spec
             self.comparison, self.compare_chart, self.compare_done = None, None, 0
 
@@ -364,13 +394,14 @@ class Session:
 
         def work():
             try:
-                result = compare(*sides, seeds=n, weeks=weeks, root=seed, on_run=progress,
-                                 cancel=cancel)
+                result = (line_up if against == "presets" else compare)(
+                    *([sides] if against == "presets" else sides), seeds=n, weeks=weeks,
+                    root=seed, on_run=progress, cancel=cancel)
                 with self.lock:
                     if cancel.is_set():
                         return
                     self.comparison, self.compared_spec = result, spec
-                    self.compared_against = against
+                    self.compared_against, self.compared_presets = against, chosen
                 self.compare_chart = self.painter.draw_compare(self)
             except Cancelled:
                 return

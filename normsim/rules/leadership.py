@@ -43,7 +43,7 @@ import numpy as np
 from normsim.world.arrays import clip
 
 from normsim.world import integration
-from normsim.events import declare
+from normsim.events import declare, sentence
 from normsim.rules import reciprocity, splinter_causes
 from normsim.rules.internalisation import follow_leverage
 from normsim.params import P, Section
@@ -70,8 +70,16 @@ COMMITMENT = declare("commitment made", "the top commander publicly committed th
                      "respect {norm}", marker="commitment")
 LAPSED = declare("commitment lapsed", "the top commander no longer stands by the group's "
                  "commitment to {norm}", marker="commitment lapsed")
+HELD_BACK = declare("held back by the cost", "the top commander will go no further on {norm}: "
+                    "{detail}")
 REPLACED = declare("commander replaced", "a new {detail} commander took over",
                    marker="new top commander")
+CARRIED_OVER = sentence(REPLACED, "a new top commander took over; the doctrine carries the "
+                        "priority over")
+MAY_SLIP = sentence(REPLACED, "a new top commander took over; with little in the doctrine, "
+                    "the priority may slip")
+NEW_LEADER_LAPSED = sentence(LAPSED, "the new top commander does not stand by the group's "
+                             "commitment to {norm}")
 
 
 def ceiling(groups) -> np.ndarray:
@@ -123,6 +131,7 @@ def week(world, signals, leverage: np.ndarray, support: tuple) -> np.ndarray:
     # started (without engagement nothing moves: the stationary null)
     limit = ceiling(g)  # (G, N)
     top = np.maximum(limit.T, p.origin[:, L])
+    _tell_held_back(world, (a > top).T & (g.cost > 0.0))
     a = clip(a, 0.0, top)
     p.acceptance[:, L], p.baseline[:, L], p.knowledge[:, L] = a, np.minimum(b, top), k
     follow_leverage(g.instruction, payoff(world, leverage), s.internalisation)
@@ -136,6 +145,17 @@ def week(world, signals, leverage: np.ndarray, support: tuple) -> np.ndarray:
     drills = integration.week(world, cc.emphasis[:, L].T, g.instruction, support)
     _turn_over(world)
     return drills
+
+
+def _tell_held_back(world, pressed: np.ndarray) -> None:
+    """The first time persuasion presses a leader against a norm's ceiling, the story says so
+    and why (seed 002: the ICRC 'will then find itself unable to act against this conviction')."""
+    g = world.groups
+    new = pressed & ~g.held_back & g.alive[:, None]
+    for i, n in zip(*np.nonzero(new)):
+        world.log(HELD_BACK, int(i), norm=int(n), agent=world.leader_agent(int(i)),
+                  detail=world.norms[int(n)].why_costly)
+    g.held_back |= new
 
 
 def _commit(world, ready: np.ndarray) -> None:
@@ -176,12 +196,10 @@ def _turn_over(world) -> None:
     for i in idx:
         doctrine = g.doctrine[i].max()
         world.log(REPLACED, int(i), agent=world.leader_agent(int(i)), detail="strategic",
-                  text="a new top commander took over; " + (
-                      "the doctrine carries the priority over" if doctrine >= integration.DOCTRINE_ADOPTED
-                      else "with little in the doctrine, the priority may slip"))
+                  text=CARRIED_OVER if doctrine >= integration.DOCTRINE_ADOPTED else MAY_SLIP)
     a = cc.acceptance[:, cc.leader[idx]].T
     lapse = g.committed[idx] & (willingness(a, g.instruction[idx]) < LAPSE_ACCEPTANCE)
     for j, n in zip(*np.nonzero(lapse)):
         g.committed[idx[j], n] = False
         world.log(LAPSED, int(idx[j]), norm=int(n), agent=world.leader_agent(int(idx[j])),
-                  text="the new top commander does not stand by the group's commitment to {norm}")
+                  text=NEW_LEADER_LAPSED)

@@ -150,6 +150,9 @@ class Norm:
     occasion: str  #: what one occasion to violate it is, in words
     Settings: type[Section]  #: its settings section (a scenario table named after ``key``)
     cost: Callable  #: (groups, shortfall) -> military cost per group in [0, 1]
+    #: why the norm costs a group something, in words: the story tells it when the cost stops
+    #: the leadership's persuasion ("mines are essential to how ...")
+    why_costly: str
     source: str  #: where the norm and its description come from
     #: COMMAND only: (settings, world, Units) -> occasions per unit this week
     occasions: Callable | None = None
@@ -188,7 +191,7 @@ def register(norm: Norm) -> Norm:
 CIVILIANS = register(Norm(
     key="civilians", short="civilians", title="the protection of civilians", decided_by=FIGHTERS,
     occasion="an encounter of a fighter with civilians", Settings=CiviliansSettings,
-    cost=_civilians_cost,
+    cost=_civilians_cost, why_costly="the group's core goal is to harm civilians",
     source="Seed 002: Common Article 3 and 'the obligations inherent to the protection of civilian "
     "populations'; the score card counts 'the violations of IHL ... committed by or within the "
     "group'."))
@@ -196,6 +199,7 @@ MINES = register(Norm(
     key="mines", short="anti-personnel mines", title="the ban on anti-personnel mines",
     decided_by=COMMAND, occasion="a unit's chance to lay anti-personnel mines",
     Settings=MinesSettings, cost=_mines_cost, occasions=_mine_occasions,
+    why_costly="mines are essential to how a weak group holds its ground",
     base=lambda ns: ns.base_use,
     source="Seed 002, footnote 1: Geneva Call's agreement on 'the provisions set forth in the "
     "Ottawa Convention of 1997 on the ban of anti-personnel mines'; seed 001."))
@@ -203,6 +207,7 @@ CHILDREN = register(Norm(
     key="children", short="children", title="the ban on recruiting and using children",
     decided_by=COMMAND, occasion="a recruit joining a unit", Settings=ChildrenSettings,
     cost=_children_cost, occasions=_recruit_occasions, base=lambda ns: ns.base_recruitment,
+    why_costly="the group is short of voluntary recruits",
     restraint=_community_resistance,
     source="Seed 004: 'since 1999 more than 60 armed groups have made commitments to end the "
     "recruitment and use of children'; seed 002 ('land-mines and child-soldiers')."))

@@ -212,6 +212,8 @@ STATE = {
     "engaged": Array((), bool, False, "parent"),  # some engager engages the group this week
     "objection": Array(()),  # the host state's objection to engaging it (H5; seed 003)
     "cost": Array(PER_NORM, split="parent"),  # military cost of each norm (normsim.rules.norms)
+    # the leadership has been persuaded up to the norm's military cost (the story tells it once)
+    "held_back": Array(PER_NORM, bool, False),
     # this week's conduct, per norm
     "occasions": Array(PER_NORM),
     "violations": Array(PER_NORM),
