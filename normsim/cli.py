@@ -174,9 +174,13 @@ def run(scenario, seed, steps, overrides, out, counterfactual):
               help="Weeks per run (default: the experiment's).")
 @click.option("--samples", type=click.IntRange(min=1), default=None,
               help="Sample size of an LHS, Sobol or Morris design (default: the experiment's).")
+@click.option("--posterior", default=None, metavar="FILE",
+              help="Draw each replicate's shared parameters from this posterior.csv (written by "
+                   "'normsim calibrate'); sets the file of the experiment's [posterior] table.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @user_errors
-def sweep(experiment, workers, scheduler, give_up_after, out, replicates, steps, samples, quiet):
+def sweep(experiment, workers, scheduler, give_up_after, out, replicates, steps, samples,
+          posterior, quiet):
     """Run an EXPERIMENT (a name in experiments/ or a TOML file): every condition x replicate.
 
     Results stream to OUT/runs/ as runs finish (one Parquet file per run; read them all with
@@ -191,7 +195,8 @@ def sweep(experiment, workers, scheduler, give_up_after, out, replicates, steps,
     out = _out_folder(out)
     scheduler = None if scheduler is None else check_address(scheduler)
     check_give_up_after(give_up_after, scheduler)
-    exp, text = load_experiment(experiment, replicates=replicates, steps=steps, samples=samples)
+    exp, text = load_experiment(experiment, replicates=replicates, steps=steps, samples=samples,
+                                posterior=posterior)
     the_plan = plan(exp)
     out = out or Path("results") / Path(experiment).stem
     where = f"the Dask cluster at {scheduler}" if scheduler else \
