@@ -241,8 +241,9 @@ def load_experiment(name_or_path: str | Path, replicates: int | None = None,
              "posterior.file": posterior}
     if posterior is not None:
         if not isinstance(data.get("posterior", {}), dict):
-            raise ScenarioError(f"{path}: posterior must be a table ([posterior]), not "
-                                f"{data['posterior']!r}")
+            raise ScenarioError(f"{path}: posterior = {data['posterior']!r} is not allowed with "
+                                "--posterior: it must be a table ([posterior]) whose file the "
+                                "option sets")
         data["posterior"] = {**data.get("posterior", {}), "file": str(posterior)}
     if replicates is not None:
         data["replicates"] = replicates
