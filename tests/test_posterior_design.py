@@ -13,6 +13,7 @@ import normsim
 from normsim.sweeps.engines import sweep
 from normsim.sweeps.experiment import load_experiment, plan
 from normsim.sweeps.store import read_manifest, read_runs
+from sweep_helpers import cluster  # noqa: F401  (a real Dask scheduler and workers on 127.0.0.1)
 
 #: a posterior as 'normsim calibrate' writes it: parameters, distance, index, weight. Particle 1
 #: has no weight: it must never be drawn.
@@ -89,6 +90,17 @@ def test_a_posterior_design_reproduces_its_draws_per_seed_on_one_worker_and_two(
     manifest = read_manifest(tmp_path / "one")["posterior"]
     assert manifest["drawn"] == ["dialogue_persuasion_rate", "dialogue_trust_rate"]
     assert manifest["content"].startswith("sha256:")
+
+
+@pytest.mark.multiprocess
+def test_a_posterior_design_on_dask_gives_the_local_table(tmp_path, cluster):  # noqa: F811
+    address, _ = cluster
+    exp, text = load_experiment(write(tmp_path, replicates=3))
+    sweep(plan(exp), tmp_path / "dask", text, scheduler=address, progress=False)
+    sweep(plan(exp), tmp_path / "local", text, workers=1, progress=False)
+    dask, local = read_runs(tmp_path / "dask"), read_runs(tmp_path / "local")
+    assert "drawn_dialogue_trust_rate" in dask
+    pd.testing.assert_frame_equal(dask, local, check_exact=True)
 
 
 def test_each_run_is_the_run_of_its_drawn_values(tmp_path):

@@ -21,8 +21,9 @@ kind's parameter (``deed.persuasion_rate``) must belong to a kind that at least 
 experiment's scenarios has, and is set only in the runs of those scenarios (the deed's rate
 does not touch a dialogue run). ``population.groups`` sizes a population file, which a sweep
 cannot redraw: leave it out with ``parameters``. Whole-number parameters (``deed.capacity``)
-are rounded as sampled designs round them. Every drawn value is recorded in the run's table
-(columns ``posterior_draw``, ``posterior_particle`` and ``drawn_<parameter>``).
+are rounded as sampled designs round them. Every run's table records its replicate's draw
+(columns ``posterior_draw``, ``posterior_particle`` and ``drawn_<parameter>``), also in the runs
+where a drawn parameter does not apply (a dialogue run carries the deed's drawn rates unused).
 
 Bad input (a missing or garbled file, no weights, a parameter the scenarios lack, a value out
 of its range) raises :class:`normsim.settings.scenario.ScenarioError` naming the file, the
