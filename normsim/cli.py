@@ -203,6 +203,11 @@ def sweep(experiment, workers, scheduler, give_up_after, out, replicates, steps,
         f"{local_workers(the_plan, workers)} local process(es)"
     click.echo(f"{exp.title}: {len(the_plan.conditions)} conditions x {exp.replicates} replicates "
                f"= {len(the_plan.runs())} runs of {exp.steps} weeks, on {where} -> {out}/")
+    if the_plan.draws is not None:
+        d = the_plan.draws
+        click.echo(f"each replicate draws {', '.join('.'.join(PARAMETERS[n]) for n in d.names)} from "
+                   f"{d.file} ({len(d.particles)} particles, by weight)"
+                   + (f"; not drawn: {', '.join(d.unused)}" if d.unused else ""))
     say = functools.partial(click.echo, err=True)
     try:
         report = run_sweep(the_plan, out, text, workers=workers, scheduler=scheduler,

@@ -275,6 +275,8 @@ def load_experiment(name_or_path: str | Path, replicates: int | None = None,
     if exp.posterior is not None and posterior is None:  # a file's path is relative to it
         found = str(resolve(exp.posterior.file, path))
         exp = exp.model_copy(update={"posterior": exp.posterior.model_copy(update={"file": found})})
+    elif exp.posterior is not None:
+        exp.posterior._option = True
     _check_values(exp, path)
     exp._source = str(path)
     return exp, text

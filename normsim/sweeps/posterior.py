@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from normsim.settings.ranges import parameter_range
 from normsim.settings.scenario import (PARAMETERS, ScenarioError, locate, suggest,
@@ -63,6 +63,7 @@ class PosteriorSpec(BaseModel):
                               "replicate r uses draw r mod draws (default: one per replicate)")
     parameters: list[str] | None = Field(None, description="the posterior's parameters that "
                                          "carry over (default: all)")
+    _option: bool = PrivateAttr(False)  # the file came from 'normsim sweep --posterior'
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def load_draws(spec: PosteriorSpec, path: Path, where: str, scenarios: dict[str,
     """Read and check the posterior of an experiment (``where``: the experiment file, for
     messages; ``scenarios``: name -> scenario of every condition; ``taken``: flat names the
     factors and fixed values set -> how the file names them)."""
-    field = f"{where}: posterior.file = '{spec.file}'"
+    field = f"{where}: posterior.file = '{spec.file}'" + (" (--posterior)" if spec._option else "")
     data = _read(path, field)
     columns = [c for c in data.columns if c not in NOT_PARAMETERS]
     if "weight" not in data.columns or not columns:
