@@ -140,12 +140,7 @@ def load_draws(spec: PosteriorSpec, path: Path, where: str, scenarios: dict[str,
         if name not in columns:
             raise ScenarioError(f"{where}: posterior.parameters: '{name}' is not a parameter of "
                                 f"{path} (its parameters: {', '.join(columns)}).")
-    weights = pd.to_numeric(data["weight"], errors="coerce").to_numpy(float)
-    bad = ~np.isfinite(weights) | (weights < 0)
-    if bad.any() or weights.sum() <= 0:
-        shown = data["weight"].iloc[int(np.argmax(bad))] if bad.any() else weights.sum()
-        raise ScenarioError(f"{field}: weight = {shown!r} (row {int(np.argmax(bad)) + 2 if bad.any() else 'all'})"
-                            " is not allowed: weights are numbers ≥ 0 that do not all vanish.")
+    weights = _weights(data["weight"], field)
     names, particles = [], pd.DataFrame({"weight": weights / weights.sum()})
     for column in chosen:
         flat = _parameter(column, field, where, scenarios, taken)
@@ -165,6 +160,19 @@ def load_draws(spec: PosteriorSpec, path: Path, where: str, scenarios: dict[str,
     unused = tuple(c for c in columns if c not in chosen)
     content = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     return Draws(str(path), content, tuple(names), unused, particles, spec.draws, root_seed)
+
+
+def _weights(column: pd.Series, field: str) -> np.ndarray:
+    """The particles' weights, checked: numbers, none negative, not all 0."""
+    weights = pd.to_numeric(column, errors="coerce").to_numpy(float)
+    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
+    if len(bad):  # rows count from 2: the header is row 1
+        raise ScenarioError(f"{field}: weight = {column.iloc[bad[0]]} (row {bad[0] + 2}) is not "
+                            "allowed: weights are numbers ≥ 0 that do not all vanish.")
+    if weights.sum() <= 0:
+        raise ScenarioError(f"{field}: every weight is 0; weights are numbers ≥ 0 that do not "
+                            "all vanish.")
+    return weights
 
 
 def _read(path: Path, field: str) -> pd.DataFrame:
