@@ -177,3 +177,15 @@ def test_the_shipped_posterior_experiment_draws_only_the_deed_s_rates(name):
     assert p.draws.names == ("deed_persuasion_rate", "deed_trust_rate")
     assert set(p.draws.unused) == {"emulation.strength", "deed.capacity", "population.groups"}
     assert p.experiment.lasting
+
+
+def test_adding_replicates_to_a_posterior_design_gives_the_table_of_one_sweep(tmp_path):
+    """A sweep resumed with more replicates draws for the new ones what one sweep of them all
+    draws, and keeps the old ones."""
+    exp2, text = load_experiment(write(tmp_path), replicates=2)
+    sweep(plan(exp2), tmp_path / "grown", text, workers=1, progress=False)
+    exp4, _ = load_experiment(write(tmp_path), replicates=4)
+    sweep(plan(exp4), tmp_path / "grown", text, workers=1, progress=False)
+    sweep(plan(exp4), tmp_path / "whole", text, workers=1, progress=False)
+    pd.testing.assert_frame_equal(read_runs(tmp_path / "grown"), read_runs(tmp_path / "whole"),
+                                  check_exact=True)
