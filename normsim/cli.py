@@ -174,9 +174,13 @@ def run(scenario, seed, steps, overrides, out, counterfactual):
               help="Weeks per run (default: the experiment's).")
 @click.option("--samples", type=click.IntRange(min=1), default=None,
               help="Sample size of an LHS, Sobol or Morris design (default: the experiment's).")
+@click.option("--posterior", default=None, metavar="FILE",
+              help="Draw each replicate's shared parameters from this posterior.csv (written by "
+                   "'normsim calibrate'); sets the file of the experiment's [posterior] table.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @user_errors
-def sweep(experiment, workers, scheduler, give_up_after, out, replicates, steps, samples, quiet):
+def sweep(experiment, workers, scheduler, give_up_after, out, replicates, steps, samples,
+          posterior, quiet):
     """Run an EXPERIMENT (a name in experiments/ or a TOML file): every condition x replicate.
 
     Results stream to OUT/runs/ as runs finish (one Parquet file per run; read them all with
@@ -191,13 +195,19 @@ def sweep(experiment, workers, scheduler, give_up_after, out, replicates, steps,
     out = _out_folder(out)
     scheduler = None if scheduler is None else check_address(scheduler)
     check_give_up_after(give_up_after, scheduler)
-    exp, text = load_experiment(experiment, replicates=replicates, steps=steps, samples=samples)
+    exp, text = load_experiment(experiment, replicates=replicates, steps=steps, samples=samples,
+                                posterior=posterior)
     the_plan = plan(exp)
     out = out or Path("results") / Path(experiment).stem
     where = f"the Dask cluster at {scheduler}" if scheduler else \
         f"{local_workers(the_plan, workers)} local process(es)"
     click.echo(f"{exp.title}: {len(the_plan.conditions)} conditions x {exp.replicates} replicates "
                f"= {len(the_plan.runs())} runs of {exp.steps} weeks, on {where} -> {out}/")
+    if the_plan.draws is not None:
+        d = the_plan.draws
+        click.echo(f"each replicate draws {', '.join('.'.join(PARAMETERS[n]) for n in d.names)} from "
+                   f"{d.file} ({len(d.particles)} particles, by weight)"
+                   + (f"; not drawn: {', '.join(d.unused)}" if d.unused else ""))
     say = functools.partial(click.echo, err=True)
     try:
         report = run_sweep(the_plan, out, text, workers=workers, scheduler=scheduler,

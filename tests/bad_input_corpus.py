@@ -432,8 +432,9 @@ for i, (flat, (section, name)) in enumerate(PARAMETERS.items()):
 
 from bad_input_adapters import ADAPTERS, GIVE_UP  # noqa: E402  (the adapters' arguments)
 from bad_input_files import DATA, DATES, POPULATIONS  # noqa: E402  (population and data files)
+from bad_input_posterior import POSTERIORS  # noqa: E402  (posterior designs)
 
-CORPUS: list[Case] = EXPERIMENTS + FOLDERS + RUNS + API + SCHEMA + ADAPTERS + GIVE_UP + POPULATIONS + DATA + DATES
+CORPUS: list[Case] = EXPERIMENTS + FOLDERS + RUNS + API + SCHEMA + ADAPTERS + GIVE_UP + POPULATIONS + DATA + DATES + POSTERIORS
 BY_ID = {c.id: c for c in CORPUS}
 assert len(BY_ID) == len(CORPUS), [k for k in BY_ID if [c.id for c in CORPUS].count(k) > 1]
 

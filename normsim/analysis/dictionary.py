@@ -36,6 +36,22 @@ COLUMNS = {
     "occasions_counterfactual": "occasions in the twin run without engagement, this week",
     "violations_counterfactual": "violations in the twin run without engagement, this week",
     "compliance_counterfactual": "compliance of the twin run without engagement (share, 0–1)",
+    "occasions_lasting": "occasions in the lasting twin (the run whose engagement never ends), "
+                         "this week",
+    "violations_lasting": "violations in the lasting twin (the run whose engagement never "
+                          "ends), this week",
+    "posterior_draw": "the posterior draw the run's replicate uses (replicate mod draws)",
+    "posterior_particle": "the row of the posterior file the draw picked (by weight)",
+    "level": "the level of the compared factor (the scenario, or the first factor)",
+    "other": "the level it is compared with",
+    "probability": "share of posterior draws in which it holds",
+    "p_low": "lower end of the probability's 95% Jeffreys interval (Beta(k + 1/2, n - k + 1/2))",
+    "p_high": "upper end of the probability's 95% Jeffreys interval",
+    "ties": "draws in which the two are equal (counted as neither better)",
+    "draws": "posterior draws counted",
+    "q05": "5% quantile over posterior draws of the per-draw mean",
+    "q95": "95% quantile over posterior draws of the per-draw mean",
+    "median": "median over posterior draws of the per-draw mean",
     "engagement_effect": "compliance minus the twin's (difference of shares, -1 to 1)",
     "sanctions_enforced": "internal sanctions enforced this week (count)",
     "fighters": "fighters in the group (count)",
@@ -103,6 +119,8 @@ def describe(column: str) -> str:
         return OUTCOME_LABELS[column]
     if column in PARAMETERS:
         return f"parameter: {factor_label(column)}"
+    if column.startswith("drawn_") and column[6:] in PARAMETERS:
+        return f"drawn from the posterior: {factor_label(column[6:])}"
     if column in LABELS:
         return LABELS[column]
     for suffix, text in SUFFIXES.items():

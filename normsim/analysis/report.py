@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from normsim.analysis import comparisons as C
 from normsim.analysis import figures as F
 from normsim.analysis.brief import plot_brief
-from normsim.analysis import sources
+from normsim.analysis import posterior, sources
 from normsim.analysis.dictionary import write_table
 from normsim.analysis.discovery import discover, plot_discovery
 from normsim.analysis.findings import glossary, key_findings, main_outcome
@@ -210,7 +210,9 @@ def write_report(out, folder=None, threshold: float | None = None) -> Path:
     """Write every relevant figure (PNG) and ``report.md`` to ``folder`` (default OUT/report);
     return the path of the report. It opens with its key findings and, where the runs have
     twins, the brief figure; then the design, where the values come from, the figures, the
-    tables (each described in ``columns.md``), the analyses that fit the design (and one
+    tables (each described in ``columns.md``), for a posterior design what is calibrated and
+    the probabilities over the posterior (:mod:`normsim.analysis.posterior`), the analyses
+    that fit the design (and one
     sentence for each that does not), a glossary and provenance."""
     res = load(out, threshold)
     folder = Path(folder) if folder is not None else Path(out) / "report"
@@ -228,6 +230,9 @@ def write_report(out, folder=None, threshold: float | None = None) -> Path:
     for kind in kinds[len(lead):]:
         lines += _figure(res, kind, folder)
     lines += effects_section(res, folder) + stages_section(res, folder)
+    if posterior.is_posterior_design(res):  # findings as probabilities over the posterior
+        lines += posterior.section(res, dict.fromkeys([main_outcome(res), "retention"]),
+                                   lambda name, table: write_table(folder, name, table))
     lines += _sensitivity_section(res, folder)
     lines += _discovery_section(res, folder) + glossary() + _provenance(res)
     return write_text_atomically(folder / "report.md", "\n".join(lines) + "\n")

@@ -174,7 +174,7 @@ def estimates(records: pd.DataFrame, conditions: pd.DataFrame, manifest: dict, t
 def effects(per_run_outcomes: pd.DataFrame, conditions: pd.DataFrame,
             names=("final_compliance", "mean_compliance", "engagement_effect",
                    "engagement_effect_final_year", "engagement_effect_during",
-                   "engagement_effect_after", "violations_averted", "durability",
+                   "engagement_effect_after", "violations_averted", "durability", "retention",
                    "weeks_to_commitment", "weeks_to_doctrine", "weeks_to_threshold"),
             stages=("final_stage", "highest_stage")) -> pd.DataFrame:
     """Per condition: the factor values, and each outcome's mean with its 95% interval (inside

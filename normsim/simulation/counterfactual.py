@@ -13,6 +13,13 @@ is not built and run again: it is a copy of the run taken just before that week,
 engagers, continued from there; and it records only what :data:`TWIN_COLUMNS` needs. A test
 (``tests/test_counterfactual.py``) checks that its rows equal those of a twin built and run on
 its own.
+
+**The lasting twin** (for the outcome ``retention``): the same run whose engagement never ends
+-- every engager's ``end_week`` set to -1, the same seed. It is the run itself until the first
+week an engager would have stopped (an engager's end week changes nothing before it: only
+:meth:`normsim.engagers.base.Engager.active` reads it), so it too is a copy forked from the run
+just before that week, and it records only :data:`LASTING_COLUMNS`. Without an engager that
+ends, it is the run.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from __future__ import annotations
 import copy
 
 import pandas as pd
+
+from normsim.params import NEVER
 
 from normsim.settings import budget
 from normsim.settings.scenario import check_steps
@@ -30,6 +39,8 @@ KEYS = ["step", "group", "norm"]
 TWIN_COLUMNS = {"compliance_rate": "compliance_counterfactual",
                 "violations": "violations_counterfactual",
                 "occasions": "occasions_counterfactual"}
+#: columns of the lasting twin kept beside the run's (its engagement never ends)
+LASTING_COLUMNS = {"violations": "violations_lasting", "occasions": "occasions_lasting"}
 
 
 def twin_settings(settings: Scenario) -> Scenario:
@@ -38,10 +49,23 @@ def twin_settings(settings: Scenario) -> Scenario:
 
 
 def with_twin(records: pd.DataFrame, twin: pd.DataFrame) -> pd.DataFrame:
-    """``records`` with the twin's compliance and violations beside them."""
-    kept = twin[KEYS + list(TWIN_COLUMNS)].rename(columns=TWIN_COLUMNS)
+    """``records`` with the twin's compliance and violations beside them (and the lasting
+    twin's, where ``twin`` carries them: :func:`run_with_twin`)."""
+    lasting = [c for c in LASTING_COLUMNS.values() if c in twin]
+    kept = twin[KEYS + list(TWIN_COLUMNS) + lasting].rename(columns=TWIN_COLUMNS)
     out = records.merge(kept, on=KEYS, how="left", validate="one_to_one", sort=False)
     return out
+
+
+def lasting_settings(settings: Scenario) -> Scenario:
+    """The same scenario with every engagement lasting to the end of the run."""
+    return settings.model_copy(update={"engagers": [
+        e.model_copy(update={"end_week": NEVER}) for e in settings.engagers]})
+
+
+def first_end_week(settings: Scenario) -> int | None:
+    """The first week an engager stops (None if none ever does)."""
+    return min((e.end_week for e in settings.engagers if e.end_week != NEVER), default=None)
 
 
 def run_twin(model_cls, settings: Scenario, seed: int, steps: int) -> pd.DataFrame:
@@ -69,23 +93,58 @@ def fork_twin(model):
     return twin
 
 
-def run_with_twin(model, steps: int | None = None) -> None:
+def fork_lasting(model):
+    """The lasting twin of ``model`` as it stands: a copy whose engagement never ends, recording
+    only the outcomes' columns. Exact only before any engager has stopped (:func:`run_with_twin`)."""
+    twin = copy.deepcopy(model)
+    for agent in twin.engager_agents:
+        agent.settings = agent.settings.model_copy(update={"end_week": NEVER})
+    twin.settings = lasting_settings(model.settings)
+    twin.outcomes_only = True
+    return twin
+
+
+def run_with_twin(model, steps: int | None = None, lasting: bool = False) -> None:
     """Run ``model`` (just built) ``steps`` weeks beside its twin without engagement, and attach
     the twin's records (:meth:`NormDiffusionModel.attach_twin`). The twin shares every week
-    before the first an engager is active; a model without engagers is its own twin."""
+    before the first an engager is active; a model without engagers is its own twin.
+
+    With ``lasting``, the lasting twin (engagement never ends) runs too, forked just before the
+    first week an engager stops, and its violations and occasions are attached beside the
+    twin's (:data:`LASTING_COLUMNS`); a model whose engagers never stop is its own lasting
+    twin."""
     steps = model.settings.run.steps if steps is None else check_steps(steps)
     budget.check_run(model.settings, steps, "model parameters", twin=True)
     first = first_active_week(model.settings)
     if first is None:
         model.run_model(steps)
-        model.attach_twin(model.records())
+        twin = model.records()
+        model.attach_twin(_with_lasting(twin, twin) if lasting else twin)
         return
+    models = [model]
     shared = min(steps, max(0, first - 1))  # weeks 1 .. first - 1: no engager acts
     for _ in range(shared):
         model.step()
     twin = fork_twin(model)
-    for m in (model, twin):
-        for _ in range(steps - shared):
+    models.append(twin)
+    ending = first_end_week(model.settings) if lasting else None
+    if lasting and ending is not None:  # weeks .. ending - 1: every engager still acts as before
+        for m in models:
+            for _ in range(min(steps, ending - 1) - m.steps):
+                m.step()
+        models.append(fork_lasting(model))
+    for m in models:
+        for _ in range(steps - m.steps):
             m.step()
         m.collect()
-    model.attach_twin(twin.twin_records())
+    if not lasting:
+        model.attach_twin(twin.twin_records())
+        return
+    kept = models[2] if len(models) == 3 else model
+    model.attach_twin(_with_lasting(twin.twin_records(), kept.twin_records()))
+
+
+def _with_lasting(twin: pd.DataFrame, lasting: pd.DataFrame) -> pd.DataFrame:
+    """The twin's records with the lasting twin's violations and occasions beside them."""
+    extra = lasting[KEYS + list(LASTING_COLUMNS)].rename(columns=LASTING_COLUMNS)
+    return twin.merge(extra, on=KEYS, how="left", validate="one_to_one", sort=False)

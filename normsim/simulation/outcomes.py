@@ -6,6 +6,9 @@ without engagement -- its twin, with the same seed and every engager removed
 (:mod:`normsim.simulation.counterfactual`): the engagement's effect, the violations it averted, the time
 to a commitment or a doctrine, and how much of the gain is still there five years after the
 engagement ends. Without a twin (no ``compliance_counterfactual`` column) those are NaN.
+``retention`` also needs the lasting twin, the same run whose engagement never ends
+(``violations_lasting`` and ``occasions_lasting``: an experiment asks for it with
+``retention = true``).
 
 ``outcomes(table)`` gives a dict for one run; ``outcomes(table, by=["condition",
 "replicate"])`` a DataFrame with one row per run, computed for all runs at once. SALib, EMA
@@ -28,6 +31,7 @@ DURABILITY_YEARS = 5
 WEEKS_PER_YEAR = 52
 MIN_GAIN = 0.005  # a gain smaller than this at the end of engagement has no durability to speak of
 TWIN = "compliance_counterfactual"
+LASTING = "occasions_lasting"  # the lasting twin's columns are there (normsim.simulation.counterfactual)
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ def _pooled(df: pd.DataFrame, by: list) -> pd.DataFrame:
     cols = ["occasions", "violations", "fighters"]
     if TWIN in df:
         cols += ["occasions_counterfactual", "violations_counterfactual"]
+    if LASTING in df:
+        cols += ["occasions_lasting", "violations_lasting"]
     sums = live.groupby([*by, "step"])[cols].sum()
     out = pd.DataFrame({"compliance": 1.0 - sums["violations"] / sums["occasions"].where(
         sums["occasions"] > 0), "violations": sums["violations"], "fighters": sums["fighters"]})
@@ -84,6 +90,9 @@ def _pooled(df: pd.DataFrame, by: list) -> pd.DataFrame:
         out["twin"] = 1.0 - sums["violations_counterfactual"] / sums[
             "occasions_counterfactual"].where(sums["occasions_counterfactual"] > 0)
         out["twin_violations"] = sums["violations_counterfactual"]
+    if LASTING in df:
+        out["lasting"] = 1.0 - sums["violations_lasting"] / sums["occasions_lasting"].where(
+            sums["occasions_lasting"] > 0)
     out["engaged"] = df.groupby([*by, "step"])["engaged"].any()
     return out.reset_index()
 
@@ -174,6 +183,21 @@ def _durability(df, by):
     return (g_after / g_before.where(g_before > MIN_GAIN)).where(ok)
 
 
+def _retention(df, by):
+    """The engagement's effect in the fifth year after it ended, divided by the effect in the
+    same weeks of the lasting twin (the same run, same seed, whose engagement never ends): 1 if
+    leaving costs nothing, 0 if nothing is left, above 1 if the group does better after the
+    engager left. NaN where the lasting engagement's own effect there is within
+    :data:`MIN_GAIN` of 0 (no effect to retain: the ratio would be noise), where the fifth year
+    after is not in the run or engagement never ends, and without the lasting twin."""
+    if TWIN not in df or LASTING not in df:
+        return _nan(df, by)
+    p, keys, ok = _windows(df, by)
+    kept = p["gain"].where(p["after"]).groupby(keys).mean()
+    lasting = (p["lasting"] - p["twin"]).where(p["after"]).groupby(keys).mean()
+    return (kept / lasting.where(lasting.abs() > MIN_GAIN)).where(ok)
+
+
 _DECLARED = [
     Outcome("final_compliance", "final compliance (share of occasions that respect the norm, "
             "last 52 weeks)", _mean("compliance_rate", final=True), SHARE),
@@ -191,6 +215,8 @@ _DECLARED = [
             _averted, (None, 1.0)),
     Outcome("durability", "durability: share of the gain at the end of engagement still there "
             "5 years later (a ratio)", _durability),
+    Outcome("retention", "retention: effect 5 years after engagement ended, as a share of the "
+            "effect at that date had engagement never ended (a ratio)", _retention),
     Outcome("weeks_to_commitment", "weeks until the group commits publicly",
             _weeks_to(lambda df: df["committed"].astype(bool)), WEEKS),
     Outcome("weeks_to_doctrine", "weeks until the norm is in the group's doctrine",

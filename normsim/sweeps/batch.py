@@ -57,10 +57,12 @@ def run_one(task: dict, settings) -> tuple:
     """One run of a sweep from its task and its validated scenario: (meta, records, events)."""
     model = NormDiffusionModel(rng=task["seed"], settings=settings, **task["params"])
     if task.get("counterfactual", True):
-        run_with_twin(model, task["steps"])
+        run_with_twin(model, task["steps"], lasting=task.get("lasting", False))
     else:
         model.run_model(task["steps"])
     meta = {k: task[k] for k in ("run_id", "condition", "replicate", "seed")}
+    if "drawn" in task:  # a posterior design's draw, recorded in the run's table
+        meta["drawn"] = task["drawn"]
     return meta, model.records(), model.events()
 
 

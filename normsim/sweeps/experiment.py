@@ -28,6 +28,7 @@ from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from normsim.settings import arguments, budget
 from normsim.errors import UserError
+from normsim.sweeps.posterior import Draws, PosteriorSpec, applies, load_draws, resolve
 from normsim.sweeps.provenance import content_hash
 from normsim.simulation.outcomes import OUTCOMES
 from normsim.settings.ranges import parameter_range
@@ -111,12 +112,23 @@ class Experiment(BaseModel):
     threshold: float = Field(0.9, ge=0, le=1, description="compliance level for time-to-threshold")
     counterfactual: bool = Field(True, description="run each run's twin without engagement, for "
                                  "the engagement effect and durability (normsim.simulation.counterfactual)")
+    retention: bool = Field(False, description="run each run's lasting twin too (its engagement "
+                            "never ends), for the outcome retention; on by itself when the "
+                            "design's outcome is retention")
     design: Design = Design()
+    posterior: PosteriorSpec | None = Field(None, description="draw each replicate's shared "
+                                            "parameters from a posterior (normsim.sweeps.posterior)")
     factors: dict[str, Factor]
     fixed: dict[str, Any] = {}
     expect: list[Expectation] = Field([], exclude=True, description="expectations the report "
                                       "checks ([[expect]] tables)")
     _source: str = PrivateAttr("experiment")  # the file it was read from, for messages
+
+    @property
+    def lasting(self) -> bool:
+        """Whether runs carry their lasting twin (for the outcome retention)."""
+        return self.retention or self.design.outcome == "retention" or any(
+            e.outcome == "retention" for e in self.expect)
 
     @model_validator(mode="after")
     def _factors_fit_the_design(self):
@@ -127,6 +139,9 @@ class Experiment(BaseModel):
                 raise ValueError(f"factors.{name}: a factorial design needs values = [...]")
             if self.design.kind != "factorial" and (factor.min is None or factor.max is None):
                 raise ValueError(f"factors.{name}: a {self.design.kind} design needs min and max")
+        if self.lasting and not self.counterfactual:
+            raise ValueError("retention needs each run's twin without engagement: set "
+                             "counterfactual = true (or leave it out)")
         for e in self.expect:
             if e.factor not in self.factors:
                 raise ValueError(f"expect: factor '{e.factor}' is not one of the factors "
@@ -146,6 +161,7 @@ class Plan:
     samples: np.ndarray | None = None  # SALib's sample matrix (sobol, morris), rows = conditions
     scenarios: dict | None = None  # name -> Scenario, when scenarios are a factor
     largest_run_bytes: float = 0.0  # memory of the largest run (normsim.settings.budget's estimate)
+    draws: Draws | None = None  # the posterior each replicate draws from ([posterior])
 
     def base(self, condition: int) -> Scenario:
         """The scenario a condition starts from (the experiment's, or its scenario factor's)."""
@@ -165,12 +181,20 @@ class Plan:
     def task(self, condition: int, replicate: int) -> dict:
         """Everything a worker needs for one run, as plain data."""
         varied = {k: v for k, v in self.condition(condition).items() if k != SCENARIO_FACTOR}
-        params = {**self.fixed_flat, **varied, "record_every": self.experiment.record_every}
-        return {"run_id": run_id(condition, replicate), "condition": int(condition),
+        base = self.base(condition)
+        drawn = {} if self.draws is None else {
+            k: v for k, v in self.draws.values(replicate).items() if applies(k, base)}
+        params = {**self.fixed_flat, **varied, **drawn,
+                  "record_every": self.experiment.record_every}
+        task = {"run_id": run_id(condition, replicate), "condition": int(condition),
                 "replicate": int(replicate), "seed": int(self.seeds[replicate]),
-                "scenario": self.base(condition).model_dump(by_alias=True),
-                "params": _plain(params),
+                "scenario": base.model_dump(by_alias=True), "params": _plain(params),
                 "steps": self.experiment.steps, "counterfactual": self.experiment.counterfactual}
+        if self.experiment.lasting:
+            task["lasting"] = True
+        if self.draws is not None:
+            task["drawn"] = self.draws.record(replicate)
+        return task
 
     def condition(self, condition: int) -> dict:
         """The varied parameters of one condition, each with its own type (``.at`` keeps ints)."""
@@ -204,14 +228,23 @@ def experiment_path(name_or_path: str | Path) -> Path:
 
 
 def load_experiment(name_or_path: str | Path, replicates: int | None = None,
-                    steps: int | None = None, samples: int | None = None) -> tuple[Experiment, str]:
+                    steps: int | None = None, samples: int | None = None,
+                    posterior: str | Path | None = None) -> tuple[Experiment, str]:
     """Validate an experiment file (with optional overrides); return it and its source text.
 
-    ``samples`` overrides the design's sample size (LHS points, Sobol N, Morris trajectories).
+    ``samples`` overrides the design's sample size (LHS points, Sobol N, Morris trajectories);
+    ``posterior`` the file of its ``[posterior]`` table (or adds one).
     """
     path = experiment_path(name_or_path)
     data, text = read_toml(path)
-    given = {"replicates": replicates, "steps": steps, "design.samples": samples}
+    given = {"replicates": replicates, "steps": steps, "design.samples": samples,
+             "posterior.file": posterior}
+    if posterior is not None:
+        if not isinstance(data.get("posterior", {}), dict):
+            raise ScenarioError(f"{path}: posterior = {data['posterior']!r} is not allowed with "
+                                "--posterior: it must be a table ([posterior]) whose file the "
+                                "option sets")
+        data["posterior"] = {**data.get("posterior", {}), "file": str(posterior)}
     if replicates is not None:
         data["replicates"] = replicates
     if steps is not None:
@@ -232,12 +265,18 @@ def load_experiment(name_or_path: str | Path, replicates: int | None = None,
             msg = e["msg"].removeprefix("Value error, ")
             value = f" = {shown_value(e['input'])}" if not isinstance(e.get("input"), dict) else ""
             option = {"replicates": " (--replicates)", "steps": " (--steps)",
-                      "design.samples": " (--samples)"}.get(loc, "") if given.get(loc) is not None else ""
+                      "design.samples": " (--samples)", "posterior.file": " (--posterior)"
+                      }.get(loc, "") if given.get(loc) is not None else ""
             lines.append(f"{loc}{value}{option}: {msg}" if loc else msg)
         raise ScenarioError(f"{path}: " + "; ".join(dict.fromkeys(lines))) from None
     _check_parameters(exp, path)
     if not Path(exp.scenario).is_file() and (path.parent / exp.scenario).is_file():
         exp = exp.model_copy(update={"scenario": str(path.parent / exp.scenario)})
+    if exp.posterior is not None and posterior is None:  # a file's path is relative to it
+        found = str(resolve(exp.posterior.file, path))
+        exp = exp.model_copy(update={"posterior": exp.posterior.model_copy(update={"file": found})})
+    elif exp.posterior is not None:
+        exp.posterior._option = True
     _check_values(exp, path)
     exp._source = str(path)
     return exp, text
@@ -315,6 +354,7 @@ def plan(exp: Experiment) -> Plan:
     scenario = load(exp.scenario)
     scenarios = ({name: load(name) for name in exp.factors[SCENARIO_FACTOR].values}
                  if SCENARIO_FACTOR in exp.factors else None)
+    draws = _draws(exp, scenario, scenarios)  # first: a bad posterior is refused at once
     names = [flat(k) for k in exp.factors]
     n = design_size(exp)
     budget.check_design(n * exp.replicates, n, exp.replicates, exp._source)
@@ -335,15 +375,31 @@ def plan(exp: Experiment) -> Plan:
             settings = from_flat({**fixed, **_plain(row), "record_every": exp.record_every},
                                  base=base, origin="experiment")
             budget.check_run(settings, exp.steps, "", twin=exp.counterfactual)
-            largest = max(largest, budget.run_bytes(settings, exp.steps, exp.counterfactual))
+            # the lasting twin is one more model (counted with a run's whole records: it keeps
+            # only the outcomes' columns, so this errs on the safe side)
+            largest = max(largest, budget.run_bytes(settings, exp.steps, exp.counterfactual)
+                          + (budget.run_bytes(settings, exp.steps) if exp.lasting else 0.0))
         except UserError as err:
             raise type(err)(f"{exp._source}: condition {c} is not valid "
                             f"({_condition_text(row)}): {err}") from None
-    identity = content_hash(exp.model_copy(update={"replicates": 0}).model_dump_json()
+    where = {"posterior": exp.posterior.model_copy(update={"file": ""})} if exp.posterior else {}
+    identity = content_hash(exp.model_copy(update={"replicates": 0, **where}).model_dump_json()
                             + scenario.model_dump_json()
                             + "".join(v.model_dump_json() for v in (scenarios or {}).values()))
+    if draws is not None:  # the posterior's content, not where it lies, fixes the results
+        identity = content_hash(identity + draws.content)
     return Plan(exp, scenario, conditions, seeds(exp.root_seed, exp.replicates), identity, samples,
-                scenarios, largest)
+                scenarios, largest, draws)
+
+
+def _draws(exp: Experiment, scenario: Scenario, scenarios: dict | None) -> Draws | None:
+    if exp.posterior is None:
+        return None
+    taken = {flat(k): f"{where}.{k}" for where, keys in (("factors", exp.factors),
+                                                          ("fixed", exp.fixed))
+             for k in keys if k != SCENARIO_FACTOR}
+    return load_draws(exp.posterior, Path(exp.posterior.file), exp._source,
+                      scenarios or {exp.scenario: scenario}, taken, exp.root_seed)
 
 
 def seeds(root_seed: int, n: int) -> tuple[int, ...]:

@@ -7,7 +7,9 @@ Layout of an output folder::
     experiment.toml      the experiment file as it was run
     conditions.parquet   one row per condition: the varied parameters
     runs/<run>.parquet   one file per finished run: its tidy table, with run_id, condition,
-                         replicate and seed columns, and provenance in the Parquet metadata
+                         replicate and seed columns (and, in a posterior design, the draw:
+                         posterior_draw, posterior_particle, drawn_<parameter>), and
+                         provenance in the Parquet metadata
     events/<run>.parquet the run's event log
     .lock                held by the sweep writing to the folder (:mod:`normsim.sweeps.lock`)
 
@@ -38,11 +40,12 @@ from pathlib import Path
 import pandas as pd
 
 from normsim.simulation import records as rec
-from normsim.simulation.counterfactual import TWIN_COLUMNS
+from normsim.simulation.counterfactual import LASTING_COLUMNS, TWIN_COLUMNS
 from normsim.errors import DamagedFilesWarning, FolderError
 from normsim.sweeps.experiment import Plan, salib_problem
 from normsim.sweeps.files import write_table, write_text_atomically
 from normsim.sweeps.lock import LOCK_NAME
+from normsim.sweeps.posterior import DRAW, DRAWN, PARTICLE
 from normsim.sweeps.provenance import content_hash
 
 RUN_KEYS = ["run_id", "condition", "replicate", "seed"]
@@ -55,13 +58,20 @@ MANIFEST_KEYS = ("title", "identity", "design", "factors", "replicates", "steps"
 # -- declared schemas ------------------------------------------------------------------------
 
 @functools.cache
-def records_schema(keys: bool = False, twin: bool = False):
-    """The Parquet schema of a run's tidy table (with the run's key columns if ``keys``, and
-    the columns of its twin without engagement if ``twin``: :mod:`normsim.simulation.counterfactual`)."""
+def records_schema(keys: bool = False, twin: bool = False, lasting: bool = False,
+                   drawn: tuple[str, ...] = ()):
+    """The Parquet schema of a run's tidy table (with the run's key columns if ``keys``, the
+    columns of its twin without engagement if ``twin`` and of its lasting twin if ``lasting``
+    (:mod:`normsim.simulation.counterfactual`), and a posterior draw's columns ``drawn``)."""
     empty = rec.tidy(pd.DataFrame())
     if twin:
         empty = empty.assign(**{c: pd.Series(dtype="float64") for c in TWIN_COLUMNS.values()})
-    return _arrow_schema(_with_keys(empty, _no_keys()) if keys else empty)
+    if lasting:
+        empty = empty.assign(**{c: pd.Series(dtype="float64") for c in LASTING_COLUMNS.values()})
+    if not keys:
+        return _arrow_schema(empty)
+    draw = {c: (0 if c in (DRAW, PARTICLE) else 0.0) for c in drawn}
+    return _arrow_schema(_with_keys(empty, {**_no_keys(), **draw}))
 
 
 @functools.cache
@@ -87,7 +97,10 @@ def _arrow_schema(empty: pd.DataFrame):
 
 
 def _with_keys(df: pd.DataFrame, keys: dict) -> pd.DataFrame:
-    head = pd.DataFrame({k: [v] * len(df) for k, v in keys.items()}).astype(_KEY_TYPES)
+    """``df`` after the run's key columns (and a posterior draw's, typed as whole numbers and
+    numbers)."""
+    types = {k: _KEY_TYPES.get(k, "int64" if k in (DRAW, PARTICLE) else "float64") for k in keys}
+    head = pd.DataFrame({k: [v] * len(df) for k, v in keys.items()}).astype(types)
     return pd.concat([head, df.reset_index(drop=True)], axis=1)
 
 
@@ -170,6 +183,7 @@ class Store:
             "conditions": len(plan.conditions), "runs": len(plan.conditions) * replicates,
             "seeds": list(seeds), "provenance": provenance,
             "bounds": (salib_problem(exp)["bounds"] if plan.samples is not None else None),
+            "posterior": _posterior(plan),
         }
         self.out.mkdir(parents=True, exist_ok=True)
         if old is None or replicates > old["replicates"]:
@@ -232,32 +246,57 @@ class Store:
                   provenance: dict) -> None:
         keys = {k: meta[k] for k in RUN_KEYS}
         info = {**provenance, **keys}
+        drawn = meta.get("drawn", {})
         write_table(_with_keys(events, keys), self.events_dir / f"{meta['run_id']}.parquet", info,
                     schema=events_schema(keys=True))
-        write_table(_with_keys(records, keys), self.runs_dir / f"{meta['run_id']}.parquet", info,
-                    schema=records_schema(keys=True, twin=_has_twin(records.columns)))
+        write_table(_with_keys(records, {**keys, **drawn}),
+                    self.runs_dir / f"{meta['run_id']}.parquet", {**info, **drawn},
+                    schema=records_schema(keys=True, twin=_has_twin(records.columns),
+                                          lasting=_has_lasting(records.columns),
+                                          drawn=tuple(drawn)))
 
 
 def _has_twin(columns) -> bool:
     return any(c in columns for c in TWIN_COLUMNS.values())
 
 
-def _runs_have_twin(folder: Path, runs: list[str]) -> bool:
-    """Whether a sweep's run files carry the twin's columns (all do or none: one setting)."""
+def _has_lasting(columns) -> bool:
+    return any(c in columns for c in LASTING_COLUMNS.values())
+
+
+def _runs_schema(folder: Path, runs: list[str]):
+    """The schema of a sweep's run files: with the twin's columns, the lasting twin's and a
+    posterior draw's if they carry them (all do or none: one setting of the experiment)."""
     import pyarrow.parquet as pq
 
     for run in runs:
         try:
-            return _has_twin(pq.read_schema(folder / f"{run}.parquet").names)
+            names = pq.read_schema(folder / f"{run}.parquet").names
         except Exception:  # damaged: the next one tells; _read_tables reports the damage
             continue
-    return False
+        drawn = tuple(n for n in names if n in (DRAW, PARTICLE) or n.startswith(DRAWN))
+        return records_schema(keys=True, twin=_has_twin(names), lasting=_has_lasting(names),
+                              drawn=drawn)
+    return records_schema(keys=True)
 
 
 def definition(plan: Plan) -> dict:
     """What fixes a sweep's results, in plain data (its hash is ``plan.identity``)."""
-    return {**plan.experiment.model_dump(exclude={"replicates"}),
-            "scenario_content": content_hash(plan.scenario.model_dump_json())}
+    out = {**plan.experiment.model_dump(exclude={"replicates"}),
+           "scenario_content": content_hash(plan.scenario.model_dump_json())}
+    if plan.draws is not None:
+        out["posterior_content"] = plan.draws.content
+    return out
+
+
+def _posterior(plan: Plan) -> dict | None:
+    """What a posterior design draws from (None for other designs): the file, its content's
+    hash, the parameters drawn (flat names) and those of the file left out."""
+    d = plan.draws
+    if d is None:
+        return None
+    return {"file": d.file, "content": d.content, "drawn": list(d.names), "unused": list(d.unused),
+            "draws": d.n_draws, "particles": len(d.particles)}
 
 
 def _differences(old: dict, plan: Plan) -> str:
@@ -339,7 +378,7 @@ def read_runs(out: str | Path) -> pd.DataFrame:
         raise FolderError(f"{out} has no finished runs yet; run (or resume) the sweep with "
                           "'normsim sweep EXPERIMENT --out FOLDER'.")
     folder = Store(out).runs_dir
-    df = _read_tables(folder, runs, records_schema(keys=True, twin=_runs_have_twin(folder, runs)))
+    df = _read_tables(folder, runs, _runs_schema(folder, runs))
     if df.empty:
         raise FolderError(f"{out} has no readable runs: every run file is damaged; rerun the sweep "
                           "with 'normsim sweep EXPERIMENT --out FOLDER' to redo them.")
