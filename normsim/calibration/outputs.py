@@ -9,6 +9,8 @@
     OUT/scores.csv             per held-out date: observed, median, CRPS, 90% interval score,
                                for the model and each declared baseline
     OUT/signatories.png        the predictive band beside the fitted and held-out counts
+    OUT/models.csv             with [models]: each variant's prior and posterior probability
+    OUT/models_sensitivity.csv with [models]: each switched setting's posterior under other priors
     OUT/report.md              all of it in words, with provenance
 
 The folder is taken under the same lock as a sweep's (:mod:`normsim.sweeps.lock`); a folder that holds
@@ -25,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from normsim.calibration import baselines, driver
+from normsim.calibration import baselines, driver, selection
 from normsim.calibration.record import later_counts
 from normsim.calibration.spec import CalibrationFile
 from normsim.errors import FolderError
@@ -35,7 +37,8 @@ from normsim.sweeps.provenance import content_hash, provenance
 OWNER = "calibration.json"
 QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 _OURS = {OWNER, ".lock", driver.GENERATIONS, "posterior.csv", "posterior_summary.csv",
-         "forecast.csv", "pit.csv", "scores.csv", "report.md", "signatories.png"}
+         "forecast.csv", "pit.csv", "scores.csv", "report.md", "signatories.png", "models.csv",
+         "models_sensitivity.csv"}
 
 
 def claim(out: Path, identity: dict) -> None:
@@ -125,9 +128,16 @@ def write_outputs(spec, out: Path, gens, post, draws, fitted, ident) -> Path:
                         ("forecast", forecast), ("pit", pit), ("scores", scores)):
         write_atomically(out / f"{name}.csv", lambda p, t=table: t.to_csv(p, index=False))
     _figure(spec, out, draws, fitted, held)
-    from normsim.calibration.report import report
-    return write_text_atomically(out / "report.md",
-                                 report(spec, summary, gens, fitted, held, pit, scores, meta))
+    from normsim.calibration import report as words
+    sections = []
+    if spec.models is not None:
+        table, sens = selection.summary(post, spec), selection.sensitivity(post, spec)
+        for name, t in (("models", table), ("models_sensitivity", sens)):
+            write_atomically(out / f"{name}.csv", lambda p, t=t: t.to_csv(p, index=False))
+        sections.append(words.selection_section(spec, table, sens,
+                                                selection.observed_clustering(spec)))
+    return write_text_atomically(out / "report.md", words.report(
+        spec, summary, gens, fitted, held, pit, scores, meta, sections))
 
 
 def _figure(spec, out: Path, draws: pd.DataFrame, fitted, held) -> None:

@@ -112,6 +112,33 @@ class BaselineSpec(BaseModel):
         return v
 
 
+class Variant(BaseModel):
+    """One variant of the model in a model selection: its prior probability and the settings it
+    sets over the fixed and the sampled ones."""
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    prior: float = Field(gt=0, lt=1)
+    settings: dict[str, Any] = {}
+    source: str = ""
+
+
+class ModelsSpec(BaseModel):
+    """``[models]``: model selection between variants (:mod:`normsim.calibration.selection`)."""
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    variants: dict[str, Variant] = Field(min_length=2)
+    stay: float = Field(0.7, gt=0, lt=1)
+    events: str = "signing_events.csv"
+    window_months: float = Field(12.0, gt=0, le=240)
+    clustering_weight: float = Field(1.0, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _priors(self):
+        total = sum(v.prior for v in self.variants.values())
+        if abs(total - 1) > 1e-9:
+            raise ValueError(f"the variants' priors sum to {total:g}; they must sum to 1 (e.g. "
+                             f"{1 / len(self.variants):g} each)")
+        return self
+
+
 class CalibrationFile(BaseModel):
     """A validated calibration file."""
 
@@ -130,6 +157,7 @@ class CalibrationFile(BaseModel):
     abc: ABCSpec = ABCSpec()
     predictive: PredictiveSpec = PredictiveSpec()
     baselines: BaselineSpec = BaselineSpec()
+    models: ModelsSpec | None = None
 
     @field_validator("cutoff")
     @classmethod
@@ -251,6 +279,8 @@ def load_calibration(name_or_path: str | Path) -> tuple[CalibrationFile, str]:
                                 "'population.groups' cannot be calibrated")
     except ScenarioError as err:
         raise ScenarioError(f"{path}: {err}") from None
+    if spec.models is not None:
+        _check_variants(path, spec, base)
     points = known_counts(spec.data.file, spec.data.norm, spec.start_year, spec.cutoff_date,
                           spec.data.pledge_type, tuple(spec.data.units))
     from normsim.settings.data import NORM_NAMES
@@ -268,3 +298,25 @@ def load_calibration(name_or_path: str | Path) -> tuple[CalibrationFile, str]:
                             f"({spec.data.pledge_type}) dated on or before {spec.cutoff} in "
                             f"{spec.data.file}: nothing to fit")
     return spec, text
+
+
+def _check_variants(path: Path, spec: CalibrationFile, base) -> None:
+    """Each variant's settings are model settings with allowed values, and the event list is
+    readable: ScenarioError naming the file, the field and the value otherwise."""
+    from normsim.calibration.record import read_events
+    from normsim.settings.scenario import ScenarioError, with_values
+
+    for name, variant in spec.models.variants.items():
+        bad = sorted(set(variant.settings) & set(POPULATION_PARAMETERS))
+        if bad:
+            raise ScenarioError(f"{path}: models.variants.{name}.settings.{bad[0]}: a variant "
+                                "sets model settings, not the population's")
+        try:
+            with_values(base, variant.settings, f"models.variants.{name}.settings")
+        except ScenarioError as err:
+            raise ScenarioError(f"{path}: {err}") from None
+    try:
+        read_events(spec.models.events)
+    except (OSError, ValueError, KeyError) as err:
+        raise ScenarioError(f"{path}: models.events = {spec.models.events!r} cannot be read as "
+                            f"an event list like data/signing_events.csv ({err})") from None
