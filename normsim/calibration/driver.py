@@ -295,6 +295,18 @@ def forecast_draws(spec: CalibrationFile, post: pd.DataFrame, t_last: int, runne
     (same parameters, same seed, same state) and after it continues. Returns one row per draw and
     recorded week: ``draw, step, signatories``."""
     sim, _ = simulator(spec)
+    steps = spec.weeks(spec.predict_until)
+    rows = runner.map(Continuation(sim, steps), draw_tasks(spec, post, t_last), f"{tag}-forecast")
+    return pd.concat([pd.DataFrame({"draw": k, "step": st, "signatories": v})
+                      for k, v, st in rows], ignore_index=True)
+
+
+def draw_tasks(spec: CalibrationFile, post: pd.DataFrame, t_last: int) -> list[dict]:
+    """The posterior draws as tasks ``index, theta, seed, overrides``: particles picked by
+    weight, each with one of its fitted replicates' seeds (both from the root seed), so a draw
+    run to the cutoff *is* a fitted simulation. The forecast continues them; the conduct and
+    transfer checks (:mod:`normsim.calibration.conduct`, :mod:`normsim.calibration.transfer`)
+    run the same draws."""
     rng = np.random.default_rng([spec.root_seed, 18, 4])
     p = post["weight"].to_numpy() / post["weight"].sum()
     picks = rng.choice(len(post), size=spec.predictive.draws, p=p)
@@ -306,10 +318,7 @@ def forecast_draws(spec: CalibrationFile, post: pd.DataFrame, t_last: int, runne
                      list(spec.models.variants.values())[int(post.at[i, selection.MODEL])].settings)
         tasks.append({"index": k, "theta": [float(post.at[i, n]) for n in spec.parameters],
                       "seed": seeds[r], "overrides": overrides})
-    steps = spec.weeks(spec.predict_until)
-    rows = runner.map(Continuation(sim, steps), tasks, f"{tag}-forecast")
-    return pd.concat([pd.DataFrame({"draw": k, "step": st, "signatories": v})
-                      for k, v, st in rows], ignore_index=True)
+    return tasks
 
 
 def pit(fitted: pd.DataFrame, draws: pd.DataFrame) -> pd.DataFrame:

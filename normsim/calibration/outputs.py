@@ -11,6 +11,8 @@
     OUT/signatories.png        the predictive band beside the fitted and held-out counts
     OUT/models.csv             with [models]: each variant's prior and posterior probability
     OUT/models_sensitivity.csv with [models]: each switched setting's posterior under other priors
+    OUT/transfer.csv           with [transfer]: each later deed's predicted first signatures, hits
+    OUT/conduct.csv            with [conduct]: signatories' conduct over the posterior draws
     OUT/report.md              all of it in words, with provenance
 
 The folder is taken under the same lock as a sweep's (:mod:`normsim.sweeps.lock`); a folder that holds
@@ -38,7 +40,7 @@ OWNER = "calibration.json"
 QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 _OURS = {OWNER, ".lock", driver.GENERATIONS, "posterior.csv", "posterior_summary.csv",
          "forecast.csv", "pit.csv", "scores.csv", "report.md", "signatories.png", "models.csv",
-         "models_sensitivity.csv"}
+         "models_sensitivity.csv", "transfer.csv", "conduct.csv"}
 
 
 def claim(out: Path, identity: dict) -> None:
@@ -102,6 +104,7 @@ def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int
                 gens = driver.run_abc(spec, out, runner, tag, log)
                 post = driver.posterior(gens[-1], spec)
                 draws = driver.forecast_draws(spec, post, len(gens) - 1, runner, tag)
+                checks = patterns(spec, post, len(gens) - 1, runner, tag)
         except KeyboardInterrupt:
             saved = len(list((out / driver.GENERATIONS).glob("gen_*.csv")))
             log(f"stopped: {saved} generation(s) are saved in {out}; rerun the same command to "
@@ -110,10 +113,28 @@ def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int
         finally:
             if client is not None:
                 cluster.close(client)
-        return write_outputs(spec, out, gens, post, draws, fitted, ident)
+        return write_outputs(spec, out, gens, post, draws, fitted, ident, checks)
 
 
-def write_outputs(spec, out: Path, gens, post, draws, fitted, ident) -> Path:
+def patterns(spec, post, t_last: int, runner, tag: str) -> dict:
+    """What the file asks beyond the fit, on the forecast's posterior draws: the transfer to
+    later deeds and the signatories' conduct (held-out patterns, never fitted)."""
+    from normsim.calibration import conduct, transfer
+
+    sim, _ = driver.simulator(spec)
+    tasks = driver.draw_tasks(spec, post, t_last)
+    found = {}
+    if spec.conduct is not None:
+        rows = runner.map(conduct.ConductTask(sim, spec.conduct.complying_threshold), tasks,
+                          f"{tag}-conduct")
+        found["conduct"] = pd.DataFrame([r for _, r in rows])
+    if spec.transfer is not None:
+        found["transfer"] = [(deed, transfer.predict(deed, spec, sim, tasks, runner, tag))
+                             for deed in spec.transfer.deeds]
+    return found
+
+
+def write_outputs(spec, out: Path, gens, post, draws, fitted, ident, checks=None) -> Path:
     summary = driver.summarise(post, spec)
     held = later_counts(spec.data.file, spec.data.norm, spec.start_year, spec.cutoff_date,
                         spec.data.pledge_type, tuple(spec.data.units))
@@ -136,6 +157,20 @@ def write_outputs(spec, out: Path, gens, post, draws, fitted, ident) -> Path:
             write_atomically(out / f"{name}.csv", lambda p, t=t: t.to_csv(p, index=False))
         sections.append(words.selection_section(spec, table, sens,
                                                 selection.observed_clustering(spec)))
+    checks = checks or {}
+    if "transfer" in checks:
+        from normsim.calibration import transfer
+        rows = [transfer.score(deed, spec, d, transfer.observed(deed, spec))
+                for deed, d in checks["transfer"]]
+        table = pd.DataFrame(rows)
+        write_atomically(out / "transfer.csv", lambda p: table.to_csv(p, index=False))
+        sections.append(words.transfer_section(spec, table))
+    if "conduct" in checks:
+        from normsim.calibration import conduct
+        table = conduct.summarise(checks["conduct"])
+        write_atomically(out / "conduct.csv", lambda p: table.to_csv(p, index=False))
+        sections.append(words.conduct_section(spec, table, conduct.verdict(
+            table, spec.conduct.majority)))
     return write_text_atomically(out / "report.md", words.report(
         spec, summary, gens, fitted, held, pit, scores, meta, sections))
 

@@ -228,18 +228,24 @@ def scheme(spec, s: smc.Settings) -> ModelScheme:
 
 
 def summary(post: pd.DataFrame, spec) -> pd.DataFrame:
-    """Per variant: its settings, prior, posterior probability, particles, and its probability
-    under a uniform model prior (the Bayes factors' view)."""
+    """Per variant: its settings, prior, posterior probability, particles, the probability's
+    Monte Carlo standard error (binomial over the effective sample size; at least 1 / ESS, so a
+    variant with no particle is not read as impossible), and its probability under a uniform
+    model prior (the Bayes factors' view)."""
     names = list(spec.models.variants)
     prior = np.array([v.prior for v in spec.models.variants.values()])
     p = probabilities(post, len(names))
     uniform = reweighted(p, prior, np.full(len(names), 1 / len(names)))
     counts = np.bincount(post[MODEL].to_numpy().astype(int), minlength=len(names))
+    w = post["weight"].to_numpy() / post["weight"].sum()
+    ess = 1 / np.sum(w ** 2)  # Kish's effective sample size of the weighted particles
     return pd.DataFrame({
         "variant": names,
         "settings": [", ".join(f"{k} = {v}" for k, v in spec.models.variants[n].settings.items())
                      or "(as the scenario)" for n in names],
-        "prior": prior, "posterior": p, "particles": counts, "posterior_if_uniform_prior": uniform})
+        "prior": prior, "posterior": p, "particles": counts,
+        "monte_carlo_se": np.sqrt(np.maximum(p * (1 - p), 1 / ess) / ess),
+        "posterior_if_uniform_prior": uniform})
 
 
 def features(spec) -> dict[str, list[int]]:
@@ -263,9 +269,18 @@ def sensitivity(post: pd.DataFrame, spec, shares=(0.25, 0.5, 0.75)) -> pd.DataFr
         pi_on, p_on = prior[on].sum(), p[on].sum()
         row = {"setting": key, "present_when": "as the scenario (not overridden)",
                "prior_present": pi_on, "posterior_present": p_on,
-               "bayes_factor": (p_on / max(1 - p_on, 1e-300)) / (pi_on / (1 - pi_on))}
+               "bayes_factor": _bayes_factor(p_on, pi_on)}
         for a in shares:
             other = np.where(on, prior * a / pi_on, prior * (1 - a) / (1 - pi_on))
             row[f"posterior_if_prior_{a:g}"] = float(reweighted(p, prior, other)[on].sum())
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _bayes_factor(p: float, prior: float) -> float:
+    """Posterior odds over prior odds; infinite (or 0) when every particle holds (or none does):
+    then the particles are too few to say more than that the odds exceed (or fall below) what
+    one particle's weight can show."""
+    if p >= 1:
+        return float("inf")
+    return (p / (1 - p)) / (prior / (1 - prior))

@@ -139,6 +139,39 @@ class ModelsSpec(BaseModel):
         return self
 
 
+class TransferDeed(BaseModel):
+    """A later deed whose first signatures the posterior predicts (:mod:`normsim.calibration.transfer`)."""
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    name: str = Field(min_length=1)
+    norm: str  # the model's norm the deed is run on
+    proxy: bool = False  # the model has no such norm: ``norm`` is the nearest
+    launched: str  # YYYY[-MM[-DD]]: when the deed was first offered (the question's premise)
+    launched_source: str = Field(min_length=1)
+    until: int = Field(ge=1900, le=2100)  # the last year run
+    data_file: str  # its counts, read only to score
+    data_norm: str
+
+    @field_validator("launched")
+    @classmethod
+    def _date(cls, v):
+        from normsim.calibration.record import period_end
+        period_end(v)
+        return v
+
+
+class TransferSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    deeds: list[TransferDeed] = Field(min_length=1)
+
+
+class ConductSpec(BaseModel):
+    """``[conduct]``: how the record's words on conduct are read, before anything is measured
+    (:mod:`normsim.calibration.conduct`)."""
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    complying_threshold: float = Field(0.9, gt=0, le=1)
+    majority: float = Field(0.5, ge=0, lt=1)
+
+
 class CalibrationFile(BaseModel):
     """A validated calibration file."""
 
@@ -158,6 +191,8 @@ class CalibrationFile(BaseModel):
     predictive: PredictiveSpec = PredictiveSpec()
     baselines: BaselineSpec = BaselineSpec()
     models: ModelsSpec | None = None
+    transfer: TransferSpec | None = None
+    conduct: ConductSpec | None = None
 
     @field_validator("cutoff")
     @classmethod
@@ -281,6 +316,8 @@ def load_calibration(name_or_path: str | Path) -> tuple[CalibrationFile, str]:
         raise ScenarioError(f"{path}: {err}") from None
     if spec.models is not None:
         _check_variants(path, spec, base)
+    if spec.transfer is not None:
+        _check_transfer(path, spec, base)
     points = known_counts(spec.data.file, spec.data.norm, spec.start_year, spec.cutoff_date,
                           spec.data.pledge_type, tuple(spec.data.units))
     from normsim.settings.data import NORM_NAMES
@@ -320,3 +357,32 @@ def _check_variants(path: Path, spec: CalibrationFile, base) -> None:
     except (OSError, ValueError, KeyError) as err:
         raise ScenarioError(f"{path}: models.events = {spec.models.events!r} cannot be read as "
                             f"an event list like data/signing_events.csv ({err})") from None
+
+
+def _check_transfer(path: Path, spec: CalibrationFile, base) -> None:
+    """Each deed's norm is a norm of the model, its launch after the start, its data readable."""
+    from normsim.rules.norms import keys
+    from normsim.settings.data import read_counts
+    from normsim.settings.scenario import ScenarioError
+
+    for i, deed in enumerate(spec.transfer.deeds):
+        where = f"{path}: transfer.deeds[{i}]"
+        if deed.norm not in keys():
+            raise ScenarioError(f"{where}.norm = {deed.norm!r} is not a norm of the model; its "
+                                f"norms: {', '.join(keys())}")
+        if deed.norm == spec.data.norm:
+            raise ScenarioError(f"{where}.norm = {deed.norm!r} is the calibrated deed's own norm; "
+                                "a transfer is to another deed")
+        if not spec.start_year <= int(deed.launched[:4]) <= deed.until <= spec.predict_until:
+            raise ScenarioError(f"{where}: launched = {deed.launched!r} and until = {deed.until} "
+                                f"must satisfy start_year ({spec.start_year}) <= launched <= until "
+                                f"<= predict_until ({spec.predict_until})")
+        try:
+            table = read_counts(deed.data_file)
+        except (OSError, ValueError) as err:
+            raise ScenarioError(f"{where}.data_file = {deed.data_file!r} cannot be read ({err})") from None
+        if not ((table["norm"] == deed.data_norm) & (table["pledge_type"] == "deed")
+                & (table["kind"] == "exact") & (table["unit"] == "groups")).any():
+            raise ScenarioError(f"{where}: {deed.data_file} has no exact count of groups for "
+                                f"data_norm = {deed.data_norm!r} (pledge_type deed): nothing to "
+                                "score the first signature against")
