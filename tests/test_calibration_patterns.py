@@ -92,3 +92,47 @@ def test_a_hit_is_the_observation_inside_the_draws_central_90():
     never = draws.assign(first_week=np.nan, weeks=[[] for _ in range(20)])
     row = transfer.score(deed, spec, never, obs)
     assert row["no_signature_by_until"] == 1 and not row["first_date_hit"]
+
+
+PATTERNS = """
+[[transfer.deeds]]
+name = "children deed"
+norm = "{norm}"
+launched = "2003"
+launched_source = "a test"
+until = 2004
+data_file = "commitments_children.csv"
+data_norm = "child_recruitment"
+[conduct]
+complying_threshold = 0.9
+majority = 0.5
+"""
+
+
+def test_calibrate_writes_the_transfer_and_conduct_when_the_file_asks(tmp_path):
+    from calibration_helpers import calibration_file, normsim
+
+    path = calibration_file(tmp_path, extra=PATTERNS.format(norm="children"))
+    done = normsim("calibrate", path, "--out", tmp_path / "out", "--workers", 1)
+    assert done.returncode == 0, done.stderr
+    moved = pd.read_csv(tmp_path / "out" / "transfer.csv")
+    assert list(moved["deed"]) == ["children deed"]
+    assert moved.loc[0, "observed_first"] == "2012-08-06"  # the record's first, read to score
+    table = pd.read_csv(tmp_path / "out" / "conduct.csv").set_index("measure")
+    assert table.loc["signatories", "draws"] == 8  # every forecast draw measured
+    assert 0 <= table.loc["violation_rate_committed", "mean"] <= 1
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "## Transfer" in report and "## Conduct of the signatories" in report
+    assert "**Verdict:**" in report
+
+
+@pytest.mark.parametrize("norm, says", [("violence", "not a norm of the model"),
+                                        ("mines", "the calibrated deed's own norm")])
+def test_a_bad_transfer_entry_gets_one_clear_message(tmp_path, norm, says):
+    from calibration_helpers import calibration_file, normsim
+
+    path = calibration_file(tmp_path, extra=PATTERNS.format(norm=norm))
+    done = normsim("calibrate", path, "--out", tmp_path / "out")
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert says in done.stderr and "transfer.deeds[0]" in done.stderr
+    assert "Traceback" not in done.stderr

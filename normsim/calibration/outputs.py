@@ -11,6 +11,7 @@
     OUT/signatories.png        the predictive band beside the fitted and held-out counts
     OUT/models.csv             with [models]: each variant's prior and posterior probability
     OUT/models_sensitivity.csv with [models]: each switched setting's posterior under other priors
+    OUT/models_prior_sensitivity.csv  the same with a sampled parameter's prior narrowed
     OUT/transfer.csv           with [transfer]: each later deed's predicted first signatures, hits
     OUT/conduct.csv            with [conduct]: signatories' conduct over the posterior draws
     OUT/report.md              all of it in words, with provenance
@@ -40,7 +41,7 @@ OWNER = "calibration.json"
 QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 _OURS = {OWNER, ".lock", driver.GENERATIONS, "posterior.csv", "posterior_summary.csv",
          "forecast.csv", "pit.csv", "scores.csv", "report.md", "signatories.png", "models.csv",
-         "models_sensitivity.csv", "transfer.csv", "conduct.csv"}
+         "models_sensitivity.csv", "models_prior_sensitivity.csv", "transfer.csv", "conduct.csv"}
 
 
 def claim(out: Path, identity: dict) -> None:
@@ -153,10 +154,12 @@ def write_outputs(spec, out: Path, gens, post, draws, fitted, ident, checks=None
     sections = []
     if spec.models is not None:
         table, sens = selection.summary(post, spec), selection.sensitivity(post, spec)
-        for name, t in (("models", table), ("models_sensitivity", sens)):
+        narrower = selection.prior_sensitivity(post, spec)
+        for name, t in (("models", table), ("models_sensitivity", sens),
+                        ("models_prior_sensitivity", narrower)):
             write_atomically(out / f"{name}.csv", lambda p, t=t: t.to_csv(p, index=False))
         sections.append(words.selection_section(spec, table, sens,
-                                                selection.observed_clustering(spec)))
+                                                selection.observed_clustering(spec), narrower))
     checks = checks or {}
     if "transfer" in checks:
         from normsim.calibration import transfer

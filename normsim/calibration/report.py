@@ -93,7 +93,8 @@ def report(spec, summary, gens, fitted, held, pit, scores, meta, sections=()) ->
     return "\n".join(lines)
 
 
-def selection_section(spec, table: pd.DataFrame, sens: pd.DataFrame, observed: dict) -> list[str]:
+def selection_section(spec, table: pd.DataFrame, sens: pd.DataFrame, observed: dict,
+                      narrower: pd.DataFrame | None = None) -> list[str]:
     """Model selection: the variants' posterior probabilities and how they move with the prior."""
     share = observed["share"]
     lines = [
@@ -124,6 +125,14 @@ def selection_section(spec, table: pd.DataFrame, sens: pd.DataFrame, observed: d
         "depend on the model prior, so the probabilities are reweighted, not rerun). A Bayes "
         "factor near 1 means the record does not discriminate.", "",
         _table(sens), ""]
+    if narrower is not None and not narrower.empty:
+        lines += ["How it moves with a sampled parameter's prior: had the prior of a parameter "
+                  "that a variant switches off been only the lower or upper half of its range "
+                  "(reweighted, not rerun; a wider prior would need a rerun, and a prior that "
+                  "already spans the parameter's declared range cannot be widened). A feature "
+                  "whose evidence swings with its parameter's prior is not established by the "
+                  "record (Lindley's paradox: a wide prior on an extra parameter favours the "
+                  "model without it).", "", _table(narrower), ""]
     return lines
 
 

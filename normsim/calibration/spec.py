@@ -29,6 +29,27 @@ which baselines, and how many simulations it may take.
 
 A setting in ``[fixed]`` given as ``{ value, source, dated }`` must be dated on or before the
 cutoff (a later source would let the future into the fit).
+
+Optional sections ask for more than the fit (each written into the report):
+
+    [models]                          # model selection (normsim.calibration.selection)
+    events = "signing_events.csv"     # the event list whose structure is a statistic
+    window_months = 12                # same-country decisions this close count as clustered
+    clustering_weight = 1.0           # the statistic's weight in the distance (0: counts only)
+    [models.variants.no_emulation]    # each variant: a prior (they sum to 1) and its settings
+    prior = 0.5
+    settings = { "emulation.strength" = 0.0 }
+    [[transfer.deeds]]                # later deeds' first signatures (normsim.calibration.transfer)
+    name = "children deed"
+    norm = "children"                 # the model's norm; proxy = true when it is only the nearest
+    launched = "2010"
+    launched_source = "GC_DEEDS_PAGE"
+    until = 2013
+    data_file = "commitments_children.csv"
+    data_norm = "child_recruitment"
+    [conduct]                         # signatories' conduct, held out (normsim.calibration.conduct)
+    complying_threshold = 0.9
+    majority = 0.5
 """
 
 from __future__ import annotations
