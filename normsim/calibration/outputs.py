@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from normsim.calibration import baselines, driver, selection
+from normsim.calibration import baselines, conduct, driver, selection, transfer
 from normsim.calibration.record import later_counts
 from normsim.calibration.spec import CalibrationFile
 from normsim.errors import FolderError
@@ -120,8 +120,6 @@ def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int
 def patterns(spec, post, t_last: int, runner, tag: str) -> dict:
     """What the file asks beyond the fit, on the forecast's posterior draws: the transfer to
     later deeds and the signatories' conduct (held-out patterns, never fitted)."""
-    from normsim.calibration import conduct, transfer
-
     sim, _ = driver.simulator(spec)
     tasks = driver.draw_tasks(spec, post, t_last)
     found = {}
@@ -162,14 +160,12 @@ def write_outputs(spec, out: Path, gens, post, draws, fitted, ident, checks=None
                                                 selection.observed_clustering(spec), narrower))
     checks = checks or {}
     if "transfer" in checks:
-        from normsim.calibration import transfer
         rows = [transfer.score(deed, spec, d, transfer.observed(deed, spec))
                 for deed, d in checks["transfer"]]
         table = pd.DataFrame(rows)
         write_atomically(out / "transfer.csv", lambda p: table.to_csv(p, index=False))
         sections.append(words.transfer_section(spec, table))
     if "conduct" in checks:
-        from normsim.calibration import conduct
         table = conduct.summarise(checks["conduct"])
         write_atomically(out / "conduct.csv", lambda p: table.to_csv(p, index=False))
         sections.append(words.conduct_section(spec, table, conduct.verdict(

@@ -42,6 +42,7 @@ from scipy.stats import multivariate_normal
 
 from normsim.calibration import smc
 from normsim.calibration.record import read_events
+from normsim.settings.data import NORM_NAMES, decimal_year
 
 MODEL = "model"
 
@@ -144,8 +145,6 @@ def decisions(events: pd.DataFrame, norm: str, pledge_type: str, cutoff) -> pd.D
     """Signature decisions dated by the cutoff: one per lone signature, one per collective
     occasion; rows of unknown size (no ``n_groups``) are left out. Columns ``year`` (decimal,
     the middle of the period the date names), ``country``."""
-    from normsim.settings.data import NORM_NAMES, decimal_year
-
     wanted = {norm} | {k for k, v in NORM_NAMES.items() if v == norm}
     sig = events[events["norm"].isin(wanted) & (events["pledge_type"] == pledge_type)
                  & (events["event"] == "signature") & (events["ends"] <= cutoff)
