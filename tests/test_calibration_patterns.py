@@ -39,6 +39,7 @@ def test_conduct_counts_violations_only_while_committed_and_splits_the_first_yea
     assert m["violation_rate_committed"] == pytest.approx(5 / 40)
     assert m["violation_rate_first_year"] == pytest.approx(5 / 20)
     assert m["violation_rate_later"] == 0
+    assert m["violation_rate_uncommitted"] == pytest.approx(29 / 30)  # rows of 0, 1 and 2
     assert m["complying_share"] == pytest.approx(0.5)  # group 0: 4/20 violate; group 1: 1/20
     assert m["lapsed_share"] == pytest.approx(0.5) and m["resigned_share"] == pytest.approx(0.5)
     assert m["lapses_at_succession"] == 1.0

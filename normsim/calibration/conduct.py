@@ -21,6 +21,8 @@ predicts for the period the record speaks of. Per draw, from the run's records (
   group is committed and alive (pooled over groups);
 - ``violation_rate_first_year`` and ``..._later``: the same in a signatory's first year after
   its first signature, and after it (the lag through which a commitment reaches the units);
+- ``violation_rate_uncommitted``: the same among living groups not committed (any group), for
+  comparison;
 - ``complying_share``: the share of signatories (with an occasion while committed) that comply;
 - ``lapsed_share``, ``resigned_share``: the share of signatories whose commitment lapsed at least
   once, and that signed again; ``lapses_at_succession``: the share of lapses at a new top
@@ -41,6 +43,7 @@ from normsim.analysis.summaries import mean_ci
 
 WEEKS_PER_YEAR = 52
 MEASURES = ("violation_rate_committed", "violation_rate_first_year", "violation_rate_later",
+            "violation_rate_uncommitted",
             "complying_share", "lapsed_share", "resigned_share", "lapses_at_succession",
             "reported_share", "signatories")
 
@@ -61,6 +64,9 @@ def measure(records: pd.DataFrame, events: pd.DataFrame, norm: str,
     out["violation_rate_committed"] = _rate(rows)
     out["violation_rate_first_year"] = _rate(rows[since < WEEKS_PER_YEAR])
     out["violation_rate_later"] = _rate(rows[since >= WEEKS_PER_YEAR])
+    out["violation_rate_uncommitted"] = _rate(records[
+        (records["norm"] == norm) & ~records["committed"].astype(bool)
+        & records["alive"].astype(bool)])
     per = rows.groupby("group")[["violations", "occasions"]].sum()
     per = per[per["occasions"] > 0]
     if len(per):

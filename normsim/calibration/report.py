@@ -168,6 +168,7 @@ def conduct_section(spec, table: pd.DataFrame, verdict: str) -> list[str]:
     """Conduct as a held-out pattern: the signatories' conduct beside the record's words."""
     t = table.set_index("measure")
     first, later = t.loc["violation_rate_first_year", "mean"], t.loc["violation_rate_later", "mean"]
+    uncommitted = t.loc["violation_rate_uncommitted", "mean"]
     return [
         "## Conduct of the signatories: a held-out pattern (not fitted)", "",
         "The record (to the cutoff): signatories \"by and large complied\" (Geneva Call, "
@@ -186,7 +187,8 @@ def conduct_section(spec, table: pd.DataFrame, verdict: str) -> list[str]:
         "and the norm's sanctions and equipment factors -- none of which the signature itself "
         "moves. Restraint reaches the units only as the integration cycle (doctrine, training, "
         "sanctions, equipment) rises after signature, so signatories violate most in their first "
-        f"year (rate {first:.2f}) and still later ({later:.2f}); lapses come when a new top "
+        f"year (rate {first:.2f}) and still later ({later:.2f}), against {uncommitted:.2f} "
+        "among groups not committed; lapses come when a new top "
         "commander does not stand by the commitment (the `lapses_at_succession` share). No "
         "default was tuned to this check.",
         "Monitoring obligations: not represented. A deed's engager monitors every signatory and "
