@@ -186,9 +186,9 @@ def conduct_section(spec, table: pd.DataFrame, verdict: str) -> list[str]:
         "(`rules/policies.py`), from his own acceptance and knowledge, orders given for leverage, "
         "and the norm's sanctions and equipment factors -- none of which the signature itself "
         "moves. Restraint reaches the units only as the integration cycle (doctrine, training, "
-        "sanctions, equipment) rises after signature, so signatories violate most in their first "
-        f"year (rate {first:.2f}) and still later ({later:.2f}), against {uncommitted:.2f} "
-        "among groups not committed; lapses come when a new top "
+        "sanctions, equipment) rises after signature. Measured here: signatories violate at "
+        f"{first:.2f} of their occasions in their first year after signing and {later:.2f} "
+        f"after it, against {uncommitted:.2f} among groups not committed. Lapses come when a new top "
         "commander does not stand by the commitment (the `lapses_at_succession` share). No "
         "default was tuned to this check.",
         "Monitoring obligations: not represented. A deed's engager monitors every signatory and "
