@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
-from normsim.calibration import smc
+from normsim.calibration import selection, smc
 from normsim.calibration.record import known_counts
 from normsim.calibration.spec import POPULATION_PARAMETERS, CalibrationFile, is_integer
 from normsim.sweeps.files import write_atomically
@@ -53,11 +53,21 @@ class Simulator:
 
     def curve(self, theta, seed: int, steps: int | None = None) -> pd.DataFrame:
         """The cumulative signatories over time for one parameter vector and seed."""
+        return self.signatories(self.run(theta, seed, steps))
+
+    def signatories(self, model) -> pd.DataFrame:
         from normsim.analysis.population import signatories
+
+        curve = signatories(model.records(), by=())
+        return curve[curve["norm"] == self.norm][["step", "signatories"]].reset_index(drop=True)
+
+    def run(self, theta, seed: int, steps: int | None = None, overrides: dict | None = None):
+        """The model run to ``steps`` (the cutoff by default) with ``theta``'s values and then
+        ``overrides`` (a model variant's settings, :mod:`normsim.calibration.selection`)."""
         from normsim.simulation.model import NormDiffusionModel
         from normsim.settings.scenario import validate, with_values
 
-        values = self.values(theta)
+        values = self.values(theta) | dict(overrides or {})
         scenario = dict(self.scenario)
         tmp = None
         try:
@@ -77,18 +87,20 @@ class Simulator:
         finally:
             if tmp is not None:
                 os.unlink(tmp)
-        curve = signatories(model.records(), by=())
-        return curve[curve["norm"] == self.norm][["step", "signatories"]].reset_index(drop=True)
+        return model
 
     def at(self, curve: pd.DataFrame, weeks) -> np.ndarray:
         return np.interp(weeks, curve["step"], curve["signatories"])
 
     def __call__(self, task: dict) -> tuple[int, float]:
         """``task``: index, theta, seeds -> (index, mean distance over the replicates)."""
-        obs = np.asarray(self.counts, dtype=float)
-        d = [float(np.sqrt(np.sum((self.at(self.curve(task["theta"], s), self.weeks) / obs - 1)
-                                  ** 2))) for s in task["seeds"]]
+        d = [self.distance(self.curve(task["theta"], s)) for s in task["seeds"]]
         return task["index"], float(np.mean(d))
+
+    def distance(self, curve: pd.DataFrame) -> float:
+        """Euclidean distance of simulated / observed counts at the fitted dates, from 1."""
+        obs = np.asarray(self.counts, dtype=float)
+        return float(np.sqrt(np.sum((self.at(curve, self.weeks) / obs - 1) ** 2)))
 
 
 @dataclass(frozen=True)
@@ -99,7 +111,8 @@ class Continuation:
     steps: int
 
     def __call__(self, task: dict) -> tuple[int, list[float], list[int]]:
-        curve = self.sim.curve(task["theta"], task["seed"], steps=self.steps)
+        curve = self.sim.signatories(self.sim.run(task["theta"], task["seed"], self.steps,
+                                                  task.get("overrides")))
         return task["index"], curve["signatories"].tolist(), curve["step"].tolist()
 
 
@@ -172,9 +185,13 @@ def run_abc(spec: CalibrationFile, out: Path, runner: Runner, tag: str,
     """Run (or resume) the generations; return them all, the last being the posterior."""
     sim, _ = simulator(spec)
     s = settings(spec)
+    scheme = None
+    if spec.models is not None:  # model selection: particles carry a model index
+        scheme = selection.scheme(spec, s)
+        sim = selection.variant_simulator(spec, sim)
     folder = out / GENERATIONS
     folder.mkdir(parents=True, exist_ok=True)
-    done = load_generations(folder, s, log)
+    done = load_generations(folder, s, log, columns(spec))
     if done:
         log(f"resuming: {len(done)} of {spec.abc.generations} generations already done")
     while len(done) < spec.abc.generations:
@@ -187,7 +204,7 @@ def run_abc(spec: CalibrationFile, out: Path, runner: Runner, tag: str,
                      for i, th, sd in cands]
             return [d for _, d in runner.map(sim, tasks, f"{tag}-g{t}")]
 
-        gen = smc.generation(s, t, done[-1] if done else None, evaluate)
+        gen = smc.generation(s, t, done[-1] if done else None, evaluate, scheme)
         save_generation(folder, gen)
         done.append(gen)
         log(f"generation {t}: epsilon {gen.attrs['epsilon']:.4g}, "
@@ -201,13 +218,20 @@ def save_generation(folder: Path, gen: pd.DataFrame) -> None:
                      lambda p: table.to_csv(p, index=False, float_format="%.17g"))
 
 
-def load_generations(folder: Path, s: smc.Settings, log) -> list[pd.DataFrame]:
+def columns(spec: CalibrationFile) -> list[str]:
+    """What a particle is: its parameters, after a model index in a model selection."""
+    return ([selection.MODEL] if spec.models is not None else []) + list(spec.parameters)
+
+
+def load_generations(folder: Path, s: smc.Settings, log,
+                     names: list[str] | None = None) -> list[pd.DataFrame]:
     """The saved generations in order, up to the first missing or damaged one (which is removed
     with all after it: they will be computed again, identically)."""
     done = []
     files = sorted(folder.glob("gen_*.csv"))
+    names = list(s.names) if names is None else names
     for t, path in enumerate(files):
-        gen = _read_generation(path, s) if path.name == f"gen_{t:03d}.csv" else None
+        gen = _read_generation(path, s, names) if path.name == f"gen_{t:03d}.csv" else None
         if gen is None:
             for later in files[t:]:
                 later.unlink(missing_ok=True)
@@ -221,21 +245,21 @@ def load_generations(folder: Path, s: smc.Settings, log) -> list[pd.DataFrame]:
     return done
 
 
-def _read_generation(path: Path, s: smc.Settings) -> pd.DataFrame | None:
+def _read_generation(path: Path, s: smc.Settings, names: list[str]) -> pd.DataFrame | None:
     try:
         gen = pd.read_csv(path)
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError):
         return None
-    need = [*s.names, "distance", "index", "weight", "epsilon", "simulations"]
+    need = [*names, "distance", "index", "weight", "epsilon", "simulations"]
     if list(gen.columns) != need or len(gen) != s.population_size:
         return None
-    if not np.isfinite(gen[[*s.names, "distance", "weight"]].to_numpy(float)).all():
+    if not np.isfinite(gen[[*names, "distance", "weight"]].to_numpy(float)).all():
         return None
     return gen
 
 
 def posterior(last: pd.DataFrame, spec: CalibrationFile) -> pd.DataFrame:
-    return last[[*spec.parameters, "distance", "index", "weight"]].reset_index(drop=True)
+    return last[[*columns(spec), "distance", "index", "weight"]].reset_index(drop=True)
 
 
 def summarise(post: pd.DataFrame, spec: CalibrationFile) -> pd.DataFrame:
@@ -271,6 +295,18 @@ def forecast_draws(spec: CalibrationFile, post: pd.DataFrame, t_last: int, runne
     (same parameters, same seed, same state) and after it continues. Returns one row per draw and
     recorded week: ``draw, step, signatories``."""
     sim, _ = simulator(spec)
+    steps = spec.weeks(spec.predict_until)
+    rows = runner.map(Continuation(sim, steps), draw_tasks(spec, post, t_last), f"{tag}-forecast")
+    return pd.concat([pd.DataFrame({"draw": k, "step": st, "signatories": v})
+                      for k, v, st in rows], ignore_index=True)
+
+
+def draw_tasks(spec: CalibrationFile, post: pd.DataFrame, t_last: int) -> list[dict]:
+    """The posterior draws as tasks ``index, theta, seed, overrides``: particles picked by
+    weight, each with one of its fitted replicates' seeds (both from the root seed), so a draw
+    run to the cutoff *is* a fitted simulation. The forecast continues them; the conduct and
+    transfer checks (:mod:`normsim.calibration.conduct`, :mod:`normsim.calibration.transfer`)
+    run the same draws."""
     rng = np.random.default_rng([spec.root_seed, 18, 4])
     p = post["weight"].to_numpy() / post["weight"].sum()
     picks = rng.choice(len(post), size=spec.predictive.draws, p=p)
@@ -278,12 +314,11 @@ def forecast_draws(spec: CalibrationFile, post: pd.DataFrame, t_last: int, runne
     tasks = []
     for k, (i, r) in enumerate(zip(picks, reps)):
         seeds = smc.seeds(spec.root_seed, t_last, int(post.at[i, "index"]), spec.abc.replicates)
+        overrides = ({} if spec.models is None else
+                     list(spec.models.variants.values())[int(post.at[i, selection.MODEL])].settings)
         tasks.append({"index": k, "theta": [float(post.at[i, n]) for n in spec.parameters],
-                      "seed": seeds[r]})
-    steps = spec.weeks(spec.predict_until)
-    rows = runner.map(Continuation(sim, steps), tasks, f"{tag}-forecast")
-    return pd.concat([pd.DataFrame({"draw": k, "step": st, "signatories": v})
-                      for k, v, st in rows], ignore_index=True)
+                      "seed": seeds[r], "overrides": overrides})
+    return tasks
 
 
 def pit(fitted: pd.DataFrame, draws: pd.DataFrame) -> pd.DataFrame:

@@ -9,6 +9,11 @@
     OUT/scores.csv             per held-out date: observed, median, CRPS, 90% interval score,
                                for the model and each declared baseline
     OUT/signatories.png        the predictive band beside the fitted and held-out counts
+    OUT/models.csv             with [models]: each variant's prior and posterior probability
+    OUT/models_sensitivity.csv with [models]: each switched setting's posterior under other priors
+    OUT/models_prior_sensitivity.csv  the same with a sampled parameter's prior narrowed
+    OUT/transfer.csv           with [transfer]: each later deed's predicted first signatures, hits
+    OUT/conduct.csv            with [conduct]: signatories' conduct over the posterior draws
     OUT/report.md              all of it in words, with provenance
 
 The folder is taken under the same lock as a sweep's (:mod:`normsim.sweeps.lock`); a folder that holds
@@ -25,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from normsim.calibration import baselines, driver
+from normsim.calibration import baselines, conduct, driver, selection, transfer
 from normsim.calibration.record import later_counts
 from normsim.calibration.spec import CalibrationFile
 from normsim.errors import FolderError
@@ -35,7 +40,8 @@ from normsim.sweeps.provenance import content_hash, provenance
 OWNER = "calibration.json"
 QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 _OURS = {OWNER, ".lock", driver.GENERATIONS, "posterior.csv", "posterior_summary.csv",
-         "forecast.csv", "pit.csv", "scores.csv", "report.md", "signatories.png"}
+         "forecast.csv", "pit.csv", "scores.csv", "report.md", "signatories.png", "models.csv",
+         "models_sensitivity.csv", "models_prior_sensitivity.csv", "transfer.csv", "conduct.csv"}
 
 
 def claim(out: Path, identity: dict) -> None:
@@ -99,6 +105,7 @@ def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int
                 gens = driver.run_abc(spec, out, runner, tag, log)
                 post = driver.posterior(gens[-1], spec)
                 draws = driver.forecast_draws(spec, post, len(gens) - 1, runner, tag)
+                checks = patterns(spec, post, len(gens) - 1, runner, tag)
         except KeyboardInterrupt:
             saved = len(list((out / driver.GENERATIONS).glob("gen_*.csv")))
             log(f"stopped: {saved} generation(s) are saved in {out}; rerun the same command to "
@@ -107,10 +114,26 @@ def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int
         finally:
             if client is not None:
                 cluster.close(client)
-        return write_outputs(spec, out, gens, post, draws, fitted, ident)
+        return write_outputs(spec, out, gens, post, draws, fitted, ident, checks)
 
 
-def write_outputs(spec, out: Path, gens, post, draws, fitted, ident) -> Path:
+def patterns(spec, post, t_last: int, runner, tag: str) -> dict:
+    """What the file asks beyond the fit, on the forecast's posterior draws: the transfer to
+    later deeds and the signatories' conduct (held-out patterns, never fitted)."""
+    sim, _ = driver.simulator(spec)
+    tasks = driver.draw_tasks(spec, post, t_last)
+    found = {}
+    if spec.conduct is not None:
+        rows = runner.map(conduct.ConductTask(sim, spec.conduct.complying_threshold), tasks,
+                          f"{tag}-conduct")
+        found["conduct"] = pd.DataFrame([r for _, r in rows])
+    if spec.transfer is not None:
+        found["transfer"] = [(deed, transfer.predict(deed, spec, sim, tasks, runner, tag))
+                             for deed in spec.transfer.deeds]
+    return found
+
+
+def write_outputs(spec, out: Path, gens, post, draws, fitted, ident, checks=None) -> Path:
     summary = driver.summarise(post, spec)
     held = later_counts(spec.data.file, spec.data.norm, spec.start_year, spec.cutoff_date,
                         spec.data.pledge_type, tuple(spec.data.units))
@@ -125,9 +148,30 @@ def write_outputs(spec, out: Path, gens, post, draws, fitted, ident) -> Path:
                         ("forecast", forecast), ("pit", pit), ("scores", scores)):
         write_atomically(out / f"{name}.csv", lambda p, t=table: t.to_csv(p, index=False))
     _figure(spec, out, draws, fitted, held)
-    from normsim.calibration.report import report
-    return write_text_atomically(out / "report.md",
-                                 report(spec, summary, gens, fitted, held, pit, scores, meta))
+    from normsim.calibration import report as words
+    sections = []
+    if spec.models is not None:
+        table, sens = selection.summary(post, spec), selection.sensitivity(post, spec)
+        narrower = selection.prior_sensitivity(post, spec)
+        for name, t in (("models", table), ("models_sensitivity", sens),
+                        ("models_prior_sensitivity", narrower)):
+            write_atomically(out / f"{name}.csv", lambda p, t=t: t.to_csv(p, index=False))
+        sections.append(words.selection_section(spec, table, sens,
+                                                selection.observed_clustering(spec), narrower))
+    checks = checks or {}
+    if "transfer" in checks:
+        rows = [transfer.score(deed, spec, d, transfer.observed(deed, spec))
+                for deed, d in checks["transfer"]]
+        table = pd.DataFrame(rows)
+        write_atomically(out / "transfer.csv", lambda p: table.to_csv(p, index=False))
+        sections.append(words.transfer_section(spec, table))
+    if "conduct" in checks:
+        table = conduct.summarise(checks["conduct"])
+        write_atomically(out / "conduct.csv", lambda p: table.to_csv(p, index=False))
+        sections.append(words.conduct_section(spec, table, conduct.verdict(
+            table, spec.conduct.majority)))
+    return write_text_atomically(out / "report.md", words.report(
+        spec, summary, gens, fitted, held, pit, scores, meta, sections))
 
 
 def _figure(spec, out: Path, draws: pd.DataFrame, fitted, held) -> None:

@@ -95,15 +95,24 @@ def weights(s: Settings, accepted: np.ndarray, previous: pd.DataFrame | None) ->
 
 
 def generation(s: Settings, t: int, previous: pd.DataFrame | None,
-               evaluate: Callable[[Sequence[Candidate]], list[float]]) -> pd.DataFrame:
+               evaluate: Callable[[Sequence[Candidate]], list[float]],
+               scheme=None) -> pd.DataFrame:
     """Run generation ``t``: ``evaluate`` maps candidates to their mean distances (in order).
     Returns the particles (parameters, ``distance``, ``index``, ``weight``) with the generation's
-    ``epsilon`` and ``simulations`` as attributes."""
+    ``epsilon`` and ``simulations`` as attributes.
+
+    ``scheme`` (default: this module's :func:`propose` and :func:`weights` over ``s.names``)
+    says what a particle is: its ``columns``, how a batch is proposed (``propose``) and how accepted
+    particles are weighted (``weights``) -- :class:`normsim.calibration.selection.ModelScheme` adds a
+    model index in front of the parameters."""
+    propose_batch = (lambda t, b, prev: propose(s, t, b, prev)) if scheme is None else scheme.propose
+    weigh = (lambda x, prev: weights(s, x, prev)) if scheme is None else scheme.weights
+    columns = list(s.names) if scheme is None else list(scheme.columns)
     epsilon = np.inf if previous is None else float(np.median(previous["distance"]))
     kept: list[tuple[int, np.ndarray, float]] = []
     evaluated = 0
     for batch in range(s.max_batches):
-        theta = propose(s, t, batch, previous)
+        theta = propose_batch(t, batch, previous)
         first = batch * s.population_size
         cands = [(first + j, theta[j], seeds(s.root_seed, t, first + j, s.replicates))
                  for j in range(len(theta))]
@@ -120,9 +129,9 @@ def generation(s: Settings, t: int, previous: pd.DataFrame | None,
                         "generations already saved stay; a rerun resumes from them.")
     kept = kept[: s.population_size]
     x = np.array([th for _, th, _ in kept])
-    frame = pd.DataFrame(x, columns=list(s.names))
+    frame = pd.DataFrame(x, columns=columns)
     frame["distance"] = [d for *_, d in kept]
     frame["index"] = [i for i, *_ in kept]
-    frame["weight"] = weights(s, x, previous)
+    frame["weight"] = weigh(x, previous)
     frame.attrs.update(epsilon=epsilon, simulations=evaluated * s.replicates, t=t)
     return frame

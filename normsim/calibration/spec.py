@@ -29,6 +29,27 @@ which baselines, and how many simulations it may take.
 
 A setting in ``[fixed]`` given as ``{ value, source, dated }`` must be dated on or before the
 cutoff (a later source would let the future into the fit).
+
+Optional sections ask for more than the fit (each written into the report):
+
+    [models]                          # model selection (normsim.calibration.selection)
+    events = "signing_events.csv"     # the event list whose structure is a statistic
+    window_months = 12                # same-country decisions this close count as clustered
+    clustering_weight = 1.0           # the statistic's weight in the distance (0: counts only)
+    [models.variants.no_emulation]    # each variant: a prior (they sum to 1) and its settings
+    prior = 0.5
+    settings = { "emulation.strength" = 0.0 }
+    [[transfer.deeds]]                # later deeds' first signatures (normsim.calibration.transfer)
+    name = "children deed"
+    norm = "children"                 # the model's norm; proxy = true when it is only the nearest
+    launched = "2010"
+    launched_source = "GC_DEEDS_PAGE"
+    until = 2013
+    data_file = "commitments_children.csv"
+    data_norm = "child_recruitment"
+    [conduct]                         # signatories' conduct, held out (normsim.calibration.conduct)
+    complying_threshold = 0.9
+    majority = 0.5
 """
 
 from __future__ import annotations
@@ -112,6 +133,66 @@ class BaselineSpec(BaseModel):
         return v
 
 
+class Variant(BaseModel):
+    """One variant of the model in a model selection: its prior probability and the settings it
+    sets over the fixed and the sampled ones."""
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    prior: float = Field(gt=0, lt=1)
+    settings: dict[str, Any] = {}
+    source: str = ""
+
+
+class ModelsSpec(BaseModel):
+    """``[models]``: model selection between variants (:mod:`normsim.calibration.selection`)."""
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    variants: dict[str, Variant] = Field(min_length=2)
+    stay: float = Field(0.7, gt=0, lt=1)
+    events: str = "signing_events.csv"
+    window_months: float = Field(12.0, gt=0, le=240)
+    clustering_weight: float = Field(1.0, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _priors(self):
+        total = sum(v.prior for v in self.variants.values())
+        if abs(total - 1) > 1e-9:
+            raise ValueError(f"the variants' priors sum to {total:g}; they must sum to 1 (e.g. "
+                             f"{1 / len(self.variants):g} each)")
+        return self
+
+
+class TransferDeed(BaseModel):
+    """A later deed whose first signatures the posterior predicts (:mod:`normsim.calibration.transfer`)."""
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    name: str = Field(min_length=1)
+    norm: str  # the model's norm the deed is run on
+    proxy: bool = False  # the model has no such norm: ``norm`` is the nearest
+    launched: str  # YYYY[-MM[-DD]]: when the deed was first offered (the question's premise)
+    launched_source: str = Field(min_length=1)
+    until: int = Field(ge=1900, le=2100)  # the last year run
+    data_file: str  # its counts, read only to score
+    data_norm: str
+
+    @field_validator("launched")
+    @classmethod
+    def _date(cls, v):
+        from normsim.calibration.record import period_end
+        period_end(v)
+        return v
+
+
+class TransferSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    deeds: list[TransferDeed] = Field(min_length=1)
+
+
+class ConductSpec(BaseModel):
+    """``[conduct]``: how the record's words on conduct are read, before anything is measured
+    (:mod:`normsim.calibration.conduct`)."""
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    complying_threshold: float = Field(0.9, gt=0, le=1)
+    majority: float = Field(0.5, ge=0, lt=1)
+
+
 class CalibrationFile(BaseModel):
     """A validated calibration file."""
 
@@ -130,6 +211,9 @@ class CalibrationFile(BaseModel):
     abc: ABCSpec = ABCSpec()
     predictive: PredictiveSpec = PredictiveSpec()
     baselines: BaselineSpec = BaselineSpec()
+    models: ModelsSpec | None = None
+    transfer: TransferSpec | None = None
+    conduct: ConductSpec | None = None
 
     @field_validator("cutoff")
     @classmethod
@@ -251,6 +335,10 @@ def load_calibration(name_or_path: str | Path) -> tuple[CalibrationFile, str]:
                                 "'population.groups' cannot be calibrated")
     except ScenarioError as err:
         raise ScenarioError(f"{path}: {err}") from None
+    if spec.models is not None:
+        _check_variants(path, spec, base)
+    if spec.transfer is not None:
+        _check_transfer(path, spec, base)
     points = known_counts(spec.data.file, spec.data.norm, spec.start_year, spec.cutoff_date,
                           spec.data.pledge_type, tuple(spec.data.units))
     from normsim.settings.data import NORM_NAMES
@@ -268,3 +356,54 @@ def load_calibration(name_or_path: str | Path) -> tuple[CalibrationFile, str]:
                             f"({spec.data.pledge_type}) dated on or before {spec.cutoff} in "
                             f"{spec.data.file}: nothing to fit")
     return spec, text
+
+
+def _check_variants(path: Path, spec: CalibrationFile, base) -> None:
+    """Each variant's settings are model settings with allowed values, and the event list is
+    readable: ScenarioError naming the file, the field and the value otherwise."""
+    from normsim.calibration.record import read_events
+    from normsim.settings.scenario import ScenarioError, with_values
+
+    for name, variant in spec.models.variants.items():
+        bad = sorted(set(variant.settings) & set(POPULATION_PARAMETERS))
+        if bad:
+            raise ScenarioError(f"{path}: models.variants.{name}.settings.{bad[0]}: a variant "
+                                "sets model settings, not the population's")
+        try:
+            with_values(base, variant.settings, f"models.variants.{name}.settings")
+        except ScenarioError as err:
+            raise ScenarioError(f"{path}: {err}") from None
+    try:
+        read_events(spec.models.events)
+    except (OSError, ValueError, KeyError) as err:
+        raise ScenarioError(f"{path}: models.events = {spec.models.events!r} cannot be read as "
+                            f"an event list like data/signing_events.csv ({err})") from None
+
+
+def _check_transfer(path: Path, spec: CalibrationFile, base) -> None:
+    """Each deed's norm is a norm of the model, its launch after the start, its data readable."""
+    from normsim.rules.norms import keys
+    from normsim.settings.data import read_counts
+    from normsim.settings.scenario import ScenarioError
+
+    for i, deed in enumerate(spec.transfer.deeds):
+        where = f"{path}: transfer.deeds[{i}]"
+        if deed.norm not in keys():
+            raise ScenarioError(f"{where}.norm = {deed.norm!r} is not a norm of the model; its "
+                                f"norms: {', '.join(keys())}")
+        if deed.norm == spec.data.norm:
+            raise ScenarioError(f"{where}.norm = {deed.norm!r} is the calibrated deed's own norm; "
+                                "a transfer is to another deed")
+        if not spec.start_year <= int(deed.launched[:4]) <= deed.until <= spec.predict_until:
+            raise ScenarioError(f"{where}: launched = {deed.launched!r} and until = {deed.until} "
+                                f"must satisfy start_year ({spec.start_year}) <= launched <= until "
+                                f"<= predict_until ({spec.predict_until})")
+        try:
+            table = read_counts(deed.data_file)
+        except (OSError, ValueError) as err:
+            raise ScenarioError(f"{where}.data_file = {deed.data_file!r} cannot be read ({err})") from None
+        if not ((table["norm"] == deed.data_norm) & (table["pledge_type"] == "deed")
+                & (table["kind"] == "exact") & (table["unit"] == "groups")).any():
+            raise ScenarioError(f"{where}: {deed.data_file} has no exact count of groups for "
+                                f"data_norm = {deed.data_norm!r} (pledge_type deed): nothing to "
+                                "score the first signature against")
