@@ -1,0 +1,91 @@
+"""The tables of docs/which_engager.md's comparison with each competing mechanism on and off.
+
+Reads the sweeps of ``experiments/mechanisms/which_engager_<name>.toml``, each run with
+
+    .venv/bin/normsim sweep experiments/mechanisms/which_engager_<name>.toml --workers 1 \\
+        --out results/mechanisms/<name>
+
+and prints, per outcome (effect over the ten years, effect in the last year, share of runs with a
+commitment), a Markdown table: one row per engager kind and group type, one column per
+mechanism, mean over replicates +- standard error (commitments: the share of runs). A cell a
+mechanism cannot change (presence without a deploying engager, ownership under a dialogue, which
+gives no support) was not run and shows ``= off``; a cell with fewer runs than the others says
+how many. Usage:
+
+    .venv/bin/python scripts/mechanism_table.py [RESULTS] [NAME ...]
+
+RESULTS defaults to results/mechanisms; the names default to every folder in it, ``off`` first.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from normsim.simulation.outcomes import outcomes
+
+KINDS = {"engager_dialogue": "dialogue", "engager_deed": "deed",
+         "engager_peace_operation": "peace operation"}
+TYPES = ["peoples_war", "secessionist", "predatory", "community_militia", "transnational"]
+OUTCOMES = {"engagement_effect": "Effect (mean compliance minus the twin's over the ten years)",
+            "engagement_effect_final_year": "Last year (year 10, five years after the "
+                                            "engagement ended)",
+            "committed": "Commits (share of runs in which the leadership made a commitment)"}
+
+
+def per_run(folder: Path) -> pd.DataFrame:
+    """One row per finished run: its condition's kind and type, and the outcomes."""
+    table = pd.read_parquet(folder / "runs")
+    conditions = pd.read_parquet(folder / "conditions.parquet")
+    out = outcomes(table, names=["engagement_effect", "engagement_effect_final_year"],
+                   by=["condition", "replicate"])
+    out["committed"] = (table.groupby(["condition", "replicate"])["commitments"].max() > 0)
+    out = out.reset_index().merge(conditions, on="condition")
+    out["kind"] = out["scenario"].map(KINDS)
+    return out
+
+
+def cell(values: pd.Series, share: bool) -> str:
+    if share:
+        return f"{values.mean():.0%}"
+    se = values.std(ddof=1) / np.sqrt(len(values)) if len(values) > 1 else np.nan
+    return f"{values.mean():+.3f} ± {se:.3f}"
+
+
+def tables(results: Path, names: list[str]) -> str:
+    runs = {name: per_run(results / name) for name in names}
+    counts = {name: r.groupby("condition").size() for name, r in runs.items()}
+    usual = {name: int(c.mode().iloc[0]) for name, c in counts.items()}
+    lines = ["Replicates per cell: " + ", ".join(f"{n} {usual[n]}" for n in names), ""]
+    for outcome, title in OUTCOMES.items():
+        lines += [f"**{title}**:", "",
+                  "| engager | group type | " + " | ".join(names) + " |",
+                  "|---|---|" + "---|" * len(names)]
+        for kind in KINDS.values():
+            for i, kind_type in enumerate(TYPES):
+                row = [kind if i == 0 else "", kind_type.replace("_", " ")]
+                for name in names:
+                    r = runs[name]
+                    sel = r[(r["kind"] == kind) & (r["group_type"] == kind_type)][outcome]
+                    if sel.empty:
+                        row.append("= off")
+                        continue
+                    text = cell(sel.astype(float), outcome == "committed")
+                    row.append(text + (f" ({len(sel)})" if len(sel) != usual[name] else ""))
+                lines.append("| " + " | ".join(row) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> None:
+    results = Path(argv[0]) if argv else Path("results/mechanisms")
+    names = argv[1:] or sorted((p.name for p in results.iterdir() if (p / "runs").is_dir()),
+                               key=lambda n: (n != "off", n))
+    print(tables(results, names))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
