@@ -10,7 +10,9 @@ commitment), a Markdown table: one row per engager kind and group type, one colu
 mechanism, mean over replicates +- standard error (commitments: the share of runs). A cell a
 mechanism cannot change (presence without a deploying engager, ownership under a dialogue, which
 gives no support) was not run and shows ``= off``; a cell with fewer runs than the others says
-how many. Usage:
+how many. Then, for ``off`` and ``splinter_causes`` where both were run, the factions that split
+per run: over a commitment and for other causes (``faction splintered``, ``faction broke away``).
+Usage:
 
     .venv/bin/python scripts/mechanism_table.py [RESULTS] [NAME ...]
 
@@ -80,11 +82,44 @@ def tables(results: Path, names: list[str]) -> str:
     return "\n".join(lines)
 
 
+SPLITS = {"faction splintered": "over a commitment", "faction broke away": "other causes"}
+
+
+def splits(results: Path, names=("off", "splinter_causes")) -> str:
+    """Factions that split per run (mean over runs), by cause, engager kind and group type."""
+    lines = ["**Splinters** (factions that split per run, mean over runs: over a commitment / "
+             "for other causes):", "", "| engager | group type | " + " | ".join(names) + " |",
+             "|---|---|" + "---|" * len(names)]
+    counts = {}
+    for name in names:
+        conditions = pd.read_parquet(results / name / "conditions.parquet")
+        runs = pd.read_parquet(results / name / "runs", columns=["condition", "replicate"])
+        runs = runs.drop_duplicates().merge(conditions, on="condition")
+        events = pd.read_parquet(results / name / "events", columns=["condition", "replicate",
+                                                                     "kind"])
+        events = events[events["kind"].isin(list(SPLITS))]
+        n = events.groupby(["condition", "replicate", "kind"]).size().unstack(fill_value=0)
+        n = n.reindex(columns=list(SPLITS), fill_value=0)
+        counts[name] = runs.merge(n.reset_index(), on=["condition", "replicate"],
+                                  how="left").fillna({k: 0 for k in SPLITS})
+    for scenario, kind in KINDS.items():
+        for i, kind_type in enumerate(TYPES):
+            row = [kind if i == 0 else "", kind_type.replace("_", " ")]
+            for name in names:
+                c = counts[name]
+                sel = c[(c["scenario"] == scenario) & (c["group_type"] == kind_type)]
+                row.append(" / ".join(f"{sel[k].mean():.2f}" for k in SPLITS))
+            lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> None:
     results = Path(argv[0]) if argv else Path("results/mechanisms")
     names = argv[1:] or sorted((p.name for p in results.iterdir() if (p / "runs").is_dir()),
                                key=lambda n: (n != "off", n))
     print(tables(results, names))
+    if {"off", "splinter_causes"} <= set(names):
+        print(splits(results))
 
 
 if __name__ == "__main__":
