@@ -9,7 +9,8 @@ and prints, per outcome (effect over the ten years, effect in the last year, sha
 commitment), a Markdown table: one row per engager kind and group type, one column per
 mechanism, mean over replicates +- standard error (commitments: the share of runs). A cell a
 mechanism cannot change (presence without a deploying engager, ownership under a dialogue, which
-gives no support) was not run and shows ``= off``; a cell with fewer runs than the others says
+gives no support) was not run and shows ``= off``; a cell a variant leaves out on purpose
+(``below_top_goal_ceiling`` runs the transnational group only) shows a dash; a cell with fewer runs than the others says
 how many. Then, for ``off`` and ``splinter_causes`` where both were run, the factions that split
 per run: over a commitment and for other causes (``faction splintered``, ``faction broke away``).
 Usage:
@@ -32,6 +33,8 @@ from normsim.simulation.outcomes import outcomes
 KINDS = {"engager_dialogue": "dialogue", "engager_deed": "deed",
          "engager_peace_operation": "peace operation"}
 TYPES = ["peoples_war", "secessionist", "predatory", "community_militia", "transnational"]
+#: mechanisms run only with the engager kinds they can change (the others' runs are all-off's)
+AS_OFF = ("presence", "ownership")
 OUTCOMES = {"engagement_effect": "Effect (mean compliance minus the twin's over the ten years)",
             "engagement_effect_final_year": "Last year (year 10, five years after the "
                                             "engagement ended)",
@@ -72,8 +75,8 @@ def tables(results: Path, names: list[str]) -> str:
                 for name in names:
                     r = runs[name]
                     sel = r[(r["kind"] == kind) & (r["group_type"] == kind_type)][outcome]
-                    if sel.empty:
-                        row.append("= off")
+                    if sel.empty:  # not run: the same as off where the mechanism cannot act
+                        row.append("= off" if name in AS_OFF else "—")
                         continue
                     text = cell(sel.astype(float), outcome == "committed")
                     row.append(text + (f" ({len(sel)})" if len(sel) != usual[name] else ""))
