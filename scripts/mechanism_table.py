@@ -16,6 +16,11 @@ per run: over a commitment and for other causes (``faction splintered``, ``facti
 Usage:
 
     .venv/bin/python scripts/mechanism_table.py [RESULTS] [NAME ...]
+    .venv/bin/python scripts/mechanism_table.py --screening [RESULTS] [NAME ...]
+
+``--screening`` prints instead the Morris indices of the engagement effect from the sweeps of
+``experiments/mechanisms/sensitivity_<name>.toml`` (RESULTS defaults to
+results/mechanisms_sensitivity): mu* [95% interval] and sigma per parameter, one column per name.
 
 RESULTS defaults to results/mechanisms; the names default to every folder in it, ``off`` first.
 """
@@ -28,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from normsim.analysis.summaries import summarize
 from normsim.simulation.outcomes import outcomes
 
 KINDS = {"engager_dialogue": "dialogue", "engager_deed": "deed",
@@ -116,7 +122,26 @@ def splits(results: Path, names=("off", "splinter_causes")) -> str:
     return "\n".join(lines)
 
 
+def screening(results: Path, names: list[str]) -> str:
+    """Morris mu* [95% interval] (sigma) of the engagement effect per parameter and mechanism."""
+    indices = {name: summarize(results / name)["sensitivity"].set_index("parameter")
+               for name in names}
+    lines = ["| parameter | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    first = indices[names[0]].sort_values("mu_star", ascending=False).index
+    for parameter in first:
+        row = [f"`{parameter}`"]
+        for name in names:
+            r = indices[name].loc[parameter]
+            row.append(f"{r['mu_star']:.3f} ± {r['mu_star_conf']:.3f} ({r['sigma']:.3f})")
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> None:
+    if argv and argv[0] == "--screening":
+        results = Path(argv[1]) if len(argv) > 1 else Path("results/mechanisms_sensitivity")
+        print(screening(results, argv[2:] or ["off", "below_top"]))
+        return
     results = Path(argv[0]) if argv else Path("results/mechanisms")
     names = argv[1:] or sorted((p.name for p in results.iterdir() if (p / "runs").is_dir()),
                                key=lambda n: (n != "off", n))
