@@ -19,6 +19,8 @@ Sections (``--only`` takes these names, comma-separated):
               subprocess; its peak memory
   calibration simulations per minute of the shipped calibration (``mine_ban`` to 2007) on two
               forked workers with every CPU
+  mechanisms  CPU time of one run with the competing mechanisms all off, each on alone and all on,
+              and the ratios to all off (``benchmarks/mechanisms.py``)
 
 ``--against REF`` measures ``run`` and ``calibration`` side by side with commit REF's code
 (interleaved rounds, each in a child process; see ``benchmarks/whole_runs.py``).
@@ -62,13 +64,13 @@ if str(ROOT) not in sys.path:
 import mesa  # noqa: E402
 import numpy as np  # noqa: E402
 
-from benchmarks import mesa_baseline  # noqa: E402
+from benchmarks import mechanisms as mechanism_costs, mesa_baseline  # noqa: E402
 from benchmarks.sweeps import EXPERIMENT as SWEEP_EXPERIMENT, measure_sweeps  # noqa: E402
 from benchmarks.whole_runs import ROOT as TREE, measure_calibration, measure_runs, previous_tree  # noqa: E402
 from normsim.simulation.model import NormDiffusionModel  # noqa: E402
 
 SECTIONS = ("step", "peer", "scaling", "memory", "sweeps", "record", "run", "population",
-            "calibration")
+            "calibration", "mechanisms")
 #: issue 19's table: key, target, whether more is better
 TARGETS = [("sweep_steady_runs_per_min_1", 500, True), ("sweep_steady_runs_per_min_2", 900, True),
            ("default_run_cpu_s", 0.2, False), ("twin_cost_ratio", 1.2, False),
@@ -673,6 +675,8 @@ def main(argv=None) -> int:
             print(f"   {args.against} in the same rounds: {q['sims_per_min']:.0f} per minute")
             kv["calibration_sims_per_min_2_previous"] = q["sims_per_min"]
         print()
+    if "mechanisms" in only:  # issue 20: what the competing mechanisms cost per run
+        kv.update(mechanism_costs.section(args.quick, log))
     kv["bench_wall_s"] = time.perf_counter() - started
     print(f"total time {kv['bench_wall_s']:.0f} s")
     print()

@@ -3,12 +3,15 @@ in tests/test_mechanisms.py): expected values are written by hand from the modul
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from normsim.rules import (below_top, habit, mechanisms, military_value, presence, reciprocity,
                            splinter_causes)
 from normsim.simulation.model import NormDiffusionModel
+from normsim.sweeps.experiment import load_experiment
 from normsim.world.arrays import clip
 
 SMALL = {"group_fighters": 40, "group_operational_commanders": 2, "group_units_per_commander": 2,
@@ -67,3 +70,30 @@ def test_every_mechanism_section_is_off_by_default():
             assert section().enabled is False, key
     assert reciprocity.ReciprocitySettings().story == "mirror"
     assert habit.HabitSettings().enabled is False and below_top.BelowTopSettings().enabled is False
+
+
+def test_the_mechanism_variants_of_which_engager_differ_from_it_only_as_they_say():
+    """experiments/mechanisms/ (docs/which_engager.md): each file is which_engager with 8
+    replicates, the same seeds, steps and fixed settings, factor levels taken from its own, and
+    its mechanism switched on (all off: nothing more); one file per mechanism of ODD 7.17."""
+    root = Path(__file__).resolve().parents[1] / "experiments"
+    base = load_experiment(root / "which_engager.toml")[0]
+    switches = {"off": {}, "presence": {"presence.enabled": True},
+                "military_value": {"military_value.enabled": True},
+                "contrast": {"reciprocity.story": "contrast"}, "habit": {"habit.enabled": True},
+                "below_top": {"below_top.enabled": True},
+                "below_top_goal_ceiling": {"below_top.enabled": True,
+                                           "below_top.goal_ceiling": True},
+                "splinter_causes": {"splinter_causes.enabled": True},
+                "ownership": {"ownership.enabled": True}}
+    found = {p.stem.removeprefix("which_engager_")
+             for p in (root / "mechanisms").glob("which_engager_*.toml")}
+    assert found == set(switches)
+    for name, switch in switches.items():
+        exp = load_experiment(root / "mechanisms" / f"which_engager_{name}.toml")[0]
+        assert (exp.replicates, exp.root_seed, exp.steps, exp.record_every) == (
+            8, base.root_seed, base.steps, base.record_every), name
+        assert exp.fixed == {**base.fixed, **switch}, name
+        assert exp.factors.keys() == base.factors.keys(), name
+        for key, factor in exp.factors.items():
+            assert set(factor.values) <= set(base.factors[key].values), (name, key)

@@ -200,6 +200,24 @@ def test_engaging_the_top_adds_more_in_centralised_groups_and_below_it_in_decent
     assert interval(under)[0] > 0, interval(under)
 
 
+def test_community_influence_stops_at_the_groups_goals_only_when_declared():
+    """A transnational group (its core goal contradicts the civilians norm; people_war 0.2)
+    under a dialogue for two years, paired over 6 seeds against the dialogue alone: engaging
+    below the top raises its compliance with goal_ceiling off (the default: communities
+    socialise fighters whatever the group's goal; 95% CI above 0), and with it on the gain is
+    smaller (the paired difference's CI above 0) -- fighters are then raised only up to the
+    norm's ceiling, where their leadership is held (docs/ODD.md, 7.17)."""
+    def c(seed, **p):
+        return compliance(seed, weeks=104, scenario="engager_dialogue",
+                          group_type="transnational", **p)
+    alone = np.array([c(s) for s in range(6)])
+    free = np.array([c(s, below_top_enabled=True) for s in range(6)]) - alone
+    held = np.array([c(s, below_top_enabled=True, below_top_goal_ceiling=True)
+                     for s in range(6)]) - alone
+    assert interval(free)[0] > 0, interval(free)
+    assert interval(free - held)[0] > 0, interval(free - held)
+
+
 # -- 7. splinters with their own causes --------------------------------------------------------
 def splinters(seed: int, scenario: str = "no_engagement", **params) -> tuple[int, int]:
     """Factions that broke away in two years: (over a commitment, for other causes)."""

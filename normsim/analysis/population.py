@@ -1,7 +1,9 @@
 """Population curves: how many groups have committed to each norm by each year, and how many
 comply, by type -- from the tidy table (one row per week, group and norm).
 
-Plain tables in, plain tables out; :func:`plot_signatories` draws the cumulative signatory curve
+Plain tables in, plain tables out; :func:`restraint` is the model's counterpart of Stanton's
+(2016) population pattern (which groups used no strategy of violence against civilians);
+:func:`plot_signatories` draws the cumulative signatory curve
 with its band over replicates beside the observed counts (:mod:`normsim.settings.data`).
 """
 
@@ -45,6 +47,33 @@ def yearly(records: pd.DataFrame, threshold: float = 0.9,
         groups=("committed", "size"), committed_share=("committed", "mean"),
         complying_share=("complying", "mean"), mean_compliance=("compliance", "mean"))
     return out.reset_index()
+
+
+#: a leadership "stands for" a norm when its willingness is at least this (the midpoint: more for
+#: the norm than against it; not fitted to any figure)
+RESTRAINED = 0.5
+
+
+def restraint(records: pd.DataFrame, norm: str = "civilians", threshold: float = RESTRAINED,
+              by=("condition", "replicate")) -> pd.DataFrame:
+    """Per run and group, over its life (living weeks after the start): compliance with ``norm``
+    at its fighters' encounters, its leadership's mean *willingness* -- the larger of the top
+    commander's acceptance and the restraint it instructs, as in
+    :func:`normsim.rules.leadership.willingness` -- and ``used_none``: willingness at least
+    ``threshold``. Stanton (2016) codes strategies of violence (massacres, scorched earth,
+    cleansing, terror bombing), which a leadership chooses, not the violations of single fighters
+    (her restrained groups still commit some); the leadership's willingness is the model's one
+    stance of a group's command on a norm, so it is the counterpart of having used none."""
+    by = [c for c in by if c in records]
+    live = records[records["alive"].astype(bool) & (records["step"] >= 1)
+                   & (records["norm"] == norm)]
+    live = live.assign(willingness=np.maximum(live["acceptance_strategic"], live["instruction"]))
+    out = live.groupby([*by, "group", "type"], observed=True).agg(
+        occasions=("occasions", "sum"), violations=("violations", "sum"),
+        willingness=("willingness", "mean")).reset_index()
+    out["compliance"] = 1.0 - out["violations"] / out["occasions"].where(out["occasions"] > 0)
+    out["used_none"] = out["willingness"] >= threshold
+    return out
 
 
 def band(curves: pd.DataFrame, value: str, keys=("norm", "step")) -> pd.DataFrame:

@@ -25,6 +25,17 @@ elders, religious leaders (seed 003) -- but its dealings with the command are po
 the top. ``access`` depends on structure: a centralised leadership controls who meets its
 subordinates and speaks for its areas, withholding ``gatekeeping x centralisation`` of it.
 Off by default.
+
+Whether the community route stops at the group's goals is a declared choice, ``goal_ceiling``:
+off (the default), communities raise fighters' acceptance whatever the norm costs the group, so
+they can restrain fighters of a group whose core goal contradicts the norm, as far as the group
+is embedded (people_war); on, fighters' acceptance is raised only up to the norm's ceiling
+``1 - cost``, the bound commanders below the top already have. Evidence points both ways:
+communities constrained the targeting of groups embedded in them even against their strategic
+and ideological priorities, and did not constrain groups without social footing (Brooks, START
+research brief, "How Community Ties Influence Terrorist Targeting of Civilians"); the ICRC finds
+persuasion next to impossible where a group's key goal is the violation (seed 002), a finding
+about its leadership.
 """
 
 from __future__ import annotations
@@ -71,6 +82,17 @@ class BelowTopSettings(Section):
         "hierarchical groups, engagement goes through the leadership. Size: assumption.")
 
 
+    goal_ceiling: bool = P(
+        False, label="community influence stops at the group's goals",
+        meaning="Switch: fighters' acceptance is raised by their community only up to the "
+        "norm's ceiling for their group (1 - cost), like commanders' below the top (off: up to "
+        "full acceptance, whatever the group's goal).", source="Seed 002 (a core goal such as "
+        "ethnic cleansing makes persuasion 'next to impossible', of the leadership); against "
+        "it, Brooks (START research brief, How Community Ties Influence Terrorist Targeting of "
+        "Civilians): embedded groups were constrained by their communities against their own "
+        "priorities. Default off: the choice the evidence does not settle, kept as first built.")
+
+
 class BelowTop:
     """Community leaders' voice for each norm ``(K, N)``."""
 
@@ -98,4 +120,8 @@ class BelowTop:
         fc = world.fighters
         if len(fc.norms) and self.voice.any():
             heard = self.voice[fc.community][:, fc.norms].T * g.people_war[fc.group]  # (C, n)
-            fc.acceptance[:] += s.socialisation * heard * (1.0 - fc.acceptance)
+            if s.goal_ceiling:  # only up to what the group's goals allow (the module's docstring)
+                top = np.maximum(1.0 - g.cost[fc.group][:, fc.norms].T, 0.0)  # (C, n)
+                fc.acceptance[:] += s.socialisation * heard * np.maximum(top - fc.acceptance, 0.0)
+            else:
+                fc.acceptance[:] += s.socialisation * heard * (1.0 - fc.acceptance)
