@@ -233,7 +233,6 @@ def choices() -> dict[str, tuple]:
 
 def declared(language: str) -> list[tuple[str, str]]:
     """Every keyed entry a catalogue in ``language`` must have: (context, key)."""
-    import normsim.app.interventions  # noqa: F401  (declares 'conditions changed')
     import normsim.simulation.model  # noqa: F401  (declares the model's event kinds)
     from normsim.world.commanders import LEVELS
     from normsim.engagers import KINDS

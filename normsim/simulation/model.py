@@ -31,7 +31,7 @@ import pandas as pd
 
 from normsim.settings import budget
 from normsim.rules import leadership, mechanisms, ownership, policies, splinters
-from normsim.simulation import records
+from normsim.simulation import conditions, records
 from normsim.world.agents import ArmedGroup, Commander, Community, Fighter
 from normsim.world.commanders import STRATEGIC, CommanderCohort
 from normsim.world.communities import CommunityState
@@ -165,6 +165,20 @@ class NormDiffusionModel(mesa.Model):
         self.group_agents.append(ArmedGroup(self, child))
         self._layout = None  # the records' layout changed
         return child
+
+    def change_conditions(self, values: dict, origin: str = "change of conditions") -> list[str]:
+        """Change parameters (flat or dotted names -> values) from this week on; the week, the
+        agents and their histories carry on (:mod:`normsim.simulation.conditions`).
+
+        Returns the changes in words (``'conflict intensity: 0.5 → 0.2'``), logged as a
+        ``conditions changed`` event; an empty list when no value differs. ScenarioError, with
+        nothing changed, when a value is not allowed, the new settings contradict each other,
+        or the parameter fixes the model's make-up (``conditions.FIXED_AT_START``).
+        """
+        said = conditions.change(self, values, origin, self._expected_harm)
+        if said:
+            self._watch = None  # emulation weights follow the emulation settings
+        return said
 
     def norm_index(self, key: str) -> int:
         return [n.key for n in self.norms].index(key)
