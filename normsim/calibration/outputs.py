@@ -25,11 +25,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from normsim.analysis.population import plot_signatories
 from normsim.calibration import baselines, driver
 from normsim.calibration.record import later_counts
+from normsim.calibration.report import report
 from normsim.calibration.spec import CalibrationFile
 from normsim.errors import FolderError
+from normsim.sweeps import cluster
 from normsim.sweeps.files import write_atomically, write_text_atomically
+from normsim.sweeps.lock import FolderLock
 from normsim.sweeps.provenance import content_hash, provenance
 
 OWNER = "calibration.json"
@@ -77,9 +81,6 @@ def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int
               scheduler: str | None = None, log=print) -> Path:
     """Run (or resume) the calibration of ``spec`` into ``out`` and write every output; return
     the report's path."""
-    from normsim.sweeps import cluster
-    from normsim.sweeps.lock import FolderLock
-
     if str(out).strip() == "":
         raise FolderError("--out is empty; name a folder for the results, e.g. "
                           "results/my-calibration.")
@@ -125,14 +126,11 @@ def write_outputs(spec, out: Path, gens, post, draws, fitted, ident) -> Path:
                         ("forecast", forecast), ("pit", pit), ("scores", scores)):
         write_atomically(out / f"{name}.csv", lambda p, t=table: t.to_csv(p, index=False))
     _figure(spec, out, draws, fitted, held)
-    from normsim.calibration.report import report
     return write_text_atomically(out / "report.md",
                                  report(spec, summary, gens, fitted, held, pit, scores, meta))
 
 
 def _figure(spec, out: Path, draws: pd.DataFrame, fitted, held) -> None:
-    from normsim.analysis.population import plot_signatories
-
     q = draws.groupby("step")["signatories"].quantile([0.05, 0.5, 0.95]).unstack()
     q.columns = ["q05", "q50", "q95"]
     points = pd.concat([fitted, held], ignore_index=True)
@@ -165,6 +163,7 @@ def forecast_table(spec, draws: pd.DataFrame, fitted, held) -> pd.DataFrame:
 def score(spec, draws: pd.DataFrame, fitted, held) -> pd.DataFrame:
     """Every exact held-out count scored for the model and each declared baseline: the
     forecast's median, CRPS and 90% interval score (scoringrules)."""
+    # deferred: scoringrules is heavy (about 500 modules); only the forecast scores need it
     import scoringrules as sr
 
     horizon = spec.weeks(spec.predict_until)

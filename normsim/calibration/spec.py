@@ -39,6 +39,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from normsim.calibration.record import known_counts, period_end
+from normsim.params import bounds
+from normsim.settings.data import NORM_NAMES
+from normsim.settings.scenario import (shipped_or_file, ALL_SECTIONS, locate, ScenarioError, load,
+    read_validated, suggest, with_values)
+
 CALIBRATION_DIR = Path(__file__).resolve().parent.parent.parent / "calibrations"
 #: parameters of the population rather than of the scenario
 POPULATION_PARAMETERS = {"population.groups": (1, 500)}
@@ -69,7 +75,6 @@ class Sourced(BaseModel):
     @field_validator("dated")
     @classmethod
     def _date(cls, v):
-        from normsim.calibration.record import period_end
         period_end(v)  # raises ValueError naming the form
         return v
 
@@ -181,14 +186,10 @@ class CalibrationFile(BaseModel):
 
 
 def calibration_path(name_or_path: str | Path) -> Path:
-    from normsim.settings.scenario import shipped_or_file
-
     return shipped_or_file(name_or_path, CALIBRATION_DIR, "calibration")
 
 
 def is_integer(key: str) -> bool:
-    from normsim.settings.scenario import ALL_SECTIONS, locate
-
     if key in POPULATION_PARAMETERS:
         return True
     section, field = locate(key)
@@ -200,11 +201,6 @@ def load_calibration(name_or_path: str | Path) -> tuple[CalibrationFile, str]:
     declared ranges, fixed settings valid (and their sources dated before the cutoff), the
     scenario and data readable with something to fit; ScenarioError naming file, field and value
     otherwise."""
-    from normsim.calibration.record import known_counts, period_end
-    from normsim.params import bounds
-    from normsim.settings.scenario import ALL_SECTIONS, ScenarioError, load, locate, read_validated, suggest
-    from normsim.settings.scenario import with_values
-
     path = calibration_path(name_or_path)
     spec, text = read_validated(path, CalibrationFile)
     for key, prior in spec.parameters.items():
@@ -253,7 +249,6 @@ def load_calibration(name_or_path: str | Path) -> tuple[CalibrationFile, str]:
         raise ScenarioError(f"{path}: {err}") from None
     points = known_counts(spec.data.file, spec.data.norm, spec.start_year, spec.cutoff_date,
                           spec.data.pledge_type, tuple(spec.data.units))
-    from normsim.settings.data import NORM_NAMES
     norm = NORM_NAMES.get(spec.data.norm, spec.data.norm)
     if norm not in base.norms:
         raise ScenarioError(f"{path}: data.norm = {spec.data.norm!r} is not a norm of scenario "

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from normsim.errors import UserError
+from normsim.settings.schema import Scenario
 
 #: the largest seed a file can hold (``run.seed``, ``root_seed``): a signed 64-bit integer
 MAX_SEED = 2**63 - 1
@@ -67,8 +68,6 @@ def parameters(value: Any, name: str = "params") -> dict[str, Any]:
 
 def scenario(value: Any, name: str = "scenario"):
     """A Scenario, or a shipped name or a file path (text or a Path); None for the defaults."""
-    from normsim.settings.schema import Scenario
-
     if value is None or isinstance(value, (Scenario, Path)):
         return value
     if not isinstance(value, str) or not value.strip():

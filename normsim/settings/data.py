@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from normsim.settings.scenario import ScenarioError
+
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 REQUIRED = ("year", "as_of", "norm", "pledge_type", "unit", "count", "kind", "source", "quote")
 KINDS = ("exact", "lower_bound")
@@ -26,7 +28,6 @@ WEEKS_PER_YEAR = 52
 
 
 def _error(message: str):
-    from normsim.settings.scenario import ScenarioError
     return ScenarioError(message)
 
 

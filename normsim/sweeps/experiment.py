@@ -388,10 +388,13 @@ def _sample(exp: Experiment, names: list[str]) -> np.ndarray:
     seed = exp.root_seed % (2**32)
     n = exp.design.samples
     if exp.design.kind == "lhs":
+        # deferred: SALib is heavy; only a sampled design needs it
         from SALib.sample import latin
         return latin.sample(problem, n, seed=seed)
     if exp.design.kind == "sobol":
+        # deferred: SALib is heavy; only a sampled design needs it
         from SALib.sample import sobol
         return sobol.sample(problem, n, calc_second_order=False, seed=seed)
+    # deferred: SALib is heavy; only a sampled design needs it
     from SALib.sample import morris
     return morris.sample(problem, n, num_levels=exp.design.levels, seed=seed)

@@ -77,6 +77,7 @@ def _no_keys() -> dict:
 
 def _arrow_schema(empty: pd.DataFrame):
     """Arrow types of an empty table's columns: text as text, numbers as their numpy type."""
+    # deferred: pyarrow is heavy; only a Parquet file needs it
     import pyarrow as pa
 
     fields = []
@@ -244,6 +245,7 @@ def _has_twin(columns) -> bool:
 
 def _runs_have_twin(folder: Path, runs: list[str]) -> bool:
     """Whether a sweep's run files carry the twin's columns (all do or none: one setting)."""
+    # deferred: pyarrow is heavy; only a Parquet file needs it
     import pyarrow.parquet as pq
 
     for run in runs:
@@ -294,6 +296,7 @@ def _leftover(path: Path) -> bool:
 
 def _verify(path: Path, identity: str | None, rows: bool) -> str | None:
     """What is wrong with a run's Parquet file, or None if it looks complete."""
+    # deferred: pyarrow is heavy; only a Parquet file needs it
     import pyarrow.parquet as pq
 
     try:
@@ -315,6 +318,7 @@ def _verify(path: Path, identity: str | None, rows: bool) -> str | None:
 
 
 def _readable(path: Path) -> bool:
+    # deferred: pyarrow is heavy; only a Parquet file needs it
     import pyarrow.parquet as pq
     try:
         pq.read_metadata(path)
@@ -382,6 +386,7 @@ def _complete_runs(out) -> list[str]:
 
 
 def _read_tables(folder: Path, runs: list[str], schema) -> pd.DataFrame:
+    # deferred: pyarrow is heavy; only a Parquet file needs it
     import pyarrow as pa
     import pyarrow.parquet as pq
 
