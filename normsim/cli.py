@@ -345,8 +345,9 @@ def calibrate(calibration, out, workers, scheduler):
     from normsim.calibration.driver import default_workers
     from normsim.calibration.outputs import calibrate as run_calibration
 
+    out = _out_folder(out)  # as 'run' and 'sweep' check theirs, before any work
     spec, text = load_calibration(calibration)
-    out = Path("results") / Path(calibration).stem if out is None else out
+    out = out or Path("results") / Path(calibration).stem
     click.echo(f"{spec.title}: {len(spec.parameters)} parameters, {spec.abc.generations} "
                f"generations of {spec.abc.population_size} particles -> {out}/")
     report = run_calibration(spec, text, out, workers=workers or default_workers(),

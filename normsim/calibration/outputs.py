@@ -82,8 +82,8 @@ def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int
     """Run (or resume) the calibration of ``spec`` into ``out`` and write every output; return
     the report's path."""
     if str(out).strip() == "":
-        raise FolderError("--out is empty; name a folder for the results, e.g. "
-                          "results/my-calibration.")
+        raise FolderError(f"the output folder {str(out)!r} is empty: name a folder for the "
+                          "results, e.g. results/my-calibration.")
     out = Path(out)
     _, fitted = driver.simulator(spec)
     ident = identity(spec, text, fitted)

@@ -42,8 +42,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from normsim.calibration.record import known_counts, period_end
 from normsim.params import bounds
 from normsim.settings.data import NORM_NAMES
-from normsim.settings.scenario import (shipped_or_file, ALL_SECTIONS, locate, ScenarioError, load,
-    read_validated, suggest, with_values)
+from normsim.settings.reading import MAX_SEED
+from normsim.settings.scenario import (ALL_SECTIONS, ScenarioError, load, locate, read_validated,
+                                       shipped_or_file, suggest, with_values)
 
 CALIBRATION_DIR = Path(__file__).resolve().parent.parent.parent / "calibrations"
 #: parameters of the population rather than of the scenario
@@ -128,7 +129,7 @@ class CalibrationFile(BaseModel):
     cutoff: str
     predict_until: int = Field(ge=1900, le=2100)
     record_every: int = Field(13, ge=1, le=520)
-    root_seed: int = Field(0, ge=0, le=2**63 - 1)
+    root_seed: int = Field(0, ge=0, le=MAX_SEED)
     data: DataSpec
     parameters: dict[str, Prior] = Field(min_length=1)
     fixed: dict[str, Any] = {}

@@ -51,6 +51,7 @@ from normsim.rules.emulation import emulation, watch_weights
 from normsim.settings.population import load_population
 from normsim.world.state import State
 from normsim.settings.scenario import check_seed, check_steps, defaults, from_flat
+from normsim.settings.reading import MAX_SEED
 from normsim.settings.schema import Scenario
 from normsim.world.view import RandomStreams
 
@@ -77,7 +78,7 @@ class NormDiffusionModel(mesa.Model):
 
     def __init__(self, *, rng=None, settings: Scenario | None = None, **params):
         if rng is None:  # draw a seed we can record, so that even an unseeded run can be replayed
-            rng = int(np.random.SeedSequence().entropy % 2**63)
+            rng = int(np.random.SeedSequence().entropy % (MAX_SEED + 1))
         elif not isinstance(rng, (np.random.Generator, np.random.BitGenerator,
                                   np.random.SeedSequence)):
             rng = check_seed(rng, "rng (the seed)")  # one a scenario file can hold, to replay it

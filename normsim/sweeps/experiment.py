@@ -107,7 +107,7 @@ class Experiment(BaseModel):
     replicates: int = Field(10, ge=1, le=100_000)
     steps: int = Field(520, ge=1, le=100_000)
     record_every: int = Field(1, ge=1, le=10_000)
-    root_seed: int = Field(0, ge=0, le=2**63 - 1)
+    root_seed: int = Field(0, ge=0, le=arguments.MAX_SEED)
     threshold: float = Field(0.9, ge=0, le=1, description="compliance level for time-to-threshold")
     counterfactual: bool = Field(True, description="run each run's twin without engagement, for "
                                  "the engagement effect and durability (normsim.simulation.counterfactual)")
