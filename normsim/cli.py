@@ -21,7 +21,11 @@ import click
 
 from normsim.errors import DamagedFilesWarning, DiskFull, UserError
 from normsim.settings.scenario import (ALL_SECTIONS, PARAMETERS, allowed, check_seed,
-                              check_steps, list_scenarios, load)
+                                       check_steps, defaults, list_scenarios, load)
+
+# Each command imports the library inside its function: its heavy parts (pandas, mesa, dask,
+# matplotlib, SALib) load only for the command that runs them, so 'normsim --help' and a refused
+# input answer in a fraction of the time.
 
 USER_ERROR = 2
 
@@ -128,6 +132,7 @@ def run(scenario, seed, steps, overrides, out, counterfactual):
     provenance.json, then prints a short summary. The files appear together (written to a
     temporary folder, then renamed): a run stopped before the end leaves none.
     """
+    # deferred: the library's heavy parts load only for the command that runs them
     from normsim.settings.budget import check_run
     from normsim.analysis.saved_run import check_run_folder, save_run, summary
     from normsim.simulation.run import run_model
@@ -188,6 +193,7 @@ def sweep(experiment, workers, scheduler, give_up_after, out, replicates, steps,
     where it stopped; finished runs are never lost or redone, damaged ones are redone. One sweep
     at a time writes to a folder: a second one is refused, naming the first.
     """
+    # deferred: the library's heavy parts load only for the command that runs them
     from normsim.sweeps.cluster import check_address, check_give_up_after
     from normsim.sweeps.engines import local_workers, saved_runs, sweep as run_sweep
     from normsim.sweeps.experiment import load_experiment, plan
@@ -233,6 +239,7 @@ def summarize(out, threshold):
     """Estimates from a sweep folder OUT: per condition the final compliance with a 95% CI, the
     weeks to reach a threshold and the final score-card stage; SALib indices for Sobol and
     Morris designs. Writes the tables as CSV to OUT/summary/."""
+    # deferred: the library's heavy parts load only for the command that runs them
     from normsim.analysis.summaries import describe, summarize as estimates, write_summary
     from normsim.sweeps.store import read_manifest
 
@@ -245,6 +252,7 @@ def summarize(out, threshold):
 
 
 def _plot_kinds() -> str:
+    # deferred: the library's heavy parts load only for the command that runs them
     from normsim.analysis.kinds import KINDS
 
     return ", ".join(KINDS)
@@ -271,6 +279,7 @@ PLOT_KINDS = _plot_kinds()
 @user_errors
 def plot(out, kind, factors, fmt, target, outcome, threshold):
     """Draw one figure of the sweep in folder OUT (written by 'normsim sweep')."""
+    # deferred: the library's heavy parts load only for the command that runs them
     from normsim.analysis.report import save_plot
 
     path = save_plot(out, kind, factors, fmt, target, threshold, outcome)
@@ -286,6 +295,7 @@ def plot(out, kind, factors, fmt, target, outcome, threshold):
 def report(out, folder, threshold):
     """Write every figure that fits the sweep in OUT, and report.md: the question, parameters,
     effects with 95% CIs, sensitivity indices, discovery rules and provenance."""
+    # deferred: the library's heavy parts load only for the command that runs them
     from normsim.analysis.report import write_report
 
     path = write_report(out, folder, threshold)
@@ -313,7 +323,6 @@ def parameters(section):
     SECTION is a table of a scenario file ([group], [environment] ...) or an engager kind
     ([[engager]] kind = "dialogue" ...; its keywords set every engager of the kind).
     """
-    from normsim.settings.scenario import defaults
     values = defaults()
     for flat, (sec, field) in PARAMETERS.items():
         if section and sec != section:
@@ -341,12 +350,14 @@ def calibrate(calibration, out, workers, scheduler):
     OUT/scores.csv and OUT/report.md. OUT/generations/ holds each finished generation: rerun
     the same command to resume (the result is the same as an uninterrupted run's).
     """
+    # deferred: the library's heavy parts load only for the command that runs them
     from normsim.calibration import load_calibration
     from normsim.calibration.driver import default_workers
     from normsim.calibration.outputs import calibrate as run_calibration
 
+    out = _out_folder(out)  # as 'run' and 'sweep' check theirs, before any work
     spec, text = load_calibration(calibration)
-    out = Path("results") / Path(calibration).stem if out is None else out
+    out = out or Path("results") / Path(calibration).stem
     click.echo(f"{spec.title}: {len(spec.parameters)} parameters, {spec.abc.generations} "
                f"generations of {spec.abc.population_size} particles -> {out}/")
     report = run_calibration(spec, text, out, workers=workers or default_workers(),
@@ -361,6 +372,7 @@ def engagers():
     Name one in a scenario with an [[engager]] table: kind = "dialogue" (see 'normsim
     parameters KIND' for its settings).
     """
+    # deferred: the library's heavy parts load only for the command that runs them
     from normsim.engagers import KINDS
 
     for kind, cls in KINDS.items():
@@ -381,6 +393,7 @@ def app(host, port, preset):
 
     Works with no internet; each browser tab gets its own run. Stop it with Ctrl+C.
     """
+    # deferred: the library's heavy parts load only for the command that runs them
     from normsim.app import serve
 
     serve(host=host, port=port, preset=preset)

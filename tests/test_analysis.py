@@ -357,6 +357,9 @@ def test_bad_input_gives_a_message_and_status_2(sweeps, tmp_path):
 #: 'sensitivity' (a Sobol design of 768 conditions) takes ~35 s even at 20 weeks: its report is
 #: covered by the tiny Sobol sweep above and by the Morris screening here
 SHIPPED = sorted(p.stem for p in EXPERIMENT_DIR.glob("*.toml") if p.stem != "sensitivity")
+#: the Morris screening with 2 trajectories, not its 10: 34 conditions instead of 170 (the report
+#: needs elementary effects to draw, not a ranking worth reading; it was the suite's slowest test)
+SAMPLED = {"screening_morris": ["--samples", 2]}
 
 
 @pytest.mark.parametrize("name", [pytest.param(name, marks=pytest.mark.multiprocess)
@@ -364,7 +367,8 @@ SHIPPED = sorted(p.stem for p in EXPERIMENT_DIR.glob("*.toml") if p.stem != "sen
 def test_normsim_report_on_each_shipped_experiment(tmp_path, name):
     out = tmp_path / name
     result = invoke("sweep", name, "--replicates", 2, "--steps", 20, "--workers",
-                    2 if name == "screening_morris" else 1, "--out", out, "--quiet")
+                    2 if name == "screening_morris" else 1, *SAMPLED.get(name, []), "--out", out,
+                    "--quiet")
     assert result.exit_code == 0, result.output
     result = invoke("report", out)
     assert result.exit_code == 0, result.output

@@ -102,3 +102,51 @@ def test_the_check_sees_an_upward_import():
     """The checker itself: a world module importing the simulation is caught."""
     assert floor("normsim.simulation.model") > floor("normsim.world.groups")
     assert floor("normsim.cli") > floor("normsim.app.page") > floor("normsim.calibration.driver")
+
+
+def _unexplained_imports_inside_functions(path: Path) -> list[int]:
+    """Lines of the imports inside functions of ``path`` that do not say why they are deferred:
+    the word 'deferred' on the import's line, or on the first line of its run of imports or in
+    the comment just above it (``if TYPE_CHECKING:`` at module level is not inside a function)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    tree = ast.parse("\n".join(lines))
+    found = []
+    for func in ast.walk(tree):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for holder in ast.walk(func):
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                body = getattr(holder, field, None)
+                if not isinstance(body, list):
+                    continue
+                run_start = None  # the first import of the current run of imports
+                for stmt in body:
+                    if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                        run_start = None
+                        continue
+                    run_start = run_start or stmt
+                    said = " ".join(lines[i] for i in {stmt.lineno - 1, run_start.lineno - 1,
+                                                         run_start.lineno - 2})
+                    if "deferred" not in said:
+                        found.append(stmt.lineno)
+    return sorted(set(found))
+
+
+def test_an_import_inside_a_function_says_why_it_is_deferred():
+    """An import inside a function is kept only to defer a heavy dependency (matplotlib, pyarrow,
+    Dask, SALib, solara; the command line's commands), and says so in a comment with the word
+    'deferred'; every other import sits at the top of its module (docs/ARCHITECTURE.md)."""
+    unexplained = [f"{path.relative_to(PACKAGE.parent)}:{line}" for path in modules().values()
+                   for line in _unexplained_imports_inside_functions(path)]
+    assert not unexplained, "imports inside functions without a reason:\n" + "\n".join(unexplained)
+
+
+def test_the_check_sees_an_import_inside_a_function_without_a_reason(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("import os\n\n\ndef f():\n    import json\n    return json\n\n\n"
+                      "def g():\n    # deferred: pyarrow is heavy\n    import pyarrow\n"
+                      "    import pyarrow.parquet\n    return pyarrow\n\n\n"
+                      "def h():\n    x = 1\n    import csv  # deferred: a reason on the line\n"
+                      "    import re\n    return csv, re, x\n\n\n"
+                      "def k():\n    if True:\n        import csv\n    return csv\n", encoding="utf-8")
+    assert _unexplained_imports_inside_functions(module) == [5, 25]

@@ -78,7 +78,7 @@ def test_a_folder_that_holds_something_else_is_refused_untouched(tmp_path, prepa
 
 def test_an_empty_out_is_refused(tmp_path):
     done = normsim("calibrate", calibration_file(tmp_path), "--out", "", cwd=tmp_path)
-    assert done.returncode == 2 and "--out is empty" in done.stderr, done.stderr
+    assert done.returncode == 2 and "--out '' is empty" in done.stderr, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cal.toml", "counts.csv", "mines.toml",
                                                            "pop.toml"]
 

@@ -32,10 +32,20 @@ from sweep_helpers import (BIN, alive, cluster, command_line, descendants,  # no
 pytestmark = pytest.mark.multiprocess  # faults injected into real sweeps and processes
 
 
+#: clean sweeps already run in this process, by experiment text and overrides: a clean sweep is
+#: deterministic, and several tests (the kill tests: 30 runs of 300 weeks each) compare with the
+#: same one, so it is computed once per worker (docs/testing.md)
+_CLEAN: dict = {}
+
+
 def clean_result(path, tmp_path, **overrides):
+    """The runs of an uninterrupted sweep of ``path`` in one process, to compare with."""
     exp, text = load_experiment(path, **overrides)
-    sweep(plan(exp), tmp_path / "clean", text, workers=1, progress=False)
-    return read_runs(tmp_path / "clean")
+    key = (text, tuple(sorted(overrides.items())))
+    if key not in _CLEAN:
+        sweep(plan(exp), tmp_path / "clean", text, workers=1, progress=False)
+        _CLEAN[key] = read_runs(tmp_path / "clean")
+    return _CLEAN[key].copy()
 
 
 def saved_on_disk(out) -> int:

@@ -138,3 +138,21 @@ def test_an_engager_freed_of_its_capacity_engages_every_group_from_now_on():
     assert model.engager_agents[0].engagement.engaged.all()
     model.step()
     assert model.groups.engaged.all()
+
+
+def test_the_app_changes_conditions_only_through_the_models_public_method():
+    """State owns its rules (issue 21): the app's intervention reads and writes no private
+    attribute (``model._watch``, ``env._level`` ...); the model's one public method does it."""
+    import ast
+    from pathlib import Path
+
+    import normsim.app.interventions as app
+
+    tree = ast.parse(Path(app.__file__).read_text(encoding="utf-8"))
+    private = sorted({node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+                      and node.attr.startswith("_") and not node.attr.startswith("__")})
+    assert private == []
+    model = stepped(20)
+    assert model.change_conditions({"environment_conflict_intensity": 0.9}) == [
+        "conflict intensity: 0.5 → 0.9"]
+    assert model.settings.environment.conflict_intensity == 0.9

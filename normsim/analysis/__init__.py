@@ -9,6 +9,8 @@ Names are imported on first use, so importing one module (the single-run figure,
 stays light.
 """
 
+from importlib import import_module
+
 _LAZY = {"load": "results", "Results": "results", "figure": "report", "KINDS": "report",
          "relevant_kinds": "report", "write_report": "report", "save_plot": "report",
          "discover": "discovery", "rule_stats": "discovery"}
@@ -16,7 +18,6 @@ _LAZY = {"load": "results", "Results": "results", "figure": "report", "KINDS": "
 
 def __getattr__(name):
     if name in _LAZY:
-        from importlib import import_module
         return getattr(import_module(f"normsim.analysis.{_LAZY[name]}"), name)
     raise AttributeError(f"module 'normsim.analysis' has no attribute {name!r}")
 

@@ -20,6 +20,7 @@ from normsim.analysis.comparisons import levels
 from normsim.analysis.labels import value_text, words
 from normsim.analysis.style import MAX_SERIES, apply_style, series_style
 from normsim.analysis.summaries import bounded_ci, bounds_of
+from normsim.settings.scenario import ScenarioError
 
 PP = 100.0  # a share's difference in percentage points
 SMALL_N = 10  # fewer runs per condition than this: the figure says its intervals are wide
@@ -83,7 +84,6 @@ def plot_brief(outcomes: pd.DataFrame, factors, title: str = "") -> Figure:
     table = brief_table(outcomes, rows, marks)
     mark_levels = table.drop_duplicates("mark").sort_values("mark")
     if len(mark_levels) > MAX_SERIES:
-        from normsim.settings.scenario import ScenarioError
         raise ScenarioError(f"--kind engagement shows at most {MAX_SERIES} levels as markers; "
                             f"{words(marks)} has {len(mark_levels)}: give it as the first "
                             "--factor (the rows).")

@@ -140,6 +140,7 @@ def dictionary(table: pd.DataFrame) -> dict[str, str]:
 def write_table(folder: Path, name: str, table: pd.DataFrame, index: bool = False) -> Path:
     """Write ``table`` as ``name``.csv and ``name``.parquet (column descriptions in the
     Parquet field metadata) and add its columns to the folder's ``columns.md``."""
+    # deferred: pyarrow is heavy; only writing a Parquet table needs it
     import pyarrow as pa
     import pyarrow.parquet as pq
 

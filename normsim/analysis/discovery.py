@@ -156,6 +156,7 @@ def discover(outcomes: pd.DataFrame, factors, threshold: float,
              column: str = "final_compliance", depth: int = DEPTH,
              min_share: float = 0.05) -> Discovery:
     """Rules for ``column >= threshold`` over the ``factors`` (one row of ``outcomes`` per run)."""
+    # deferred: scikit-learn is heavy; only scenario discovery needs it
     from sklearn.tree import DecisionTreeClassifier
 
     factors = list(factors)

@@ -93,7 +93,8 @@ def _mean_band(ax, table: pd.DataFrame, column: str, series: str, runs_faint: bo
     """Per series: the mean over runs with its 95% band (and each run, faint); each series its
     colour, marker and line style (:func:`normsim.analysis.style.series_style`); with ``twin``
     (a column of the same runs without engagement) its mean as a thin dotted line."""
-    from normsim.analysis.summaries import trajectories  # scipy: only when a sweep is drawn
+    # deferred: summaries load scipy, needed only when a sweep is drawn
+    from normsim.analysis.summaries import trajectories
 
     levels = _levels(table, series)
     codes = table[series].map({lev: i for i, lev in enumerate(levels)}).astype(int)
@@ -276,6 +277,7 @@ def stage_colours() -> list:
 
 def stage_shares(records: pd.DataFrame, series: str = "series") -> pd.DataFrame:
     """Per series and step: the share of groups (over runs) at each stage (columns 0 to 6)."""
+    # deferred: summaries load scipy, needed only when a sweep is drawn
     from normsim.analysis.summaries import stage_shares_over_time
 
     records = _series(records, series)

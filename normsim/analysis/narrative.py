@@ -39,6 +39,7 @@ def milestones(events: pd.DataFrame, kinds=None) -> pd.DataFrame:
     """Events to mark on a timeline (:data:`normsim.analysis.style.MILESTONES` by default): the
     top commander's replacements only, and one of each kind and week."""
     if kinds is None:
+        # deferred: style loads matplotlib; a story in words needs none
         from normsim.analysis.style import MILESTONES as kinds
     shown = events[events["kind"].isin(list(kinds))
                    & ~((events["kind"] == "commander replaced") & (events["detail"] != "strategic"))]

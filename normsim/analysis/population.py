@@ -88,6 +88,7 @@ def plot_signatories(curves: pd.DataFrame, observed: pd.DataFrame | None = None,
     """The cumulative number of signatory groups over time: mean and 95% band over replicates
     (or given predictive ``quantiles``: columns step, q05, q50, q95), beside observed counts
     (filled: fitted; open: held out; triangles: lower bounds)."""
+    # deferred: matplotlib is heavy; the calibration's runs need only the counts
     from matplotlib.figure import Figure
 
     from normsim.analysis.style import PALETTE, apply_style

@@ -112,6 +112,7 @@ def summary(manifest: dict) -> str:
 
 
 def section(manifest: dict, conditions: pd.DataFrame) -> list[str]:
+    # deferred: tables load scipy (summaries); listing the sources needs none
     from normsim.analysis.tables import md_table
 
     t = where_values_come_from(manifest, conditions)

@@ -9,6 +9,7 @@ matplotlib.use("Agg", force=False)  # figures are files unless a notebook chose 
 import matplotlib.pyplot as plt  # noqa: E402
 
 from normsim.events import markers  # noqa: E402
+import normsim.simulation.model  # noqa: F401 - declares the model's event kinds
 
 #: Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -58,7 +59,6 @@ def __getattr__(name):
     each event kind (:func:`normsim.events.markers`), read when asked for so that every kind
     declared by then (engagers found as plug-ins included) is there."""
     if name == "MILESTONES":
-        import normsim.simulation.model  # noqa: F401 - declares the model's event kinds
         return markers()
     raise AttributeError(name)
 

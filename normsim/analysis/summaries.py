@@ -257,12 +257,14 @@ def sensitivity(manifest: dict, per_run_outcomes: pd.DataFrame, samples: pd.Data
                "bounds": manifest["bounds"]}  # the declared ranges the sample was drawn from
     seed = manifest["root_seed"] % 2**32
     if design == "sobol":
+        # deferred: SALib is heavy; only a sensitivity analysis needs it
         from SALib.analyze import sobol
         res = sobol.analyze(problem, y.to_numpy(), calc_second_order=False, conf_level=LEVEL,
                             seed=seed)
         table = pd.DataFrame({"S1": res["S1"], "S1_conf": res["S1_conf"], "ST": res["ST"],
                               "ST_conf": res["ST_conf"]}, index=manifest["factors"])
     else:
+        # deferred: SALib is heavy; only a sensitivity analysis needs it
         from SALib.analyze import morris
         res = morris.analyze(problem, samples.to_numpy(), y.to_numpy(), conf_level=LEVEL,
                              seed=seed)
@@ -301,6 +303,7 @@ def write_summary(out: str | Path, tables: dict[str, pd.DataFrame]) -> list[Path
     """Write each table as CSV and Parquet in ``OUT/summary/`` (atomically), with a
     ``columns.md`` describing every column (:mod:`normsim.analysis.dictionary`); return the CSV
     paths."""
+    # deferred: the columns' dictionary loads matplotlib (the figures' labels)
     from normsim.analysis.dictionary import write_table
     folder = Path(out) / "summary"
     return [write_table(folder, name, table, index=name == "effects")

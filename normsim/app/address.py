@@ -18,6 +18,8 @@ import json
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
+from normsim.settings.arguments import whole_text
+
 KEYS = ("preset", "seed", "week", "start", "make", "changes", "lang")
 
 
@@ -50,14 +52,9 @@ def _json(text: str, kind: type, problems: list[str], key: str):
 
 
 def _whole(text: str, problems: list[str], key: str) -> int | None:
-    try:
-        value = int(text)
-    except ValueError:
+    value = whole_text(text)
+    if value is None:
         problems.append(f"{key}={text[:60]}")
-        return None
-    if value < 0:
-        problems.append(f"{key}={text[:60]}")
-        return None
     return value
 
 

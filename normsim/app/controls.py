@@ -16,6 +16,7 @@ from typing import Literal
 
 from normsim.app.i18n import N_, choices
 from normsim.params import bounds
+from normsim.rules.hypotheses import HYPOTHESES
 from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS
 from normsim.settings.schema import ENGAGER_SECTIONS, NEVER
 
@@ -242,7 +243,7 @@ BUNDLES: tuple[Bundle, ...] = (
         C("peace_operation_legitimacy_risk", "H5"),
     )),
     Bundle("hypotheses", N_("The hypotheses"), N_("switch one off to see what it adds"),
-           tuple(C(f"h{n}_enabled") for n in range(1, 7))),
+           tuple(C(f"{key}_enabled") for key in HYPOTHESES)),  # every registered one
 )
 
 CONTROLS: dict[str, Control] = {c.name: c for b in BUNDLES for c in b.controls}

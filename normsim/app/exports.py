@@ -7,12 +7,14 @@ as it stands; figures are drawn afresh (not the live ones the worker redraws) at
 from __future__ import annotations
 
 import io
+import textwrap
 
 import numpy as np
+from matplotlib.figure import Figure
 from matplotlib.image import imread, imsave
 
-from normsim.app import live
-from normsim.app import charts
+from normsim.app import live, charts, address
+from normsim.app.controls import show
 from normsim.app.picture import chart_data, group_charts, population_charts, story
 
 
@@ -30,9 +32,6 @@ def run_csv(session) -> str:
 def context(session, t) -> list[str]:
     """What a saved file needs to be read alone: the scenario, its seed and week, the settings
     changed from the preset's, and the address that replays the run (normsim.app.address)."""
-    from normsim.app import address
-    from normsim.app.controls import show
-
     recipe = session.recipe()
     with session.lock:
         title = t.scenario(session.preset, session.run.model.settings.title)[0]
@@ -85,10 +84,6 @@ def charts_png(session, t) -> bytes:
 
 def caption(lines: list[str], width: int, channels: int, dpi: int = 100) -> np.ndarray:
     """The lines as an image ``width`` pixels wide (wrapped), to head the saved charts."""
-    import textwrap
-
-    from matplotlib.figure import Figure
-
     wrapped = [w for line in lines for w in textwrap.wrap(line, max(40, width // 11))]
     fig = Figure(figsize=(width / dpi, (0.3 + 0.3 * len(wrapped))), dpi=dpi)
     fig.text(0.02, 0.5, "\n".join(wrapped), va="center", fontsize=18)

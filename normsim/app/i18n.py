@@ -33,11 +33,25 @@ import gettext
 import io
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from babel import Locale
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 from babel.numbers import format_decimal, format_percent
+
+from normsim.engagers import KINDS
+from normsim.events import TEXTS, kinds, markers
+from normsim.params import label
+from normsim.rules.norms import NORMS
+from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS, list_scenarios
+import normsim.simulation.model  # noqa: F401  (declares the model's event kinds)
+from normsim.simulation.records import STAGES
+from normsim.world.commanders import LEVELS
+from normsim.world.integration import FACTORS
+from normsim.world.typology import TYPES
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "app"
@@ -83,10 +97,6 @@ def _shared_engager_labels() -> frozenset:
     """(kind, label) of the engager kinds' parameters whose label another kind's parameter also
     has (a capability's settings): named with their kind, so that two sliders on one page never
     share an accessible name."""
-    from normsim.engagers import KINDS  # deferred: the library loads when the page first asks
-    from normsim.params import label
-    from normsim.settings.scenario import ALL_SECTIONS
-
     kinds_of: dict[str, set] = {}
     for kind in KINDS:
         for field in ALL_SECTIONS[kind].model_fields:
@@ -126,9 +136,6 @@ class Translator:
     # -- declared things ---------------------------------------------------------------------
     def label(self, name: str) -> str:
         """A parameter's short label (English: its declared ``label=``)."""
-        from normsim.params import label
-        from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS
-
         section, field = PARAMETERS[name]
         words = label(ALL_SECTIONS[section], field)
         if (section, words) in _shared_engager_labels():  # a capability's field many kinds have
@@ -137,21 +144,15 @@ class Translator:
 
     def help(self, name: str) -> str:
         """A parameter's meaning (English: the schema's own words)."""
-        from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS
-
         section, field = PARAMETERS[name]
         return self.pgettext("help", name, ALL_SECTIONS[section].model_fields[field].description)
 
     def marker(self, kind: str) -> str:
         """An event's short label on a chart (English: the one declared with the event)."""
-        from normsim.events import markers
-
         return self.pgettext("marker", kind, markers().get(kind, kind))
 
     def norm(self, key: str) -> str:
         """A norm as a sentence names it: "the ban on anti-personnel mines" ('': IHL)."""
-        from normsim.rules.norms import NORMS
-
         if not key:
             return self.pgettext("norm", "IHL", "IHL")
         return self.pgettext("norm", key, NORMS[key].title if key in NORMS else key)
@@ -159,29 +160,21 @@ class Translator:
     def norm_name(self, key: str) -> str:
         """A norm in two or three words, for legends and lists: "anti-personnel mines"
         (English: the norm's declared ``short``)."""
-        from normsim.rules.norms import NORMS
-
         return self.pgettext("norm name", key, NORMS[key].short if key in NORMS else key)
 
     def engager_kind(self, kind: str) -> str:
         """An engager kind's title: "Deed of commitment (Geneva Call-style)"."""
-        from normsim.engagers import KINDS
-
         return self.pgettext("engager kind", kind,
                              KINDS[kind].Settings.title if kind in KINDS else kind)
 
     def engager(self, name: str) -> str:
         """An engager as a sentence names it ("the persuader"); a name given in the scenario
         stays as it is."""
-        from normsim.engagers import KINDS
-
         kind = next((k for k, cls in KINDS.items() if cls.noun == name), None)
         return self.pgettext("engager", kind, f"the {name}") if kind else name
 
     def choice(self, field: str, value) -> str:
         """One of a parameter's few choices in words ("the most open first"; a group type)."""
-        from normsim.world.typology import TYPES
-
         default = (TYPES[value].title if field == "type" and value in TYPES
                    else self._("none") if field == "type" else str(value))
         return self.pgettext("choice", f"{field}={value}", default)
@@ -227,11 +220,6 @@ NEVER_DROPPED = ("language",)  # contexts of things that are not declared by the
 
 def choices() -> dict[str, tuple]:
     """Parameters' fields with a few choices -> the choices (engagers' approach, group type)."""
-    from typing import Literal
-
-    from normsim.settings.scenario import ALL_SECTIONS, PARAMETERS
-    from normsim.world.typology import TYPES
-
     out = {}
     for section, field in PARAMETERS.values():
         kind = ALL_SECTIONS[section].model_fields[field].annotation
@@ -243,16 +231,6 @@ def choices() -> dict[str, tuple]:
 
 def declared(language: str) -> list[tuple[str, str]]:
     """Every keyed entry a catalogue in ``language`` must have: (context, key)."""
-    import normsim.app.interventions  # noqa: F401  (declares 'conditions changed')
-    import normsim.simulation.model  # noqa: F401  (declares the model's event kinds)
-    from normsim.world.commanders import LEVELS
-    from normsim.engagers import KINDS
-    from normsim.events import TEXTS, kinds, markers
-    from normsim.world.integration import FACTORS
-    from normsim.rules.norms import NORMS
-    from normsim.simulation.records import STAGES
-    from normsim.settings.scenario import PARAMETERS, list_scenarios
-
     keys = [("stage", s) for s in STAGES] + [("detail", d) for d in (*FACTORS, *LEVELS)]
     keys += [("detail", norm.why_costly) for norm in NORMS.values()]
     keys += [("error", e) for e in ("peace_window", "engagement_window")]
@@ -274,9 +252,6 @@ def update_catalogues() -> list[Path]:
     """Bring every catalogue in line with the code and the model: add the interface words found
     in the code and the declared things (:func:`declared`) it lacks, drop those no longer said
     or declared (kept entries keep their words)."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.extract import extract_from_dir
-
     template = Catalog(domain=DOMAIN)
     for filename, lineno, message, comments, context in extract_from_dir(
             Path(__file__).parent, method_map=[("**.py", "python")], keywords=KEYWORDS):

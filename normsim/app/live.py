@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 
 from normsim.analysis.population import signatories
+from normsim.calibration.spec import CALIBRATION_DIR, load_calibration
+from normsim.settings.data import NORM_NAMES, observed
 from normsim.simulation.records import STAGES
 
 SMOOTH_WEEKS = 8  # weeks in the running mean of "compliance now"
@@ -154,9 +156,6 @@ def observed_for(scenario: str) -> Observed | None:
     None when no calibration names it. The calibration names the scenario it starts from (its
     settings are then illustrative, not fitted); ``<that name>_calibrated``, the shipped result
     of the calibration (``normsim calibrate`` writes it), is fitted to the counts."""
-    from normsim.calibration.spec import CALIBRATION_DIR, load_calibration
-    from normsim.settings.data import NORM_NAMES, observed
-
     for path in sorted(CALIBRATION_DIR.glob("*.toml")):
         try:
             named = tomllib.loads(path.read_text(encoding="utf-8")).get("scenario")

@@ -14,6 +14,7 @@ import os
 from urllib.parse import parse_qs
 
 import solara
+from solara.server import kernel_context
 
 from normsim.app import address
 from normsim.app.compare import CompareView
@@ -78,7 +79,6 @@ def Page():
         ticks = itertools.count(1)
         session.on_update = lambda: version.set(next(ticks))
         try:
-            from solara.server import kernel_context
             kernel_context.get_current_context().on_close(session.close)
         except RuntimeError:  # no kernel (a test rendering the page directly)
             pass

@@ -9,6 +9,7 @@ from normsim.app.controls import BUNDLES, CONTROLS, Control, show
 from normsim.app.engagers import EngagerEditor
 from normsim.app.runs import SEED_LIMIT, Refusal, in_story_order, presets
 from normsim.app.session import Session
+from normsim.settings.arguments import whole_text
 from normsim.settings.scenario import load
 
 v = solara.v
@@ -168,10 +169,10 @@ def PresetPicker(t, session: Session, on_change, version: int = 0):
 
 def read_seed(text: str) -> int | Refusal:
     """A seed typed into the box: a whole number from 0 to below 2**63, else why not."""
+    seed = whole_text(text)
     text = str(text).strip().replace(" ", "")
-    if not text.isdigit():
+    if seed is None:
         return Refusal("seed", {"value": text[:30]})
-    seed = int(text)
     return seed if seed < SEED_LIMIT else Refusal("seed_range", {"value": text[:30]})
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from normsim.app.i18n import N_
+from normsim.settings.reading import MAX_SEED
 from normsim.settings.scenario import PARAMETERS, ScenarioError, list_scenarios, to_flat, validate
 from normsim.settings.schema import Scenario
 from normsim.app.interventions import change
@@ -17,7 +18,7 @@ from normsim.simulation.counterfactual import twin_settings
 from normsim.simulation.model import NormDiffusionModel
 
 _SERIALS = itertools.count(1)
-SEED_LIMIT = 2**63
+SEED_LIMIT = MAX_SEED + 1
 ORIGIN = "the app's settings"
 _IDENTITY = ("kind", "norm", "norms")  # what makes an engager what it is, beyond its settings
 

@@ -65,13 +65,16 @@ def serve(host: str = "127.0.0.1", port: int = 8765, preset: str = "baseline") -
 
     # Solara warns about cookies on plain http; on 127.0.0.1 that is expected, not news
     warnings.filterwarnings("ignore", message="Cookies with samesite=none", category=UserWarning)
+    # deferred: solara and uvicorn are heavy, and solara reads the environment set above
     import uvicorn
     import solara.server.settings as settings
 
     settings.main.mode = "production"
     settings.telemetry.mixpanel_enable = False
+    # deferred: solara reads the environment set above
     from solara.server.starlette import app
 
+    # deferred: the page (matplotlib, the model) loads once solara is set up, before the first visitor
     import normsim.app.page  # noqa: F401  (matplotlib, the model): the first visitor need not wait
 
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on")

@@ -20,15 +20,16 @@ from collections.abc import Callable
 
 from normsim.analysis.replicates import Cancelled, Comparison, Lineup, compare, line_up
 from normsim.app.address import Recipe
+from normsim.app.controls import side_name, BUNDLES
+from normsim.app.interventions import FIXED_AT_START, change
+from normsim.app.picture import Painter
 from normsim.app.runs import (ORIGIN, SEED_LIMIT, Refusal, Run, engager_tables, kind_defaults,
                               presets, refusal, values_of)
-from normsim.app.controls import side_name
 from normsim.app.worker import Worker
-from normsim.simulation.counterfactual import twin_settings
 from normsim.engagers import KINDS
-from normsim.app.interventions import FIXED_AT_START, change
 from normsim.settings.scenario import ScenarioError, load, to_flat, validate, with_values
 from normsim.settings.schema import Scenario
+from normsim.simulation.counterfactual import twin_settings
 
 log = logging.getLogger(__name__)
 MAX_PRESETS = 3  # presets beside the settings: four curves are as many as a room can follow
@@ -43,8 +44,6 @@ class Session:
 
     def __init__(self, preset: str, compare_spec: tuple[str, object, object],
                  language: str = "en", painter=None, recipe: Recipe | None = None):
-        from normsim.app.picture import Painter
-
         self.lock = threading.RLock()
         self.on_update: Callable[[], None] = lambda: None
         self.painter = painter or Painter()
@@ -302,8 +301,6 @@ class Session:
     def fitting_compare(self, spec: tuple[str, object, object]) -> tuple[str, object, object]:
         """``spec`` when the draft has its factor, else the first control it has (at its draft
         value against the other end of its range)."""
-        from normsim.app.controls import BUNDLES
-
         if spec[0] in self.draft:
             return spec
         control = next(c for b in BUNDLES for c in b.controls

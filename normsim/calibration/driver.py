@@ -26,10 +26,16 @@ import numpy as np
 import pandas as pd
 import tomli_w
 
+from normsim.analysis.population import signatories
 from normsim.calibration import selection, smc
 from normsim.calibration.record import known_counts
 from normsim.calibration.spec import POPULATION_PARAMETERS, CalibrationFile, is_integer
+from normsim.settings.population import load_population
+from normsim.settings.scenario import load, with_values, validate
+from normsim.simulation.model import NormDiffusionModel
+from normsim.sweeps import cluster
 from normsim.sweeps.files import write_atomically
+from normsim.sweeps.workers import LocalPool
 
 GENERATIONS = "generations"
 
@@ -56,17 +62,12 @@ class Simulator:
         return self.signatories(self.run(theta, seed, steps))
 
     def signatories(self, model) -> pd.DataFrame:
-        from normsim.analysis.population import signatories
-
         curve = signatories(model.records(), by=())
         return curve[curve["norm"] == self.norm][["step", "signatories"]].reset_index(drop=True)
 
     def run(self, theta, seed: int, steps: int | None = None, overrides: dict | None = None):
         """The model run to ``steps`` (the cutoff by default) with ``theta``'s values and then
         ``overrides`` (a model variant's settings, :mod:`normsim.calibration.selection`)."""
-        from normsim.simulation.model import NormDiffusionModel
-        from normsim.settings.scenario import validate, with_values
-
         values = self.values(theta) | dict(overrides or {})
         scenario = dict(self.scenario)
         tmp = None
@@ -118,9 +119,6 @@ class Continuation:
 
 def simulator(spec: CalibrationFile) -> tuple[Simulator, pd.DataFrame]:
     """The simulator and the observations it is fitted to (exact counts dated by the cutoff)."""
-    from normsim.settings.population import load_population
-    from normsim.settings.scenario import load, with_values
-
     points = known_counts(spec.data.file, spec.data.norm, spec.start_year, spec.cutoff_date,
                           spec.data.pledge_type, tuple(spec.data.units))
     fitted = points[points["kind"] == "exact"].reset_index(drop=True)
@@ -160,7 +158,6 @@ class Runner:
 
     def __enter__(self) -> Runner:
         if self.client is None and self.workers > 1:
-            from normsim.sweeps.workers import LocalPool
             self.pool = LocalPool(self.workers).__enter__()
         return self
 
@@ -170,7 +167,6 @@ class Runner:
 
     def map(self, fn: Callable, tasks: list[dict], tag: str) -> list:
         if self.client is not None:
-            from normsim.sweeps import cluster
             found = cluster.run_on(self.client, tasks, fn, lambda t: f"normsim-{tag}-{t['index']}",
                                    cluster.GIVE_UP_AFTER, self.say)
         elif self.pool is not None:

@@ -30,11 +30,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from normsim.analysis.population import plot_signatories
 from normsim.calibration import baselines, conduct, driver, selection, transfer
 from normsim.calibration.record import later_counts
+from normsim.calibration.report import conduct_section, report, selection_section, transfer_section
 from normsim.calibration.spec import CalibrationFile
 from normsim.errors import FolderError
+from normsim.sweeps import cluster
 from normsim.sweeps.files import write_atomically, write_text_atomically
+from normsim.sweeps.lock import FolderLock
 from normsim.sweeps.provenance import content_hash, provenance
 
 OWNER = "calibration.json"
@@ -83,12 +87,9 @@ def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int
               scheduler: str | None = None, log=print) -> Path:
     """Run (or resume) the calibration of ``spec`` into ``out`` and write every output; return
     the report's path."""
-    from normsim.sweeps import cluster
-    from normsim.sweeps.lock import FolderLock
-
     if str(out).strip() == "":
-        raise FolderError("--out is empty; name a folder for the results, e.g. "
-                          "results/my-calibration.")
+        raise FolderError(f"the output folder {str(out)!r} is empty: name a folder for the "
+                          "results, e.g. results/my-calibration.")
     out = Path(out)
     _, fitted = driver.simulator(spec)
     ident = identity(spec, text, fitted)
@@ -148,7 +149,6 @@ def write_outputs(spec, out: Path, gens, post, draws, fitted, ident, checks=None
                         ("forecast", forecast), ("pit", pit), ("scores", scores)):
         write_atomically(out / f"{name}.csv", lambda p, t=table: t.to_csv(p, index=False))
     _figure(spec, out, draws, fitted, held)
-    from normsim.calibration import report as words
     sections = []
     if spec.models is not None:
         table, sens = selection.summary(post, spec), selection.sensitivity(post, spec)
@@ -156,27 +156,25 @@ def write_outputs(spec, out: Path, gens, post, draws, fitted, ident, checks=None
         for name, t in (("models", table), ("models_sensitivity", sens),
                         ("models_prior_sensitivity", narrower)):
             write_atomically(out / f"{name}.csv", lambda p, t=t: t.to_csv(p, index=False))
-        sections.append(words.selection_section(spec, table, sens,
-                                                selection.observed_clustering(spec), narrower))
+        sections.append(selection_section(spec, table, sens,
+                                          selection.observed_clustering(spec), narrower))
     checks = checks or {}
     if "transfer" in checks:
         rows = [transfer.score(deed, spec, d, transfer.observed(deed, spec))
                 for deed, d in checks["transfer"]]
         table = pd.DataFrame(rows)
         write_atomically(out / "transfer.csv", lambda p: table.to_csv(p, index=False))
-        sections.append(words.transfer_section(spec, table))
+        sections.append(transfer_section(spec, table))
     if "conduct" in checks:
         table = conduct.summarise(checks["conduct"])
         write_atomically(out / "conduct.csv", lambda p: table.to_csv(p, index=False))
-        sections.append(words.conduct_section(spec, table, conduct.verdict(
+        sections.append(conduct_section(spec, table, conduct.verdict(
             table, spec.conduct.majority)))
-    return write_text_atomically(out / "report.md", words.report(
+    return write_text_atomically(out / "report.md", report(
         spec, summary, gens, fitted, held, pit, scores, meta, sections))
 
 
 def _figure(spec, out: Path, draws: pd.DataFrame, fitted, held) -> None:
-    from normsim.analysis.population import plot_signatories
-
     q = draws.groupby("step")["signatories"].quantile([0.05, 0.5, 0.95]).unstack()
     q.columns = ["q05", "q50", "q95"]
     points = pd.concat([fitted, held], ignore_index=True)
@@ -209,6 +207,7 @@ def forecast_table(spec, draws: pd.DataFrame, fitted, held) -> pd.DataFrame:
 def score(spec, draws: pd.DataFrame, fitted, held) -> pd.DataFrame:
     """Every exact held-out count scored for the model and each declared baseline: the
     forecast's median, CRPS and 90% interval score (scoringrules)."""
+    # deferred: scoringrules is heavy (about 500 modules); only the forecast scores need it
     import scoringrules as sr
 
     horizon = spec.weeks(spec.predict_until)

@@ -3,39 +3,24 @@ the event list is against the published totals.
 
 Blindness rests on one rule, applied here and nowhere else: a row is *known at the cutoff* when
 the whole period its date names has ended by then (``2007-11`` ends on 30 November 2007,
-``2007`` on 31 December 2007). :func:`known_counts` keeps only such rows of a counts file, so a
+``2007`` on 31 December 2007: :func:`normsim.settings.data.period_end`, beside the one reader of
+the data's partial dates). :func:`known_counts` keeps only such rows of a counts file, so a
 calibration never reads anything dated later; ``tests/test_calibration_blind.py`` changes every
 later row and checks that the posterior stays the same to the last digit.
 """
 
 from __future__ import annotations
 
-import calendar
-import re
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from normsim.settings.data import DATA_DIR, NORM_NAMES, decimal_year, read_counts
+from normsim.settings.data import DATA_DIR, NORM_NAMES, decimal_year, period_end, read_counts
 
 EVENTS_FILE = "signing_events.csv"
 EVENT_COLUMNS = ("date", "date_precision", "event", "norm", "pledge_type", "group", "country",
                  "n_groups", "collective", "source", "locator", "quote", "note")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def period_end(text: str) -> date:
-    """The last day of the period a ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` date names."""
-    match = _DATE.match(str(text).strip())
-    if match is None:
-        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(g) if g else None for g in match.groups())
-    if month is None:
-        return date(year, 12, 31)
-    if day is None:
-        return date(year, month, calendar.monthrange(year, month)[1])
-    return date(year, month, day)
 
 
 def known_counts(path: str | Path, norm: str, start_year: int, cutoff: date,

@@ -60,6 +60,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from normsim.calibration.record import known_counts, period_end, read_events
+from normsim.params import bounds
+from normsim.rules.norms import keys
+from normsim.settings.data import NORM_NAMES, read_counts
+from normsim.settings.reading import MAX_SEED
+from normsim.settings.scenario import (ALL_SECTIONS, ScenarioError, load, locate, read_validated,
+                                       shipped_or_file, suggest, with_values)
+
 CALIBRATION_DIR = Path(__file__).resolve().parent.parent.parent / "calibrations"
 #: parameters of the population rather than of the scenario
 POPULATION_PARAMETERS = {"population.groups": (1, 500)}
@@ -90,7 +98,6 @@ class Sourced(BaseModel):
     @field_validator("dated")
     @classmethod
     def _date(cls, v):
-        from normsim.calibration.record import period_end
         period_end(v)  # raises ValueError naming the form
         return v
 
@@ -175,7 +182,6 @@ class TransferDeed(BaseModel):
     @field_validator("launched")
     @classmethod
     def _date(cls, v):
-        from normsim.calibration.record import period_end
         period_end(v)
         return v
 
@@ -204,7 +210,7 @@ class CalibrationFile(BaseModel):
     cutoff: str
     predict_until: int = Field(ge=1900, le=2100)
     record_every: int = Field(13, ge=1, le=520)
-    root_seed: int = Field(0, ge=0, le=2**63 - 1)
+    root_seed: int = Field(0, ge=0, le=MAX_SEED)
     data: DataSpec
     parameters: dict[str, Prior] = Field(min_length=1)
     fixed: dict[str, Any] = {}
@@ -265,14 +271,10 @@ class CalibrationFile(BaseModel):
 
 
 def calibration_path(name_or_path: str | Path) -> Path:
-    from normsim.settings.scenario import shipped_or_file
-
     return shipped_or_file(name_or_path, CALIBRATION_DIR, "calibration")
 
 
 def is_integer(key: str) -> bool:
-    from normsim.settings.scenario import ALL_SECTIONS, locate
-
     if key in POPULATION_PARAMETERS:
         return True
     section, field = locate(key)
@@ -284,11 +286,6 @@ def load_calibration(name_or_path: str | Path) -> tuple[CalibrationFile, str]:
     declared ranges, fixed settings valid (and their sources dated before the cutoff), the
     scenario and data readable with something to fit; ScenarioError naming file, field and value
     otherwise."""
-    from normsim.calibration.record import known_counts, period_end
-    from normsim.params import bounds
-    from normsim.settings.scenario import ALL_SECTIONS, ScenarioError, load, locate, read_validated, suggest
-    from normsim.settings.scenario import with_values
-
     path = calibration_path(name_or_path)
     spec, text = read_validated(path, CalibrationFile)
     for key, prior in spec.parameters.items():
@@ -341,7 +338,6 @@ def load_calibration(name_or_path: str | Path) -> tuple[CalibrationFile, str]:
         _check_transfer(path, spec, base)
     points = known_counts(spec.data.file, spec.data.norm, spec.start_year, spec.cutoff_date,
                           spec.data.pledge_type, tuple(spec.data.units))
-    from normsim.settings.data import NORM_NAMES
     norm = NORM_NAMES.get(spec.data.norm, spec.data.norm)
     if norm not in base.norms:
         raise ScenarioError(f"{path}: data.norm = {spec.data.norm!r} is not a norm of scenario "
@@ -361,9 +357,6 @@ def load_calibration(name_or_path: str | Path) -> tuple[CalibrationFile, str]:
 def _check_variants(path: Path, spec: CalibrationFile, base) -> None:
     """Each variant's settings are model settings with allowed values, and the event list is
     readable: ScenarioError naming the file, the field and the value otherwise."""
-    from normsim.calibration.record import read_events
-    from normsim.settings.scenario import ScenarioError, with_values
-
     for name, variant in spec.models.variants.items():
         bad = sorted(set(variant.settings) & set(POPULATION_PARAMETERS))
         if bad:
@@ -382,10 +375,6 @@ def _check_variants(path: Path, spec: CalibrationFile, base) -> None:
 
 def _check_transfer(path: Path, spec: CalibrationFile, base) -> None:
     """Each deed's norm is a norm of the model, its launch after the start, its data readable."""
-    from normsim.rules.norms import keys
-    from normsim.settings.data import read_counts
-    from normsim.settings.scenario import ScenarioError
-
     for i, deed in enumerate(spec.transfer.deeds):
         where = f"{path}: transfer.deeds[{i}]"
         if deed.norm not in keys():

@@ -204,6 +204,18 @@ class Engager(mesa.Agent):
             self.engagement.engaged[list(chosen)] = True
         self.was_active = False
 
+    def change_settings(self, settings: EngagerSettings, week: int) -> None:
+        """New settings from ``week`` on (a change of conditions in a running model). At week 0,
+        or when a capacity is taken away, the groups it engages are chosen again as when built
+        (without a capacity it engages every group it is given); a capacity set mid-run keeps
+        the groups it engages and chooses from them week by week."""
+        capacity_before, self.settings = self.settings.capacity, settings
+        if week == 0 or (settings.capacity == 0 < capacity_before):
+            rec = self.engagement
+            rec.engaged[:] = False
+            if not settings.capacity:
+                rec.engaged[list(settings.groups or range(self.model.groups.n))] = True
+
     def choose(self, world, draws: np.ndarray) -> None:
         """With a capacity: let go of groups that have ended, approach new ones by the rule."""
         s, g, rec = self.settings, world.groups, self.engagement

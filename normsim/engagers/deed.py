@@ -92,6 +92,9 @@ class Deed(Engager):
     def __init__(self, model, index, settings):
         super().__init__(model, index, settings.model_copy(update={"norms": [settings.norm]}))
 
+    def change_settings(self, settings, week):
+        super().change_settings(settings.model_copy(update={"norms": [settings.norm]}), week)
+
     def meet(self, world, idx: np.ndarray) -> None:
         s = self.settings
         self.build_trust(world, idx)

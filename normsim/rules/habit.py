@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 
 from normsim.params import P, Section
+from normsim.world.arrays import clip
 
 
 class HabitSettings(Section):
@@ -72,14 +73,14 @@ class Habit:
         if len(self.sustained) < g.n:  # a faction splintered: it starts with no practice
             extra = np.zeros((g.n - len(self.sustained), g.n_norms), dtype=np.int64)
             self.sustained = np.concatenate([self.sustained, extra])
-        ordered = np.clip(g.instruction * g.transmission[:, None], 0.0, 1.0)  # (G, N)
+        ordered = clip(g.instruction * g.transmission[:, None], 0.0, 1.0)  # (G, N)
         felt = ordered.copy()
         if presence_share is not None and len(fc.norms):
             local = np.bincount(fc.group, weights=presence_share[fc.community], minlength=g.n)
             felt[:, fc.norms] += (local / np.maximum(fc.sizes, 1))[:, None]
-        felt = np.clip(felt, 0.0, 1.0)
+        felt = clip(felt, 0.0, 1.0)
         self.sustained = np.where((felt >= s.threshold) & g.alive[:, None], self.sustained + 1, 0)
-        ramp = np.clip((self.sustained - s.onset_weeks) / s.onset_weeks, 0.0, 1.0)
+        ramp = clip((self.sustained - s.onset_weeks) / s.onset_weeks, 0.0, 1.0)
         speed = s.rate * ramp * (1.0 - g.contrary_practice)[:, None]  # (G, N)
         if not speed.any():
             return
@@ -87,7 +88,7 @@ class Habit:
         if len(fc.norms):
             r = ordered[:, fc.norms][fc.group].T  # (C, fighters)
             if presence_share is not None:
-                r = np.clip(r + presence_share[fc.community][None, :], 0.0, 1.0)
+                r = clip(r + presence_share[fc.community][None, :], 0.0, 1.0)
             _settle(fc.people, speed[:, fc.norms][fc.group].T * r)
 
 

@@ -36,8 +36,9 @@ from normsim.world.arrays import clip
 from normsim.params import P, Section
 
 GROUP, PERSUADER, INTERACTION = "armed group and environment", "persuader", "interaction"
-#: the mechanisms a hypothesis can act on, each where the week computes it
-MECHANISMS = {
+#: the quantities of the week a hypothesis can act on (modulate), each where the week computes it;
+#: named MODULATED, not mechanisms, to keep apart from the competing mechanisms (rules/mechanisms.py)
+MODULATED = {
     "openness": "how readily commanders and fighters take up the norm from their superiors "
                 "(normsim.simulation.model, the week's signals)",
     "trust": "the trust an engager gains at a meeting (normsim.engagers.base.build_trust)",
@@ -190,7 +191,7 @@ class Hypothesis:
     key: str  #: "h1": its settings are ``h1_enabled``, ``h1_strength`` and its own
     name: str  #: in a few words
     bundle: str  #: seed 002's success-factor bundle (GROUP, PERSUADER, INTERACTION)
-    acts_on: tuple[str, ...]  #: mechanisms (keys of MECHANISMS) it multiplies
+    acts_on: tuple[str, ...]  #: mechanisms (keys of MODULATED) it multiplies
     #: (Conditions, hypothesis settings, strength, enabled) -> multiplier (see modulation)
     effect: Callable
     source: str  #: the quote it rests on
@@ -206,10 +207,10 @@ HYPOTHESES: dict[str, Hypothesis] = {}
 def register(h: Hypothesis) -> Hypothesis:
     if h.key in HYPOTHESES:
         raise ValueError(f"hypothesis {h.key!r} is registered twice")
-    unknown = [m for m in h.acts_on if m not in MECHANISMS]
+    unknown = [m for m in h.acts_on if m not in MODULATED]
     if unknown:
         raise ValueError(f"hypothesis {h.key!r} acts on {unknown}; mechanisms are: "
-                         f"{', '.join(MECHANISMS)}")
+                         f"{', '.join(MODULATED)}")
     HYPOTHESES[h.key] = h
     return h
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from normsim.events import declare
 from normsim.params import P, Section
+from normsim.world.arrays import clip
 
 BROKE_AWAY = declare("faction broke away", "a faction broke away ({detail}); it fights on as a "
                      "group of its own", marker="splinter")
@@ -85,7 +86,7 @@ class Causes:
         causes = np.stack([s.succession * recent,
                            s.resources * np.asarray(g.shortfall, dtype=float)[grp],
                            s.rival_offer * (rivals[world.country[grp]] > 1)], axis=1)
-        weak = 1.0 - np.clip(g.structure[grp], 0.0, 1.0)
+        weak = 1.0 - clip(g.structure[grp], 0.0, 1.0)
         self.main = dict(zip(ops.tolist(), causes.argmax(axis=1).tolist()))
         return causes.sum(axis=1) * weak, causes.argmax(axis=1)
 

@@ -18,9 +18,8 @@ from typing import Any
 import numpy as np
 
 from normsim.errors import UserError
-
-#: the largest seed a file can hold (``run.seed``, ``root_seed``): a signed 64-bit integer
-MAX_SEED = 2**63 - 1
+from normsim.settings.reading import MAX_SEED
+from normsim.settings.schema import Scenario
 
 
 def show(value: Any) -> str:
@@ -41,6 +40,13 @@ def whole(value: Any, name: str, low: int, high: int) -> int:
         raise UserError(f"{name} = {show(value)} is not allowed: expected a whole number from "
                         f"{low} to {high}")
     return value
+
+
+def whole_text(text: str) -> int | None:
+    """A whole number written as text (digits only; spaces ignored: ``"1 000"``), else None: the
+    one reader of a whole number typed into the app or written in its address."""
+    text = str(text).strip().replace(" ", "")
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def switch(value: Any, name: str) -> bool:
@@ -67,8 +73,6 @@ def parameters(value: Any, name: str = "params") -> dict[str, Any]:
 
 def scenario(value: Any, name: str = "scenario"):
     """A Scenario, or a shipped name or a file path (text or a Path); None for the defaults."""
-    from normsim.settings.schema import Scenario
-
     if value is None or isinstance(value, (Scenario, Path)):
         return value
     if not isinstance(value, str) or not value.strip():
@@ -120,4 +124,4 @@ def _iterable(value: Any) -> bool:
     return not isinstance(value, Mapping)
 
 
-__all__ = ["MAX_SEED", "whole", "switch", "parameters", "scenario", "specs", "names", "show"]
+__all__ = ["MAX_SEED", "whole", "whole_text", "switch", "parameters", "scenario", "specs", "names", "show"]

@@ -9,12 +9,15 @@ one norm, pledge type and unit into points in model weeks (week 0 is the start o
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from normsim.settings.scenario import ScenarioError
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 REQUIRED = ("year", "as_of", "norm", "pledge_type", "unit", "count", "kind", "source", "quote")
@@ -26,7 +29,6 @@ WEEKS_PER_YEAR = 52
 
 
 def _error(message: str):
-    from normsim.settings.scenario import ScenarioError
     return ScenarioError(message)
 
 
@@ -69,7 +71,7 @@ def read_counts(path: str | Path) -> pd.DataFrame:
             raise _error(f"{where}: year = {row['year']!r} is not allowed: expected a year of "
                          "four digits, e.g. 2007")
         as_of = row["as_of"].strip()
-        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", as_of) or not _real_date(as_of):
+        if not _real_date(as_of):
             raise _error(f"{where}: as_of = {row['as_of']!r} is not allowed: expected a real "
                          "date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2004-09")
         if as_of[:4] != row["year"].strip():
@@ -81,24 +83,51 @@ def read_counts(path: str | Path) -> pd.DataFrame:
     return table
 
 
-def _real_date(as_of: str) -> bool:
-    """'2007-02-30' and '2007-13' are not dates."""
-    parts = [int(p) for p in as_of.split("-")]
+#: a partial date: a year, a month or a day (``2007``, ``2007-11``, ``2007-11-03``)
+PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def partial_date(text: str) -> tuple[int, int | None, int | None]:
+    """The one reader of the data's partial dates: ``'2004-09'`` -> ``(2004, 9, None)``.
+    ValueError, naming the form, when ``text`` is not a real date as YYYY, YYYY-MM or YYYY-MM-DD
+    (``'2007-02-30'`` and ``'2007-13'`` are not dates)."""
+    match = PARTIAL_DATE.fullmatch(str(text).strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(g) if g else None for g in match.groups())
     try:
-        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        date(year, month or 1, day or 1)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
+    return year, month, day
+
+
+def period_end(text: str) -> date:
+    """The last day of the period a ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` date names."""
+    year, month, day = partial_date(text)
+    if month is None:
+        return date(year, 12, 31)
+    if day is None:
+        return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
+
+
+def _real_date(as_of: str) -> bool:
+    try:
+        partial_date(as_of)
     except ValueError:
         return False
-    return parts[0] >= 1
+    return True
 
 
 def decimal_year(as_of: str) -> float:
     """'2004-09' -> 2004.71 (mid-month); '2007' -> 2007.5 (mid-year)."""
-    parts = [int(p) for p in as_of.split("-")]
-    if len(parts) == 1:
-        return parts[0] + 0.5
-    if len(parts) == 2:
-        return parts[0] + (parts[1] - 0.5) / 12
-    return parts[0] + (parts[1] - 1) / 12 + (parts[2] - 0.5) / 365
+    year, month, day = partial_date(as_of)
+    if month is None:
+        return year + 0.5
+    if day is None:
+        return year + (month - 0.5) / 12
+    return year + (month - 1) / 12 + (day - 0.5) / 365
 
 
 def model_norm(norm: str) -> str:

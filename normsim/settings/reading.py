@@ -16,6 +16,10 @@ from pydantic import ValidationError
 
 from normsim.errors import UserError
 
+#: the largest seed a file can hold (``run.seed``, ``root_seed``; the app's seed box): a signed
+#: 64-bit integer. Declared once, here, below every settings module that reads a seed
+MAX_SEED = 2**63 - 1
+
 
 def shipped_folder(package: str) -> Path:
     """The folder of files shipped as package data (``normsim.scenarios``: the top-level

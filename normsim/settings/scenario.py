@@ -78,7 +78,9 @@ def to_flat(scenario: Scenario) -> dict[str, Any]:
     out = {}
     for name, (s, f) in PARAMETERS.items():
         if s in _ENGAGERS:
-            first = next((e for e in scenario.engagers if s in ("engager", e.kind)), None)
+            # the first engager with that field: a kind that does not meet has no 'reputation'
+            first = next((e for e in scenario.engagers if s in ("engager", e.kind)
+                          and f in type(e).model_fields), None)
             if first is not None:
                 out[name] = getattr(first, f)
         else:

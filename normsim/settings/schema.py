@@ -32,6 +32,7 @@ from normsim.rules.emulation import EmulationSettings
 from normsim.rules.mechanisms import SECTIONS as MECHANISM_SECTIONS
 from normsim.params import NEVER, P, Section
 from normsim.settings.population import group_count
+from normsim.settings.reading import MAX_SEED
 from normsim.world.state import StateSettings
 
 __all__ = ["NEVER", "P", "Section", "Scenario", "SECTIONS", "ENGAGER_SECTIONS", "RUN_ONLY"]
@@ -41,7 +42,7 @@ class RunSettings(Section):
     title = "Run"
     steps: int = P(520, 1, 100_000, unit="weeks", meaning="Number of weekly steps to simulate.",
                    source="MODEL.md: a run spans years (H6 is about long time spans).")
-    seed: int = P(1, 0, 2**63 - 1, meaning="Seed of the run's random generator; the CLI's --seed "
+    seed: int = P(1, 0, MAX_SEED, meaning="Seed of the run's random generator; the CLI's --seed "
                   "overrides it.", source="Reproducibility: every draw comes from it.")
     record_every: int = P(1, 1, 10_000, unit="weeks", meaning="Record the tidy table every this "
                           "many weeks (the first and last week are always recorded).",

@@ -31,7 +31,7 @@ import pandas as pd
 
 from normsim.settings import budget
 from normsim.rules import leadership, mechanisms, ownership, policies, splinters
-from normsim.simulation import records
+from normsim.simulation import conditions, records
 from normsim.world.agents import ArmedGroup, Commander, Community, Fighter
 from normsim.world.commanders import STRATEGIC, CommanderCohort
 from normsim.world.communities import CommunityState
@@ -51,6 +51,7 @@ from normsim.rules.emulation import Watch, watch_weights
 from normsim.settings.population import load_population
 from normsim.world.state import State
 from normsim.settings.scenario import check_seed, check_steps, defaults, from_flat
+from normsim.settings.reading import MAX_SEED
 from normsim.settings.schema import Scenario
 from normsim.world.view import RandomStreams
 
@@ -77,7 +78,7 @@ class NormDiffusionModel(mesa.Model):
 
     def __init__(self, *, rng=None, settings: Scenario | None = None, **params):
         if rng is None:  # draw a seed we can record, so that even an unseeded run can be replayed
-            rng = int(np.random.SeedSequence().entropy % 2**63)
+            rng = int(np.random.SeedSequence().entropy % (MAX_SEED + 1))
         elif not isinstance(rng, (np.random.Generator, np.random.BitGenerator,
                                   np.random.SeedSequence)):
             rng = check_seed(rng, "rng (the seed)")  # one a scenario file can hold, to replay it
@@ -164,6 +165,20 @@ class NormDiffusionModel(mesa.Model):
         self.group_agents.append(ArmedGroup(self, child))
         self._layout = None  # the records' layout changed
         return child
+
+    def change_conditions(self, values: dict, origin: str = "change of conditions") -> list[str]:
+        """Change parameters (flat or dotted names -> values) from this week on; the week, the
+        agents and their histories carry on (:mod:`normsim.simulation.conditions`).
+
+        Returns the changes in words (``'conflict intensity: 0.5 → 0.2'``), logged as a
+        ``conditions changed`` event; an empty list when no value differs. ScenarioError, with
+        nothing changed, when a value is not allowed, the new settings contradict each other,
+        or the parameter fixes the model's make-up (``conditions.FIXED_AT_START``).
+        """
+        said = conditions.change(self, values, origin, self._expected_harm)
+        if said:
+            self._watch = None  # emulation weights follow the emulation settings
+        return said
 
     def norm_index(self, key: str) -> int:
         return [n.key for n in self.norms].index(key)

@@ -70,10 +70,12 @@ def connect(address: str, seconds: float = CONNECT_SECONDS):
     """A Dask client of the scheduler at ``address``, or a ClusterError naming it within about
     ``seconds``."""
     address = check_address(address)
+    # deferred: dask.distributed is heavy; only the Dask engine needs it
     import distributed.comm  # noqa: F401 -- imported first: the seconds are for the scheduler
     _bounded(lambda: _reach(address, seconds), seconds, address)
     _bounded(lambda: asyncio.run(asyncio.wait_for(_identify(address, seconds), seconds)),
              seconds, address)
+    # deferred: dask.distributed is heavy; only the Dask engine needs it
     from distributed import Client
     return _bounded(lambda: Client(address, timeout=f"{seconds}s"), seconds + 5, address)
 
@@ -91,6 +93,7 @@ def _reach(address: str, seconds: float) -> None:
 
 
 async def _identify(address: str, seconds: float) -> None:
+    # deferred: dask.distributed is heavy; only the Dask engine needs it
     from distributed.comm import connect as open_comm
 
     comm = await open_comm(address, timeout=seconds)
@@ -138,6 +141,7 @@ def run_on(client, tasks: list[dict], fn: Callable, key: Callable[[dict], str],
     A worker that dies has its tasks rerun elsewhere by Dask (keys make resubmission
     idempotent). With no worker at all for ``REPORT_AFTER`` seconds, ``say`` so; after
     ``give_up_after`` seconds, ClusterError."""
+    # deferred: dask.distributed is heavy; only the Dask engine needs it
     from distributed import wait as dask_wait
 
     address = client.scheduler.address
@@ -185,6 +189,7 @@ def run_on(client, tasks: list[dict], fn: Callable, key: Callable[[dict], str],
 @contextlib.contextmanager
 def quiet():
     """Dask's own logging off while a sweep talks to it: what goes wrong is said once, by us."""
+    # deferred: dask.distributed is heavy; only the Dask engine needs it
     import distributed  # noqa: F401 -- it sets its loggers' levels when imported: set ours after
     names = [n for n in logging.root.manager.loggerDict
              if n.split(".")[0] in ("distributed", "tornado")]
@@ -224,6 +229,7 @@ def _lost(address: str) -> ClusterError:
 
 
 def _result(fut, address: str):
+    # deferred: dask.distributed is heavy; only the Dask engine needs it
     from distributed.client import FutureCancelledError
     try:
         return fut.result()

@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tqdm import tqdm
+
+from normsim.errors import BudgetError, ClusterError, DiskFull
 from normsim.settings import budget
 from normsim.sweeps import cluster
 from normsim.sweeps.batch import batch_size, batches, run_batch, run_batch_list
-from normsim.errors import BudgetError, ClusterError, DiskFull
 from normsim.sweeps.experiment import Plan
 from normsim.sweeps.lock import FolderLock
 from normsim.sweeps.provenance import content_hash, provenance
@@ -67,7 +70,6 @@ class SweepReport:
 def local_workers(plan: Plan, workers: int | None) -> int:
     """Local processes for ``plan``: ``workers``, or all cores; never more runs side by side
     than fit in the memory budget (BudgetError if ``workers`` asks for more)."""
-    import os
     fit = budget.workers_that_fit_bytes(plan.largest_run_bytes)
     if workers is None:
         return max(1, min(os.cpu_count() or 1, fit))
@@ -202,7 +204,6 @@ def _stderr(text: str) -> None:
 
 
 def _progress(total: int, initial: int, enabled: bool):
-    from tqdm import tqdm
     return tqdm(total=total, initial=initial, unit="run", desc="runs", dynamic_ncols=True,
                 disable=not enabled or not sys.stderr.isatty())
 

@@ -108,7 +108,7 @@ class Experiment(BaseModel):
     replicates: int = Field(10, ge=1, le=100_000)
     steps: int = Field(520, ge=1, le=100_000)
     record_every: int = Field(1, ge=1, le=10_000)
-    root_seed: int = Field(0, ge=0, le=2**63 - 1)
+    root_seed: int = Field(0, ge=0, le=arguments.MAX_SEED)
     threshold: float = Field(0.9, ge=0, le=1, description="compliance level for time-to-threshold")
     counterfactual: bool = Field(True, description="run each run's twin without engagement, for "
                                  "the engagement effect and durability (normsim.simulation.counterfactual)")
@@ -444,10 +444,13 @@ def _sample(exp: Experiment, names: list[str]) -> np.ndarray:
     seed = exp.root_seed % (2**32)
     n = exp.design.samples
     if exp.design.kind == "lhs":
+        # deferred: SALib is heavy; only a sampled design needs it
         from SALib.sample import latin
         return latin.sample(problem, n, seed=seed)
     if exp.design.kind == "sobol":
+        # deferred: SALib is heavy; only a sampled design needs it
         from SALib.sample import sobol
         return sobol.sample(problem, n, calc_second_order=False, seed=seed)
+    # deferred: SALib is heavy; only a sampled design needs it
     from SALib.sample import morris
     return morris.sample(problem, n, num_levels=exp.design.levels, seed=seed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -100,8 +101,7 @@ def write_table(df, path: str | Path, metadata: dict | None = None, schema=None)
     ``schema`` (a ``pyarrow.Schema``): the file's declared column types, whatever the rows (an
     empty table keeps its text columns as text); columns that do not fit it are an error.
     """
-    import json
-
+    # deferred: pyarrow is heavy; only a Parquet file needs it
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -115,8 +115,7 @@ def write_table(df, path: str | Path, metadata: dict | None = None, schema=None)
 
 def table_metadata(path: str | Path) -> dict:
     """The normsim metadata stored in a Parquet file by :func:`write_table` ({} if none)."""
-    import json
-
+    # deferred: pyarrow is heavy; only a Parquet file needs it
     import pyarrow.parquet as pq
 
     raw = (pq.read_schema(path).metadata or {}).get(b"normsim")

@@ -87,6 +87,7 @@ def _no_keys() -> dict:
 
 def _arrow_schema(empty: pd.DataFrame):
     """Arrow types of an empty table's columns: text as text, numbers as their numpy type."""
+    # deferred: pyarrow is heavy; only a Parquet file needs it
     import pyarrow as pa
 
     fields = []
@@ -267,6 +268,7 @@ def _has_lasting(columns) -> bool:
 def _runs_schema(folder: Path, runs: list[str]):
     """The schema of a sweep's run files: with the twin's columns, the lasting twin's and a
     posterior draw's if they carry them (all do or none: one setting of the experiment)."""
+    # deferred: pyarrow is heavy; only a Parquet file needs it
     import pyarrow.parquet as pq
 
     for run in runs:
@@ -333,6 +335,7 @@ def _leftover(path: Path) -> bool:
 
 def _verify(path: Path, identity: str | None, rows: bool) -> str | None:
     """What is wrong with a run's Parquet file, or None if it looks complete."""
+    # deferred: pyarrow is heavy; only a Parquet file needs it
     import pyarrow.parquet as pq
 
     try:
@@ -354,6 +357,7 @@ def _verify(path: Path, identity: str | None, rows: bool) -> str | None:
 
 
 def _readable(path: Path) -> bool:
+    # deferred: pyarrow is heavy; only a Parquet file needs it
     import pyarrow.parquet as pq
     try:
         pq.read_metadata(path)
@@ -421,6 +425,7 @@ def _complete_runs(out) -> list[str]:
 
 
 def _read_tables(folder: Path, runs: list[str], schema) -> pd.DataFrame:
+    # deferred: pyarrow is heavy; only a Parquet file needs it
     import pyarrow as pa
     import pyarrow.parquet as pq
 

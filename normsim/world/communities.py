@@ -84,6 +84,14 @@ class CommunityState:
         self.press()
         self.usual_harm = self.harm.copy()
 
+    def change_settings(self, settings: CommunitySettings, week: int, expected_harm) -> None:
+        """New settings from ``week`` on; at week 0, the start is settled again from them (harm
+        at the no-engagement equilibrium, :meth:`settle_harm`)."""
+        self.settings = settings
+        if week == 0:
+            self.harm[:] = 0.0
+            self.settle_harm(expected_harm)
+
     def week(self, encounters: np.ndarray, violations: np.ndarray, recruits: np.ndarray) -> None:
         """Register this week's harm (``encounters`` and ``violations`` per community, summed
         over the norms fighters decide), move support, press."""

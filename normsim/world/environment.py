@@ -111,6 +111,38 @@ class Environment:
         self.intensity = self._level(peace)
         return events
 
+    def change_settings(self, settings: EnvironmentSettings, week: int) -> bool:
+        """New settings from ``week`` on (a change of conditions in a running model); True when
+        the listing, moved to a week already past, takes effect now.
+
+        The listing is an event of a week: moved to a week already past, it takes effect now;
+        moved ahead or to never, the groups are not (or no longer) listed until then. At week 0
+        nothing has happened yet, so the start is settled again as if built with ``settings``.
+        """
+        before, self.settings = self.settings, settings
+        due = settings.listing_week  # the groups are listed when this week begins
+        listed = due != NEVER and (due < week or due == week == 0)  # (week 0: as when built)
+        now_listed = listed and not self.listed and due < week
+        self.listed = listed
+        if week == 0:
+            self._restart(before)
+        return now_listed
+
+    def _restart(self, before: EnvironmentSettings) -> None:
+        """At week 0, the start settled again from the new settings: the starting shock is drawn
+        from the stationary spread (a standard normal times it); the stream has drawn nothing
+        else yet, so a first draw now is the one a model built with these settings makes."""
+        spread = [e.intensity_volatility / np.sqrt(1.0 - PERSISTENCE**2)
+                  for e in (before, self.settings)]
+        if spread[0] > 0 and spread[1] > 0:
+            self.shock *= spread[1] / spread[0]
+        elif spread[1] > 0:
+            self.shock = float(self.rng.normal(0.0, spread[1]))
+        else:
+            self.shock = 0.0
+        self.peace = self.in_peace(0)
+        self.intensity = self._level(self.peace)
+
     def politicisation(self, own: float) -> float:
         """A persuader's own politicisation plus what a listing adds (H5), capped at 1."""
         return min(1.0, own + (self.settings.listing_politicisation if self.listed else 0.0))

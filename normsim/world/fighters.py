@@ -128,6 +128,10 @@ class FighterCohort:
     baseline = property(lambda self: self.people.baseline)
     origin = property(lambda self: self.people.origin)
 
+    def change_settings(self, settings, community_restraint: float) -> None:
+        """New settings from this week on (a change of conditions in a running model)."""
+        self.settings, self.community_restraint = settings, community_restraint
+
     def group_means(self, values: np.ndarray) -> np.ndarray:
         """Mean of per-fighter values within each group: ``(C, n)`` -> ``(C, G)``."""
         if self.contiguous:

@@ -236,15 +236,29 @@ class GroupState:
             dtype = (bool if isinstance(values[0], bool) else np.int64 if isinstance(values[0], int)
                      else object if isinstance(values[0], str) else float)
             setattr(self, name, np.array(values, dtype=dtype))
-        self.structure = integration.structure_strength(self.centralisation, self.factions,
-                                                        self.wing_split)
-        self.transmission = self.structure * np.where(self.ihl_department,
-                                                      1.0 - department_isolation, 1.0)
+        self._derive(department_isolation)
         self.alive = self.start_week <= 0
         self.shortfall = self.manpower_need.copy()  # of voluntary recruits (seed 004)
         for name, array in STATE.items():
             shape = [n_norms if d == "N" else d for d in array.shape]
             setattr(self, name, np.full((self.n, *shape), array.fill, dtype=array.dtype))
+
+    def _derive(self, department_isolation: float) -> None:
+        """What the groups' settings make of their structure (normsim.world.integration)."""
+        self.structure = integration.structure_strength(self.centralisation, self.factions,
+                                                        self.wing_split)
+        self.transmission = self.structure * np.where(self.ihl_department,
+                                                      1.0 - department_isolation, 1.0)
+
+    def change_settings(self, values: dict, department_isolation: float, week: int) -> None:
+        """New values of group settings from ``week`` on, for every group (``values``: field ->
+        value; a population's groups keep their own values of every other field), and what the
+        groups derive from them; at week 0, which groups are alive is settled again."""
+        for field, value in values.items():
+            getattr(self, field)[:] = value
+        self._derive(department_isolation)
+        if week == 0:
+            self.alive = self.start_week <= 0
 
     def append(self, parent: int, week: int) -> int:
         """A new group split from ``parent`` this week: the parent's settings, a fresh start

@@ -53,6 +53,14 @@ class State(mesa.Agent):
         self.compliance = settings.compliance
         self.usual_groups = usual_groups  # the groups' compliance before engagement
 
+    def change_settings(self, settings: StateSettings, week: int, usual_groups: float) -> None:
+        """New settings from ``week`` on; at week 0, the start is settled again from them (the
+        state's conduct, and the groups' usual compliance ``usual_groups``)."""
+        self.settings = settings
+        if week == 0:
+            self.compliance = settings.compliance
+            self.usual_groups = usual_groups
+
     def step(self) -> None:
         groups, norms = self.model.groups, [n.key for n in self.model.norms]
         if "civilians" not in norms:
