@@ -109,9 +109,15 @@ def free_port():
         return s.getsockname()[1]
 
 
+#: the test scheduler drops a worker that stopped answering after this long (Dask's default, 5
+#: minutes, is the worst case for noticing a worker killed outright; a loaded fresh clone hit it)
+WORKER_TTL = "20s"
+
+
 def spawn(*args):
+    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__WORKER_TTL": WORKER_TTL}
     return subprocess.Popen([str(BIN / "dask"), *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+                            stderr=subprocess.DEVNULL, start_new_session=True, env=env)
 
 
 def wait_for_workers(address, n, timeout=60):

@@ -309,8 +309,9 @@ def test_losing_every_dask_worker_is_reported_then_the_sweep_gives_up_and_resume
         os.killpg(worker.pid, signal.SIGKILL)
     try:
         # it gives up 8 s after the scheduler notices; a worker killed outright is usually noticed
-        # at once (its connection closes) but at worst after Dask's worker-ttl (5 minutes), which
-        # a fresh clone's run hit once at 180 s: 360 s stays a hang detector
+        # at once (its connection closes), at worst after the test scheduler's worker-ttl (20 s,
+        # sweep_helpers.WORKER_TTL; Dask's default of 5 minutes was hit twice on a loaded fresh
+        # clone): 360 s stays a hang detector
         stdout, stderr = proc.communicate(timeout=360)
     except subprocess.TimeoutExpired:
         proc.kill()

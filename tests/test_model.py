@@ -165,6 +165,8 @@ ENABLERS = {
     **{name: {**PEACE_OPERATION, "habit_enabled": True} for name in PARAMETERS
        if name.startswith("habit_")},
     **{name: {"below_top_enabled": True} for name in PARAMETERS if name.startswith("below_top_")},
+    # the ceiling on communities' pull matters only for a group whose core goal is the violation
+    "below_top_goal_ceiling": {"below_top_enabled": True, "group_core_goal_incompatible": True},
     **{name: SPLITS for name in PARAMETERS if name.startswith("splinter_causes_")},
     **{name: {**DEED, "ownership_enabled": True} for name in PARAMETERS
        if name.startswith("ownership_")},

@@ -150,9 +150,6 @@ class Norm:
     occasion: str  #: what one occasion to violate it is, in words
     Settings: type[Section]  #: its settings section (a scenario table named after ``key``)
     cost: Callable  #: (groups, shortfall) -> military cost per group in [0, 1]
-    #: why the norm costs a group something, in words: the story tells it when the cost stops
-    #: the leadership's persuasion ("mines are essential to how ...")
-    why_costly: str
     source: str  #: where the norm and its description come from
     #: COMMAND only: (settings, world, Units) -> occasions per unit this week
     occasions: Callable | None = None
@@ -160,6 +157,9 @@ class Norm:
     base: Callable | None = None
     #: COMMAND only: (settings, world, Units) -> log-odds of violating removed (0: none)
     restraint: Callable = lambda ns, world, units: 0.0
+    #: why the norm costs a group something, in words: the story tells it when the cost stops
+    #: the leadership's persuasion ("mines are essential to how ...")
+    why_costly: str = "what it costs the group militarily"
 
     def __post_init__(self):
         fields = self.Settings.model_fields
