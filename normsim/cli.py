@@ -241,7 +241,7 @@ def summarize(out, threshold):
     Morris designs. Writes the tables as CSV to OUT/summary/."""
     # deferred: the library's heavy parts load only for the command that runs them
     from normsim.analysis.summaries import describe, summarize as estimates, write_summary
-    from normsim.sweeps.store import read_manifest
+    from normsim.sweeps.readers import read_manifest
 
     manifest = read_manifest(out)
     threshold = manifest["threshold"] if threshold is None else threshold

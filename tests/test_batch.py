@@ -10,7 +10,7 @@ from normsim.settings.scenario import load
 from normsim.sweeps.batch import batch_size, batches, run_batch
 from normsim.sweeps.engines import run_task, sweep
 from normsim.sweeps.experiment import load_experiment, plan
-from normsim.sweeps.store import read_events, read_runs
+from normsim.sweeps.readers import read_events, read_runs
 from sweep_helpers import cluster, experiment_file  # noqa: F401
 
 

@@ -310,7 +310,7 @@ def test_duckdb_reads_a_sweeps_runs_and_events_as_normsim_wrote_them(tmp_path):
     import duckdb
 
     from normsim.sweeps.engines import sweep
-    from normsim.sweeps.store import read_runs
+    from normsim.sweeps.readers import read_runs
 
     experiment = tmp_path / "tiny.toml"
     experiment.write_text(

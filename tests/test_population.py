@@ -15,7 +15,7 @@ from normsim.world.groups import GroupSettings, GroupState
 from normsim.rules.emulation import EmulationSettings, emulation, watch_weights
 from normsim.settings.population import draw, load_population
 from normsim.settings.scenario import ScenarioError
-from normsim.sweeps.store import read_runs
+from normsim.sweeps.readers import read_runs
 from normsim.world.typology import TYPES
 
 POPULATION = """

@@ -12,7 +12,7 @@ from scipy import stats
 import normsim
 from normsim.sweeps.engines import sweep
 from normsim.sweeps.experiment import load_experiment, plan
-from normsim.sweeps.store import read_manifest, read_runs
+from normsim.sweeps.readers import read_manifest, read_runs
 from sweep_helpers import cluster  # noqa: F401  (a real Dask scheduler and workers on 127.0.0.1)
 
 #: a posterior as 'normsim calibrate' writes it: parameters, distance, index, weight. Particle 1

@@ -13,7 +13,7 @@ import pytest
 from normsim.sweeps.engines import sweep
 from normsim.sweeps.experiment import EXPERIMENT_DIR, load_experiment, plan
 from normsim.sweeps.files import table_metadata
-from normsim.sweeps.store import read_conditions, read_events, read_manifest, read_runs
+from normsim.sweeps.readers import read_conditions, read_events, read_manifest, read_runs
 from sweep_helpers import (BIN, cluster, experiment_file, free_port, invoke, start_sweep,  # noqa: F401
                            wait_for_runs)
 

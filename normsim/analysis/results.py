@@ -16,7 +16,7 @@ import pandas as pd
 from normsim.analysis import summaries as S
 from normsim.analysis.labels import condition_text, factor_label, value_text, words
 from normsim.settings.scenario import PARAMETERS, ScenarioError, locate
-from normsim.sweeps.store import read_conditions, read_events, read_manifest, read_runs, read_samples
+from normsim.sweeps.readers import read_conditions, read_events, read_manifest, read_runs, read_samples
 
 MAX_SERIES = 8  # more conditions than this are pooled (or split by --factor) in time figures
 CONTINUOUS = 6  # a factor with more distinct values than this is binned into thirds

@@ -18,7 +18,7 @@ from scipy import stats
 
 from normsim.simulation.outcomes import OUTCOMES, outcomes
 from normsim.simulation.records import STAGES, primary
-from normsim.sweeps.store import read_conditions, read_manifest, read_runs, read_samples
+from normsim.sweeps.readers import read_conditions, read_manifest, read_runs, read_samples
 
 LEVEL = 0.95
 SMOOTHING_WEEKS = 13  # time to threshold: the 13-week mean must reach it (not one lucky week)
