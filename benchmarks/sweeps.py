@@ -69,7 +69,8 @@ def _dask_cluster(workers: int):
 _MEMORY_SCRIPT = """
 import sys
 from normsim.sweeps.engines import sweep
-from normsim.sweeps.experiment import load_experiment, plan
+from normsim.sweeps.experiment import load_experiment
+from normsim.sweeps.design import plan
 exp, text = load_experiment(sys.argv[1], replicates=int(sys.argv[2]), steps=100)
 sweep(plan(exp), sys.argv[3], text, workers=1, progress=False)
 hwm = next(l for l in open('/proc/self/status') if l.startswith('VmHWM'))

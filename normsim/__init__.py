@@ -27,7 +27,7 @@ from normsim.errors import UserError
 from normsim.settings.scenario import ScenarioError, load
 from normsim.simulation.model import NormDiffusionModel
 from normsim.simulation.run import run, run_model
-from normsim.sweeps.experiment import seeds
+from normsim.sweeps.design import seeds
 from normsim.world.agents import ArmedGroup, Commander, Community, Fighter
 
 __version__ = version("normsim")  # one version, pyproject.toml's

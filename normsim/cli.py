@@ -196,7 +196,8 @@ def sweep(experiment, workers, scheduler, give_up_after, out, replicates, steps,
     # deferred: the library's heavy parts load only for the command that runs them
     from normsim.sweeps.cluster import check_address, check_give_up_after
     from normsim.sweeps.engines import local_workers, saved_runs, sweep as run_sweep
-    from normsim.sweeps.experiment import load_experiment, plan
+    from normsim.sweeps.experiment import load_experiment
+    from normsim.sweeps.design import plan
 
     out = _out_folder(out)
     scheduler = None if scheduler is None else check_address(scheduler)

@@ -108,7 +108,8 @@ def _save_to(target: str):
 
 def _experiment_api(then=None):
     def call(d: Path):
-        from normsim.sweeps.experiment import load_experiment, plan
+        from normsim.sweeps.experiment import load_experiment
+        from normsim.sweeps.design import plan
         exp, body = load_experiment(d / "api.toml")
         the_plan = plan(exp)
         return then(the_plan, body, d) if then else the_plan

@@ -26,7 +26,8 @@ from bad_input_corpus import CORPUS
 from normsim.settings import budget
 from normsim.cli import main
 from normsim.errors import UserError
-from normsim.sweeps.experiment import Experiment, Plan, load_experiment, plan
+from normsim.sweeps.experiment import Experiment, load_experiment
+from normsim.sweeps.design import Plan, plan
 from normsim.settings.scenario import ALL_SECTIONS as SECTIONS
 from normsim.settings.scenario import PARAMETERS, load
 from normsim.settings.schema import Scenario

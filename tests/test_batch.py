@@ -9,7 +9,8 @@ import pytest
 from normsim.settings.scenario import load
 from normsim.sweeps.batch import batch_size, batches, run_batch
 from normsim.sweeps.engines import run_task, sweep
-from normsim.sweeps.experiment import load_experiment, plan
+from normsim.sweeps.experiment import load_experiment
+from normsim.sweeps.design import plan
 from normsim.sweeps.readers import read_events, read_runs
 from sweep_helpers import cluster, experiment_file  # noqa: F401
 

@@ -27,7 +27,8 @@ from conftest import SMALL
 
 import normsim
 from normsim.adapters import ema
-from normsim.sweeps.experiment import load_experiment, plan
+from normsim.sweeps.experiment import load_experiment
+from normsim.sweeps.design import plan
 from normsim.simulation.outcomes import OUTCOMES, outcomes
 from normsim.settings.scenario import ScenarioError, from_flat
 

@@ -24,7 +24,8 @@ import pytest
 
 from normsim.sweeps.engines import sweep
 from normsim.errors import DamagedFilesWarning, DiskFull
-from normsim.sweeps.experiment import load_experiment, plan
+from normsim.sweeps.experiment import load_experiment
+from normsim.sweeps.design import plan
 from normsim.sweeps.store import Store, events_schema
 from normsim.sweeps.readers import read_events, read_manifest, read_runs
 from sweep_helpers import (BIN, alive, cluster, command_line, descendants,  # noqa: F401

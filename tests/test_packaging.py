@@ -97,7 +97,8 @@ def test_a_shipped_experiment_sweeps_from_any_folder(installed, tmp_path):
                            "1", "--replicates", "1", "--steps", "3", "--quiet", "--out", "h4")
     assert done.returncode == 0, done.stderr
     runs = sorted((tmp_path / "h4" / "runs").glob("*.parquet"))
-    from normsim.sweeps.experiment import load_experiment, plan
+    from normsim.sweeps.experiment import load_experiment
+    from normsim.sweeps.design import plan
 
     assert len(runs) == len(plan(load_experiment("h4_principles", replicates=1)[0]).runs())
 

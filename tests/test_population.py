@@ -10,7 +10,8 @@ from scipy import stats
 from normsim import NormDiffusionModel, run
 from normsim.analysis.population import signatories, yearly
 from normsim.sweeps.engines import sweep
-from normsim.sweeps.experiment import load_experiment, plan
+from normsim.sweeps.experiment import load_experiment
+from normsim.sweeps.design import plan
 from normsim.world.groups import GroupSettings, GroupState
 from normsim.rules.emulation import EmulationSettings, emulation, watch_weights
 from normsim.settings.population import draw, load_population

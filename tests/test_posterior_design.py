@@ -11,7 +11,8 @@ from scipy import stats
 
 import normsim
 from normsim.sweeps.engines import sweep
-from normsim.sweeps.experiment import load_experiment, plan
+from normsim.sweeps.experiment import load_experiment
+from normsim.sweeps.design import plan
 from normsim.sweeps.readers import read_manifest, read_runs
 from sweep_helpers import cluster  # noqa: F401  (a real Dask scheduler and workers on 127.0.0.1)
 

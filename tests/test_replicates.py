@@ -9,7 +9,7 @@ import pytest
 from scipy import stats
 
 from normsim.analysis.replicates import Cancelled, compare, line_up
-from normsim.sweeps.experiment import seeds as replicate_seeds
+from normsim.sweeps.design import seeds as replicate_seeds
 from normsim.simulation.model import NormDiffusionModel
 from normsim.simulation.outcomes import outcomes
 from normsim.settings.scenario import from_flat

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from normsim.sweeps.engines import sweep
-from normsim.sweeps.experiment import EXPERIMENT_DIR, load_experiment, plan
+from normsim.sweeps.experiment import EXPERIMENT_DIR, load_experiment
+from normsim.sweeps.design import plan
 from normsim.sweeps.files import table_metadata
 from normsim.sweeps.readers import read_conditions, read_events, read_manifest, read_runs
 from sweep_helpers import (BIN, cluster, experiment_file, free_port, invoke, start_sweep,  # noqa: F401

@@ -38,7 +38,7 @@ except ImportError as err:  # an optional extra: say how to get it
 
 from normsim.settings import arguments, budget
 from normsim.errors import UserError
-from normsim.sweeps.experiment import seeds
+from normsim.sweeps.design import seeds
 from normsim.settings.ranges import Range, Spec, parameter_range
 from normsim.simulation.counterfactual import TWIN_COLUMNS
 from normsim.simulation.outcomes import OUTCOMES

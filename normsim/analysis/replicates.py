@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from normsim.sweeps.experiment import seeds as replicate_seeds
+from normsim.sweeps.design import seeds as replicate_seeds
 from normsim.analysis.summaries import RUN, mean_ci, per_run, run_outcomes, trajectories
 from normsim.simulation.model import NormDiffusionModel
 from normsim.settings.schema import Scenario

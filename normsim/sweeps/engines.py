@@ -27,7 +27,7 @@ from normsim.errors import BudgetError, ClusterError, DiskFull
 from normsim.settings import budget
 from normsim.sweeps import cluster
 from normsim.sweeps.batch import batch_size, batches, run_batch, run_batch_list
-from normsim.sweeps.experiment import Plan
+from normsim.sweeps.design import Plan
 from normsim.sweeps.lock import FolderLock
 from normsim.sweeps.provenance import content_hash, provenance
 from normsim.sweeps.store import Store

@@ -41,7 +41,7 @@ import pandas as pd
 from normsim.simulation import records as rec
 from normsim.simulation.counterfactual import LASTING_COLUMNS, TWIN_COLUMNS
 from normsim.errors import FolderError
-from normsim.sweeps.experiment import Plan, salib_problem
+from normsim.sweeps.design import Plan, salib_problem
 from normsim.sweeps.files import write_table, write_text_atomically
 from normsim.sweeps.lock import LOCK_NAME
 from normsim.sweeps.posterior import DRAW, PARTICLE
