@@ -1,6 +1,6 @@
 """Compare two settings of one factor over several seeds: bands, and the difference in a sentence.
 
-The runs go in a thread of their own (:meth:`normsim.app.session.Session.start_compare`); this
+The runs go in a thread of their own (:meth:`normsim.app.comparison.Comparer.start`); this
 view shows their progress, then the library's result
 (:func:`normsim.analysis.replicates.compare`) in words.
 """
@@ -13,7 +13,8 @@ from normsim.app.controls import BUNDLES, CONTROLS, declared, show, side_name
 from normsim.app.panel import ControlRow, RefusalNote
 from normsim.app.runs import in_story_order, presets
 from normsim.analysis.replicates import Lineup
-from normsim.app.session import MAX_PRESETS, Session
+from normsim.app.comparison import MAX_PRESETS
+from normsim.app.session import Session
 
 v = solara.v
 SEED_CHOICES = (5, 10, 20)
@@ -72,7 +73,8 @@ def CompareView(t, session: Session, on_change, version: int = 0, settings: int 
 
     ``settings`` is bumped by every change of the comparison's factor, sides or seeds: without it
     the view would keep showing the previous choice while Run compared the new one."""
-    name, left, right = session.compare_spec
+    comparer = session.comparer
+    name, left, right = comparer.spec
     control = CONTROLS[name]
     options = [{"text": c.label(t), "value": c.name} for b in BUNDLES for c in b.controls
                if c.shown(session.draft, session.many_groups) and not c.choice]
@@ -80,9 +82,9 @@ def CompareView(t, session: Session, on_change, version: int = 0, settings: int 
 
     def choose(new):
         a, b = CONTROLS[new].sides(session.draft[new])
-        on_change(lambda: session.set_compare(new, a, b))
+        on_change(lambda: comparer.set_factor(new, a, b))
 
-    against = session.compare_against
+    against = comparer.against
     by_factor = against == "factor"
     targets = [{"text": t._("one factor, set two ways"), "value": "factor"},
                {"text": t._("its control: the same runs without any engager"),
@@ -102,7 +104,7 @@ def CompareView(t, session: Session, on_change, version: int = 0, settings: int 
                      "is the same on both, so the difference is what the settings change.")])
         v.Select(items=targets, v_model=against, label=t._("Set the settings against"),
                  hide_details=True, class_="nm-compare-against", menu_props={"maxHeight": 520},
-                 on_v_model=lambda x: on_change(lambda: session.set_compare_against(x))
+                 on_v_model=lambda x: on_change(lambda: comparer.set_against(x))
                  ).key("against")
         with v.Html(tag="div", class_="nm-compare-row mt-2").key("row"):
             if by_factor:
@@ -113,26 +115,26 @@ def CompareView(t, session: Session, on_change, version: int = 0, settings: int 
                 others = [{"text": t.scenario(key, *shipped[key])[0], "value": key}
                           for _, names in in_story_order(shipped) for key in names
                           if key != session.preset]
-                v.Select(items=others, v_model=session.compare_presets, multiple=True,
+                v.Select(items=others, v_model=comparer.presets, multiple=True,
                          label=t._("Presets beside the settings (up to {n})").format(
                              n=MAX_PRESETS), hide_details=True, class_="nm-compare-presets",
                          menu_props={"maxHeight": 520}, on_v_model=lambda names: on_change(
-                             lambda: session.set_compare_presets(names))).key("presets")
+                             lambda: comparer.set_presets(names))).key("presets")
             v.Select(items=[{"text": str(n), "value": n} for n in SEED_CHOICES],
-                     v_model=session.compare_seeds, label=t._("Seeds per side"),
+                     v_model=comparer.seeds, label=t._("Seeds per side"),
                      hide_details=True, class_="nm-compare-seeds",
-                     on_v_model=lambda n: on_change(lambda: session.set_compare_seeds(int(n)))
+                     on_v_model=lambda n: on_change(lambda: comparer.set_seeds(int(n)))
                      ).key("seeds")
-            running = session.comparing
+            running = comparer.running
             solara.Button(t._("Run the comparison"), color="primary",
                           disabled=running or (against == "presets"
-                                               and not session.compare_presets),
-                          on_click=lambda: on_change(session.start_compare),
+                                               and not comparer.presets),
+                          on_click=lambda: on_change(comparer.start),
                           classes=["nm-compare-run"]).key("run")
             if running:
                 v.Html(tag="div", class_="nm-compare-progress", attributes={"role": "status"},
                        children=[t._("{done} of {total} runs done").format(
-                           done=session.compare_done, total=2 * session.compare_seeds)]
+                           done=comparer.done, total=comparer.total)]
                        ).key("progress")
         RefusalNote(t, session.refusal).key("refusal")
         if by_factor:
@@ -146,12 +148,12 @@ def Sides(t, session: Session, on_change, control, name, left, right, names):
     with v.Html(tag="div", class_="nm-grid"):
         with v.Html(tag="div", class_="nm-left"):
             ControlRow(t, control, left, lambda x: on_change(
-                lambda: session.set_compare(name, x, right)), key_prefix="left-")
+                lambda: session.comparer.set_factor(name, x, right)), key_prefix="left-")
             v.Html(tag="div", class_="nm-card-sub", children=[
                 t._("Solid blue line: {name}").format(name=names[0])])
         with v.Html(tag="div", class_="nm-right"):
             ControlRow(t, control, right, lambda x: on_change(
-                lambda: session.set_compare(name, left, x)), key_prefix="right-")
+                lambda: session.comparer.set_factor(name, left, x)), key_prefix="right-")
             v.Html(tag="div", class_="nm-card-sub", children=[
                 t._("Dashed orange line: {name}").format(name=names[1])])
 
@@ -159,12 +161,13 @@ def Sides(t, session: Session, on_change, control, name, left, right, names):
 @solara.component
 def Result(t, session: Session, version: int = 0, settings: int = 0):
     """The comparison's chart and its verdict in words, or how to start one."""
-    result, chart = session.comparison, session.compare_chart
+    comparer = session.comparer
+    result, chart = comparer.result, comparer.chart
     if result is None or chart is None:
-        if not session.comparing:
+        if not comparer.running:
             v.Html(tag="div", class_="nm-desc nm-compare-empty", children=[
                 t._("Press “Run the comparison”: each side runs {n} times, one run per seed.")
-                .format(n=session.compare_seeds)])
+                .format(n=comparer.seeds)])
         return
     with v.Html(tag="div", class_="nm-run"):
         with v.Html(tag="div", class_="nm-run-chart nm-chart nm-chart-compare"):
@@ -172,13 +175,13 @@ def Result(t, session: Session, version: int = 0, settings: int = 0):
                 "Line chart of the mean compliance of each side over the seeds, with bands "
                 "showing the 95% interval.")}, style_="width: 100%")
         with v.Html(tag="div", class_="nm-card nm-compare-verdict", attributes={"role": "status"}):
-            if session.compared_against == "control":
+            if comparer.shown_against == "control":
                 v.Html(tag="div", class_="nm-desc nm-effect", children=[t._(
                     "The engagement's effect: each run against its twin, the same run without "
                     "any engager (the same seed, the same luck).")])
-            spec = session.compared_spec if session.compared_against == "factor" else None
-            lines = (lineup_verdict(t, result, session.compared_names(t))
+            spec = comparer.shown_spec if comparer.shown_against == "factor" else None
+            lines = (lineup_verdict(t, result, comparer.names(t))
                      if isinstance(result, Lineup)
-                     else verdict(t, result, session.compared_names(t), spec))
+                     else verdict(t, result, comparer.names(t), spec))
             for line in lines:
                 v.Html(tag="div", class_="nm-desc", children=[line])

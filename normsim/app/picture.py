@@ -335,15 +335,16 @@ class Painter:
                      observed=observed if observed is not None and observed.norm == norm
                      else None)
 
-    def draw_compare(self, session) -> str | None:
-        """The comparison's chart (a data URI), or None while there is no comparison."""
-        result = session.comparison
+    def draw_compare(self, comparer, language: str) -> str | None:
+        """The chart of a comparison's result (a data URI; ``comparer``: a
+        :class:`~normsim.app.comparison.Comparer`), or None while it has none."""
+        result = comparer.result
         if result is None:
             return None
         with self._lock:
-            t = translator(session.language)
-            names = session.compared_names(t)
-            effect = session.compared_against == "control"
+            t = translator(language)
+            names = comparer.names(t)
+            effect = comparer.shown_against == "control"
             sides = result.sides if hasattr(result, "sides") else (result.left, result.right)
             return self._figure(("bands", t.language, result.weeks, names, effect),
                                 charts.bands(t, result.weeks, names, effect)).svg(

@@ -1,9 +1,10 @@
-"""One visitor's runs: the settings they chose, the live model, its picture and a comparison.
+"""One visitor's runs: the settings they chose, the live model and its picture, the address.
 
 Every browser tab holds its own :class:`Session` (the page keeps it in its Solara kernel, which
 outlives a dropped connection, so a reconnect finds the run where it was). No model logic lives
-here: this wraps the library's ``load``/``with_values``, ``NormDiffusionModel``,
-:func:`normsim.app.interventions.change` and :func:`normsim.analysis.replicates.compare`.
+here: this wraps the library's ``load``/``with_values``, ``NormDiffusionModel`` and
+:func:`normsim.app.interventions.change`. The Compare tab's state is the session's ``comparer``
+(:class:`normsim.app.comparison.Comparer`), which compares the session's draft.
 
 Settings the visitor moves are a *draft*: its values (flat parameters), its engagers (one table
 each, as a scenario's ``[[engager]]`` tables) and its norms in play. At week 0 a change applies
@@ -14,32 +15,27 @@ the model, so they change only with a new run.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 
-from normsim.analysis.replicates import Cancelled, Comparison, Lineup, compare, line_up
 from normsim.app.address import Recipe
-from normsim.app.controls import side_name, BUNDLES
+from normsim.app.comparison import Comparer
 from normsim.app.interventions import FIXED_AT_START, change
 from normsim.app.picture import Painter
 from normsim.app.runs import (ORIGIN, SEED_LIMIT, Refusal, Run, engager_tables, kind_defaults,
-                              presets, refusal, values_of)
+                              refusal, values_of)
 from normsim.app.worker import Worker
 from normsim.engagers import KINDS
 from normsim.settings.scenario import ScenarioError, load, to_flat, validate, with_values
 from normsim.settings.schema import Scenario
-from normsim.simulation.counterfactual import twin_settings
-
-log = logging.getLogger(__name__)
-MAX_PRESETS = 3  # presets beside the settings: four curves are as many as a room can follow
 
 
 class Session:
     """A visitor's choices, their run and its comparison; safe to use from several threads.
 
     ``on_update`` (set by the page) is called from the worker's thread after each step or redraw
-    and from the comparison's thread as it progresses.
+    and from the comparison's thread as it progresses. ``compare_spec`` is the factor the
+    comparison varies first: its name and two values.
     """
 
     def __init__(self, preset: str, compare_spec: tuple[str, object, object],
@@ -53,22 +49,8 @@ class Session:
         base = load(preset)
         self.draft, self.engagers, self.norms = values_of(base), engager_tables(base), base.norms
         self.seed, self.weeks = base.run.seed, base.run.steps
-        self.compare_spec, self.compare_seeds = compare_spec, 10
         self.control_shown = False  # the run's control drawn beside it (Run.show_control)
-        # what the comparison sets against the settings: "factor" (one factor two ways),
-        # "control" (the same run without engagers: its twin) or "preset:<name>" (another)
-        self.compare_against = self.compared_against = "factor"
-        # with "presets": the presets set beside the settings (one to three), and those shown
-        self.compare_presets: list[str] = []
-        self.compared_presets: list[str] = []
-        self.comparison: Comparison | Lineup | None = None
-        self.compared_spec = compare_spec  # the settings of the comparison shown
-        self.compare_chart: str | None = None
-        self.compare_done = 0
-        self._compare_cancel = threading.Event()
-        self._compare_cancel.set()  # no comparison under way
-        self.compare_spec = self.fitting_compare(compare_spec)
-        self.compared_spec = self.compare_spec
+        self.comparer = Comparer(self, compare_spec)  # the Compare tab (normsim.app.comparison)
         self.run = Run(self.scenario(), self.seed)
         if recipe is not None and not recipe.empty:
             self.replay(recipe)
@@ -121,7 +103,7 @@ class Session:
         self.refusal = None
         self.draft, self.engagers = values_of(scenario), engager_tables(scenario)
         self.norms = list(scenario.norms)
-        self.compare_spec = self.fitting_compare(self.compare_spec)
+        self.comparer.fit()
         if self.run.week == 0:
             self.restart()
         else:
@@ -134,8 +116,8 @@ class Session:
             self.preset, self.seed, self.weeks = name, base.run.seed, base.run.steps
             self.draft, self.engagers, self.norms = values_of(base), engager_tables(base), \
                 list(base.norms)
-            self.compare_spec = self.fitting_compare(self.compare_spec)
-            self.cancel_compare()
+            self.comparer.fit()
+            self.comparer.cancel()
             self.restart()
 
     def set_value(self, name: str, value) -> None:
@@ -248,14 +230,14 @@ class Session:
             self.seed = seed
             self.restart()
 
-    def refuse(self, why: Refusal) -> None:
+    def refuse(self, why: Refusal | None) -> None:
+        """Say why a choice was refused (None: the last choice fitted)."""
         self.refusal = why
 
     def set_language(self, language: str) -> None:
         """Say everything in ``language`` from now on (the pictures are drawn again)."""
         self.language = language
-        if self.comparison is not None:
-            self.compare_chart = self.painter.draw_compare(self)
+        self.comparer.redraw()
         self.worker.redraw()
 
     def preset_sets(self) -> dict:
@@ -294,121 +276,8 @@ class Session:
 
     def close(self, wait: bool = False) -> None:
         """The visitor has gone: stop the threads (``wait``: until they have stopped)."""
-        self._compare_cancel.set()
+        self.comparer.stop()
         self.worker.close(wait)
-
-    # -- the comparison --------------------------------------------------------------------
-    def fitting_compare(self, spec: tuple[str, object, object]) -> tuple[str, object, object]:
-        """``spec`` when the draft has its factor, else the first control it has (at its draft
-        value against the other end of its range)."""
-        if spec[0] in self.draft:
-            return spec
-        control = next(c for b in BUNDLES for c in b.controls
-                       if c.shown(self.draft, self.many_groups) and not c.choice)
-        return (control.name, *control.sides(self.draft[control.name]))
-
-    def set_compare(self, name: str, left, right) -> None:
-        with self.lock:
-            try:
-                for value in (left, right):
-                    self.scenario({**self.draft, name: value})
-            except ScenarioError as err:
-                self.refusal = refusal(err)
-                return
-            self.refusal = None
-            self.compare_spec = (name, left, right)
-            self.cancel_compare()
-
-    def set_compare_against(self, against: str) -> None:
-        with self.lock:
-            self.compare_against = against
-            self.cancel_compare()
-
-    def set_compare_presets(self, names) -> None:
-        """The presets set beside the settings: at most :data:`MAX_PRESETS`, shipped ones."""
-        with self.lock:
-            shipped = presets()
-            self.compare_presets = [n for n in names if n in shipped][:MAX_PRESETS]
-            self.cancel_compare()
-
-    def compare_sides(self, against: str) -> list[Scenario]:
-        """The scenarios a comparison runs: the settings, and what they are set against."""
-        if against == "presets":
-            return [self.scenario(), *(load(name) for name in self.compare_presets)]
-        if against == "control":
-            here = self.scenario()
-            return [here, twin_settings(here)]
-        if against.startswith("preset:"):
-            return [self.scenario(), load(against.split(":", 1)[1])]
-        name, left, right = self.compare_spec
-        return [self.scenario({**self.draft, name: v}) for v in (left, right)]
-
-    def set_compare_seeds(self, n: int) -> None:
-        with self.lock:
-            self.compare_seeds = int(n)
-            self.cancel_compare()
-
-    def cancel_compare(self) -> None:
-        """Forget the comparison (its settings changed); a new one starts on request."""
-        self._compare_cancel.set()
-        self.comparison, self.compare_chart, self.compare_done = None, None, 0
-
-    def compared_names(self, t) -> tuple[str, ...]:
-        """The sides of the comparison shown, in words ("principled", "conditional")."""
-        if self.compared_against == "presets":
-            return tuple(f"“{t.scenario(key, load(key).title)[0]}”"
-                         for key in (self.preset, *self.compared_presets))
-        if self.compared_against == "control":
-            return t._("its engagers"), t._("no engager (its control)")
-        if self.compared_against.startswith("preset:"):
-            key = self.compared_against.split(":", 1)[1]
-            other = t.scenario(key, load(key).title)[0]
-            return f"“{t.scenario(self.preset, self.title)[0]}”", f"“{other}”"
-        name, left, right = self.compared_spec
-        return side_name(name, left, t), side_name(name, right, t)
-
-    @property
-    def comparing(self) -> bool:
-        return not self._compare_cancel.is_set()
-
-    def start_compare(self) -> None:
-        """Run both sides over ``compare_seeds`` seeds in a thread of their own."""
-        with self.lock:
-            self._compare_cancel.set()
-            cancel = self._compare_cancel = threading.Event()
-            against = self.compare_against
-            if against == "presets" and not self.compare_presets:
-                return  # (Run waits for a preset to be chosen)
-            sides = self.compare_sides(against)
-            chosen = list(self.compare_presets)
-            n, seed, weeks, spec = self.compare_seeds, self.seed, self.weeks, self.compare_spec
-            self.comparison, self.compare_chart, self.compare_done = None, None, 0
-
-        def progress():
-            if not cancel.is_set():
-                self.compare_done += 1
-                self.on_update()
-
-        def work():
-            try:
-                result = (line_up if against == "presets" else compare)(
-                    *([sides] if against == "presets" else sides), seeds=n, weeks=weeks,
-                    root=seed, on_run=progress, cancel=cancel)
-                with self.lock:
-                    if cancel.is_set():
-                        return
-                    self.comparison, self.compared_spec = result, spec
-                    self.compared_against, self.compared_presets = against, chosen
-                self.compare_chart = self.painter.draw_compare(self)
-            except Cancelled:
-                return
-            except Exception:  # a bug must not leave the page waiting; the log says what
-                log.exception("the comparison failed")
-            finally:
-                cancel.set()
-            self.on_update()
-
-        threading.Thread(target=work, name="normsim-compare", daemon=True).start()
 
     # -- the address (normsim.app.address) -------------------------------------------------
     def recipe(self) -> Recipe:
