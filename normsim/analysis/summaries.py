@@ -17,7 +17,7 @@ import pandas as pd
 from scipy import stats
 
 from normsim.simulation.outcomes import OUTCOMES, outcomes
-from normsim.simulation.records import STAGES, primary
+from normsim.simulation.records import STAGES
 from normsim.sweeps.readers import read_conditions, read_manifest, read_runs, read_samples
 
 LEVEL = 0.95

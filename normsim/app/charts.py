@@ -25,7 +25,6 @@ from normsim.analysis.replicates import SMOOTH
 from normsim.analysis.style import PALETTE
 from normsim.world.commanders import OPERATIONAL, STRATEGIC, TACTICAL
 from normsim.world.integration import FACTORS
-from normsim.simulation.records import STAGES
 
 RC = {"font.size": 14, "axes.titlesize": 15, "axes.labelsize": 14, "legend.fontsize": 12,
       "xtick.labelsize": 12, "ytick.labelsize": 12, "axes.spines.top": False,
