@@ -50,6 +50,9 @@ def test_a_comparison_runs_the_seeds_chosen_and_keeps_them(session):
     assert updates == [1, 2, 3, 4, 5, 6, 6]  # each run, then the result
     assert comparer.chart.startswith("data:image/svg+xml")
     assert comparer.names(translator("en")) == ("its engagers", "no engager (its control)")
+    english = comparer.chart
+    session.set_language("fr")  # the chart is drawn again, in the visitor's new language
+    assert comparer.chart.startswith("data:image/svg+xml") and comparer.chart != english
     comparer.set_against("factor")
     assert comparer.result is None and comparer.chart is None and comparer.seeds == 3
     session.choose_preset("baseline")
