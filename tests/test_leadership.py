@@ -139,3 +139,34 @@ def test_a_weak_group_holding_ground_is_held_back_on_mines_and_not_on_civilians(
     told = run_model(scenario="mines_essential", seed=1).events().query(
         "kind == 'held back by the cost' and group == 0")
     assert told["norm"].tolist() == ["mines"]
+
+
+def test_a_standing_commitment_is_a_full_order_and_otherwise_orders_follow_instruction():
+    m = world()
+    g = m.groups
+    g.instruction[:] = 0.2
+    g.committed[:] = True
+    L.give_orders(g, True)
+    assert g.orders[0, 0] == 1.0
+    L.give_orders(g, False)  # switched off: a commitment moves only the leader's emphasis
+    assert g.orders[0, 0] == 0.2
+    g.committed[:] = False
+    L.give_orders(g, True)
+    assert g.orders[0, 0] == 0.2
+
+
+def test_the_week_gives_orders_after_commitments_and_successions_are_settled():
+    """A commitment made this week orders the chain this week (the units act after the
+    leadership); one that lapsed this week orders nothing more."""
+    m = world(persuader_count=0, group_leadership_turnover=0.0)
+    g = m.groups
+    g.committed[:] = True
+    g.instruction[:] = 1.0  # paid enough to stand by it (instruction decays towards 0)
+    m.step()
+    assert g.committed[0, 0] and g.instruction[0, 0] < 1.0 and g.orders[0, 0] == 1.0
+    p = m.commanders.people
+    g.instruction[:] = 0.0  # the leadership no longer stands by it: it lapses this week
+    p.acceptance[:] = 0.0
+    p.baseline[:] = 0.0
+    m.step()
+    assert not g.committed[0, 0] and g.orders[0, 0] == g.instruction[0, 0] < 0.3

@@ -25,7 +25,7 @@ def world(**params):
                                      **params})
     m.commanders.acceptance[:] = 0.0
     m.commanders.knowledge[:] = 0.0
-    for name in ("instruction", "factors", "cost"):
+    for name in ("instruction", "orders", "factors", "cost"):
         getattr(m.groups, name)[:] = 0.0
     return m
 
@@ -81,7 +81,7 @@ def test_a_dead_group_meets_no_occasion():
     assert occasions[1] == occasions[2] == 0 and violations[1] == violations[2] == 0
 
 
-@pytest.mark.parametrize("restraint", ["acceptance", "knowledge", "instruction", "sanctions",
+@pytest.mark.parametrize("restraint", ["acceptance", "knowledge", "orders", "sanctions",
                                        "equipment", "organised community"])
 def test_each_restraint_lowers_violations_and_cost_raises_them(restraint):
     base = world()
@@ -89,8 +89,8 @@ def test_each_restraint_lowers_violations_and_cost_raises_them(restraint):
     m = world(**({"community_organisation": 1.0} if restraint == "organised community" else {}))
     if restraint in ("acceptance", "knowledge"):
         getattr(m.commanders, restraint)[:] = 1.0
-    elif restraint == "instruction":
-        m.groups.instruction[:] = 1.0
+    elif restraint == "orders":  # what the chain is ordered (instruction, or a commitment's)
+        m.groups.orders[:] = 1.0
     elif restraint == "sanctions":
         m.groups.factors[:, :, SANCTIONS] = 1.0
     elif restraint == "equipment":
@@ -105,3 +105,23 @@ def test_each_restraint_lowers_violations_and_cost_raises_them(restraint):
     costly.groups.cost[:] = 1.0
     _, more = weeks_of(costly, recruits=2)
     assert more[1] > free[1] and more[2] > free[2]
+
+
+@pytest.mark.parametrize("orders_on", [True, False])
+def test_a_standing_commitment_orders_the_units_and_lowers_their_odds_by_the_order_effect(
+        orders_on):
+    """A signatory's units are under the full order (the deed's clause on orders to commanders
+    and fighters): their log-odds of laying a mine fall by order_effect x transmission, with no
+    instruction from leverage. With the switch off, a commitment orders nothing."""
+    from normsim.rules.leadership import give_orders
+    m = world(mines_occasion_rate=5.0)
+    m.groups.committed[:] = True  # standing commitments, no leverage: instruction stays 0
+    give_orders(m.groups, orders_on)
+    occasions, violations = weeks_of(m, weeks=100)
+    base = m.settings.mines.base_use
+    cut = m.settings.fighters.order_effect * m.groups.transmission[0] if orders_on else 0.0
+    p = 1.0 / (1.0 + np.exp(-(np.log(base / (1.0 - base)) - cut)))
+    assert occasions[1] > 2000
+    assert within_binomial(violations[1], occasions[1], p)
+    if orders_on:  # and the cut is large enough to tell apart from the unordered rate
+        assert not within_binomial(violations[1], occasions[1], base)

@@ -10,8 +10,9 @@ routinely does and how it is socialised, not in one-off instructions (ICRC 2018,
 Restraint in War).
 
 Each week, for each group and norm, the **instrumental restraint** its people are under is the
-leadership's instruction as far as the chain transmits it (:mod:`normsim.rules.internalisation`)
-plus, for fighters, the deterrence of peacekeepers among their community
+leadership's orders as far as the chain transmits them (instructions for what compliance buys,
+:mod:`normsim.rules.internalisation`, or a standing commitment's order,
+:func:`normsim.rules.leadership.give_orders`) plus, for fighters, the deterrence of peacekeepers among their community
 (:mod:`normsim.rules.presence`, as a share of its saturating effect). A group's restraint is
 **sustained** while it stays at or above ``threshold``; the count of sustained weeks resets when
 it falls below. After ``onset_weeks`` of it, each person under restraint ``r`` moves a share
@@ -56,7 +57,7 @@ class HabitSettings(Section):
         "(Risse, Ropp and Sikkink 1999: habitualisation follows sustained compliance).")
     threshold: float = P(
         0.05, 0, 1, label="restraint that counts as practice",
-        meaning="A group's instrumental restraint (instruction x transmission, plus presence) at "
+        meaning="A group's instrumental restraint (orders x transmission, plus presence) at "
         "or above which a week counts as sustained compliance.", source="Assumption.")
 
 
@@ -73,7 +74,7 @@ class Habit:
         if len(self.sustained) < g.n:  # a faction splintered: it starts with no practice
             extra = np.zeros((g.n - len(self.sustained), g.n_norms), dtype=np.int64)
             self.sustained = np.concatenate([self.sustained, extra])
-        ordered = clip(g.instruction * g.transmission[:, None], 0.0, 1.0)  # (G, N)
+        ordered = clip(g.orders * g.transmission[:, None], 0.0, 1.0)  # (G, N)
         felt = ordered.copy()
         if presence_share is not None and len(fc.norms):
             local = np.bincount(fc.group, weights=presence_share[fc.community], minlength=g.n)

@@ -19,7 +19,10 @@ Each week, for every group and norm at once (:func:`week`):
    commitment lapses when neither holds any more;
 4. his emphasis (from conviction) and his instructions drive the integration cycle
    (:func:`normsim.world.integration.week`);
-5. he may be replaced; the successor keeps as much of the priority as the doctrine holds.
+5. he may be replaced; the successor keeps as much of the priority as the doctrine holds;
+6. the chain of command is ordered to comply as far as his instructions go, and fully on a
+   norm the group stands publicly committed to (:func:`give_orders`): a deed obliges the
+   signatory to issue "orders and directives to commanders and fighters".
 
 **The strategic decision.** Commitment and compliance follow from normative acceptance *and*
 instrumental payoff, against the **military cost** of the norm for this group
@@ -65,6 +68,19 @@ class LeadershipSettings(Section):
         "reputation and trust).", source="Jo 2015 (Compliant Rebels): rebels seeking "
         "international legitimacy comply with IHL; seed 002, H3 and H4 ('the improvement of the "
         "arms carrier's image and reputation'). Size: assumption.")
+    commitment_orders: bool = P(
+        True, label="a commitment is an order to the chain of command",
+        meaning="A public commitment carries the top command's full order to comply down the "
+        "chain of command for as long as it stands: units and fighters are under the order "
+        "(times the chain's transmission) whatever the leverage (off: a commitment moves only "
+        "the top commander's emphasis, and orders follow leverage alone).",
+        source="Geneva Call, Deed of Commitment for Adherence to a Total Ban on Anti-Personnel "
+        "Mines (2000): the signatory undertakes to issue the necessary orders and directives to "
+        "its commanders and fighters for the implementation and enforcement of the commitment; "
+        "seed 002: the top command must 'send a strong signal to subordinate levels' so that "
+        "IHL becomes 'a clear top-down priority'; issue 18, item 7: without it signatories "
+        "violated at a quarter of their occasions, against 'by and large complied' (Geneva "
+        "Call, Progress Report 2000-2007).")
 
 COMMITMENT = declare("commitment made", "the top commander publicly committed the group to "
                      "respect {norm}", marker="commitment")
@@ -144,7 +160,18 @@ def week(world, signals, leverage: np.ndarray, support: tuple) -> np.ndarray:
                          * np.where(committed.T, 1.0, UNCOMMITTED_SIGNAL))
     drills = integration.week(world, cc.emphasis[:, L].T, g.instruction, support)
     _turn_over(world)
+    give_orders(g, s.leadership.commitment_orders)
     return drills
+
+
+def give_orders(groups, commitment_orders: bool) -> None:
+    """What the chain of command is ordered this week ``(G, N)``: the instructions leverage
+    calls for, or the full order a standing public commitment carries (the deed's clause on
+    orders to commanders and fighters), whichever is more."""
+    if commitment_orders:
+        np.maximum(groups.instruction, groups.committed, out=groups.orders)
+    else:
+        groups.orders[:] = groups.instruction
 
 
 def _tell_held_back(world, pressed: np.ndarray) -> None:

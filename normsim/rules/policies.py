@@ -10,7 +10,7 @@ tactical commander decides. The log-odds of violating at an occasion add up as f
 
     logit(base) + military_value x cost                       (what the norm costs the group)
       - acceptance_effect x the commander's acceptance - knowledge_effect x his knowledge
-      - order_effect x instruction x transmission            (orders given for what it buys)
+      - order_effect x orders x transmission       (instructions for what it buys, or a commitment)
       - fear_effect x the norm's sanctions x transmission      (internal discipline)
       - equipment_effect x the norm's equipment factor         (stockpiles destroyed, rules)
       - what else restrains it                                 (children: community resistance)
@@ -52,7 +52,7 @@ def week(world, recruits_by_unit: np.ndarray, intensity: float) -> None:
         odds = ((np.log(base / (1.0 - base)) + ns.military_value * g.cost[:, n])[ug]
                 - f.acceptance_effect * cc.acceptance[n, units]
                 - f.knowledge_effect * cc.knowledge[n, units]
-                - (f.order_effect * g.instruction[:, n] * g.transmission)[ug]
+                - (f.order_effect * g.orders[:, n] * g.transmission)[ug]
                 - (f.fear_effect * g.factors[:, n, SANCTIONS] * g.transmission)[ug]
                 - (f.equipment_effect * g.factors[:, n, EQUIPMENT])[ug] - extra)
         violations = rng.binomial(occasions, expit(odds))

@@ -64,7 +64,8 @@ class FighterSettings(Section):
     order_effect: float = P(
         1.0, 0, 10, label="effect of instructions on respecting IHL (log-odds)",
         meaning="Log-odds of violating removed when the whole chain passes on the leadership's "
-        "full instruction to comply (instrumental orders: obeyed, not believed).",
+        "full order to comply: instructions for what compliance buys, or a standing commitment's "
+        "order (obeyed, not believed).",
         source="Hoover Green 2018 (The Commander's Dilemma): commanders restrain violence through "
         "hierarchy and discipline as well as political education; Kelman 1958. Size: assumption "
         "(as fear_effect).")
@@ -155,11 +156,12 @@ class FighterCohort:
 
     def odds(self, pressure: np.ndarray, intensity: float) -> np.ndarray:
         """Log-odds of violating in an encounter, per unit ``(C, units)``, from the
-        circumstances the unit is in: operations, contrary practice, equipment, the instructions
-        it is under (instrumental orders, :mod:`normsim.rules.internalisation`) and the pressure of
+        circumstances the unit is in: operations, contrary practice, equipment, the orders it is
+        under (instrumental instructions, :mod:`normsim.rules.internalisation`, or a standing
+        commitment's, :func:`normsim.rules.leadership.give_orders`) and the pressure of
         the community it is stationed among."""
         f, g, ug, norms = self.settings, self.groups, self.unit_group, self.norms
-        restraint = g.instruction[ug][:, norms].T * g.transmission[ug]
+        restraint = g.orders[ug][:, norms].T * g.transmission[ug]
         odds = (np.log(f.base_violation / (1.0 - f.base_violation))
                 + f.intensity_effect * (intensity - 0.5)
                 + f.contrary_effect * g.contrary_practice[ug]

@@ -201,6 +201,8 @@ STATE = {
     "factors": Array(("N", 4)),  # doctrine, training, equipment, sanctions (world.integration)
     "owned": Array(PER_NORM),  # the part of the doctrine the group drafted from conviction
     "instruction": Array(PER_NORM),  # orders to comply given for what compliance buys
+    # what the chain of command is ordered: instruction, or a commitment's full order
+    "orders": Array(PER_NORM),
     "committed": Array(PER_NORM, bool, False),
     "commitments": Array(PER_NORM, np.int64, 0),
     "doctrine_adopted": Array(PER_NORM, bool, False),
