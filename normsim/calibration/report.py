@@ -169,8 +169,12 @@ def conduct_section(spec, table: pd.DataFrame, verdict: str) -> list[str]:
     t = table.set_index("measure")
     first, later = t.loc["violation_rate_first_year", "mean"], t.loc["violation_rate_later", "mean"]
     uncommitted = t.loc["violation_rate_uncommitted", "mean"]
+    fitted = spec.conduct.fitted
+    how = (f"a fitted summary statistic (weight {spec.conduct.weight:g}: a simulation's distance "
+           "joins the counts' with how far its complying share falls short of the majority)"
+           if fitted else "a held-out pattern (not fitted)")
     return [
-        "## Conduct of the signatories: a held-out pattern (not fitted)", "",
+        f"## Conduct of the signatories: {how}", "",
         "The record (to the cutoff): signatories \"by and large complied\" (Geneva Call, "
         "Progress Report 2000-2007); \"all signatories to the deeds of commitment have met their "
         "monitoring obligations\" (seed 001). Read, before measuring, as: a signatory complies "
@@ -193,7 +197,10 @@ def conduct_section(spec, table: pd.DataFrame, verdict: str) -> list[str]:
         f"{first:.2f} of their occasions in their first year after signing and {later:.2f} "
         f"after it, against {uncommitted:.2f} among groups not committed. Lapses come when a new top "
         "commander does not stand by the commitment (the `lapses_at_succession` share). No "
-        "default was tuned to this check.",
+        "default was tuned to this check." + (
+            " Because the file fits it, agreement here is what the fit was asked for, not a "
+            "test: it says which parameter values the record's words on conduct allow."
+            if fitted else ""),
         "Monitoring obligations: not represented. A deed's engager monitors every signatory and "
         "no signatory can refuse, so the model meets \"all signatories have met their monitoring "
         "obligations\" by construction; `reported_share` is the share the engager reported for "
