@@ -186,10 +186,10 @@ def conduct_section(spec, table: pd.DataFrame, verdict: str) -> list[str]:
         "5-95% range.", "", _table(table), "",
         f"**Verdict:** {verdict}.", "",
         "Which mechanism produces it: the signature is the top commander's decision "
-        "(`rules/leadership.py`); while it stands it orders the chain of command to comply "
-        "(`leadership.commitment_orders`, on unless the scenario switches it off: a unit's "
-        "log-odds of violating fall by `fighters.order_effect` times the chain's transmission). "
-        "Beyond that order a mine is laid or not by each tactical commander "
+        "(`rules/leadership.py`); only with `leadership.commitment_orders` switched on (off by "
+        "default) does it order the chain of command to comply while it stands (a unit's "
+        "log-odds of violating then fall by `fighters.order_effect` times the chain's "
+        "transmission). Beyond any order a mine is laid or not by each tactical commander "
         "(`rules/policies.py`), who weighs the norm's military cost against his own acceptance "
         "and knowledge and the norm's sanctions and equipment factors, which rise only as the "
         "integration cycle (doctrine, training, sanctions, equipment) moves after signature. "
