@@ -223,7 +223,7 @@ def run_abc(spec: CalibrationFile, out: Path, runner: Runner, tag: str,
                      for i, th, sd in cands]
             return [d for _, d in runner.map(sim, tasks, f"{tag}-g{t}")]
 
-        gen = smc.generation(s, t, done[-1] if done else None, evaluate, scheme)
+        gen = smc.generation(s, t, done[-1] if done else None, evaluate, scheme, progress=log)
         save_generation(folder, gen)
         done.append(gen)
         log(f"generation {t}: epsilon {gen.attrs['epsilon']:.4g}, "
