@@ -1,5 +1,6 @@
-"""Held-out patterns of a calibration (issue 18, items 6 and 7): the signatories' conduct and the
-transfer to later deeds, measured from runs' records and events, never fitted."""
+"""Patterns of a calibration beyond the counts (issue 18, items 6 and 7): the signatories'
+conduct (held out, or fitted as a summary statistic when the file asks) and the transfer to
+later deeds (held out), measured from runs' records and events."""
 import numpy as np
 import pandas as pd
 import pytest
@@ -44,6 +45,56 @@ def test_conduct_counts_violations_only_while_committed_and_splits_the_first_yea
     assert m["lapsed_share"] == pytest.approx(0.5) and m["resigned_share"] == pytest.approx(0.5)
     assert m["lapses_at_succession"] == 1.0
     assert m["reported_share"] == pytest.approx(0.5)
+
+
+class _Ran:
+    """A run's output as the calibration reads it: its records and events."""
+
+    def __init__(self, records, events):
+        self._records, self._events = records, events
+
+    def records(self):
+        return self._records
+
+    def events(self):
+        return self._events
+
+
+def _signed_run():
+    """Groups 0 and 1 sign at week 10 (first recorded at 13); while committed, group 0 violates
+    at 4 of its 20 occasions (compliance 0.8, below 0.9), group 1 at 1 of 20 (0.95)."""
+    events = _events([(10, 0, "mines", "commitment made", ""),
+                      (10, 1, "mines", "commitment made", "")])
+    records = _records([(0, 0, "mines", False, True, 10, 9), (13, 0, "mines", True, True, 10, 4),
+                        (78, 0, "mines", True, True, 10, 0), (13, 1, "mines", True, True, 10, 1),
+                        (78, 1, "mines", True, True, 10, 0), (13, 2, "mines", False, True, 10, 9)])
+    records["commitments"] = [0, 1, 1, 1, 1, 0]
+    return _Ran(records, events)
+
+
+@pytest.mark.parametrize("conduct, expected", [
+    (None, 0.5),  # held out: the counts alone (2 signatories at week 13 against 4 observed)
+    ((0.9, 0.8, 2.0), float(np.hypot(0.5, 2.0 * (0.8 - 0.5)))),  # half comply: 0.3 short
+    ((0.9, 0.4, 2.0), 0.5),  # at or above the majority: nothing added
+    ((0.99, 0.8, 1.0), float(np.hypot(0.5, 0.8))),  # at 0.99 neither complies: all of it short
+])
+def test_a_fitted_conduct_joins_the_count_distance_with_the_complying_shortfall(conduct,
+                                                                               expected):
+    from normsim.calibration.driver import Simulator
+
+    sim = Simulator(scenario={}, population=None, norm="mines", names=(), weeks=(13,),
+                    counts=(4.0,), steps=20, record_every=13, conduct=conduct)
+    assert sim.fit(_signed_run()) == pytest.approx(expected)
+
+
+def test_no_signatory_falls_short_by_the_whole_majority():
+    from normsim.calibration.driver import Simulator
+
+    run = _signed_run()
+    quiet = _Ran(run.records().assign(commitments=0, committed=False), run.events().iloc[:0])
+    sim = Simulator(scenario={}, population=None, norm="mines", names=(), weeks=(13,),
+                    counts=(4.0,), steps=20, record_every=13, conduct=(0.9, 0.5, 1.0))
+    assert sim.conduct_gap(quiet) == 0.5
 
 
 @pytest.mark.parametrize("low, high, says", [(0.6, 0.8, "agrees"), (0.1, 0.3, "contradicts"),

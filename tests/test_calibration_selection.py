@@ -230,3 +230,18 @@ def test_on_data_simulated_from_one_variant_the_selection_favours_it(tmp_path):
     table = selection.summary(driver.posterior(gens[-1], spec), spec).set_index("variant")
     p, se = table.loc["at_once", "posterior"], table.loc["at_once", "monte_carlo_se"]
     assert p - 3 * se > 0.5, (synthetic, table)
+
+
+def test_a_generation_reports_each_batch_as_it_goes():
+    """A generation can take hours: after each batch the researcher hears how many particles
+    are within the threshold, of how many candidates and simulations."""
+    s = smc.Settings(names=("theta",), low=np.array([0.0]), high=np.array([1.0]),
+                     population_size=10, replicates=2, root_seed=3)
+    heard = []
+    gen = smc.generation(s, 0, None, lambda cands: [abs(th[0] - Y_OBS) for _, th, _ in cands])
+    later = smc.generation(s, 1, gen, lambda cands: [abs(th[0] - Y_OBS) for _, th, _ in cands],
+                           progress=heard.append)
+    batches = later.attrs["simulations"] // (2 * 10)
+    assert len(heard) == batches >= 1
+    assert heard[0].startswith("generation 1, batch 1: ") and "20 simulations" in heard[0]
+    assert heard[-1].startswith(f"generation 1, batch {batches}: 10 of 10 particles")

@@ -156,9 +156,9 @@ def test_a_standing_commitment_is_a_full_order_and_otherwise_orders_follow_instr
 
 
 def test_the_week_gives_orders_after_commitments_and_successions_are_settled():
-    """A commitment made this week orders the chain this week (the units act after the
+    """Switched on, a standing commitment orders the chain this week (the units act after the
     leadership); one that lapsed this week orders nothing more."""
-    m = world(persuader_count=0, group_leadership_turnover=0.0)
+    m = world(persuader_count=0, group_leadership_turnover=0.0, leadership_commitment_orders=True)
     g = m.groups
     g.committed[:] = True
     g.instruction[:] = 1.0  # paid enough to stand by it (instruction decays towards 0)

@@ -5,7 +5,9 @@ One simulation runs the calibration's scenario, with the fixed and sampled param
 ``start_year`` to the cutoff; a particle's distance is the mean over its ``replicates``
 simulations of the Euclidean distance between the simulated and observed cumulative
 signatories at every observed date up to the cutoff, each as a ratio to the observed count (so
-each point weighs alike). Seeds come from positions (:func:`normsim.calibration.smc.seeds`),
+each point weighs alike) -- joined, when the file fits the signatories' conduct
+(``[conduct] fitted = true``), with how far their complying share falls short of the record's
+majority (:meth:`Simulator.conduct_gap`). Seeds come from positions (:func:`normsim.calibration.smc.seeds`),
 never from parameter values.
 
 ``OUT/generations/gen_NNN.csv`` holds each finished generation, written atomically; a rerun
@@ -28,6 +30,7 @@ import tomli_w
 
 from normsim.analysis.population import signatories
 from normsim.calibration import selection, smc
+from normsim.calibration.conduct import measure
 from normsim.calibration.record import known_counts
 from normsim.calibration.spec import POPULATION_PARAMETERS, CalibrationFile, is_integer
 from normsim.settings.population import load_population
@@ -52,6 +55,8 @@ class Simulator:
     counts: tuple[float, ...]  # the observed counts there
     steps: int  # weeks to the cutoff
     record_every: int
+    #: with ``[conduct] fitted``: (complying_threshold, majority, weight), else None
+    conduct: tuple[float, float, float] | None = None
 
     def values(self, theta) -> dict:
         return {k: int(round(float(v))) if is_integer(k) else float(v)
@@ -95,13 +100,28 @@ class Simulator:
 
     def __call__(self, task: dict) -> tuple[int, float]:
         """``task``: index, theta, seeds -> (index, mean distance over the replicates)."""
-        d = [self.distance(self.curve(task["theta"], s)) for s in task["seeds"]]
+        d = [self.fit(self.run(task["theta"], s)) for s in task["seeds"]]
         return task["index"], float(np.mean(d))
 
     def distance(self, curve: pd.DataFrame) -> float:
         """Euclidean distance of simulated / observed counts at the fitted dates, from 1."""
         obs = np.asarray(self.counts, dtype=float)
         return float(np.sqrt(np.sum((self.at(curve, self.weeks) / obs - 1) ** 2)))
+
+    def fit(self, model) -> float:
+        """A fitted simulation's distance: the counts', joined with the conduct's when it is
+        fitted (:meth:`conduct_gap`)."""
+        d = self.distance(self.signatories(model))
+        if self.conduct is None:
+            return d
+        return float(np.hypot(d, self.conduct[2] * self.conduct_gap(model)))
+
+    def conduct_gap(self, model) -> float:
+        """How far the share of signatories that comply falls short of the record's majority
+        (0 at or above it; the whole majority when no signatory had an occasion to comply)."""
+        threshold, majority, _ = self.conduct
+        share = measure(model.records(), model.events(), self.norm, threshold)["complying_share"]
+        return majority if not np.isfinite(share) else max(0.0, majority - share)
 
 
 @dataclass(frozen=True)
@@ -134,7 +154,10 @@ def simulator(spec: CalibrationFile) -> tuple[Simulator, pd.DataFrame]:
                     norm=spec.data.norm, names=tuple(spec.parameters),
                     weeks=tuple(int(w) for w in fitted["week"]),
                     counts=tuple(float(c) for c in fitted["count"]),
-                    steps=spec.week_of(spec.cutoff_date), record_every=spec.record_every)
+                    steps=spec.week_of(spec.cutoff_date), record_every=spec.record_every,
+                    conduct=((spec.conduct.complying_threshold, spec.conduct.majority,
+                              spec.conduct.weight) if spec.conduct and spec.conduct.fitted
+                             else None))
     return sim, fitted
 
 
@@ -200,7 +223,7 @@ def run_abc(spec: CalibrationFile, out: Path, runner: Runner, tag: str,
                      for i, th, sd in cands]
             return [d for _, d in runner.map(sim, tasks, f"{tag}-g{t}")]
 
-        gen = smc.generation(s, t, done[-1] if done else None, evaluate, scheme)
+        gen = smc.generation(s, t, done[-1] if done else None, evaluate, scheme, progress=log)
         save_generation(folder, gen)
         done.append(gen)
         log(f"generation {t}: epsilon {gen.attrs['epsilon']:.4g}, "

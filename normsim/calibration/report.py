@@ -169,8 +169,12 @@ def conduct_section(spec, table: pd.DataFrame, verdict: str) -> list[str]:
     t = table.set_index("measure")
     first, later = t.loc["violation_rate_first_year", "mean"], t.loc["violation_rate_later", "mean"]
     uncommitted = t.loc["violation_rate_uncommitted", "mean"]
+    fitted = spec.conduct.fitted
+    how = (f"a fitted summary statistic (weight {spec.conduct.weight:g}: a simulation's distance "
+           "joins the counts' with how far its complying share falls short of the majority)"
+           if fitted else "a held-out pattern (not fitted)")
     return [
-        "## Conduct of the signatories: a held-out pattern (not fitted)", "",
+        f"## Conduct of the signatories: {how}", "",
         "The record (to the cutoff): signatories \"by and large complied\" (Geneva Call, "
         "Progress Report 2000-2007); \"all signatories to the deeds of commitment have met their "
         "monitoring obligations\" (seed 001). Read, before measuring, as: a signatory complies "
@@ -182,15 +186,21 @@ def conduct_section(spec, table: pd.DataFrame, verdict: str) -> list[str]:
         "5-95% range.", "", _table(table), "",
         f"**Verdict:** {verdict}.", "",
         "Which mechanism produces it: the signature is the top commander's decision "
-        "(`rules/leadership.py`), but a mine is laid or not by each tactical commander "
-        "(`rules/policies.py`), from his own acceptance and knowledge, orders given for leverage, "
-        "and the norm's sanctions and equipment factors -- none of which the signature itself "
-        "moves. Restraint reaches the units only as the integration cycle (doctrine, training, "
-        "sanctions, equipment) rises after signature. Measured here: signatories violate at "
+        "(`rules/leadership.py`); only with `leadership.commitment_orders` switched on (off by "
+        "default) does it order the chain of command to comply while it stands (a unit's "
+        "log-odds of violating then fall by `fighters.order_effect` times the chain's "
+        "transmission). Beyond any order a mine is laid or not by each tactical commander "
+        "(`rules/policies.py`), who weighs the norm's military cost against his own acceptance "
+        "and knowledge and the norm's sanctions and equipment factors, which rise only as the "
+        "integration cycle (doctrine, training, sanctions, equipment) moves after signature. "
+        "Measured here: signatories violate at "
         f"{first:.2f} of their occasions in their first year after signing and {later:.2f} "
         f"after it, against {uncommitted:.2f} among groups not committed. Lapses come when a new top "
         "commander does not stand by the commitment (the `lapses_at_succession` share). No "
-        "default was tuned to this check.",
+        "default was tuned to this check." + (
+            " Because the file fits it, agreement here is what the fit was asked for, not a "
+            "test: it says which parameter values the record's words on conduct allow."
+            if fitted else ""),
         "Monitoring obligations: not represented. A deed's engager monitors every signatory and "
         "no signatory can refuse, so the model meets \"all signatories have met their monitoring "
         "obligations\" by construction; `reported_share` is the share the engager reported for "

@@ -203,7 +203,7 @@ class VariantSimulator:
 
     def distance(self, theta, seed: int) -> float:
         model = self.sim.run(theta[1:], seed, overrides=self.variants[int(round(theta[0]))])
-        d = self.sim.distance(self.sim.signatories(model))
+        d = self.sim.fit(model)  # the counts' distance (and the conduct's, when fitted)
         if self.weight > 0 and np.isfinite(self.observed_share):
             share = simulated_clustering(model, 0, self.window_years, self.start_year)
             gap = 1.0 if not np.isfinite(share) else abs(share - self.observed_share)

@@ -96,7 +96,7 @@ def weights(s: Settings, accepted: np.ndarray, previous: pd.DataFrame | None) ->
 
 def generation(s: Settings, t: int, previous: pd.DataFrame | None,
                evaluate: Callable[[Sequence[Candidate]], list[float]],
-               scheme=None) -> pd.DataFrame:
+               scheme=None, progress: Callable[[str], None] | None = None) -> pd.DataFrame:
     """Run generation ``t``: ``evaluate`` maps candidates to their mean distances (in order).
     Returns the particles (parameters, ``distance``, ``index``, ``weight``) with the generation's
     ``epsilon`` and ``simulations`` as attributes.
@@ -104,7 +104,8 @@ def generation(s: Settings, t: int, previous: pd.DataFrame | None,
     ``scheme`` (default: this module's :func:`propose` and :func:`weights` over ``s.names``)
     says what a particle is: its ``columns``, how a batch is proposed (``propose``) and how accepted
     particles are weighted (``weights``) -- :class:`normsim.calibration.selection.ModelScheme` adds a
-    model index in front of the parameters."""
+    model index in front of the parameters. ``progress``, if given, hears one line after each
+    batch (a generation can take hours: the researcher sees it move)."""
     propose_batch = (lambda t, b, prev: propose(s, t, b, prev)) if scheme is None else scheme.propose
     weigh = (lambda x, prev: weights(s, x, prev)) if scheme is None else scheme.weights
     columns = list(s.names) if scheme is None else list(scheme.columns)
@@ -119,6 +120,10 @@ def generation(s: Settings, t: int, previous: pd.DataFrame | None,
         dist = evaluate(cands)
         evaluated += len(cands)
         kept += [(i, th, d) for (i, th, _), d in zip(cands, dist) if d <= epsilon]
+        if progress is not None:
+            progress(f"generation {t}, batch {batch + 1}: {min(len(kept), s.population_size)} "
+                     f"of {s.population_size} particles within epsilon {epsilon:.4g} after "
+                     f"{evaluated} candidates ({evaluated * s.replicates} simulations)")
         if len(kept) >= s.population_size:
             break
     else:

@@ -47,9 +47,11 @@ Optional sections ask for more than the fit (each written into the report):
     until = 2013
     data_file = "commitments_children.csv"
     data_norm = "child_recruitment"
-    [conduct]                         # signatories' conduct, held out (normsim.calibration.conduct)
+    [conduct]                         # signatories' conduct (normsim.calibration.conduct)
     complying_threshold = 0.9
     majority = 0.5
+    fitted = false                    # true: the complying share's shortfall joins the distance
+    weight = 1.0
 """
 
 from __future__ import annotations
@@ -197,6 +199,12 @@ class ConductSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
     complying_threshold: float = Field(0.9, gt=0, le=1)
     majority: float = Field(0.5, ge=0, lt=1)
+    #: False: a held-out pattern, checked on the posterior draws and never fitted. True: a
+    #: summary statistic fitted beside the counts: a simulation's distance is joined
+    #: (Euclidean) with ``weight`` x how far its complying share falls short of ``majority``
+    #: (the record's words are dated by the cutoff, so fitting them keeps the fit blind)
+    fitted: bool = False
+    weight: float = Field(1.0, gt=0, le=100)
 
 
 class CalibrationFile(BaseModel):
