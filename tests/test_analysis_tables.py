@@ -85,6 +85,7 @@ def test_more_than_40_conditions_point_to_the_file_instead(tmp_path):
 @pytest.mark.parametrize("median, low, high, text", [
     (3.0, 1.0, 4.0, "3: commitment (1–4)"),
     (6.0, 6.0, 6.0, "6: integrated"),                      # no range when every run agrees
+    (3.5, 3.0, 4.0, "3.5: between commitment and doctrine (3–4)"),  # an even number of runs
     (np.nan, np.nan, np.nan, "–"),                          # no run measured it
 ])
 def test_a_stage_reads_as_its_number_and_name_with_the_range(tmp_path, median, low, high, text):
