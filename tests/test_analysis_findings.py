@@ -166,6 +166,9 @@ def test_few_runs_are_warned_about_with_the_replicates_to_ask_for(tmp_path):
     (ranged,) = warning([3, 8])
     assert "3 to 8 runs per condition" in ranged and "--replicates 16`" in ranged  # twice 8
     assert warning([10, 12]) == []
+    # one condition short of runs is enough: its intervals are wide whatever the others'
+    (uneven,) = warning([3, 12])
+    assert "3 to 12 runs per condition" in uneven and "--replicates 24`" in uneven
 
 
 # -- the opening section --------------------------------------------------------------------------
