@@ -28,7 +28,6 @@ CENTRALISATION = "centralisation of the group (0–1)"  # group.centralisation's
     ("acceptance_tactical", "tactical commanders' mean acceptance of the norm (0–1)"),
     ("knowledge_operational", "operational commanders' mean knowledge of the norm (0–1)"),
     ("something_new", "something new"),                         # nothing declared: its name
-    ("_n", " n"),                                               # a bare suffix is no column
 ])
 def test_a_column_is_described_from_its_declaration(column, words):
     assert describe(column) == words

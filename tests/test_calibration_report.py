@@ -124,10 +124,10 @@ def test_transfer_counts_its_hits_and_names_the_proxies():
 
 def test_conduct_reports_the_verdict_and_the_violation_rates():
     table = pd.DataFrame({"measure": ["violation_rate_first_year", "violation_rate_later",
-                                      "violation_rate_uncommitted"], "mean": [0.125, 0.05, 0.4]})
+                                      "violation_rate_uncommitted"], "mean": [0.15, 0.05, 0.4]})
     text = "\n".join(conduct_section(_spec(), table, "held"))
     assert "**Verdict:** held." in text
     assert "compliance at occasions while committed is at least 0.9" in text
     assert "more than 0.5 of the signatories" in text
-    assert ("signatories violate at 0.12 of their occasions in their first year after signing "
+    assert ("signatories violate at 0.15 of their occasions in their first year after signing "
             "and 0.05 after it, against 0.40 among groups not committed") in text
