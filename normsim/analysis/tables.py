@@ -73,9 +73,12 @@ def words_of(outcome: str) -> str:
 def _stage(median, lo, hi) -> str:
     if not np.isfinite(median):
         return "–"
-    k = int(round(median))
-    name = STAGES[k] if float(median).is_integer() else f"{median:g}"
-    return f"{k}: {name} ({lo:g}–{hi:g})" if lo != hi else f"{k}: {name}"
+    if float(median).is_integer():
+        text = f"{int(median)}: {STAGES[int(median)]}"
+    else:  # an even number of runs split between two stages: the median lies between them
+        below = int(np.floor(median))
+        text = f"{median:g}: between {STAGES[below]} and {STAGES[below + 1]}"
+    return f"{text} ({lo:g}–{hi:g})" if lo != hi else text
 
 
 def stages_section(res: Results, folder: Path) -> list[str]:
