@@ -40,6 +40,7 @@ def test_a_narrowed_range_keeps_the_kind_and_whole_numbers_stay_whole():
     ("group_centralisaton", "'group_centralisaton' is not a model parameter (did you mean "
                             "group_centralisation?)"),
     ("steps", "'steps' is not a model parameter"),  # a run setting, not the model's
+    ("group_type", "group_type cannot be sampled: it takes a text in quotes"),
     (("group_centralisation", 0.5), "group_centralisation: give a range as "
                                     "('group_centralisation', low, high)"),
     (("group_centralisation", 0.5, 0.5), "group_centralisation range [0.5, 0.5] is not allowed: "
