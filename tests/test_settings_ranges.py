@@ -72,11 +72,13 @@ def test_a_sampled_value_is_cast_to_the_parameters_own_type():
 
 def test_mesa_controls_follow_the_kind_and_start_within_the_range():
     controls = mesa_user_params(["group_centralisation", ("group_fighters", 50, 500),
+                                 ("group_insecurity", 0.2, 0.6),
                                  ("group_operational_commanders", 5, 9), "h1_enabled",
                                  ("dialogue_approach", ["largest", "random"])])
     assert controls["group_centralisation"] == {
         "type": "SliderFloat", "min": 0, "max": 1, "step": 0.01, "value": 0.7,
         "label": "group_centralisation"}
+    assert controls["group_insecurity"]["step"] == pytest.approx(0.004)  # a hundredth of the range
     assert controls["group_fighters"] == {"type": "SliderInt", "min": 50, "max": 500, "step": 1,
                                           "value": 500, "label": "group_fighters"}  # 600 > 500
     assert controls["group_operational_commanders"]["value"] == 5  # default 3 < 5
