@@ -1,5 +1,5 @@
-"""The suite itself: every module of the model's world and rules has tests that import it, and
-no assertion is written so that it cannot fail."""
+"""The suite itself: every module of the model (its world, rules, engagers, settings and
+simulation) has tests that import it, and no assertion is written so that it cannot fail."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 
 TESTS = Path(__file__).parent
 PACKAGE = TESTS.parent / "normsim"
-WINGS = ("world", "rules")  # the model itself: each module there is tested on its own
+#: the model itself: each module there is tested on its own
+WINGS = ("world", "rules", "engagers", "settings", "simulation")
 
 
 def modules_named_by(tree: ast.AST) -> set[str]:
