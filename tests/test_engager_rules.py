@@ -17,7 +17,7 @@ from normsim import NormDiffusionModel
 from normsim.engagers import KINDS, register
 from normsim.engagers import base
 from normsim.engagers.deed import Deed, DeedSettings
-from normsim.engagers.dialogue import Dialogue
+from normsim.engagers.dialogue import PRACTICAL, Dialogue
 from normsim.engagers.peace_operation import OBJECTION_RATE, PeaceOperation
 from normsim.params import NEVER
 from normsim.settings.scenario import validate
@@ -357,7 +357,8 @@ def test_a_deed_argues_from_principles():
     cc.acceptance[0, leader] = 0.0
     m.groups.cost[:] = 0.0
     e.meet(m, np.array([0]))
-    assert cc.acceptance[0, leader] == pytest.approx(0.1 * 1.3 * e.engagement.trust[0])
+    assert e.engagement.trust[0] == 1.0  # full trust stays full
+    assert cc.acceptance[0, leader] == pytest.approx(0.1 * 1.3)
 
 
 # -- a peace operation ----------------------------------------------------------------------
@@ -421,3 +422,41 @@ def test_a_mission_offers_incentives_at_the_first_meeting_and_trust_with_interme
     assert rec.trust[0] == pytest.approx(0.5 + 0.1 * (1 + 0.5 * 0.8) * 0.5)
     run_engager(m, 3)
     assert kinds(m).count("incentives offered") == 1
+
+
+# -- a dialogue --------------------------------------------------------------------------------
+
+def test_a_dialogue_opens_with_a_practical_problem_solved_by_chance_rising_with_trust():
+    """One draw per meeting: solved below 0.25 + 0.5 x trust; solving closes a tenth of the
+    trust gap, and trust then grows 1.5 times faster (ODD 7.4, the practical problem). Each
+    group's trust puts its threshold just above or just below its draw."""
+    m = world({"kind": "dialogue", "trust_rate": 0.04}, groups=40, emulation_strength=0.0)
+    e, rec = m.engagers[0], m.engagers[0].engagement
+    rolls = copy.deepcopy(m.streams.meetings).random(40)
+    side = np.where(np.arange(40) % 2 == 0, 0.01, -0.01)
+    trust = np.clip((rolls + side - 0.25) / 0.5, 0.0, 1.0)
+    rec.trust[:] = trust
+    rec.practical_agreement[:2] = True  # solved before: no second solution, the faster trust
+    e.meet(m, np.arange(40))
+    solved = rolls < 0.25 + 0.5 * trust
+    solved[:2] = False
+    assert 5 < solved.sum() < 35  # both sides: the test can tell
+    after = trust + 0.1 * (1 - trust)
+    expected = np.where(solved, after + 0.04 * 1.5 * (1 - after), trust + 0.04 * (1 - trust))
+    expected[:2] = trust[:2] + 0.04 * 1.5 * (1 - trust[:2])
+    np.testing.assert_allclose(rec.trust, expected)
+    assert rec.practical_agreement.sum() == 2 + solved.sum()
+    assert kinds(m).count(PRACTICAL.kind) == solved.sum()
+
+
+def test_a_dialogues_conditions_are_leverage_as_far_as_it_is_conditional_and_trusted():
+    m = world({"kind": "dialogue", "principled": 0.25, "conditions_leverage": 0.4}, groups=2)
+    e, rec = m.engagers[0], m.engagers[0].engagement
+    rec.trust[:] = [0.5, 0.5]
+    rec.engaged[1] = False
+    e.hold(m)
+    assert rec.leverage[:, 0].tolist() == pytest.approx([0.75 * 0.4 * 0.5, 0.0])
+    principled = world({"kind": "dialogue", "principled": 1.0})
+    principled.engagers[0].engagement.trust[:] = 1.0
+    principled.engagers[0].hold(principled)
+    assert not principled.engagers[0].engagement.leverage.any()  # argument only
