@@ -130,6 +130,26 @@ def test_a_capacity_taken_away_mid_run_engages_every_group_it_is_given():
     assert e.engagement.engaged.tolist() == [True, True, False]
 
 
+def test_a_capacity_set_mid_run_keeps_only_as_many_groups_as_it_has_room_for():
+    """ODD 7.4: with a capacity of n it engages at most n living groups at a time -- also when
+    the capacity comes with a change of conditions; it keeps those its rule ranks first."""
+    m = world({"kind": "dialogue", "approach": "largest"}, groups=3)
+    e = m.engagers[0]
+    m.groups.fighters[:] = [50, 90, 70]
+    e.change_settings(e.settings.model_copy(update={"capacity": 2}), week=20)
+    e.choose(m, np.zeros(3))
+    assert e.engagement.engaged.tolist() == [False, True, True]
+
+
+def test_a_capacity_lowered_by_a_change_of_conditions_holds_from_the_next_week():
+    m = world(groups=3)
+    m.run_model(5)
+    assert m.engagers[0].engagement.engaged.all()
+    m.change_conditions({"dialogue_capacity": 1})
+    m.run_model(3)
+    assert m.engagers[0].engagement.engaged.sum() == 1
+
+
 # -- meetings ---------------------------------------------------------------------------------
 
 def run_engager(m, weeks: int) -> list[int]:
