@@ -1,6 +1,7 @@
-"""The engagers' own rules (normsim.engagers.base, deed, peace_operation): whom an engager
-engages, when it meets, how trust, information and persuasion move, what monitoring reports,
-what a deed holds after signature and what a peace operation holds while it engages -- each
+"""The engagers' own rules (normsim.engagers.base, dialogue, deed, peace_operation): whom an
+engager engages, when it meets, how trust, information and persuasion move, what monitoring
+reports, a dialogue's practical problem and conditions, what a deed holds after signature and
+what a peace operation holds while it engages -- each
 on a small real model whose state is set by hand, with the expected values worked out from the
 formulas of docs/ODD.md section 7.4 (hypotheses switched off, so that every multiplier is 1,
 except where a test names one)."""
@@ -14,8 +15,7 @@ import pytest
 from pydantic import ValidationError
 
 from normsim import NormDiffusionModel
-from normsim.engagers import KINDS, register
-from normsim.engagers import base
+from normsim.engagers import KINDS, base, register
 from normsim.engagers.deed import Deed, DeedSettings
 from normsim.engagers.dialogue import PRACTICAL, Dialogue
 from normsim.engagers.peace_operation import OBJECTION_RATE, PeaceOperation
