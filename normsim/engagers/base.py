@@ -207,8 +207,9 @@ class Engager(mesa.Agent):
     def change_settings(self, settings: EngagerSettings, week: int) -> None:
         """New settings from ``week`` on (a change of conditions in a running model). At week 0,
         or when a capacity is taken away, the groups it engages are chosen again as when built
-        (without a capacity it engages every group it is given); a capacity set mid-run keeps
-        the groups it engages and chooses from them week by week."""
+        (without a capacity it engages every group it is given); a capacity set or lowered
+        mid-run keeps, of the groups it engages, as many as it has room for, those its approach
+        rule ranks first (:meth:`choose`, from the next week it is active)."""
         capacity_before, self.settings = self.settings.capacity, settings
         if week == 0 or (settings.capacity == 0 < capacity_before):
             rec = self.engagement
@@ -217,10 +218,16 @@ class Engager(mesa.Agent):
                 rec.engaged[list(settings.groups or range(self.model.groups.n))] = True
 
     def choose(self, world, draws: np.ndarray) -> None:
-        """With a capacity: let go of groups that have ended, approach new ones by the rule."""
+        """With a capacity: let go of groups that have ended, approach new ones by the rule;
+        above its capacity (lowered mid-run) keep those the rule ranks first."""
         s, g, rec = self.settings, world.groups, self.engagement
         rec.engaged &= g.alive
         room = s.capacity - int(rec.engaged.sum())
+        if room < 0:
+            held = np.flatnonzero(rec.engaged)
+            score = _APPROACH_SCORES[s.approach](g, draws)[held]
+            rec.engaged[held[np.argsort(-score, kind="stable")[s.capacity:]]] = False
+            return
         pool = np.zeros(g.n, dtype=bool)
         pool[list(s.groups) if s.groups else slice(None)] = True
         candidates = np.flatnonzero(pool & g.alive & ~rec.engaged & (rec.meetings == 0))

@@ -73,13 +73,13 @@ def _schema_range(name: str) -> Range:
         raise ScenarioError(f"'{name}' is not a model parameter{suggest(name)}; "
                             "see 'normsim parameters'.")
     info = SECTIONS[where[0]].model_fields[where[1]]
-    kind, choices = _kind(info.annotation)
+    kind, choices = _kind(info.annotation, flat)
     low = next((m.ge for m in info.metadata if isinstance(m, Ge)), None)
     high = next((m.le for m in info.metadata if isinstance(m, Le)), None)
     return Range(flat, kind, low, high, choices, defaults()[flat])
 
 
-def _kind(annotation) -> tuple[str, tuple]:
+def _kind(annotation, name: str) -> tuple[str, tuple]:
     if annotation is bool:
         return "bool", (False, True)
     if annotation is int:
@@ -88,7 +88,8 @@ def _kind(annotation) -> tuple[str, tuple]:
         return "float", ()
     if typing.get_origin(annotation) is Literal:
         return "choice", typing.get_args(annotation)
-    raise ScenarioError(f"parameters of type {annotation} cannot be sampled")
+    raise ScenarioError(f"{name} cannot be sampled: it takes {allowed(*PARAMETERS[name])}, not "
+                        "a number, a switch or one of a few words")
 
 
 def _narrowed(full: Range, narrow: list, takes: str) -> Range:
