@@ -21,7 +21,7 @@ def _spec(fixed=None):
               data=NS(file="data/signing.csv", norm="mines", pledge_type="deed"),
               abc=NS(population_size=40, replicates=2), predictive=NS(draws=30),
               fixed={} if fixed is None else fixed,
-              conduct=NS(complying_threshold=0.9, majority=0.5))
+              conduct=NS(complying_threshold=0.9, majority=0.5, fitted=False, weight=1.0))
 
 
 def _summary(pressed=("", ""), identified=(True, True)):
@@ -131,3 +131,15 @@ def test_conduct_reports_the_verdict_and_the_violation_rates():
     assert "more than 0.5 of the signatories" in text
     assert ("signatories violate at 0.15 of their occasions in their first year after signing "
             "and 0.05 after it, against 0.40 among groups not committed") in text
+    assert "a held-out pattern (not fitted)" in text and "is what the fit was asked" not in text
+
+
+def test_a_fitted_conduct_is_reported_as_fitted_not_as_a_test():
+    table = pd.DataFrame({"measure": ["violation_rate_first_year", "violation_rate_later",
+                                      "violation_rate_uncommitted"], "mean": [0.15, 0.05, 0.4]})
+    spec = _spec()
+    spec.conduct.fitted, spec.conduct.weight = True, 2.0
+    text = "\n".join(conduct_section(spec, table, "held"))
+    assert "## Conduct of the signatories: a fitted summary statistic (weight 2" in text
+    assert "held-out" not in text
+    assert "agreement here is what the fit was asked for, not a test" in text
