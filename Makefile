@@ -26,7 +26,7 @@ run: $(STAMP)
 ## reads them (the durability tests' replicates: 124 CPU-s before, 110 cold, 7 warm).
 test: $(STAMP)
 	$(BIN)/python tests/browser.py --ensure
-	$(BIN)/python -m pytest -q -n auto --durations=15
+	$(BIN)/python -m pytest -q -n auto --durations=40
 
 ## test-fast: the everyday loop: every test except the statistical, multi-process and browser
 ## ones (the marks are registered in pyproject.toml; 1,146 of the 1,358 tests)
