@@ -15,8 +15,8 @@ modeller would write it:
    knowledge is forgotten back to its origin;
 4. fear is the chain's enforcement plus his personal deterrence, capped at 1;
 5. encounters with civilians are Poisson; each violates with a logistic chance whose log-odds
-   hold the circumstances (operations, contrary practice, equipment), the instructions his chain
-   passes on (instrumental restraint: instruction times transmission times ``order_effect``), the
+   hold the circumstances (operations, contrary practice, equipment), the orders his chain
+   passes on (instrumental restraint: orders times transmission times ``order_effect``), the
    pressure of the community he is stationed among (times people's war and the restraint), and
    his acceptance, knowledge and fear; a group not in the field meets no one;
 6. a violator is disciplined with the chance his chain enforces sanctions; his deterrence decays
@@ -98,6 +98,7 @@ def build(fighters: int, *, seed: int = 0, groups: int = 1, operational: int = 3
 
     g.factors[:] = (0.6, 0.5, 0.4, 0.5)  # doctrine, training, equipment, sanctions
     g.instruction[:] = 0.4
+    g.orders[:] = g.instruction  # what the chain passes on (no standing commitment here)
     g.owned[:] = 0.2
     part_way(cc.people, rng, 0.5)
     cc.emphasis[:] = commander_emphasis(cc.acceptance, cc.origin, g.doctrine.T[:, cc.group])
@@ -162,7 +163,7 @@ class Group:
                          + f.intensity_effect * (world.intensity - 0.5)
                          + f.contrary_effect * float(G.contrary_practice[g]))
         self.log_odds = [circumstances - f.equipment_effect * float(G.factors[g, n, EQUIPMENT])
-                         - f.order_effect * float(G.instruction[g, n]) * self.transmission
+                         - f.order_effect * float(G.orders[g, n]) * self.transmission
                          for n in norms]
         C = len(norms)
         self.encounters, self.violations, self.caught = [0] * C, [0] * C, 0

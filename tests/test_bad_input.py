@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bad_input_cases import GOOD_EXPERIMENT, MEMORY_GB, Case
@@ -253,6 +253,10 @@ def _load_and_plan(path: Path) -> None:
 
 @FUZZ
 @given(data=experiments)
+@example(data={"title": "fuzz", "question": "q?", "replicates": 1, "steps": 1, "root_seed": 0,
+               "design": {"kind": "factorial", "samples": 1},
+               "factors": {"environment_conflict_intensity": {"values": [0.0]}},
+               "fixed": {"group.type": []}})  # found by the fuzzer: a list as a group's type
 def test_fuzzed_experiments_load_or_get_a_user_error(tmp_path, data):
     path = tmp_path / "fuzz.toml"
     try:

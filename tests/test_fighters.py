@@ -143,7 +143,7 @@ def test_each_restraint_reduces_violations():
             if name in kw:
                 getattr(fc.people, name)[:] = kw.pop(name)
         set_factors(g, **kw)
-        g.instruction[:] = instruction
+        g.orders[:] = instruction  # the orders the units are under (leadership.give_orders)
         out = week(g, cc, fc, rng, emphasis=0.0, pressure=pressure, s=signals(g, decay=0.0))
         return out.violations.sum() / out.encounters.sum()
     base = dict(acceptance=0.2, knowledge=0.1, sanctions=0.0, equipment=0.0)

@@ -110,7 +110,7 @@ def suggest(key: str) -> str:
 def _set(data: dict, section: str, field: str, value: Any, key: str, origin: str) -> None:
     """Set one parameter in nested scenario data (an engager kind's: on every such engager)."""
     if section == "group" and field == "type" and value != "":
-        if value not in TYPES:
+        if not isinstance(value, str) or value not in TYPES:
             raise ScenarioError(f"{origin}: {key} = {value!r} is not a type of group; types "
                                 f"are: {', '.join(TYPES)}")
         if value != data["group"].get("type"):  # a new type sets its settings
