@@ -7,8 +7,8 @@ simulations of the Euclidean distance between the simulated and observed cumulat
 signatories at every observed date up to the cutoff, each as a ratio to the observed count (so
 each point weighs alike) -- joined, when the file fits the signatories' conduct
 (``[conduct] fitted = true``), with how far their complying share falls short of the record's
-majority (:meth:`Simulator.conduct_gap`). Seeds come from positions (:func:`normsim.calibration.smc.seeds`),
-never from parameter values.
+majority (:meth:`Simulator.conduct_gap`). Seeds come from positions
+(:func:`normsim.calibration.smc.seeds`), never from parameter values.
 
 ``OUT/generations/gen_NNN.csv`` holds each finished generation, written atomically; a rerun
 reads them, drops a damaged one (and what follows it) and goes on. Because each generation
@@ -66,8 +66,9 @@ class Simulator:
         """The cumulative signatories over time for one parameter vector and seed."""
         return self.signatories(self.run(theta, seed, steps))
 
-    def signatories(self, model) -> pd.DataFrame:
-        curve = signatories(model.records(), by=())
+    def signatories(self, model, table: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The run's cumulative signatories (``table``: its records, if already built)."""
+        curve = signatories(model.records() if table is None else table, by=())
         return curve[curve["norm"] == self.norm][["step", "signatories"]].reset_index(drop=True)
 
     def run(self, theta, seed: int, steps: int | None = None, overrides: dict | None = None):
@@ -111,16 +112,19 @@ class Simulator:
     def fit(self, model) -> float:
         """A fitted simulation's distance: the counts', joined with the conduct's when it is
         fitted (:meth:`conduct_gap`)."""
-        d = self.distance(self.signatories(model))
         if self.conduct is None:
-            return d
-        return float(np.hypot(d, self.conduct[2] * self.conduct_gap(model)))
+            return self.distance(self.signatories(model))
+        table = model.records()  # built once for both statistics: it is most of their cost
+        d = self.distance(self.signatories(model, table))
+        return float(np.hypot(d, self.conduct[2] * self.conduct_gap(model, table)))
 
-    def conduct_gap(self, model) -> float:
+    def conduct_gap(self, model, table: pd.DataFrame | None = None) -> float:
         """How far the share of signatories that comply falls short of the record's majority
-        (0 at or above it; the whole majority when no signatory had an occasion to comply)."""
+        (0 at or above it; the whole majority when no signatory had an occasion to comply);
+        ``table``: the run's records, if already built."""
         threshold, majority, _ = self.conduct
-        share = measure(model.records(), model.events(), self.norm, threshold)["complying_share"]
+        table = model.records() if table is None else table
+        share = measure(table, model.events(), self.norm, threshold)["complying_share"]
         return majority if not np.isfinite(share) else max(0.0, majority - share)
 
 
