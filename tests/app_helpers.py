@@ -3,9 +3,14 @@
 The server runs as ``python -m normsim.cli app`` on a free port of 127.0.0.1; Playwright drives
 Chromium, launched in one place (:func:`launch_browser`). Every page records each request,
 websocket, failed response and console error, and checks at the end that nothing left
-127.0.0.1 and nothing went wrong. Import the fixtures into a test module to use them::
+127.0.0.1 and nothing went wrong.
 
-    from app_helpers import browser, open_page, server  # noqa: F401  (fixtures)
+The fixtures (``browser``, ``server``, ``short_server``, ``open_page``) are made available to
+every test module by ``tests/conftest.py``; a test names them as arguments and imports nothing.
+The browser and the two servers live for the whole session of a pytest worker: every page opens
+in a fresh browser context (a separate visitor, with its own run on the server), so tests share
+the processes, not a visitor's state. Before, each module started its own Chromium and servers on
+each worker (the first test of a module on a worker took 4-5 s more to set up).
 """
 
 from __future__ import annotations
@@ -141,14 +146,14 @@ class Recorder:
         assert not self.errors, f"console errors: {self.errors}"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server():
     srv = Server()
     yield srv
     srv.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def short_server(tmp_path_factory):
     """A server that opens on :data:`SHORT` (its path: ``short_server.scenario``)."""
     path = tmp_path_factory.mktemp("scenario") / "short.toml"
@@ -159,7 +164,7 @@ def short_server(tmp_path_factory):
     srv.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -174,7 +179,7 @@ def browser():
 def open_page(browser, request):
     """Open the app in a fresh browser context (a separate visitor); check its traffic after.
 
-    Without a ``url``, the page opens on the module's ``server`` (started when first needed)."""
+    Without a ``url``, the page opens on the session's ``server`` (started when first needed)."""
     contexts, recorders = [], []
 
     def opener(url: str | None = None, width: int = 1600, height: int = 1000,

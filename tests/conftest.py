@@ -7,6 +7,10 @@ import os
 import pytest
 from hypothesis import settings
 
+# The app's fixtures, declared here once so that each pytest worker starts one Chromium and one of
+# each server for all the app's modules (tests/app_helpers.py)
+from app_helpers import browser, open_page, server, short_server  # noqa: F401
+
 # In CI the property and fuzz tests draw the same examples every time (a failure there can be
 # rerun as it was); on a developer's machine they explore afresh at each run.
 settings.register_profile("ci", derandomize=True, print_blob=True)

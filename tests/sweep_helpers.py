@@ -139,13 +139,15 @@ def cluster():
         wait_for_workers(address, 2)
         yield address, procs
     finally:
-        for p in procs:
+        # workers first, while their scheduler still answers: a worker whose scheduler is gone
+        # keeps trying to reconnect and ignored SIGTERM for the whole 10 s wait (20 s a teardown)
+        for p in reversed(procs):
             if p.poll() is None:
                 os.killpg(p.pid, signal.SIGTERM)
-        for p in procs:
             try:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
 
 

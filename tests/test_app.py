@@ -15,8 +15,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from app_helpers import (WEEK_JS, Server, browser, choose, free_port, library_run,  # noqa: F401
-                         normsim, open_page, server, step_to, wait_week, week)
+from app_helpers import (WEEK_JS, Server, choose, free_port, library_run, normsim, step_to,
+                         wait_week, week)
 from normsim.analysis.narrative import key_events, sentences
 from normsim.app.controls import BUNDLES, CONTROLS
 from normsim.app.i18n import Translator

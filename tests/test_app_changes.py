@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from app_helpers import (Server, browser, choose, library_run, open_page, server,  # noqa: F401
-                         step_to, wait_week, week)
+from app_helpers import Server, choose, library_run, step_to, wait_week, week
 from normsim.analysis.narrative import key_events, sentences
 from normsim.app.interventions import change
 from normsim.simulation.records import STAGES

@@ -7,7 +7,7 @@ import base64
 import numpy as np
 from playwright.sync_api import expect
 
-from app_helpers import browser, choose, open_page, short_server  # noqa: F401
+from app_helpers import choose
 from normsim.analysis.replicates import compare, line_up
 from normsim.simulation.counterfactual import twin_settings
 from normsim.settings.scenario import load, with_values

@@ -8,7 +8,7 @@ import base64
 import pandas as pd
 from playwright.sync_api import expect
 
-from app_helpers import browser, open_page, server, step_to, wait_week  # noqa: F401
+from app_helpers import step_to, wait_week
 from normsim.app.controls import COMPARE_DEFAULT
 from normsim.app.interventions import change
 from normsim.app.session import Session

@@ -11,8 +11,7 @@ import tomllib
 
 from playwright.sync_api import expect
 
-from app_helpers import (browser, choose, library_run, open_page, per_step,  # noqa: F401
-                         server, step_to)
+from app_helpers import choose, library_run, per_step, step_to
 from normsim.app import live
 from normsim.analysis.narrative import key_events, sentences
 from normsim.app.controls import CONTROLS

@@ -7,8 +7,7 @@ import io
 import pandas as pd
 from matplotlib.image import imread
 
-from app_helpers import (browser, library_run, open_page, per_step, server,  # noqa: F401
-                         short_server, step_to, wait_week)
+from app_helpers import library_run, per_step, step_to, wait_week
 from normsim.analysis.narrative import key_events, sentences
 from normsim.simulation.outcomes import outcomes
 from normsim.simulation.records import STAGES

@@ -12,7 +12,6 @@ from babel.messages.extract import extract_from_dir
 
 from playwright.sync_api import expect
 
-from app_helpers import browser, open_page, server  # noqa: F401
 from normsim.analysis.style import MILESTONES
 from normsim.app.controls import CONTROLS
 from normsim.app.i18n import KEYWORDS, SOURCE, Translator, languages, read_catalogue

@@ -7,8 +7,7 @@ import base64
 
 import pytest
 
-from app_helpers import (ARTIFACTS, browser, inside, open_page, per_step, server,  # noqa: F401
-                         step_to)
+from app_helpers import ARTIFACTS, inside, per_step, step_to
 
 STAGE = (".nm-week", ".nm-step", ".nm-play", ".nm-scorecard", ".nm-chart-compliance img",
          ".nm-latest .nm-story-lines div >> nth=0", ".nm-readout-value")

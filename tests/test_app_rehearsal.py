@@ -1,6 +1,6 @@
 """The defects a trainer's rehearsal found (issue 22), each driven in real Chromium at 1280x720.
 
-One server per module (``short_server``: a two-year scenario of 120 fighters), one fresh browser
+One server per pytest worker (``short_server``: a two-year scenario of 120 fighters), one fresh browser
 context per test. Expected values come from the library or the page's own first state, never from
 numbers the code under test computed for the assertion.
 """
@@ -10,8 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from app_helpers import (ARTIFACTS, browser, choose, inside, library_run, open_page,  # noqa: F401
-                         server, short_server, step_to, wait_week, week)
+from app_helpers import ARTIFACTS, choose, inside, library_run, step_to, wait_week, week
 from normsim.app.controls import CONTROLS
 from normsim.app.i18n import Translator
 from normsim.app.runs import in_story_order

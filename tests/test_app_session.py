@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from app_helpers import (ARTIFACTS, browser, choose, open_page, per_step, server,  # noqa: F401
-                         step_to, wait_week)
+from app_helpers import ARTIFACTS, choose, per_step, step_to, wait_week
 from normsim.settings.scenario import load
 
 W, H = 1280, 720

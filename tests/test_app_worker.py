@@ -7,8 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from app_helpers import (browser, library_run, open_page, per_step, server, step_to,  # noqa: F401
-                         wait_week, week)
+from app_helpers import library_run, per_step, step_to, wait_week, week
 from normsim.analysis.narrative import key_events, sentences
 from normsim.simulation.records import STAGES
 

@@ -257,10 +257,7 @@ def free_port() -> int:
 
 @pytest.mark.multiprocess
 @pytest.mark.browser
-def test_the_mesa_dashboard_is_served_on_this_machine_and_steps_in_chromium(tmp_path):
-    from browser import LAUNCH_ARGS, executable
-
-    chrome = executable()
+def test_the_mesa_dashboard_is_served_on_this_machine_and_steps_in_chromium(tmp_path, browser):
     port = free_port()
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false", "SOLARA_ASSETS_PROXY": "true",
            "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/", "SOLARA_ASSETS_FONTAWESOME_ENABLED": "false"}
@@ -281,11 +278,9 @@ def test_the_mesa_dashboard_is_served_on_this_machine_and_steps_in_chromium(tmp_
                 assert server.poll() is None, "solara run ended"
                 assert time.monotonic() < deadline, "the dashboard did not start in 60 s"
                 time.sleep(0.5)
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chrome, args=LAUNCH_ARGS)
-            page = browser.new_page()
+        context = browser.new_context()  # the session's Chromium (tests/app_helpers.py)
+        try:
+            page = context.new_page()
             requests = []
             page.on("request", lambda r: requests.append(r.url))
             page.goto(url)
@@ -296,7 +291,8 @@ def test_the_mesa_dashboard_is_served_on_this_machine_and_steps_in_chromium(tmp_
             page.get_by_role("button", name="Step").click()
             page.wait_for_function("src => document.querySelector('img').src !== src", arg=before,
                                    timeout=30_000)  # the week's step redrew the compliance plot
-            browser.close()
+        finally:
+            context.close()
         outside = [r for r in requests if urlparse(r).scheme not in ("data", "blob")
                    and urlparse(r).hostname != "127.0.0.1"]
         assert requests and not outside, f"requests left the machine: {outside}"

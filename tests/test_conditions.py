@@ -74,6 +74,15 @@ def test_no_real_change_changes_and_logs_nothing():
     assert m.settings is settings and changed_events(m).empty
 
 
+def test_asking_for_as_many_dialogue_engagers_as_the_run_has_is_no_change():
+    m = stepped(3)  # the baseline: one dialogue engager
+    settings = m.settings
+    assert [e.kind for e in settings.engagers] == ["dialogue"]
+    assert m.change_conditions({"persuader_count": 1}) == []
+    assert m.change_conditions({"persuader.count": 1, "group_centralisation": 0.7}) == []
+    assert m.settings is settings and changed_events(m).empty
+
+
 @pytest.mark.parametrize("values", [
     {"group_count": 3}, {"group_fighters": 61}, {"group_operational_commanders": 3},
     {"group_units_per_commander": 3}, {"community_per_group": 3}, {"persuader_count": 2},

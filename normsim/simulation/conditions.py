@@ -56,6 +56,9 @@ def changes(model, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     an engager kind the model does not have counts as a change (applying it then says the
     scenario has no such engager)."""
     now = to_flat(model.settings)
+    # the alias's value now: how many dialogue engagers the run has (asking for as many changes
+    # nothing, so it is not refused as a setting fixed at the start)
+    now["persuader_count"] = sum(e.kind == "dialogue" for e in model.settings.engagers)
     out = {}
     for key, value in values.items():
         name = flat(key)
