@@ -25,7 +25,7 @@ import os
 import platform
 import shutil
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -110,6 +110,24 @@ def plain_run(settings: Scenario, seed: int, steps: int) -> pd.DataFrame:
                 partial = path.with_suffix(f".{os.getpid()}.part")
                 model.records().to_pickle(partial)
                 os.replace(partial, path)  # readers see the whole file or none
+    _memory[key] = pd.read_pickle(path)
+    return _memory[key]
+
+
+def stored_table(name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """A table other than a run's (e.g. the runs of a clean sweep a fault test compares with),
+    stored under ``name`` like a run: computed once, under its lock, for every worker and
+    session of this code; ``name`` must say everything the table depends on."""
+    key = "table-" + hashlib.sha256(name.encode()).hexdigest()[:32]
+    if key in _memory:
+        return _memory[key]
+    path = folder() / f"{key}.pkl"
+    if not path.exists():
+        with _locked(folder() / f"{key}.lock"):
+            if not path.exists():
+                partial = path.with_suffix(f".{os.getpid()}.part")
+                compute().to_pickle(partial)
+                os.replace(partial, path)
     _memory[key] = pd.read_pickle(path)
     return _memory[key]
 

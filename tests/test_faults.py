@@ -28,26 +28,24 @@ from normsim.sweeps.experiment import load_experiment
 from normsim.sweeps.design import plan
 from normsim.sweeps.store import Store, events_schema
 from normsim.sweeps.readers import read_events, read_manifest, read_runs
+from shared_runs import stored_table
 from sweep_helpers import (BIN, alive, cluster, command_line, descendants,  # noqa: F401
                            experiment_file, invoke, start_sweep, wait_for_runs)
 
 pytestmark = pytest.mark.multiprocess  # faults injected into real sweeps and processes
 
 
-#: clean sweeps already run in this process, by experiment text and overrides: a clean sweep is
-#: deterministic, and several tests (the kill tests: 30 runs of 300 weeks each) compare with the
-#: same one, so it is computed once per worker (docs/testing.md)
-_CLEAN: dict = {}
-
-
 def clean_result(path, tmp_path, **overrides):
-    """The runs of an uninterrupted sweep of ``path`` in one process, to compare with."""
+    """The runs of an uninterrupted sweep of ``path`` in one process, to compare with. A clean
+    sweep is deterministic and several tests (the kill tests: 30 runs of 300 weeks each) compare
+    with the same one, so it is kept in the tests' shared store (tests/shared_runs.py): computed
+    once for every worker, by experiment text and overrides (docs/testing.md)."""
     exp, text = load_experiment(path, **overrides)
-    key = (text, tuple(sorted(overrides.items())))
-    if key not in _CLEAN:
+
+    def compute():
         sweep(plan(exp), tmp_path / "clean", text, workers=1, progress=False)
-        _CLEAN[key] = read_runs(tmp_path / "clean")
-    return _CLEAN[key].copy()
+        return read_runs(tmp_path / "clean")
+    return stored_table(f"clean sweep|{text}|{sorted(overrides.items())}", compute).copy()
 
 
 def saved_on_disk(out) -> int:
