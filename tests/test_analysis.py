@@ -22,9 +22,6 @@ from normsim.analysis.summaries import summarize
 from normsim.cli import main
 from normsim.sweeps.experiment import EXPERIMENT_DIR, load_experiment
 
-# One worker runs this file's tests, so that the module's two sweeps are made once
-pytestmark = pytest.mark.xdist_group("analysis")
-
 FACTORIAL = """
 title = "test: principles and setbacks"
 question = "Do principled talks raise compliance, and do setbacks lower it? (a test)"

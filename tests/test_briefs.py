@@ -25,10 +25,6 @@ from normsim.cli import main
 # Names added for issue 24 are imported inside the tests that use them, so that this file also
 # runs against the code before it and shows each test failing on its own defect.
 
-# One worker runs this file's tests, so that the module's sweep of which_engager (about 25 s) is
-# made once, not once on each worker that gets one of its tests
-pytestmark = pytest.mark.xdist_group("briefs")
-
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")  # series markers (error-bar caps are '|' or '_')
 STEPS_AFTER = 520  # engagement ends in week 260; the fifth year after it ends in week 520
 

@@ -301,9 +301,11 @@ def test_losing_every_dask_worker_is_reported_then_the_sweep_gives_up_and_resume
     address, procs = cluster
     path = experiment_file(tmp_path, replicates=12, steps=200, fighters=200)
     out = tmp_path / "o"
+    # with faulthandler on, a hang ends below with every thread's stack in the message
     proc = subprocess.Popen([str(BIN / "normsim"), "sweep", str(path), "--scheduler", address,
                              "--give-up-after", "8", "--out", str(out), "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     wait_for_runs(out, 2, proc)
     for worker in procs[1:]:
         os.killpg(worker.pid, signal.SIGKILL)
@@ -314,8 +316,13 @@ def test_losing_every_dask_worker_is_reported_then_the_sweep_gives_up_and_resume
         # clone): 360 s stays a hang detector
         stdout, stderr = proc.communicate(timeout=360)
     except subprocess.TimeoutExpired:
-        proc.kill()
-        raise AssertionError(f"still running 360 s after every worker died: {proc.communicate()}")
+        proc.send_signal(signal.SIGABRT)  # faulthandler writes where each thread is, then it ends
+        try:
+            said = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            said = proc.communicate()
+        raise AssertionError(f"still running 360 s after every worker died: {said}") from None
     assert proc.returncode == 2 and "Traceback" not in stderr, stderr
     assert f"no Dask worker is connected to {address}" in stderr  # the notice, before giving up
     assert stderr.index("no Dask worker is connected") < stderr.index("gave up")
