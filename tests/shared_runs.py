@@ -98,36 +98,32 @@ def _locked(path: Path):
 def plain_run(settings: Scenario, seed: int, steps: int) -> pd.DataFrame:
     """The records of one run without its twin: from memory, from the store, or computed (and
     stored) under the key's lock."""
-    key = run_key(settings, seed, steps)
-    if key in _memory:
-        return _memory[key]
-    path = folder() / f"{key}.pkl"
-    if not path.exists():
-        with _locked(folder() / f"{key}.lock"):
-            if not path.exists():  # another worker may have written it while we waited
-                model = NormDiffusionModel(rng=seed, settings=settings)
-                model.run_model(steps)
-                partial = path.with_suffix(f".{os.getpid()}.part")
-                model.records().to_pickle(partial)
-                os.replace(partial, path)  # readers see the whole file or none
-    _memory[key] = pd.read_pickle(path)
-    return _memory[key]
+    def compute():
+        model = NormDiffusionModel(rng=seed, settings=settings)
+        model.run_model(steps)
+        return model.records()
+    return _stored(run_key(settings, seed, steps), compute)
 
 
 def stored_table(name: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """A table other than a run's (e.g. the runs of a clean sweep a fault test compares with),
     stored under ``name`` like a run: computed once, under its lock, for every worker and
     session of this code; ``name`` must say everything the table depends on."""
-    key = "table-" + hashlib.sha256(name.encode()).hexdigest()[:32]
+    return _stored("table-" + hashlib.sha256(name.encode()).hexdigest()[:32], compute)
+
+
+def _stored(key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The table stored under ``key``: from memory, from disk, or computed under the key's lock
+    by one worker (the others wait, then read it) and written with an atomic rename."""
     if key in _memory:
         return _memory[key]
     path = folder() / f"{key}.pkl"
     if not path.exists():
         with _locked(folder() / f"{key}.lock"):
-            if not path.exists():
+            if not path.exists():  # another worker may have written it while we waited
                 partial = path.with_suffix(f".{os.getpid()}.part")
                 compute().to_pickle(partial)
-                os.replace(partial, path)
+                os.replace(partial, path)  # readers see the whole file or none
     _memory[key] = pd.read_pickle(path)
     return _memory[key]
 

@@ -1,8 +1,8 @@
 """The defects a trainer's rehearsal found (issue 22), each driven in real Chromium at 1280x720.
 
-One server per pytest worker (``short_server``: a two-year scenario of 120 fighters), one fresh browser
-context per test. Expected values come from the library or the page's own first state, never from
-numbers the code under test computed for the assertion.
+One server per pytest worker (``short_server``: a two-year scenario of 120 fighters), one fresh
+browser context per test. Expected values come from the library or the page's own first state,
+never from numbers the code under test computed for the assertion.
 """
 
 from __future__ import annotations

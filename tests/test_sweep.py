@@ -23,10 +23,11 @@ from sweep_helpers import (BIN, cluster, experiment_file, free_port, invoke, sta
 @pytest.mark.multiprocess
 def test_every_shipped_experiment_runs_small_and_summarizes(tmp_path, path):
     out = tmp_path / path.stem
-    sampled = "kind =" in path.read_text() and 'kind = "factorial"' not in path.read_text()
+    text = path.read_text()
+    sampled = "kind =" in text and 'kind = "factorial"' not in text
     # a Sobol design of N = 256 is 3072 runs; 2 Morris trajectories still give every factor
     # elementary effects to summarize (8 were 136 conditions of the screening's 16 factors)
-    morris = 'kind = "morris"' in path.read_text()
+    morris = 'kind = "morris"' in text
     small = ["--samples", 2 if morris else 8] if sampled else []
     result = invoke("sweep", path, "--replicates", 2, "--steps", 20, "--workers", 2,
                     "--out", out, "--quiet", *small)
@@ -36,7 +37,6 @@ def test_every_shipped_experiment_runs_small_and_summarizes(tmp_path, path):
     assert runs["run_id"].nunique() == manifest["runs"] == manifest["conditions"] * 2
     if sampled:
         assert len(read_conditions(out)) == manifest["conditions"] < 300
-    text = path.read_text()
     assert text.lstrip().startswith("title") and "question" in text  # opens in words
     result = invoke("summarize", out)
     assert result.exit_code == 0, result.output
