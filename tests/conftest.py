@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from _pytest.nodeid import NodeId
 from hypothesis import settings
 
 # The app's fixtures, declared here once so that each pytest worker starts one Chromium and one of
@@ -33,12 +34,30 @@ BROWSER_FIXTURES = {"browser", "open_page"}
 PROCESS_FIXTURES = {"server", "short_server", "cluster"}
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Mark the tests 'make test-fast' leaves out by the fixtures they use (the rest are marked
-    where they are written: statistical tests, and tests that start processes themselves)."""
+    where they are written: statistical tests, and tests that start processes themselves), then
+    make the `xdist_group` marks hold."""
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
         if used & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
         if used & PROCESS_FIXTURES:
             item.add_marker(pytest.mark.multiprocess)
+    _groups_reach_the_scheduler(config, items)
+
+
+def _groups_reach_the_scheduler(config, items):
+    """pytest-xdist 3.8 appends a test's `xdist_group` to `item._nodeid`, but pytest 9.2 reads a
+    test's id from `item._id`, so the group never reaches the scheduler and every mark is silently
+    ignored (docs/testing.md). On a pytest worker under `--dist loadgroup` (which a worker sees
+    as the option `loadgroup`, its `dist` being 'no'), write the same
+    `id@group` into `_id`: the scheduler then sends a group's tests to one worker, which builds
+    the module's fixtures once instead of once per worker."""
+    if not hasattr(config, "workerinput") or not config.getoption("loadgroup", False):
+        return
+    for item in items:
+        names = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                        for mark in item.iter_markers("xdist_group")})
+        if names and "@" not in item.nodeid:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")

@@ -28,6 +28,10 @@ from normsim.cli import main
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")  # series markers (error-bar caps are '|' or '_')
 STEPS_AFTER = 520  # engagement ends in week 260; the fifth year after it ends in week 520
 
+# The module's tests share one worker under `-n`: its sweep (the fixture `engager`) is then made
+# once, not once on each worker (about 30 s of two cores each time)
+pytestmark = pytest.mark.xdist_group("briefs")
+
 
 def invoke(*args):
     result = CliRunner().invoke(main, [str(a) for a in args])
