@@ -39,10 +39,11 @@ def pytest_collection_modifyitems(config, items):
     where they are written: statistical tests, and tests that start processes themselves), then
     make the `xdist_group` marks hold."""
     for item in items:
-        used = set(getattr(item, "fixturenames", ()))
+        used = set(getattr(item, "fixturenames", ()))  # with the fixtures they depend on
         if used & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
-        if used & PROCESS_FIXTURES:
+        # a module names its own fixtures that start processes (e.g. a sweep on worker processes)
+        if used & (PROCESS_FIXTURES | getattr(item.module, "PROCESS_FIXTURES", set())):
             item.add_marker(pytest.mark.multiprocess)
     _groups_reach_the_scheduler(config, items)
 

@@ -31,6 +31,8 @@ STEPS_AFTER = 520  # engagement ends in week 260; the fifth year after it ends i
 # The module's tests share one worker under `-n`: its sweep (the fixture `engager`) is then made
 # once, not once on each worker (about 30 s of two cores each time)
 pytestmark = pytest.mark.xdist_group("briefs")
+#: the sweep runs on worker processes: tests that use it are 'multiprocess' (tests/conftest.py)
+PROCESS_FIXTURES = {"engager"}
 
 
 def invoke(*args):

@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from calibration_helpers import BIN, calibration_file, normsim
 from normsim.calibration import driver, load_calibration
@@ -21,6 +22,7 @@ def _posterior(path, out, workers=1, client=None):
     return post, draws
 
 
+@pytest.mark.multiprocess
 def test_the_posterior_is_the_same_on_one_and_two_workers_and_on_dask(tmp_path):
     from distributed import Client, LocalCluster
 
@@ -37,6 +39,7 @@ def test_the_posterior_is_the_same_on_one_and_two_workers_and_on_dask(tmp_path):
     pd.testing.assert_frame_equal(one_draws, dask_draws)
 
 
+@pytest.mark.multiprocess
 def test_a_killed_calibration_resumes_to_the_posterior_of_an_uninterrupted_one(tmp_path):
     path = calibration_file(tmp_path, generations=3)
     whole = normsim("calibrate", path, "--out", tmp_path / "whole", "--workers", 1)
@@ -84,6 +87,7 @@ def test_a_forecast_continues_the_fitted_simulation_past_the_cutoff(tmp_path):
     pd.testing.assert_frame_equal(fitted, up_to_cutoff)
 
 
+@pytest.mark.multiprocess
 def test_forecast_and_scores_files_hold_draws_and_every_declared_forecaster(tmp_path):
     out = tmp_path / "out"
     done = normsim("calibrate", calibration_file(tmp_path), "--out", out, "--workers", 1)
@@ -118,6 +122,7 @@ def _same_on_a_dask_cluster_from_the_command_line(tmp_path, local):
         pd.testing.assert_frame_equal(pd.read_csv(local / name), pd.read_csv(out / name))
 
 
+@pytest.mark.multiprocess
 def test_a_runner_returns_results_in_task_order_whatever_order_they_finish_in():
     from calibration_helpers import first_task_slowest
 

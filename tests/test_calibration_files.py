@@ -105,6 +105,7 @@ def _as_in_a_terminal():
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+@pytest.mark.multiprocess
 @pytest.mark.parametrize("sig,status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_ctrl_c_and_sigterm_on_two_workers_end_with_one_message(tmp_path, sig, status):
     path, out = calibration_file(tmp_path, generations=6), tmp_path / "out"

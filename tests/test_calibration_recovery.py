@@ -1,5 +1,7 @@
 """Recovery (issue 18): counts simulated by the model with known parameters, calibrated like the
 record, give a posterior whose 90% intervals hold the known values."""
+import pytest
+
 from calibration_helpers import calibration_file
 from normsim.calibration import driver, load_calibration
 
@@ -13,6 +15,7 @@ def _file(tmp_path, rows=None):
     return path
 
 
+@pytest.mark.statistical
 def test_a_calibration_recovers_known_parameters_inside_its_90_percent_intervals(tmp_path):
     spec, _ = load_calibration(_file(tmp_path))
     sim, _ = driver.simulator(spec)

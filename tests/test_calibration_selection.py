@@ -113,6 +113,7 @@ def _selection_file(tmp_path, **kw):
     return calibration_file(tmp_path, extra=MODELS.format(events=events), **kw)
 
 
+@pytest.mark.multiprocess
 def test_a_model_selection_is_the_same_on_one_and_two_workers(tmp_path):
     from normsim.calibration import driver, load_calibration
 
