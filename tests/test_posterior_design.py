@@ -173,11 +173,12 @@ def test_the_posterior_option_sets_the_file(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["which_engager_posterior"])
-def test_the_shipped_posterior_experiment_draws_only_the_deed_s_rates(name):
+def test_the_shipped_posterior_experiment_draws_the_deed_s_rates_and_the_order_s_effect(name):
     p = plan(load_experiment(name, replicates=3, steps=20)[0])
-    assert p.draws.names == ("deed_persuasion_rate", "deed_trust_rate")
+    assert p.draws.names == ("deed_persuasion_rate", "deed_trust_rate", "fighters_order_effect")
     assert set(p.draws.unused) == {"emulation.strength", "deed.capacity", "population.groups"}
     assert p.experiment.lasting
+    assert p.experiment.fixed["leadership.commitment_orders"] is True  # as in the calibration
 
 
 def test_adding_replicates_to_a_posterior_design_gives_the_table_of_one_sweep(tmp_path):
