@@ -107,6 +107,34 @@ def test_a_fitted_parameter_with_no_calibrated_scenario_is_an_assumption_here(fo
     assert rows["deed_persuasion_rate"][0] == "varied by the experiment"  # once, as a factor
 
 
+def test_a_parameter_fitted_by_several_files_has_one_row_naming_them_all(folders):
+    cal, _ = folders
+    _calibration(cal, "first", "One fit", "emulation.strength")
+    _calibration(cal, "second", "Another fit", "emulation.strength")
+    table = S.where_values_come_from({"scenario": "baseline", "factors": []}, pd.DataFrame())
+    assert table["parameter"].tolist().count("emulation_strength") == 1
+    row = table.set_index("parameter").loc["emulation_strength"]
+    assert row["source"] == ("assumed here; calibrations/first.toml, calibrations/second.toml "
+                             "fit it")
+
+
+def test_a_parameter_drawn_from_a_posterior_is_calibrated_in_every_run(folders):
+    """A posterior experiment's drawn parameters take their draw's value, not the scenario's
+    (0.02 here): the table says so, once, and names the posterior file."""
+    cal, _ = folders
+    _calibration(cal, "fit", "Deeds to 2007", "deed.persuasion_rate", "emulation.strength")
+    posterior = S.CALIBRATION_DIR.parent / "docs" / "calibration" / "fit" / "posterior.csv"
+    manifest = {"scenario": "engager_deed", "factors": [],
+                "posterior": {"file": str(posterior), "drawn": ["deed_persuasion_rate"]}}
+    table = S.where_values_come_from(manifest, pd.DataFrame())
+    assert table["parameter"].tolist().count("deed_persuasion_rate") == 1
+    rows = {row.parameter: (row.value, row.basis, row.source) for row in table.itertuples()}
+    assert rows["deed_persuasion_rate"] == (
+        "drawn from the posterior, one draw per replicate", "calibrated",
+        f"calibrated: drawn from {posterior.resolve().relative_to(S.CALIBRATION_DIR.parent.resolve())}")
+    assert rows["emulation_strength"][1] == "not calibrated here (assumption declared)"
+
+
 def test_short_cuts_a_long_source_at_a_word():
     assert S._short("aaa bbb ccc", 6) == "aaa …"
     assert S._short("aaa bbb", 7) == "aaa bbb"

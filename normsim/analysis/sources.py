@@ -60,10 +60,12 @@ def calibrations() -> dict[str, dict]:
 
 
 def where_values_come_from(manifest: dict, conditions: pd.DataFrame) -> pd.DataFrame:
-    """One row per parameter the experiment varies or fixes, and per calibrated parameter:
-    its value(s) in this sweep, and where that value comes from."""
+    """One row per parameter the experiment varies, fixes or draws from a posterior, and per
+    calibrated parameter: its value(s) in this sweep, and where that value comes from."""
     factors, fixed = list(manifest["factors"]), {flat(k): v for k, v in
                                                  (manifest.get("fixed") or {}).items()}
+    posterior = manifest.get("posterior") or {}
+    drawn = [flat(p) for p in posterior.get("drawn", [])]
     scenarios = list(pd.unique(conditions["scenario"])) if "scenario" in conditions else [
         manifest["scenario"]]
     values = {s: to_flat(load(s)) for s in scenarios}
@@ -74,26 +76,46 @@ def where_values_come_from(manifest: dict, conditions: pd.DataFrame) -> pd.DataF
     for f, v in fixed.items():
         if f in PARAMETERS:
             rows.append((f, f"set to {v} by the experiment", basis(f), _short(source_of(f))))
+    for p in drawn:  # a run's value is its draw's: calibrated, whatever the scenario says
+        rows.append((p, "drawn from the posterior, one draw per replicate", "calibrated",
+                     f"calibrated: drawn from {_project_path(posterior.get('file', ''))}"))
+    fitted_by: dict[str, list[str]] = {}  # parameter -> the calibration files that fit it
     for stem, cal in calibrations().items():
         for p in cal["parameters"]:
-            if p in factors or p in fixed or p not in PARAMETERS:
-                continue
-            used = [s for s in scenarios if p in values[s]]
-            if not used:
-                continue
-            here = ", ".join(sorted({f"{values[s][p]:.3g}" for s in used}))
-            if cal["scenario"] in scenarios:
-                where = (f"calibrated: calibrations/{stem}.toml, scenario "
-                         f"{cal['scenario']} ({DOCS}/{stem})")
-            else:
-                calibrated = (to_flat(load(cal["scenario"])).get(p) if cal["scenario"] else None)
-                where = (f"assumed here ({here}); calibrated to "
-                         f"{calibrated:.3g} on other data in scenario {cal['scenario']} "
-                         f"({DOCS}/{stem})" if calibrated is not None else
-                         f"assumed here; calibrations/{stem}.toml fits it")
-            rows.append((p, f"{here} in these runs", "calibrated" if where.startswith(
-                "calibrated") else f"not calibrated here ({basis(p)} declared)", where))
+            if p in PARAMETERS and p not in factors and p not in fixed and p not in drawn:
+                fitted_by.setdefault(p, []).append(stem)
+    for p, stems in fitted_by.items():
+        used = [s for s in scenarios if p in values[s]]
+        if not used:
+            continue
+        here = ", ".join(sorted({f"{values[s][p]:.3g}" for s in used}))
+        wrote = [stem for stem in stems if calibrations()[stem]["scenario"]]
+        ours = [stem for stem in wrote if calibrations()[stem]["scenario"] in scenarios]
+        if ours:
+            stem = ours[0]
+            where = (f"calibrated: calibrations/{stem}.toml, scenario "
+                     f"{calibrations()[stem]['scenario']} ({DOCS}/{stem})")
+        elif wrote:
+            stem = wrote[0]
+            other = calibrations()[stem]["scenario"]
+            where = (f"assumed here ({here}); calibrated to {to_flat(load(other))[p]:.3g} on "
+                     f"other data in scenario {other} ({DOCS}/{stem})")
+        else:
+            files = ", ".join(f"calibrations/{stem}.toml" for stem in stems)
+            where = f"assumed here; {files} {'fits' if len(stems) == 1 else 'fit'} it"
+        rows.append((p, f"{here} in these runs", "calibrated" if where.startswith(
+            "calibrated") else f"not calibrated here ({basis(p)} declared)", where))
     return pd.DataFrame(rows, columns=["parameter", "value", "basis", "source"])
+
+
+def _project_path(file: str) -> str:
+    """A posterior's path as the project names it (relative to the project's folder when it
+    lies inside it), else as recorded."""
+    if not file:
+        return "the experiment's posterior"
+    path = Path(file).resolve()
+    root = CALIBRATION_DIR.parent.resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
 def _short(text: str, limit: int = 110) -> str:
