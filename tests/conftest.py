@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 
 import pytest
-from _pytest.nodeid import NodeId
 from hypothesis import settings
+
+try:  # pytest 9.2 keeps a test's id here (see _groups_reach_the_scheduler)
+    from _pytest.nodeid import NodeId
+except ImportError:  # an older pytest reads `_nodeid`, where pytest-xdist writes the group itself
+    NodeId = None
 
 # The app's fixtures, declared here once so that each pytest worker starts one Chromium and one of
 # each server for all the app's modules (tests/app_helpers.py)
@@ -55,7 +59,8 @@ def _groups_reach_the_scheduler(config, items):
     as the option `loadgroup`, its `dist` being 'no'), write the same
     `id@group` into `_id`: the scheduler then sends a group's tests to one worker, which builds
     the module's fixtures once instead of once per worker."""
-    if not hasattr(config, "workerinput") or not config.getoption("loadgroup", False):
+    if NodeId is None or not hasattr(config, "workerinput") or not config.getoption("loadgroup",
+                                                                                   False):
         return
     for item in items:
         names = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
