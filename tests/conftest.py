@@ -47,7 +47,8 @@ def pytest_collection_modifyitems(config, items):
         if used & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
         # a module names its own fixtures that start processes (e.g. a sweep on worker processes)
-        if used & (PROCESS_FIXTURES | getattr(item.module, "PROCESS_FIXTURES", set())):
+        own = getattr(getattr(item, "module", None), "PROCESS_FIXTURES", set())
+        if used & (PROCESS_FIXTURES | own):
             item.add_marker(pytest.mark.multiprocess)
     _groups_reach_the_scheduler(config, items)
 

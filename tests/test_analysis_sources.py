@@ -118,21 +118,35 @@ def test_a_parameter_fitted_by_several_files_has_one_row_naming_them_all(folders
                              "fit it")
 
 
-def test_a_parameter_drawn_from_a_posterior_is_calibrated_in_every_run(folders):
+def test_a_parameter_drawn_from_a_posterior_is_calibrated_where_it_is_used(folders):
     """A posterior experiment's drawn parameters take their draw's value, not the scenario's
     (0.02 here): the table says so, once, and names the posterior file."""
     cal, _ = folders
     _calibration(cal, "fit", "Deeds to 2007", "deed.persuasion_rate", "emulation.strength")
     posterior = S.CALIBRATION_DIR.parent / "docs" / "calibration" / "fit" / "posterior.csv"
-    manifest = {"scenario": "engager_deed", "factors": [],
+    manifest = {"scenario": "engager_deed", "factors": ["scenario"],
                 "posterior": {"file": str(posterior), "drawn": ["deed_persuasion_rate"]}}
-    table = S.where_values_come_from(manifest, pd.DataFrame())
+    # the deed's rate exists only where a deed engages: the dialogue runs do not draw it
+    table = S.where_values_come_from(manifest, pd.DataFrame(
+        {"scenario": ["engager_deed", "engager_dialogue"]}))
     assert table["parameter"].tolist().count("deed_persuasion_rate") == 1
     rows = {row.parameter: (row.value, row.basis, row.source) for row in table.itertuples()}
     assert rows["deed_persuasion_rate"] == (
-        "drawn from the posterior, one draw per replicate", "calibrated",
+        "drawn from the posterior, one draw per replicate, in the runs of engager_deed",
+        "calibrated",
         f"calibrated: drawn from {posterior.resolve().relative_to(S.CALIBRATION_DIR.parent.resolve())}")
     assert rows["emulation_strength"][1] == "not calibrated here (assumption declared)"
+
+
+def test_a_calibrated_scenario_without_the_parameter_leaves_it_only_fitted(folders):
+    """The scenario a calibration wrote may not hold a parameter it fits (baseline has no deed
+    engager): the row says the file fits it instead of ending the report in a KeyError."""
+    cal, scen = folders
+    _calibration(cal, "fit", "Deeds to 2007", "deed.persuasion_rate")
+    _written_by(scen, "baseline", "Deeds to 2007")
+    assert _table("engager_deed")["deed_persuasion_rate"] == (
+        "0.02 in these runs", "not calibrated here (cited source declared)",
+        "assumed here; calibrations/fit.toml fits it")
 
 
 def test_short_cuts_a_long_source_at_a_word():

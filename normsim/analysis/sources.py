@@ -76,8 +76,12 @@ def where_values_come_from(manifest: dict, conditions: pd.DataFrame) -> pd.DataF
     for f, v in fixed.items():
         if f in PARAMETERS:
             rows.append((f, f"set to {v} by the experiment", basis(f), _short(source_of(f))))
+    n = posterior.get("draws")
+    how = (f"one of {n} draws per replicate" if n else "one draw per replicate")
     for p in drawn:  # a run's value is its draw's: calibrated, whatever the scenario says
-        rows.append((p, "drawn from the posterior, one draw per replicate", "calibrated",
+        used = [s for s in scenarios if p in values[s]]
+        where = "" if len(used) == len(scenarios) else f", in the runs of {', '.join(used)}"
+        rows.append((p, f"drawn from the posterior, {how}{where}", "calibrated",
                      f"calibrated: drawn from {_project_path(posterior.get('file', ''))}"))
     fitted_by: dict[str, list[str]] = {}  # parameter -> the calibration files that fit it
     for stem, cal in calibrations().items():
@@ -89,17 +93,21 @@ def where_values_come_from(manifest: dict, conditions: pd.DataFrame) -> pd.DataF
         if not used:
             continue
         here = ", ".join(sorted({f"{values[s][p]:.3g}" for s in used}))
-        wrote = [stem for stem in stems if calibrations()[stem]["scenario"]]
-        ours = [stem for stem in wrote if calibrations()[stem]["scenario"] in scenarios]
+        # the scenario each file wrote, and the value it holds there (None: it has none)
+        wrote = {stem: calibrations()[stem]["scenario"] for stem in stems
+                 if calibrations()[stem]["scenario"]}
+        ours = [stem for stem, scen in wrote.items() if scen in scenarios]
+        elsewhere = {stem: to_flat(load(scen)).get(p) for stem, scen in wrote.items()
+                     if scen not in scenarios}
+        elsewhere = {stem: v for stem, v in elsewhere.items() if v is not None}
         if ours:
             stem = ours[0]
-            where = (f"calibrated: calibrations/{stem}.toml, scenario "
-                     f"{calibrations()[stem]['scenario']} ({DOCS}/{stem})")
-        elif wrote:
-            stem = wrote[0]
-            other = calibrations()[stem]["scenario"]
-            where = (f"assumed here ({here}); calibrated to {to_flat(load(other))[p]:.3g} on "
-                     f"other data in scenario {other} ({DOCS}/{stem})")
+            where = (f"calibrated: calibrations/{stem}.toml, scenario {wrote[stem]} "
+                     f"({DOCS}/{stem})")
+        elif elsewhere:
+            stem, value = next(iter(elsewhere.items()))
+            where = (f"assumed here ({here}); calibrated to {value:.3g} on other data in "
+                     f"scenario {wrote[stem]} ({DOCS}/{stem})")
         else:
             files = ", ".join(f"calibrations/{stem}.toml" for stem in stems)
             where = f"assumed here; {files} {'fits' if len(stems) == 1 else 'fit'} it"
