@@ -103,7 +103,8 @@ def test_a_fitted_parameter_with_no_calibrated_scenario_is_an_assumption_here(fo
     assert rows["group_centralisation"][0] == "0.5, 0.7 in these runs"
     assert rows["emulation_strength"] == ("1 in these runs",
                                           "not calibrated here (assumption declared)",
-                                          "assumed here; calibrations/fit.toml fits it")
+                                          "assumed here; calibrations/fit.toml fits it "
+                                          "(docs/calibration/README.md)")
     assert rows["deed_persuasion_rate"][0] == "varied by the experiment"  # once, as a factor
 
 
@@ -115,7 +116,20 @@ def test_a_parameter_fitted_by_several_files_has_one_row_naming_them_all(folders
     assert table["parameter"].tolist().count("emulation_strength") == 1
     row = table.set_index("parameter").loc["emulation_strength"]
     assert row["source"] == ("assumed here; calibrations/first.toml, calibrations/second.toml "
-                             "fit it")
+                             "fit it (docs/calibration/README.md)")
+
+
+def test_a_demonstration_calibration_is_not_named_as_fitting_anything(folders):
+    """A file named *_demo is a small run of the machinery, not a fit to stand on."""
+    cal, _ = folders
+    _calibration(cal, "fit", "One fit", "emulation.strength")
+    _calibration(cal, "fit_demo", "A demonstration", "emulation.strength", "deed.persuasion_rate")
+    table = S.where_values_come_from({"scenario": "engager_deed", "factors": []},
+                                     pd.DataFrame())
+    rows = table.set_index("parameter")["source"]
+    assert rows["emulation_strength"] == ("assumed here; calibrations/fit.toml fits it "
+                                          "(docs/calibration/README.md)")
+    assert "deed_persuasion_rate" not in rows
 
 
 def test_a_parameter_drawn_from_a_posterior_is_calibrated_where_it_is_used(folders):
@@ -146,7 +160,7 @@ def test_a_calibrated_scenario_without_the_parameter_leaves_it_only_fitted(folde
     _written_by(scen, "baseline", "Deeds to 2007")
     assert _table("engager_deed")["deed_persuasion_rate"] == (
         "0.02 in these runs", "not calibrated here (cited source declared)",
-        "assumed here; calibrations/fit.toml fits it")
+        "assumed here; calibrations/fit.toml fits it (docs/calibration/README.md)")
 
 
 def test_short_cuts_a_long_source_at_a_word():

@@ -85,6 +85,8 @@ def where_values_come_from(manifest: dict, conditions: pd.DataFrame) -> pd.DataF
                      f"calibrated: drawn from {_project_path(posterior.get('file', ''))}"))
     fitted_by: dict[str, list[str]] = {}  # parameter -> the calibration files that fit it
     for stem, cal in calibrations().items():
+        if stem.endswith("_demo"):  # a small demonstration of the machinery fits nothing
+            continue
         for p in cal["parameters"]:
             if p in PARAMETERS and p not in factors and p not in fixed and p not in drawn:
                 fitted_by.setdefault(p, []).append(stem)
@@ -110,7 +112,8 @@ def where_values_come_from(manifest: dict, conditions: pd.DataFrame) -> pd.DataF
                      f"scenario {wrote[stem]} ({DOCS}/{stem})")
         else:
             files = ", ".join(f"calibrations/{stem}.toml" for stem in stems)
-            where = f"assumed here; {files} {'fits' if len(stems) == 1 else 'fit'} it"
+            where = (f"assumed here; {files} {'fits' if len(stems) == 1 else 'fit'} it "
+                     f"({DOCS}/README.md)")
         rows.append((p, f"{here} in these runs", "calibrated" if where.startswith(
             "calibrated") else f"not calibrated here ({basis(p)} declared)", where))
     return pd.DataFrame(rows, columns=["parameter", "value", "basis", "source"])
