@@ -342,14 +342,21 @@ def parameters(section):
               help="Local processes for the particles (default: all cores).")
 @click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
               help="Run the particles on an existing Dask distributed cluster.")
+@click.option("--check", "check", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Do not calibrate: simulate N saved particles of each generation in OUT again "
+                   "with their recorded seeds and say whether their distances are the saved ones "
+                   "(a referee's check of committed outputs, in minutes instead of hours).")
 @user_errors
-def calibrate(calibration, out, workers, scheduler):
+def calibrate(calibration, out, workers, scheduler, check):
     """Fit a CALIBRATION file's parameters to the counts dated up to its cutoff by a
     deterministic ABC-SMC, forecast the later counts and score them beside declared baselines.
 
     Writes OUT/posterior.csv, OUT/forecast.csv (quantiles and draws), OUT/pit.csv,
     OUT/scores.csv and OUT/report.md. OUT/generations/ holds each finished generation: rerun
     the same command to resume (the result is the same as an uninterrupted run's).
+
+    With --check N nothing is fitted or written: N particles of each generation saved in OUT
+    are simulated again and their distances compared with the saved ones, to the last bit.
     """
     # deferred: the library's heavy parts load only for the command that runs them
     from normsim.calibration import load_calibration
@@ -359,11 +366,38 @@ def calibrate(calibration, out, workers, scheduler):
     out = _out_folder(out)  # as 'run' and 'sweep' check theirs, before any work
     spec, text = load_calibration(calibration)
     out = out or Path("results") / Path(calibration).stem
+    if check is not None:
+        _check_calibration(spec, text, out, check, workers, scheduler)
+        return
     click.echo(f"{spec.title}: {len(spec.parameters)} parameters, {spec.abc.generations} "
                f"generations of {spec.abc.population_size} particles -> {out}/")
     report = run_calibration(spec, text, out, workers=workers or default_workers(),
                              scheduler=scheduler, log=click.echo)
     click.echo(f"wrote {report}")
+
+
+def _check_calibration(spec, text, out, per_generation, workers, scheduler) -> None:
+    """``calibrate --check``: print each particle simulated again; exit 1 if one differs."""
+    from normsim.calibration.audit import check
+    from normsim.calibration.driver import default_workers
+
+    click.echo(f"checking {out}/ against {spec.title}: {per_generation} particle(s) of each saved "
+               "generation simulated again with their recorded seeds")
+    table, problems = check(spec, text, out, per_generation=per_generation,
+                            workers=workers or default_workers(), scheduler=scheduler,
+                            log=click.echo)
+    for row in table.itertuples():
+        click.echo(f"  generation {row.generation}, particle {row.index}: saved distance "
+                   f"{row.saved_distance!r}, recomputed {row.recomputed_distance!r} -> "
+                   + ("same" if row.equal else "DIFFERENT"))
+    for problem in problems:
+        click.echo(f"  inconsistent: {problem}")
+    same = int(table["equal"].sum())
+    click.echo(f"{same} of {len(table)} particles reproduced to the last bit; "
+               f"{len(problems)} inconsistencies between the saved tables")
+    if same < len(table) or problems:
+        click.echo(f"{out} is not what this code computes from this file (see above).", err=True)
+        sys.exit(1)
 
 
 @main.command()

@@ -148,6 +148,11 @@ def test_calibrate_writes_the_model_probabilities_and_their_sensitivity(tmp_path
         assert sens.loc[0, "posterior_if_prior_0.25"] == pytest.approx(odds / (1 + odds))
     report = (tmp_path / "out" / "report.md").read_text()
     assert "## Model selection" in report and "no_emulation" in report
+    # a referee's check simulates saved particles again, each under its own variant's settings
+    check = normsim("calibrate", path, "--out", tmp_path / "out", "--check", 3, "--workers", 1)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "particles reproduced to the last bit; 0 inconsistencies" in check.stdout
+    assert "DIFFERENT" not in check.stdout
 
 
 @pytest.mark.parametrize("models, says", [
