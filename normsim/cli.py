@@ -378,6 +378,7 @@ def calibrate(calibration, out, workers, scheduler, check):
 
 def _check_calibration(spec, text, out, per_generation, workers, scheduler) -> None:
     """``calibrate --check``: print each particle simulated again; exit 1 if one differs."""
+    # deferred: the library's heavy parts load only for the command that runs them
     from normsim.calibration.audit import check
     from normsim.calibration.driver import default_workers
 
