@@ -110,6 +110,9 @@ def test_lower_bounds_are_listed_apart_and_sections_come_before_the_provenance()
     assert text.index("## Transfer\nlater deeds") < text.index("## Provenance")
     meta = text.split("```json\n")[1].split("\n```")[0]
     assert json.loads(meta) == {"seed": 5, "git_commit": "abc"}
+    # the provenance tells a referee how to check the outputs without rerunning them
+    provenance = text.split("## Provenance")[1]
+    assert "`normsim calibrate FILE --out FOLDER --check 3`" in provenance
 
 
 def test_transfer_counts_its_hits_and_names_the_proxies():

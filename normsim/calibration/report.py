@@ -89,7 +89,12 @@ def report(spec, summary, gens, fitted, held, pit, scores, meta, sections=()) ->
                   _table(lower[["as_of", "count", "kind", "source"]]), ""]
     for section in sections:
         lines += [*section, ""]
-    lines += ["## Provenance", "", "```json", json.dumps(meta, indent=2, default=str), "```", ""]
+    lines += ["## Provenance", "",
+              "To check these outputs without rerunning the calibration, simulate saved particles "
+              "of each generation again with their recorded seeds: `normsim calibrate FILE --out "
+              "FOLDER --check 3` (FILE the calibration file, FOLDER this report's) says whether "
+              "their distances are the saved ones to the last bit.", "",
+              "```json", json.dumps(meta, indent=2, default=str), "```", ""]
     return "\n".join(lines)
 
 
