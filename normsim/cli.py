@@ -388,7 +388,8 @@ def _check_calibration(spec, text, out, per_generation, workers, scheduler) -> N
                             workers=workers or default_workers(), scheduler=scheduler,
                             log=click.echo)
     for row in table.itertuples():
-        click.echo(f"  generation {row.generation}, particle {row.index}: saved distance "
+        variant = f" (variant {row.variant})" if row.variant else ""
+        click.echo(f"  generation {row.generation}, particle {row.index}{variant}: saved distance "
                    f"{row.saved_distance!r}, recomputed {row.recomputed_distance!r} -> "
                    + ("same" if row.equal else "DIFFERENT"))
     for problem in problems:

@@ -153,6 +153,9 @@ def test_calibrate_writes_the_model_probabilities_and_their_sensitivity(tmp_path
     assert check.returncode == 0, check.stdout + check.stderr
     assert "particles reproduced to the last bit; 0 inconsistencies" in check.stdout
     assert "DIFFERENT" not in check.stdout
+    last = pd.read_csv(tmp_path / "out" / "generations" / "gen_001.csv").iloc[-1]
+    name = ["emulation", "no_emulation"][int(last["model"])]
+    assert f"generation 1, particle {int(last['index'])} (variant {name}): saved" in check.stdout
 
 
 @pytest.mark.parametrize("models, says", [

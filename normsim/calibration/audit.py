@@ -82,7 +82,8 @@ def consistency(gens: list[pd.DataFrame]) -> list[str]:
 def audit(spec: CalibrationFile, gens: list[pd.DataFrame], runner, tag: str,
           per_generation: int = 3) -> pd.DataFrame:
     """Simulate again ``per_generation`` particles of each saved generation with their recorded
-    seeds; one row per particle: generation, index, saved and recomputed distance, equal."""
+    seeds; one row per particle: generation, index, variant (a model selection's; else empty),
+    saved and recomputed distance, equal."""
     sim, _ = driver.simulator(spec)
     if spec.models is not None:  # a model selection's particle names its variant first
         sim = selection.variant_simulator(spec, sim)
@@ -95,9 +96,11 @@ def audit(spec: CalibrationFile, gens: list[pd.DataFrame], runner, tag: str,
             # a task keyed by its place in this list: the runner returns results in that order
             tasks.append({"index": len(tasks), "theta": [float(v) for v in gen[cols].iloc[pos]],
                           "seeds": list(smc.seeds(s.root_seed, t, index, s.replicates))})
-            rows.append((t, index, float(gen["distance"].iloc[pos])))
+            variant = (list(spec.models.variants)[int(gen[selection.MODEL].iloc[pos])]
+                       if spec.models is not None else "")
+            rows.append((t, index, variant, float(gen["distance"].iloc[pos])))
     found = [d for _, d in runner.map(sim, tasks, f"{tag}-audit")]
-    table = pd.DataFrame(rows, columns=["generation", "index", "saved_distance"])
+    table = pd.DataFrame(rows, columns=["generation", "index", "variant", "saved_distance"])
     table["recomputed_distance"] = found
     table["equal"] = table["saved_distance"] == table["recomputed_distance"]
     return table
