@@ -357,3 +357,36 @@ def test_losing_the_dask_scheduler_says_so_and_what_is_saved(tmp_path, cluster):
     assert said == saved_on_disk(out)
     assert invoke("sweep", path, "--workers", 2, "--out", out, "--quiet").exit_code == 0
     pd.testing.assert_frame_equal(read_runs(out), clean_result(path, tmp_path))
+
+
+def _slow_square(x):
+    return x * x
+
+
+@pytest.mark.multiprocess
+def test_a_finished_result_lost_with_its_worker_gives_up_instead_of_waiting_forever():
+    """The race behind a fresh-clone hang: a future finishes, then the one worker holding its
+    result dies before the result is fetched. Dask marks the result lost and waits for a worker
+    to compute it again; with none left, fetching it must give up as the sweep's wait does."""
+    from distributed import Client, LocalCluster
+
+    from normsim.errors import ClusterError
+    from normsim.sweeps import cluster as C
+
+    said = []
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as lc, Client(lc) as client, C.quiet():
+        fut = client.submit(_slow_square, 7, key="square-7", pure=False)
+        assert fut.result(timeout=60) == 49  # finished, its only copy on the worker
+        worker = next(iter(lc.workers))
+        lc.scale(0)  # that worker leaves: the result is lost
+        deadline = time.monotonic() + 30
+        while client.scheduler_info()["workers"] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not client.scheduler_info()["workers"], f"worker {worker} did not leave"
+        alone = C._Alone(client, client.scheduler.address, give_up_after=3, say=said.append)
+        started = time.monotonic()
+        with pytest.raises(ClusterError, match="no Dask worker was connected .* for 3 seconds"):
+            C._result(fut, client.scheduler.address, alone)
+        assert time.monotonic() - started < 30  # gave up; before the fix it waited forever
+        assert said and "no Dask worker is connected" in said[0]

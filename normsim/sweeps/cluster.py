@@ -152,7 +152,7 @@ def run_on(client, tasks: list[dict], fn: Callable, key: Callable[[dict], str],
         running.add(client.submit(fn, task, key=key(task), pure=False))
         if len(running) >= threads * IN_FLIGHT_PER_THREAD:
             break
-    alone_since, reported = None, False
+    alone = _Alone(client, address, give_up_after, say)
     while running:
         try:
             done, running = dask_wait(list(running), timeout=POLL_SECONDS,
@@ -163,27 +163,43 @@ def run_on(client, tasks: list[dict], fn: Callable, key: Callable[[dict], str],
         except Exception:  # noqa: BLE001 -- the futures were cancelled: the scheduler is gone
             raise _lost(address) from None
         for fut in done:
-            yield _result(fut, address)
+            yield _result(fut, address, alone)
             fut.release()
             nxt = next(queue, None)
             if nxt is not None:
                 running.add(client.submit(fn, nxt, key=key(nxt), pure=False))
         if done:
-            alone_since, reported = None, False
-            continue
-        if _workers(client, address):
-            alone_since, reported = None, False
-            continue
-        alone_since = alone_since or time.monotonic()
-        waited = time.monotonic() - alone_since
-        if waited >= min(REPORT_AFTER, give_up_after / 2) and not reported:
-            say(f"no Dask worker is connected to {address} (for {waited:.0f} s); waiting for "
-                f"one, and giving up after {give_up_after:g} s. Start workers with 'dask worker "
-                f"{address}'.")
-            reported = True
-        if waited >= give_up_after:
-            raise ClusterError(f"no Dask worker was connected to {address} for {give_up_after:g} "
-                               "seconds; gave up.")
+            alone.reset()
+        else:
+            alone.check()
+
+
+class _Alone:
+    """How long the cluster has had no worker: says so once, gives up after ``give_up_after``."""
+
+    def __init__(self, client, address: str, give_up_after: float, say: Callable[[str], None]):
+        self.client, self.address, self.give_up_after, self.say = (client, address,
+                                                                   give_up_after, say)
+        self.reset()
+
+    def reset(self) -> None:
+        self.since, self.reported = None, False
+
+    def check(self) -> None:
+        """Call when nothing came back for a while: ClusterError once it has been too long."""
+        if _workers(self.client, self.address):
+            self.reset()
+            return
+        self.since = self.since or time.monotonic()
+        waited = time.monotonic() - self.since
+        if waited >= min(REPORT_AFTER, self.give_up_after / 2) and not self.reported:
+            self.say(f"no Dask worker is connected to {self.address} (for {waited:.0f} s); "
+                     f"waiting for one, and giving up after {self.give_up_after:g} s. Start "
+                     f"workers with 'dask worker {self.address}'.")
+            self.reported = True
+        if waited >= self.give_up_after:
+            raise ClusterError(f"no Dask worker was connected to {self.address} for "
+                               f"{self.give_up_after:g} seconds; gave up.")
 
 
 @contextlib.contextmanager
@@ -228,18 +244,26 @@ def _lost(address: str) -> ClusterError:
     return ClusterError(f"lost the Dask scheduler at {address} (the connection to it closed).")
 
 
-def _result(fut, address: str):
+def _result(fut, address: str, alone: _Alone):
+    """A finished future's result. It is fetched in bounded waits: a result whose only copy was
+    on a worker that died after the future finished is lost, and the future waits for it to be
+    computed again -- forever, with no worker left, unless the wait gives up as
+    :func:`run_on`'s does (a fresh-clone suite hung here for its 360 s limit)."""
     # deferred: dask.distributed is heavy; only the Dask engine needs it
     from distributed.client import FutureCancelledError
-    try:
-        return fut.result()
-    except (FutureCancelledError, asyncio.CancelledError, OSError):
-        raise _lost(address) from None
-    except Exception as err:
-        if type(err).__name__ == "KilledWorker":  # a run that killed several workers in turn
-            raise ClusterError(f"Dask workers at {address} died several times while running "
-                               f"{err.args[0] if err.args else 'a run'} (out of memory?).") from None
-        raise
+    while True:
+        try:
+            return fut.result(timeout=POLL_SECONDS)
+        except TimeoutError:  # before OSError, of which it is a subclass: nothing came yet
+            alone.check()
+        except (FutureCancelledError, asyncio.CancelledError, OSError):
+            raise _lost(address) from None
+        except Exception as err:
+            if type(err).__name__ == "KilledWorker":  # a run that killed several workers in turn
+                raise ClusterError(f"Dask workers at {address} died several times while running "
+                                   f"{err.args[0] if err.args else 'a run'} (out of memory?)."
+                                   ) from None
+            raise
 
 
 __all__ = ["check_address", "connect", "run_on", "quiet", "close", "CONNECT_SECONDS", "REPORT_AFTER",
