@@ -16,7 +16,6 @@ Plain data in (the file, the folder), plain data out (one row per particle check
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +24,6 @@ import pandas as pd
 from normsim.calibration import driver, outputs, selection, smc
 from normsim.calibration.spec import CalibrationFile
 from normsim.errors import FolderError
-from normsim.sweeps import cluster
 
 
 def chosen(n: int, k: int) -> list[int]:
@@ -38,27 +36,19 @@ def chosen(n: int, k: int) -> list[int]:
 def saved_generations(spec: CalibrationFile, out: Path, identity: dict) -> list[pd.DataFrame]:
     """The folder's generations, after checking it holds this calibration's work (read only:
     a damaged generation is reported, not removed as a resumed run would)."""
-    owner = out / "calibration.json"
-    try:
-        theirs = json.loads(owner.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise FolderError(f"{out} holds no calibration's work ({owner.name} is missing or "
+    theirs = outputs.owner(out)
+    if theirs is None:
+        raise FolderError(f"{out} holds no calibration's work ({outputs.OWNER} is missing or "
                           "unreadable): name the folder a calibration wrote, e.g. "
-                          "docs/calibration/mine_ban_2007_orders.") from None
+                          "docs/calibration/mine_ban_2007_orders.")
     if theirs != identity:
         raise FolderError(f"{out} holds another calibration's work (or this file's, before it or "
                           "its data changed): its outputs cannot be checked against this file.")
-    s = driver.settings(spec)
     folder = out / driver.GENERATIONS
-    files = sorted(folder.glob("gen_*.csv"))
-    gens = []
-    for t, path in enumerate(files):
-        gen = driver._read_generation(path, s, driver.columns(spec)) \
-            if path.name == f"gen_{t:03d}.csv" else None
-        if gen is None:
-            raise FolderError(f"{path}: damaged or out of order (a resumed run would compute it "
-                              "again); nothing to check from it on.")
-        gens.append(gen)
+    gens, bad = driver.read_generations(folder, driver.settings(spec), driver.columns(spec))
+    if bad:
+        raise FolderError(f"{bad[0]}: damaged or out of order (a resumed run would compute it "
+                          "again); nothing to check from it on.")
     if not gens:
         raise FolderError(f"{folder} holds no finished generation: nothing to check.")
     return gens
@@ -115,17 +105,9 @@ def check(spec: CalibrationFile, text: str, out: str | Path, *, per_generation: 
     _, fitted = driver.simulator(spec)
     ident = outputs.identity(spec, text, fitted)
     gens = saved_generations(spec, out, ident)
-    problems = consistency(gens)
-    if scheduler:
-        cluster.check_address(scheduler)
-    client = cluster.connect(scheduler) if scheduler else None
-    try:
-        with driver.Runner(workers if client is None else 1, client, log) as runner:
-            table = audit(spec, gens, runner, ident["calibration_hash"][:8], per_generation)
-    finally:
-        if client is not None:
-            cluster.close(client)
-    return table, problems
+    with driver.running(workers, scheduler, log) as runner:
+        table = audit(spec, gens, runner, ident["calibration_hash"][:8], per_generation)
+    return table, consistency(gens)
 
 
 __all__ = ["audit", "check", "chosen", "consistency", "saved_generations"]

@@ -18,9 +18,10 @@ posterior an uninterrupted one does, on any number of workers or on Dask.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,6 +176,23 @@ def settings(spec: CalibrationFile) -> smc.Settings:
                         max_batches=spec.abc.max_batches)
 
 
+@contextlib.contextmanager
+def running(workers: int, scheduler: str | None, log: Callable[[str], None]) -> Iterator[Runner]:
+    """A :class:`Runner` on ``workers`` local processes, or on the Dask scheduler at
+    ``scheduler`` (its own logging quiet: what goes wrong is said once, by us); the client is
+    closed after."""
+    if scheduler:
+        cluster.check_address(scheduler)
+    with cluster.quiet() if scheduler else contextlib.nullcontext():
+        client = cluster.connect(scheduler) if scheduler else None
+        try:
+            with Runner(workers if client is None else 1, client, log) as runner:
+                yield runner
+        finally:
+            if client is not None:
+                cluster.close(client)
+
+
 class Runner:
     """Maps a function over tasks (dicts with an ``index``) serially, on local worker processes
     or on a Dask client, and returns the results in task order whatever order they finish in."""
@@ -246,23 +264,33 @@ def columns(spec: CalibrationFile) -> list[str]:
     return ([selection.MODEL] if spec.models is not None else []) + list(spec.parameters)
 
 
+def read_generations(folder: Path, s: smc.Settings, names: list[str]
+                     ) -> tuple[list[pd.DataFrame], list[Path]]:
+    """The saved generations in order, as written (with their ``epsilon`` and ``simulations``
+    columns), up to the first missing or damaged one; and the files from that one on (empty
+    when every file was read). Reads only."""
+    done = []
+    files = sorted(folder.glob("gen_*.csv"))
+    for t, path in enumerate(files):
+        gen = _read_generation(path, s, names) if path.name == f"gen_{t:03d}.csv" else None
+        if gen is None:
+            return done, files[t:]
+        done.append(gen)
+    return done, []
+
+
 def load_generations(folder: Path, s: smc.Settings, log,
                      names: list[str] | None = None) -> list[pd.DataFrame]:
     """The saved generations in order, up to the first missing or damaged one (which is removed
     with all after it: they will be computed again, identically)."""
-    done = []
-    files = sorted(folder.glob("gen_*.csv"))
-    names = list(s.names) if names is None else names
-    for t, path in enumerate(files):
-        gen = _read_generation(path, s, names) if path.name == f"gen_{t:03d}.csv" else None
-        if gen is None:
-            for later in files[t:]:
-                later.unlink(missing_ok=True)
-            log(f"{path} was damaged or out of order: it and what follows will be run again")
-            break
+    done, bad = read_generations(folder, s, list(s.names) if names is None else names)
+    if bad:
+        for later in bad:
+            later.unlink(missing_ok=True)
+        log(f"{bad[0]} was damaged or out of order: it and what follows will be run again")
+    for t, gen in enumerate(done):
         gen.attrs.update(epsilon=float(gen.pop("epsilon").iloc[0]), t=t,
                          simulations=int(gen.pop("simulations").iloc[0]))
-        done.append(gen)
     for tmp in folder.glob(".gen_*.tmp"):  # a write cut short (a kill, a full disk)
         tmp.unlink(missing_ok=True)
     return done

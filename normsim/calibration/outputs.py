@@ -22,7 +22,6 @@ something else, or another calibration's work, is refused before anything is wri
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 from pathlib import Path
@@ -57,13 +56,8 @@ def claim(out: Path, identity: dict) -> None:
     if target.exists() and not target.is_dir():
         raise FolderError(f"{out} is a file, not a folder; name a new folder for the results.")
     if target.is_dir():
-        owner = target / OWNER
-        if owner.is_file():
-            try:
-                theirs = json.loads(owner.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                theirs = {}
-            if theirs != identity:
+        if (target / OWNER).is_file():
+            if owner(target) != identity:
                 raise FolderError(f"{out} holds another calibration's work (or this file's, before "
                                   "it or its data changed); nothing was changed. Use another "
                                   "--out folder, or remove that one.")
@@ -75,6 +69,14 @@ def claim(out: Path, identity: dict) -> None:
                                   "writes only into a new or empty folder, or its own. Use another "
                                   "--out folder.")
     target.mkdir(parents=True, exist_ok=True)
+
+
+def owner(out: Path) -> dict | None:
+    """The identity of the calibration whose work ``out`` holds (None: none, or unreadable)."""
+    try:
+        return json.loads((out / OWNER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def identity(spec: CalibrationFile, text: str, fitted: pd.DataFrame) -> dict:
@@ -93,16 +95,15 @@ def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int
     out = Path(out)
     _, fitted = driver.simulator(spec)
     ident = identity(spec, text, fitted)
-    if scheduler:
+    if scheduler:  # a malformed address is refused before the folder is touched
         cluster.check_address(scheduler)
     claim(out, ident)
     tag = ident["fitted_rows_hash"][:8] + ident["calibration_hash"][:8]
-    with FolderLock(out, holder="calibration"), (cluster.quiet() if scheduler else contextlib.nullcontext()):
+    with FolderLock(out, holder="calibration"):
         claim(out, ident)  # again, now that no one else can write here: then mark it ours
         write_text_atomically(out / OWNER, json.dumps(ident, indent=1) + "\n")
-        client = cluster.connect(scheduler) if scheduler else None
         try:
-            with driver.Runner(workers if client is None else 1, client, log) as runner:
+            with driver.running(workers, scheduler, log) as runner:
                 gens = driver.run_abc(spec, out, runner, tag, log)
                 post = driver.posterior(gens[-1], spec)
                 draws = driver.forecast_draws(spec, post, len(gens) - 1, runner, tag)
@@ -112,9 +113,6 @@ def calibrate(spec: CalibrationFile, text: str, out: str | Path, *, workers: int
             log(f"stopped: {saved} generation(s) are saved in {out}; rerun the same command to "
                 "resume.")
             raise
-        finally:
-            if client is not None:
-                cluster.close(client)
         return write_outputs(spec, out, gens, post, draws, fitted, ident, checks)
 
 
