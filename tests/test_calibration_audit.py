@@ -42,15 +42,27 @@ def test_every_saved_particle_is_simulated_again_to_the_last_bit_and_nothing_is_
     assert _hashes(out) == before
 
 
-def test_a_distance_changed_in_its_last_digits_is_found_and_named(finished, tmp_path):
-    path, out = finished
+def _changed_copy(out, tmp_path, change):
+    """A copy of the calibration folder whose last generation's table ``change`` edited in
+    place, written back as the calibration writes it."""
     copy = tmp_path / "copy"
     shutil.copytree(out, copy)
     gen = copy / "generations" / "gen_001.csv"
     table = pd.read_csv(gen)
-    index = int(table["index"].iloc[-1])  # the last row: a check of 2 per generation reads it
-    table.loc[table.index[-1], "distance"] *= 1 - 1e-12  # still inside epsilon
+    change(table)
     table.to_csv(gen, index=False, float_format="%.17g")
+    return copy
+
+
+def test_a_distance_changed_in_its_last_digits_is_found_and_named(finished, tmp_path):
+    path, out = finished
+    # the last row's particle: a check of 2 per generation reads the first and the last
+    index = int(pd.read_csv(out / "generations" / "gen_001.csv")["index"].iloc[-1])
+
+    def nudge(table):
+        table.loc[table.index[-1], "distance"] *= 1 - 1e-12  # still inside epsilon
+
+    copy = _changed_copy(out, tmp_path, nudge)
     done = normsim("calibrate", path, "--out", copy, "--check", 2, "--workers", 1)
     assert done.returncode == 1
     different = [line for line in done.stdout.splitlines() if line.endswith("DIFFERENT")]
@@ -63,12 +75,11 @@ def test_a_distance_changed_in_its_last_digits_is_found_and_named(finished, tmp_
 
 def test_an_epsilon_that_is_not_the_previous_median_is_reported(finished, tmp_path):
     path, out = finished
-    copy = tmp_path / "copy"
-    shutil.copytree(out, copy)
-    gen = copy / "generations" / "gen_001.csv"
-    table = pd.read_csv(gen)
-    table["epsilon"] = table["distance"].max() * 2  # wider than the schedule: too lenient
-    table.to_csv(gen, index=False, float_format="%.17g")
+
+    def widen(table):
+        table["epsilon"] = table["distance"].max() * 2  # wider than the schedule: too lenient
+
+    copy = _changed_copy(out, tmp_path, widen)
     done = normsim("calibrate", path, "--out", copy, "--check", 1, "--workers", 1)
     assert done.returncode == 1
     assert "inconsistent: generation 1: epsilon" in done.stdout
