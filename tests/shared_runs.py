@@ -99,7 +99,7 @@ def plain_run(settings: Scenario, seed: int, steps: int) -> pd.DataFrame:
     """The records of one run without its twin: from memory, from the store, or computed (and
     stored) under the key's lock."""
     def compute():
-        model = NormDiffusionModel(rng=seed, settings=settings)
+        model = NormDiffusionModel(rng=seed, settings=settings, agents=False)  # tables only
         model.run_model(steps)
         return model.records()
     return _stored(run_key(settings, seed, steps), compute)

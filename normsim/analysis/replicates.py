@@ -91,7 +91,7 @@ def run_seeds(settings: Scenario, seeds: Sequence[int], weeks: int,
     for replicate, seed in enumerate(seeds):
         if cancel is not None and cancel.is_set():
             raise Cancelled()
-        model = NormDiffusionModel(rng=int(seed), settings=settings)
+        model = NormDiffusionModel(rng=int(seed), settings=settings, agents=False)  # tables only
         model.run_model(weeks)
         tables.append(model.records().assign(replicate=replicate, seed=int(seed)))
         if on_run is not None:

@@ -89,7 +89,7 @@ class Simulator:
                     tomli_w.dump(pop, f)
                 scenario["population"] = tmp
             settings = with_values(validate(scenario, "calibration"), values, "calibration")
-            model = NormDiffusionModel(rng=seed, settings=settings,
+            model = NormDiffusionModel(rng=seed, settings=settings, agents=False,  # tables only
                                        record_every=self.record_every)
             model.run_model(steps or self.steps)  # it reads the population file again
         finally:

@@ -30,9 +30,10 @@ import numpy as np
 import pandas as pd
 
 from normsim.settings import budget
+from normsim.settings.arguments import switch
 from normsim.rules import leadership, mechanisms, ownership, policies, splinters
 from normsim.simulation import conditions, records
-from normsim.world.agents import ArmedGroup, Commander, Community, Fighter
+from normsim.world.agents import ArmedGroup, Commander, Community, Fighter, Unbuilt, create
 from normsim.world.commanders import STRATEGIC, CommanderCohort
 from normsim.world.communities import CommunityState
 from normsim.simulation.counterfactual import with_twin
@@ -74,14 +75,22 @@ class NormDiffusionModel(mesa.Model):
 
     Attributes a Mesa user will look for: ``datacollector`` (model reporters for
     ``mesa.batch_run``; tables ``groups`` and ``events``), ``agents``, ``rng``.
+
+    ``agents=False`` builds the groups', commanders', fighters' and communities' Mesa agents only
+    when something asks for one, unregistered (``model.agents`` then holds only the engagers):
+    for runs whose tables are all that is read (a sweep's, a calibration's, a comparison's). The
+    ids are reserved as if they had been built, so the records and events are the same to the
+    bit (``tests/test_headless.py``); building tens of thousands of agents is skipped.
     """
 
-    def __init__(self, *, rng=None, settings: Scenario | None = None, **params):
+    def __init__(self, *, rng=None, settings: Scenario | None = None, agents: bool = True,
+                 **params):
         if rng is None:  # draw a seed we can record, so that even an unseeded run can be replayed
             rng = int(np.random.SeedSequence().entropy % (MAX_SEED + 1))
         elif not isinstance(rng, (np.random.Generator, np.random.BitGenerator,
                                   np.random.SeedSequence)):
             rng = check_seed(rng, "rng (the seed)")  # one a scenario file can hold, to replay it
+        agents = switch(agents, "agents")
         settings = from_flat(params, base=settings)
         budget.check_model(settings, "model parameters")  # before allocating any agent
         super().__init__(rng=rng)
@@ -114,19 +123,15 @@ class NormDiffusionModel(mesa.Model):
         self.groups.cost = norm_costs(self.norms, self.groups, self.groups.shortfall)
         self.communities.settle_harm(self._expected_harm)
 
-        self.group_agents = list(ArmedGroup.create_agents(self, self.groups.n,
-                                                          index=list(range(self.groups.n))))
+        self.group_agents = create(ArmedGroup, self, list(range(self.groups.n)), agents)
         self.emulation = np.zeros((self.groups.n, len(self.norms)))
         self._watch = None
         self.engager_agents = [KINDS[e.kind](self, i, e) for i, e in enumerate(s.engagers)]
         self.state = State(self, s.state, 1.0 - float(self.communities.usual_harm.mean()))
         self._engager_set = None
-        self.commander_agents = list(Commander.create_agents(self, self.commanders.n,
-                                                             index=np.arange(self.commanders.n)))
-        self.fighter_agents = list(Fighter.create_agents(self, self.fighters.n,
-                                                         index=np.arange(self.fighters.n)))
-        self.community_agents = list(Community.create_agents(self, self.communities.n,
-                                                             index=list(range(self.communities.n))))
+        self.commander_agents = create(Commander, self, np.arange(self.commanders.n), agents)
+        self.fighter_agents = create(Fighter, self, np.arange(self.fighters.n), agents)
+        self.community_agents = create(Community, self, list(range(self.communities.n)), agents)
 
         self.record_every = s.run.record_every
         self.datacollector = records.Collector(model_reporters=records.MODEL_REPORTERS,
@@ -162,7 +167,10 @@ class NormDiffusionModel(mesa.Model):
         for e in self.engager_agents:
             e.engagement.grow()
             e.engagement.engaged[child] = e.takes_new_groups
-        self.group_agents.append(ArmedGroup(self, child))
+        if isinstance(self.group_agents, Unbuilt):
+            self.group_agents.grow()
+        else:
+            self.group_agents.append(ArmedGroup(self, child))
         self._layout = None  # the records' layout changed
         return child
 
@@ -382,7 +390,8 @@ class NormDiffusionModel(mesa.Model):
 def _signature() -> inspect.Signature:
     kw = inspect.Parameter.KEYWORD_ONLY
     params = [inspect.Parameter("rng", kw, default=None),
-              inspect.Parameter("settings", kw, default=None)]
+              inspect.Parameter("settings", kw, default=None),
+              inspect.Parameter("agents", kw, default=True)]
     params += [inspect.Parameter(name, kw, default=value) for name, value in defaults().items()]
     return inspect.Signature(params)
 

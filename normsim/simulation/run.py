@@ -23,7 +23,7 @@ from normsim.simulation.model import NormDiffusionModel
 
 def run_model(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: int | None = None,
               scenario: Scenario | str | Path | None = None, counterfactual: bool = False,
-              **keywords: Any) -> NormDiffusionModel:
+              agents: bool = True, **keywords: Any) -> NormDiffusionModel:
     """Build a model from ``scenario`` (a Scenario, a shipped name or a file; defaults if None)
     with ``params`` and then ``keywords`` (flat parameter names) overriding it, seeded with
     ``seed``, and run it ``steps`` weeks (the scenario's ``run.steps`` if None). Returns the
@@ -38,17 +38,21 @@ def run_model(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: 
     a parameter name that is not text, a seed or steps out of range) raises
     :class:`normsim.UserError` naming it, the value and what is allowed, as does a model or a
     run over :mod:`normsim.settings.budget`; :class:`normsim.ScenarioError` is its kind for
-    parameters."""
+    parameters.
+
+    ``agents=False`` builds the Mesa agents only when asked for (``NormDiffusionModel``'s
+    ``agents``): for a caller that reads only the records and events."""
     scenario = arguments.scenario(scenario)
     if scenario is not None and not isinstance(scenario, Scenario):
         scenario = load(scenario)
     params = arguments.parameters(params)
     counterfactual = arguments.switch(counterfactual, "counterfactual")
+    agents = arguments.switch(agents, "agents")
     seed = check_seed(seed)
     settings = from_flat({**params, **keywords}, base=scenario)
     steps = settings.run.steps if steps is None else check_steps(steps)
     budget.check_run(settings, steps, "model parameters", twin=counterfactual)
-    model = NormDiffusionModel(rng=seed, settings=settings)
+    model = NormDiffusionModel(rng=seed, settings=settings, agents=agents)
     if counterfactual:
         run_with_twin(model, steps)
     else:
@@ -66,4 +70,4 @@ def run(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: int | 
     ``run({"group_centralisation": 0.3}, seed=1)`` is ``run(seed=1, group_centralisation=0.3)``,
     the form EMA Workbench calls."""
     return run_model(params, seed, steps=steps, scenario=scenario, counterfactual=counterfactual,
-                     **keywords).records()
+                     agents=False, **keywords).records()  # the table only: no Mesa agents built

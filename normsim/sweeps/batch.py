@@ -55,7 +55,8 @@ def run_batch_list(tasks: list[dict]) -> list[tuple]:
 
 def run_one(task: dict, settings) -> tuple:
     """One run of a sweep from its task and its validated scenario: (meta, records, events)."""
-    model = NormDiffusionModel(rng=task["seed"], settings=settings, **task["params"])
+    model = NormDiffusionModel(rng=task["seed"], settings=settings, agents=False,  # tables only
+                               **task["params"])
     if task.get("counterfactual", True):
         run_with_twin(model, task["steps"], lasting=task.get("lasting", False))
     else:

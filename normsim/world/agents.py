@@ -10,6 +10,7 @@ per norm, the property reads the scenario's first norm; ``acceptance_of(norm)`` 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import mesa
 import numpy as np
@@ -138,6 +139,49 @@ class Community(mesa.Agent):
     harm = property(lambda self: float(self.model.communities.harm[self.index]))
     pressure = property(lambda self: float(self.model.communities.pressure[self.index]))
     recruits = property(lambda self: int(self.model.communities.recruits[self.index]))
+
+
+class Unbuilt(Sequence):
+    """The agents of one kind in a run built without them (``agents=False``): their ids are
+    reserved as :meth:`create_agents` would have given them, and an agent is made only when it
+    is asked for (an event names it), as a view not registered with the model.
+
+    A run whose tables are all that is read (a sweep's, a calibration's) then skips making and
+    registering tens of thousands of Mesa agents, and its events are the same to the bit."""
+
+    def __init__(self, cls: type[mesa.Agent], model, n: int):
+        self.cls, self.model = cls, model
+        first = model.agent_id_counter  # the next id Mesa would give
+        self.ids = list(range(first, first + n))
+        model.agent_id_counter = first + n
+        self._made: dict[int, mesa.Agent] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = int(i)
+        agent = self._made.get(i)
+        if agent is None:
+            agent = self.cls.__new__(self.cls)  # not registered: the model keeps no reference
+            agent.model, agent.index, agent.unique_id = self.model, i, self.ids[i]
+            self._made[i] = agent
+        return agent
+
+    def grow(self) -> None:
+        """One more agent (a faction breaks away), with the next id, as Mesa would give it."""
+        self.ids.append(self.model.agent_id_counter)
+        self.model.agent_id_counter += 1
+
+
+def create(cls: type[mesa.Agent], model, index, built: bool) -> list | Unbuilt:
+    """The agents of ``cls`` that view rows ``index`` (``0 .. n - 1``): registered Mesa agents,
+    or :class:`Unbuilt` ones when not ``built``."""
+    if not built:
+        return Unbuilt(cls, model, len(index))
+    return list(cls.create_agents(model, len(index), index=index))
 
 
 __all__ = ["ArmedGroup", "Commander", "Fighter", "Community"]
