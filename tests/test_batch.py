@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 from normsim.settings.scenario import load
-from normsim.sweeps.batch import batch_size, batches, run_batch
+from normsim.settings.scenario import validate
+from normsim.simulation.counterfactual import TWIN_COLUMNS
+from normsim.sweeps.batch import batch_size, batches, in_twin_order, run_batch, run_one
 from normsim.sweeps.engines import run_task, sweep
 from normsim.sweeps.experiment import load_experiment
 from normsim.sweeps.design import plan
@@ -47,12 +49,54 @@ def test_a_run_is_the_same_alone_in_a_batch_of_two_and_of_many_in_any_order(tmp_
     assert not many[0][1]["compliance_rate"].equals(many[1][1]["compliance_rate"])
 
 
+def test_conditions_that_differ_only_in_their_engager_share_one_twin_and_the_same_tables(tmp_path):
+    p, _ = small_plan(tmp_path, replicates=3)  # dialogue.principled 0 or 1: the twins are equal
+    tasks = in_twin_order(tasks_of(p))
+    assert [(t["replicate"], t["condition"]) for t in tasks[:2]] == [(0, 0), (0, 1)]
+    shared = list(run_batch(tasks))
+    for task, result in zip(tasks, shared):
+        same(run_task(task), result)  # each run alone: its own twin
+    # the two conditions of a replicate carry the same twin, and the replicates differ
+    twin = [r[1][list(TWIN_COLUMNS.values())] for r in shared]
+    pd.testing.assert_frame_equal(twin[0], twin[1], check_exact=True)
+    assert not twin[0].equals(twin[2])
+    # with the lasting twin too (engagement ends at week 8): the twin is shared, the lasting
+    # twin is each run's own
+    lasting = [{**t, "lasting": True, "params": {**t["params"], "dialogue_end_week": 8}}
+               for t in tasks]
+    for task, result in zip(lasting, run_batch(lasting)):
+        same(run_task(task), result)
+        assert "violations_lasting" in result[1]
+
+
+def test_a_twin_already_run_is_used_not_run_again(tmp_path):
+    p, _ = small_plan(tmp_path, replicates=1)
+    first, second = in_twin_order(tasks_of(p))
+    settings = validate(first["scenario"], "test")  # as run_batch validates it
+    twins: dict = {}
+    meta, records, _ = run_one(first, settings, twins)
+    assert len(twins) == 1
+    (key, kept), = twins.items()
+    # a marked copy of the stored twin: the second run must attach it as it is
+    twins[key] = kept.assign(compliance_rate=-1.0)
+    _, again, _ = run_one(second, settings, twins)
+    assert (again["compliance_counterfactual"] == -1.0).all()
+    _, alone, _ = run_one(second, settings)
+    pd.testing.assert_frame_equal(again.drop(columns=list(TWIN_COLUMNS.values())),
+                                  alone.drop(columns=list(TWIN_COLUMNS.values())), check_exact=True)
+
+
 def test_batch_size_feeds_every_slot_and_is_bounded():
     assert batch_size(6, 2) == 1
     assert batch_size(150, 2) == 8
     assert batch_size(40, 2) == 5
     assert batch_size(10_000, 2, largest=3) == 3
-    assert [len(b) for b in batches(list(range(7)), 3)] == [3, 3, 1]
+    tasks = [{"condition": c, "replicate": r} for c in range(2) for r in range(4)]  # plan order
+    made = batches(tasks, 3)
+    assert [len(b) for b in made] == [3, 3, 2]
+    # replicate by replicate, so that a replicate's conditions can share their twin
+    assert [(t["replicate"], t["condition"]) for b in made for t in b] == \
+        [(r, c) for r in range(4) for c in range(2)]
 
 
 def test_runs_of_different_scenarios_in_one_batch_keep_their_own_scenario(tmp_path):

@@ -104,7 +104,19 @@ def fork_lasting(model):
     return twin
 
 
-def run_with_twin(model, steps: int | None = None, lasting: bool = False) -> None:
+def twin_key(model, steps: int) -> str | None:
+    """Everything the twin of ``model`` (just built) run ``steps`` weeks depends on: its settings
+    without engagers, its seed and the weeks (None when the model was seeded with a Generator,
+    whose twin cannot be named). Runs that differ only in their engagers -- a sweep's conditions
+    over an engager's settings, replicate by replicate (common random numbers) -- have the same
+    twin."""
+    if model.seed is None:
+        return None
+    return f"{model.seed} {steps} {twin_settings(model.settings).model_dump_json()}"
+
+
+def run_with_twin(model, steps: int | None = None, lasting: bool = False,
+                  twins: dict[str, pd.DataFrame] | None = None) -> None:
     """Run ``model`` (just built) ``steps`` weeks beside its twin without engagement, and attach
     the twin's records (:meth:`NormDiffusionModel.attach_twin`). The twin shares every week
     before the first an engager is active; a model without engagers is its own twin.
@@ -112,7 +124,12 @@ def run_with_twin(model, steps: int | None = None, lasting: bool = False) -> Non
     With ``lasting``, the lasting twin (engagement never ends) runs too, forked just before the
     first week an engager stops, and its violations and occasions are attached beside the
     twin's (:data:`LASTING_COLUMNS`); a model whose engagers never stop is its own lasting
-    twin."""
+    twin.
+
+    ``twins`` (a dict the caller keeps, keyed by :func:`twin_key`) holds twins already run: a
+    run whose twin is there does not run it again, and a twin run here is added to it. The rows
+    are the same either way (a forked twin's rows are a twin's run on its own:
+    ``tests/test_counterfactual.py``)."""
     steps = model.settings.run.steps if steps is None else check_steps(steps)
     budget.check_run(model.settings, steps, "model parameters", twin=True)
     first = first_active_week(model.settings)
@@ -121,27 +138,37 @@ def run_with_twin(model, steps: int | None = None, lasting: bool = False) -> Non
         twin = model.records()
         model.attach_twin(_with_lasting(twin, twin) if lasting else twin)
         return
+    key = twin_key(model, steps) if twins is not None else None
+    known = twins.get(key) if key is not None else None
     models = [model]
-    shared = min(steps, max(0, first - 1))  # weeks 1 .. first - 1: no engager acts
-    for _ in range(shared):
-        model.step()
-    twin = fork_twin(model)
-    models.append(twin)
+    twin = None
+    if known is None:
+        shared = min(steps, max(0, first - 1))  # weeks 1 .. first - 1: no engager acts
+        for _ in range(shared):
+            model.step()
+        twin = fork_twin(model)
+        models.append(twin)
     ending = first_end_week(model.settings) if lasting else None
+    lasting_twin = None
     if lasting and ending is not None:  # weeks .. ending - 1: every engager still acts as before
         for m in models:
             for _ in range(min(steps, ending - 1) - m.steps):
                 m.step()
-        models.append(fork_lasting(model))
+        lasting_twin = fork_lasting(model)
+        models.append(lasting_twin)
     for m in models:
         for _ in range(steps - m.steps):
             m.step()
         m.collect()
+    if twin is not None:
+        known = twin.twin_records()
+        if key is not None:
+            twins[key] = known
     if not lasting:
-        model.attach_twin(twin.twin_records())
+        model.attach_twin(known)
         return
-    kept = models[2] if len(models) == 3 else model
-    model.attach_twin(_with_lasting(twin.twin_records(), kept.twin_records()))
+    kept = lasting_twin if lasting_twin is not None else model
+    model.attach_twin(_with_lasting(known, kept.twin_records()))
 
 
 def _with_lasting(twin: pd.DataFrame, lasting: pd.DataFrame) -> pd.DataFrame:

@@ -8,7 +8,12 @@ What the runs of a batch share today:
   (on Dask, one future and one scheduler decision per batch);
 * the validation of each distinct scenario (a design's conditions share a few);
 * a run and its twin without engagement share every week before the first engager acts
-  (:func:`normsim.simulation.counterfactual.run_with_twin`).
+  (:func:`normsim.simulation.counterfactual.run_with_twin`);
+* runs that differ only in their engagers and share a seed -- the conditions of a sweep over an
+  engager's settings, replicate by replicate (common random numbers) -- share one twin: batches
+  are made replicate by replicate (:func:`in_twin_order`) and a batch runs each twin once;
+* no run builds its groups', commanders', fighters' and communities' Mesa agents
+  (``agents=False``): only the tables come back.
 
 Each run keeps its own seed and its own random streams (:class:`normsim.world.view.RandomStreams`)
 and no state crosses from one run to the next, so a run's tables are the same to the bit alone or
@@ -39,13 +44,20 @@ BATCHES_PER_SLOT = 4  # batches per worker slot at least, so that slots finish t
 
 
 def run_batch(tasks: Iterable[dict]) -> Iterator[tuple]:
-    """Run each task of ``tasks``; yield its ``(meta, records, events)`` as it finishes."""
+    """Run each task of ``tasks``; yield its ``(meta, records, events)`` as it finishes. Runs of
+    the batch whose twins are the same (they differ only in their engagers and share a seed:
+    :func:`normsim.simulation.counterfactual.twin_key`) run that twin once."""
     validated: dict[str, object] = {}
+    twins: dict = {}  # twin_key -> the twin's records, kept while the seed stays the same
+    seed = None
     for task in tasks:
+        if twins and task["seed"] != seed:
+            twins.clear()  # a twin is only ever shared by runs with one seed
+        seed = task["seed"]
         key = repr(task["scenario"])  # plain data: its repr identifies it
         if key not in validated:
             validated[key] = validate(task["scenario"], f"run {task['run_id']}")
-        yield run_one(task, validated[key])
+        yield run_one(task, validated[key], twins)
 
 
 def run_batch_list(tasks: list[dict]) -> list[tuple]:
@@ -53,12 +65,13 @@ def run_batch_list(tasks: list[dict]) -> list[tuple]:
     return list(run_batch(tasks))
 
 
-def run_one(task: dict, settings) -> tuple:
-    """One run of a sweep from its task and its validated scenario: (meta, records, events)."""
+def run_one(task: dict, settings, twins: dict | None = None) -> tuple:
+    """One run of a sweep from its task and its validated scenario: (meta, records, events);
+    ``twins``: twins already run (:func:`normsim.simulation.counterfactual.run_with_twin`)."""
     model = NormDiffusionModel(rng=task["seed"], settings=settings, agents=False,  # tables only
                                **task["params"])
     if task.get("counterfactual", True):
-        run_with_twin(model, task["steps"], lasting=task.get("lasting", False))
+        run_with_twin(model, task["steps"], lasting=task.get("lasting", False), twins=twins)
     else:
         model.run_model(task["steps"])
     meta = {k: task[k] for k in ("run_id", "condition", "replicate", "seed")}
@@ -73,9 +86,18 @@ def batch_size(runs: int, slots: int, largest: int = MAX_BATCH) -> int:
     return max(1, min(largest, math.ceil(runs / (max(1, slots) * BATCHES_PER_SLOT))))
 
 
+def in_twin_order(tasks: list[dict]) -> list[dict]:
+    """``tasks`` replicate by replicate: the conditions of one replicate share its seed, so
+    those that differ only in their engagers can share a twin (:func:`run_batch`). The order
+    changes no run's tables."""
+    return sorted(tasks, key=lambda t: (t.get("replicate", 0), t.get("condition", 0)))
+
+
 def batches(tasks: list[dict], size: int) -> list[list[dict]]:
-    """``tasks`` in consecutive batches of ``size`` (the last may be smaller)."""
+    """``tasks`` in batches of ``size`` (the last may be smaller), in :func:`in_twin_order`."""
+    tasks = in_twin_order(tasks)
     return [tasks[i:i + size] for i in range(0, len(tasks), size)]
 
 
-__all__ = ["run_batch", "run_batch_list", "run_one", "batch_size", "batches", "MAX_BATCH"]
+__all__ = ["run_batch", "run_batch_list", "run_one", "batch_size", "batches", "in_twin_order",
+           "MAX_BATCH"]
