@@ -86,6 +86,19 @@ def test_a_twin_already_run_is_used_not_run_again(tmp_path):
                                   alone.drop(columns=list(TWIN_COLUMNS.values())), check_exact=True)
 
 
+def test_the_arms_of_one_scenario_per_kind_of_engager_share_their_twin():
+    """which_engager's arms are scenarios that differ in their engager (and their words)."""
+    twins: dict = {}
+    for i, name in enumerate(["engager_dialogue", "engager_deed", "engager_peace_operation"]):
+        scenario = load(name)
+        task = {"run_id": f"c{i}-r0", "condition": i, "replicate": 0, "seed": 5, "steps": 30,
+                "params": {"group_fighters": 30, "record_every": 5}, "counterfactual": True,
+                "scenario": scenario.model_dump(by_alias=True)}
+        shared = run_one(task, scenario, twins)
+        assert len(twins) == 1, name  # the first arm's twin serves the others
+        same(run_one(task, scenario), shared)  # as with its own twin
+
+
 def test_batch_size_feeds_every_slot_and_is_bounded():
     assert batch_size(6, 2) == 1
     assert batch_size(150, 2) == 8

@@ -39,6 +39,8 @@ KEYS = ["step", "group", "norm"]
 TWIN_COLUMNS = {"compliance_rate": "compliance_counterfactual",
                 "violations": "violations_counterfactual",
                 "occasions": "occasions_counterfactual"}
+#: a scenario's fields no run reads (words for people)
+UNREAD = {"title", "description"}
 #: columns of the lasting twin kept beside the run's (its engagement never ends)
 LASTING_COLUMNS = {"violations": "violations_lasting", "occasions": "occasions_lasting"}
 
@@ -106,13 +108,15 @@ def fork_lasting(model):
 
 def twin_key(model, steps: int) -> str | None:
     """Everything the twin of ``model`` (just built) run ``steps`` weeks depends on: its settings
-    without engagers, its seed and the weeks (None when the model was seeded with a Generator,
-    whose twin cannot be named). Runs that differ only in their engagers -- a sweep's conditions
-    over an engager's settings, replicate by replicate (common random numbers) -- have the same
-    twin."""
+    without engagers (leaving out the scenario's title and description, which no run reads), its
+    seed and the weeks (None when the model was seeded with a Generator, whose twin cannot be
+    named). Runs that differ only in their engagers -- a sweep's conditions over an engager's
+    settings, or its arms of one scenario per kind of engager, replicate by replicate (common
+    random numbers) -- have the same twin."""
     if model.seed is None:
         return None
-    return f"{model.seed} {steps} {twin_settings(model.settings).model_dump_json()}"
+    settings = twin_settings(model.settings).model_dump_json(exclude=UNREAD)
+    return f"{model.seed} {steps} {settings}"
 
 
 def run_with_twin(model, steps: int | None = None, lasting: bool = False,
