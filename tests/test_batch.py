@@ -9,7 +9,9 @@ import pytest
 from normsim.settings.scenario import load
 from normsim.settings.scenario import validate
 from normsim.simulation.counterfactual import TWIN_COLUMNS
-from normsim.sweeps.batch import batch_size, batches, in_twin_order, run_batch, run_one
+from normsim.simulation import counterfactual
+from normsim.sweeps import batch
+from normsim.sweeps.batch import batch_size, batches, run_batch, run_one
 from normsim.sweeps.engines import run_task, sweep
 from normsim.sweeps.experiment import load_experiment
 from normsim.sweeps.design import plan
@@ -49,11 +51,24 @@ def test_a_run_is_the_same_alone_in_a_batch_of_two_and_of_many_in_any_order(tmp_
     assert not many[0][1]["compliance_rate"].equals(many[1][1]["compliance_rate"])
 
 
-def test_conditions_that_differ_only_in_their_engager_share_one_twin_and_the_same_tables(tmp_path):
+def forks(monkeypatch) -> list:
+    """Count the twins run (each forked from its run) from now on."""
+    made, fork = [], counterfactual.fork_twin
+    monkeypatch.setattr(counterfactual, "fork_twin", lambda m: made.append(1) or fork(m))
+    return made
+
+
+def test_conditions_that_differ_only_in_their_engager_share_one_twin_and_the_same_tables(
+        tmp_path, monkeypatch):
     p, _ = small_plan(tmp_path, replicates=3)  # dialogue.principled 0 or 1: the twins are equal
-    tasks = in_twin_order(tasks_of(p))
-    assert [(t["replicate"], t["condition"]) for t in tasks[:2]] == [(0, 0), (0, 1)]
+    tasks = tasks_of(p)
+    # a sweep lists its runs replicate by replicate: a batch holds a replicate's conditions
+    assert [(t["replicate"], t["condition"]) for t in tasks] == \
+        [(r, c) for r in range(3) for c in range(2)]
+    made = forks(monkeypatch)
     shared = list(run_batch(tasks))
+    assert len(made) == 3  # one twin per replicate, not per run
+    monkeypatch.undo()
     for task, result in zip(tasks, shared):
         same(run_task(task), result)  # each run alone: its own twin
     # the two conditions of a replicate carry the same twin, and the replicates differ
@@ -71,7 +86,7 @@ def test_conditions_that_differ_only_in_their_engager_share_one_twin_and_the_sam
 
 def test_a_twin_already_run_is_used_not_run_again(tmp_path):
     p, _ = small_plan(tmp_path, replicates=1)
-    first, second = in_twin_order(tasks_of(p))
+    first, second = tasks_of(p)
     settings = validate(first["scenario"], "test")  # as run_batch validates it
     twins: dict = {}
     meta, records, _ = run_one(first, settings, twins)
@@ -99,17 +114,29 @@ def test_the_arms_of_one_scenario_per_kind_of_engager_share_their_twin():
         same(run_one(task, scenario), shared)  # as with its own twin
 
 
+def test_a_batch_keeps_a_bounded_number_of_twins(tmp_path, monkeypatch):
+    p, _ = small_plan(tmp_path, replicates=1)
+    task = tasks_of(p)[0]
+    # three runs with twins of their own (a group setting differs), then one that differs from
+    # the first only in its engager: its twin is still kept with room for 16, not with room for 2
+    sizes = [{"group_fighters": n} for n in (30, 31, 32)] + [{"group_fighters": 30,
+                                                               "dialogue_principled": 0.5}]
+    tasks = [{**task, "run_id": f"r{i}", "params": {**task["params"], **extra}}
+             for i, extra in enumerate(sizes)]
+    for kept, twins_run in ((batch.TWINS_KEPT, 3), (2, 4)):
+        monkeypatch.setattr(batch, "TWINS_KEPT", kept)
+        made = forks(monkeypatch)
+        results = list(run_batch(tasks))
+        assert len(made) == twins_run, kept
+        same(run_task(tasks[-1]), results[-1])
+
+
 def test_batch_size_feeds_every_slot_and_is_bounded():
     assert batch_size(6, 2) == 1
     assert batch_size(150, 2) == 8
     assert batch_size(40, 2) == 5
     assert batch_size(10_000, 2, largest=3) == 3
-    tasks = [{"condition": c, "replicate": r} for c in range(2) for r in range(4)]  # plan order
-    made = batches(tasks, 3)
-    assert [len(b) for b in made] == [3, 3, 2]
-    # replicate by replicate, so that a replicate's conditions can share their twin
-    assert [(t["replicate"], t["condition"]) for b in made for t in b] == \
-        [(r, c) for r in range(4) for c in range(2)]
+    assert [len(b) for b in batches(list(range(7)), 3)] == [3, 3, 1]
 
 
 def test_runs_of_different_scenarios_in_one_batch_keep_their_own_scenario(tmp_path):

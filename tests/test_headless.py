@@ -72,3 +72,16 @@ def test_agents_must_be_true_or_false(bad):
         NormDiffusionModel(rng=1, agents=bad)
     with pytest.raises(UserError, match=r"agents = .* is not allowed"):
         run_model(seed=1, steps=1, agents=bad)
+
+
+def test_run_refuses_agents_and_an_unbuilt_model_has_no_agent_set_of_groups():
+    with pytest.raises(UserError, match=r"run\(\) returns only the table .* agents = True is "
+                                        r"not allowed here"):
+        run(seed=1, steps=1, agents=True)
+    bare = NormDiffusionModel(rng=1, agents=False)
+    with pytest.raises(UserError, match="built with agents=False"):
+        bare.armed_groups
+    assert len(NormDiffusionModel(rng=1).armed_groups) == 1
+    assert bare.group_agents[-1] is bare.group_agents[0]  # one group: -1 is row 0
+    with pytest.raises(IndexError):
+        bare.fighter_agents[bare.fighters.n]

@@ -29,11 +29,12 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from normsim.errors import UserError
 from normsim.settings import budget
 from normsim.settings.arguments import switch
 from normsim.rules import leadership, mechanisms, ownership, policies, splinters
 from normsim.simulation import conditions, records
-from normsim.world.agents import ArmedGroup, Commander, Community, Fighter, Unbuilt, create
+from normsim.world.agents import ArmedGroup, Commander, Community, Fighter, add, create
 from normsim.world.commanders import STRATEGIC, CommanderCohort
 from normsim.world.communities import CommunityState
 from normsim.simulation.counterfactual import with_twin
@@ -94,6 +95,8 @@ class NormDiffusionModel(mesa.Model):
         settings = from_flat(params, base=settings)
         budget.check_model(settings, "model parameters")  # before allocating any agent
         super().__init__(rng=rng)
+        #: whether the groups', commanders', fighters' and communities' agents are registered
+        self.built_agents = agents
         #: the integer seed of this run (None when a Generator was passed as ``rng``)
         self.seed = int(rng) if isinstance(rng, (int, np.integer)) else None
         self.settings = s = settings
@@ -167,10 +170,7 @@ class NormDiffusionModel(mesa.Model):
         for e in self.engager_agents:
             e.engagement.grow()
             e.engagement.engaged[child] = e.takes_new_groups
-        if isinstance(self.group_agents, Unbuilt):
-            self.group_agents.grow()
-        else:
-            self.group_agents.append(ArmedGroup(self, child))
+        add(self.group_agents, ArmedGroup, self, child)
         self._layout = None  # the records' layout changed
         return child
 
@@ -194,6 +194,10 @@ class NormDiffusionModel(mesa.Model):
     # -- the agent sets, by kind ------------------------------------------------------------
     @property
     def armed_groups(self) -> mesa.agent.AgentSet:
+        if not self.built_agents:
+            raise UserError("this model was built with agents=False: its groups are not Mesa "
+                            "agents in model.agents (model.group_agents[i] gives one); build it "
+                            "with agents=True for an AgentSet")
         return self.agents_by_type[ArmedGroup]
 
     @property

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from normsim.errors import UserError
 from normsim.settings import arguments, budget
 from normsim.settings.scenario import check_seed, check_steps, from_flat, load
 from normsim.settings.schema import Scenario
@@ -68,6 +69,11 @@ def run(params: Mapping[str, Any] | None = None, seed: int = 0, *, steps: int | 
 
     Parameters come as a mapping, as keywords, or both (keywords win):
     ``run({"group_centralisation": 0.3}, seed=1)`` is ``run(seed=1, group_centralisation=0.3)``,
-    the form EMA Workbench calls."""
+    the form EMA Workbench calls. It builds no Mesa agents (only the table comes back);
+    :func:`run_model` returns the model with them."""
+    if "agents" in keywords:
+        raise UserError("run() returns only the table and builds no agents: agents = "
+                        f"{keywords['agents']!r} is not allowed here (run_model(..., agents=True) "
+                        "returns the model with its agents)")
     return run_model(params, seed, steps=steps, scenario=scenario, counterfactual=counterfactual,
                      agents=False, **keywords).records()  # the table only: no Mesa agents built

@@ -10,15 +10,16 @@ What the runs of a batch share today:
 * a run and its twin without engagement share every week before the first engager acts
   (:func:`normsim.simulation.counterfactual.run_with_twin`);
 * runs that differ only in their engagers and share a seed -- the conditions of a sweep over an
-  engager's settings, replicate by replicate (common random numbers) -- share one twin: batches
-  are made replicate by replicate (:func:`in_twin_order`) and a batch runs each twin once;
+  engager's settings, replicate by replicate (common random numbers) -- share one twin: a sweep
+  lists its runs replicate by replicate (:meth:`normsim.sweeps.design.Plan.runs`), so a batch
+  holds a replicate's conditions together and runs each twin once;
 * no run builds its groups', commanders', fighters' and communities' Mesa agents
   (``agents=False``): only the tables come back.
 
-Each run keeps its own seed and its own random streams (:class:`normsim.world.view.RandomStreams`)
-and no state crosses from one run to the next, so a run's tables are the same to the bit alone or
-in a batch of any size, in any order, on one or two workers or on Dask
-(``tests/test_batch.py``).
+Each run keeps its own seed and its own random streams (:class:`normsim.world.view.RandomStreams`),
+and the only thing that crosses from one run to the next is a shared twin's records, keyed by
+everything the twin depends on, so a run's tables are the same to the bit alone or in a batch of
+any size, in any order, on one or two workers or on Dask (``tests/test_batch.py``).
 
 What stands in the way of advancing the runs of a batch as one array program (runs as a leading
 axis of every array, so that a week's few hundred numpy calls serve all runs at once): every
@@ -40,6 +41,8 @@ from normsim.simulation.counterfactual import run_with_twin
 from normsim.simulation.model import NormDiffusionModel
 
 MAX_BATCH = 8  # runs per batch at most: a lost worker loses little, progress stays visible
+TWINS_KEPT = 16  # twins a batch keeps at most: a design whose every condition has its own twin
+#                  (Sobol, Morris) would otherwise keep one per run of a replicate
 BATCHES_PER_SLOT = 4  # batches per worker slot at least, so that slots finish together
 
 
@@ -53,6 +56,8 @@ def run_batch(tasks: Iterable[dict]) -> Iterator[tuple]:
     for task in tasks:
         if twins and task["seed"] != seed:
             twins.clear()  # a twin is only ever shared by runs with one seed
+        while len(twins) >= TWINS_KEPT:
+            del twins[next(iter(twins))]  # the oldest first
         seed = task["seed"]
         key = repr(task["scenario"])  # plain data: its repr identifies it
         if key not in validated:
@@ -86,18 +91,10 @@ def batch_size(runs: int, slots: int, largest: int = MAX_BATCH) -> int:
     return max(1, min(largest, math.ceil(runs / (max(1, slots) * BATCHES_PER_SLOT))))
 
 
-def in_twin_order(tasks: list[dict]) -> list[dict]:
-    """``tasks`` replicate by replicate: the conditions of one replicate share its seed, so
-    those that differ only in their engagers can share a twin (:func:`run_batch`). The order
-    changes no run's tables."""
-    return sorted(tasks, key=lambda t: (t.get("replicate", 0), t.get("condition", 0)))
-
-
 def batches(tasks: list[dict], size: int) -> list[list[dict]]:
-    """``tasks`` in batches of ``size`` (the last may be smaller), in :func:`in_twin_order`."""
-    tasks = in_twin_order(tasks)
+    """``tasks`` in consecutive batches of ``size`` (the last may be smaller)."""
     return [tasks[i:i + size] for i in range(0, len(tasks), size)]
 
 
-__all__ = ["run_batch", "run_batch_list", "run_one", "batch_size", "batches", "in_twin_order",
-           "MAX_BATCH"]
+__all__ = ["run_batch", "run_batch_list", "run_one", "batch_size", "batches", "MAX_BATCH",
+           "TWINS_KEPT"]

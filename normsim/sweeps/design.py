@@ -54,7 +54,10 @@ class Plan:
         return list(self.conditions.columns)
 
     def runs(self) -> list[tuple[str, int, int, int]]:
-        """(run_id, condition, replicate, seed) for every run, in a fixed order."""
+        """(run_id, condition, replicate, seed) for every run, in a fixed order: replicate by
+        replicate, so that a batch of consecutive runs holds a replicate's conditions, which share
+        its seed and, where they differ only in their engagers, its twin
+        (:func:`normsim.sweeps.batch.run_batch`)."""
         return [(run_id(c, r), c, r, self.seeds[r])
                 for r in range(len(self.seeds)) for c in self.conditions.index]
 

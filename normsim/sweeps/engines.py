@@ -26,7 +26,7 @@ from tqdm import tqdm
 from normsim.errors import BudgetError, ClusterError, DiskFull
 from normsim.settings import budget
 from normsim.sweeps import cluster
-from normsim.sweeps.batch import batch_size, batches, in_twin_order, run_batch, run_batch_list
+from normsim.sweeps.batch import batch_size, batches, run_batch, run_batch_list
 from normsim.sweeps.design import Plan
 from normsim.sweeps.lock import FolderLock
 from normsim.sweeps.provenance import content_hash, provenance
@@ -167,7 +167,7 @@ def _sweep_locked(plan, store, experiment_text, meta, n_local, client, progress,
                     store.write_run(run_meta, records, events, meta)
                     bar.update(1)
         elif n_local <= 1 or len(pending) <= 1:  # here, as one batch
-            for result in run_batch(in_twin_order(pending)):
+            for result in run_batch(pending):
                 store.write_run(*result, meta)
                 bar.update(1)
         else:  # local workers write their own runs, so this process stays light

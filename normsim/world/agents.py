@@ -1,8 +1,9 @@
 """The Mesa agents a user meets: ArmedGroup, Commander, Fighter, Community (and the engagers of
 :mod:`normsim.engagers`).
 
-They are real Mesa agents in ``model.agents``, and views onto the arrays the model updates all
-at once (a Python ``step`` per fighter is about a hundred times slower): a fighter's
+They are real Mesa agents in ``model.agents`` (a model built with ``agents=False``, for its tables
+only, makes them when asked for, unregistered: :class:`Unbuilt`), and views onto the arrays the
+model updates all at once (a Python ``step`` per fighter is about a hundred times slower): a fighter's
 ``acceptance`` reads ``model.fighters.acceptance[0, fighter.index]``. Where a quantity is kept
 per norm, the property reads the scenario's first norm; ``acceptance_of(norm)`` reads any.
 """
@@ -150,29 +151,30 @@ class Unbuilt(Sequence):
     registering tens of thousands of Mesa agents, and its events are the same to the bit."""
 
     def __init__(self, cls: type[mesa.Agent], model, n: int):
-        self.cls, self.model = cls, model
-        first = model.agent_id_counter  # the next id Mesa would give
-        self.ids = list(range(first, first + n))
-        model.agent_id_counter = first + n
+        self.cls, self.model, self.n = cls, model, n
+        self.first = model.agent_id_counter  # the next id Mesa would give
+        model.agent_id_counter += n
+        self.later: list[int] = []  # ids of agents added after the build (factions)
         self._made: dict[int, mesa.Agent] = {}
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return self.n + len(self.later)
 
     def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
-        i = int(i)
+        i = range(len(self))[i]  # an int, negative counted from the end, IndexError past it
         agent = self._made.get(i)
         if agent is None:
             agent = self.cls.__new__(self.cls)  # not registered: the model keeps no reference
-            agent.model, agent.index, agent.unique_id = self.model, i, self.ids[i]
+            agent.model, agent.index, agent.pos = self.model, i, None
+            agent.unique_id = self.first + i if i < self.n else self.later[i - self.n]
             self._made[i] = agent
         return agent
 
     def grow(self) -> None:
         """One more agent (a faction breaks away), with the next id, as Mesa would give it."""
-        self.ids.append(self.model.agent_id_counter)
+        self.later.append(self.model.agent_id_counter)
         self.model.agent_id_counter += 1
 
 
@@ -184,4 +186,13 @@ def create(cls: type[mesa.Agent], model, index, built: bool) -> list | Unbuilt:
     return list(cls.create_agents(model, len(index), index=index))
 
 
-__all__ = ["ArmedGroup", "Commander", "Fighter", "Community"]
+def add(agents: list | Unbuilt, cls: type[mesa.Agent], model, index: int) -> None:
+    """One more agent of ``cls`` viewing row ``index`` (a faction broke away), built or not as
+    the others are."""
+    if isinstance(agents, Unbuilt):
+        agents.grow()
+    else:
+        agents.append(cls(model, index))
+
+
+__all__ = ["ArmedGroup", "Commander", "Fighter", "Community", "Unbuilt", "create", "add"]
