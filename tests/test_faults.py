@@ -409,12 +409,19 @@ def _orphan_task_log(exc_type, capfd) -> str:
 
     handler = logging.StreamHandler()  # to stderr, as the CLI's lastResort handler would
     logger = logging.getLogger("asyncio")
+    # as in a fresh process: earlier tests in this worker may have configured logging (Dask's
+    # dictConfig disables the loggers that exist when it runs)
+    was = logger.disabled, logger.level, logging.root.manager.disable
+    logger.disabled, logger.level = False, logging.WARNING
+    logging.disable(logging.NOTSET)
     logger.addHandler(handler)
     try:
         asyncio.run(leave_one_behind())
         gc.collect()
     finally:
         logger.removeHandler(handler)
+        logger.disabled, logger.level = was[:2]
+        logging.disable(was[2])
     return capfd.readouterr().err
 
 
