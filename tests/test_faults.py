@@ -390,3 +390,50 @@ def test_a_finished_result_lost_with_its_worker_gives_up_instead_of_waiting_fore
             C._result(fut, client.scheduler.address, alone)
         assert time.monotonic() - started < 30  # gave up; before the fix it waited forever
         assert said and "no Dask worker is connected" in said[0]
+
+
+def _orphan_task_log(exc_type, capfd) -> str:
+    """What asyncio writes when a task that ended in ``exc_type`` is collected unretrieved --
+    as Dask's inner gather tasks end when a sweep gives up on a cluster without workers."""
+    import asyncio
+    import gc
+    import logging
+
+    async def fails():
+        raise exc_type()
+
+    async def leave_one_behind():
+        task = asyncio.ensure_future(fails())
+        await asyncio.sleep(0.01)  # it has ended; nobody asks for its exception
+        del task
+
+    handler = logging.StreamHandler()  # to stderr, as the CLI's lastResort handler would
+    logger = logging.getLogger("asyncio")
+    # as in a fresh process: earlier tests in this worker may have configured logging (Dask's
+    # dictConfig disables the loggers that exist when it runs)
+    was = logger.disabled, logger.level, logging.root.manager.disable
+    logger.disabled, logger.level = False, logging.WARNING
+    logging.disable(logging.NOTSET)
+    logger.addHandler(handler)
+    try:
+        asyncio.run(leave_one_behind())
+        gc.collect()
+    finally:
+        logger.removeHandler(handler)
+        logger.disabled, logger.level = was[:2]
+        logging.disable(was[2])
+    return capfd.readouterr().err
+
+
+def test_dasks_orphaned_gather_tasks_print_no_traceback_once_the_engine_is_quiet(capfd):
+    """The fresh-clone CI of 6 December failed on a traceback of distributed's ``AllExit``
+    printed between the sweep's two messages ("Task exception was never retrieved")."""
+    from distributed.client import AllExit
+
+    from normsim.sweeps import cluster as C
+
+    with C.quiet():
+        pass
+    assert "Task exception was never retrieved" in _orphan_task_log(ValueError, capfd)
+    quiet_after = _orphan_task_log(AllExit, capfd)  # collected after the engine has finished
+    assert "AllExit" not in quiet_after and "Traceback" not in quiet_after, quiet_after

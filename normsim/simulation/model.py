@@ -78,10 +78,11 @@ class NormDiffusionModel(mesa.Model):
     ``mesa.batch_run``; tables ``groups`` and ``events``), ``agents``, ``rng``.
 
     ``agents=False`` builds the groups', commanders', fighters' and communities' Mesa agents only
-    when something asks for one, unregistered (``model.agents`` then holds only the engagers):
-    for runs whose tables are all that is read (a sweep's, a calibration's, a comparison's). The
-    ids are reserved as if they had been built, so the records and events are the same to the
-    bit (``tests/test_headless.py``); building tens of thousands of agents is skipped.
+    when something asks for one, unregistered (``model.agents`` then holds only the engagers and
+    the State): for runs whose tables are all that is read (a sweep's, a calibration's, a
+    comparison's). The ids are reserved as if they had been built, so the records and events are
+    the same to the bit (``tests/test_headless.py``); building tens of thousands of agents is
+    skipped.
     """
 
     def __init__(self, *, rng=None, settings: Scenario | None = None, agents: bool = True,

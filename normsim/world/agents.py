@@ -1,11 +1,12 @@
 """The Mesa agents a user meets: ArmedGroup, Commander, Fighter, Community (and the engagers of
 :mod:`normsim.engagers`).
 
-They are real Mesa agents in ``model.agents`` (a model built with ``agents=False``, for its tables
-only, makes them when asked for, unregistered: :class:`Unbuilt`), and views onto the arrays the
-model updates all at once (a Python ``step`` per fighter is about a hundred times slower): a fighter's
-``acceptance`` reads ``model.fighters.acceptance[0, fighter.index]``. Where a quantity is kept
-per norm, the property reads the scenario's first norm; ``acceptance_of(norm)`` reads any.
+They are real Mesa agents in ``model.agents`` (a model built with ``agents=False``, for its
+tables only, makes them when asked for, unregistered: :class:`Unbuilt`), and views onto the
+arrays the model updates all at once (a Python ``step`` per fighter is about a hundred times
+slower): a fighter's ``acceptance`` reads ``model.fighters.acceptance[0, fighter.index]``.
+Where a quantity is kept per norm, the property reads the scenario's first norm;
+``acceptance_of(norm)`` reads any.
 """
 
 from __future__ import annotations
