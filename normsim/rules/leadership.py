@@ -44,7 +44,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from normsim.world.arrays import clip
+from normsim.world.arrays import clip, column
+from normsim.world.batch_streams import count
 
 from normsim.world import integration
 from normsim.events import declare, sentence
@@ -190,7 +191,9 @@ def _tell_held_back(world, pressed: np.ndarray) -> None:
 
 def _commit(world, ready: np.ndarray) -> None:
     g = world.groups
-    threshold = COMMIT_ACCEPTANCE_IN_PEACE if world.environment.peace else COMMIT_ACCEPTANCE
+    peace = world.environment.peace
+    threshold = (np.where(column(peace), COMMIT_ACCEPTANCE_IN_PEACE, COMMIT_ACCEPTANCE)
+                 if np.ndim(peace) else COMMIT_ACCEPTANCE_IN_PEACE if peace else COMMIT_ACCEPTANCE)
     trust, offered = np.zeros((g.n, g.n_norms)), np.zeros((g.n, g.n_norms), dtype=np.int64) - 1
     for e in world.engagers:  # the most trusted engager met this week takes the commitment
         rec = e.engagement
@@ -214,7 +217,7 @@ def _commit(world, ready: np.ndarray) -> None:
 def _turn_over(world) -> None:
     """A new top commander; he keeps as much of the old priority as the doctrine holds."""
     g, cc = world.groups, world.commanders
-    new = (world.streams.groups.random(g.n) < g.leadership_turnover) & g.alive
+    new = (count(world.streams.groups, g.run, g.n, "random") < g.leadership_turnover) & g.alive
     if not new.any():
         return
     idx = np.flatnonzero(new)

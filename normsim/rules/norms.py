@@ -24,6 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from normsim.params import P, Section
+from normsim.world.arrays import runs_of
+from normsim.world.batch_streams import each
 
 FIGHTERS, COMMAND = "fighters", "command"
 INCOMPATIBLE_COST = 0.85  # a core goal incompatible with the norm: acceptance cannot pass 0.15
@@ -106,8 +108,9 @@ def _children_cost(groups, shortfall):
 def _mine_occasions(ns, world, units: "Units") -> np.ndarray:
     """Chances to lay mines: Poisson, more where the group defends territory and the fighting
     is intense (seed 002; seed 001)."""
-    return world.streams.fighters.poisson(ns.occasion_rate * (0.5 + units.intensity)
-                                          * world.groups.territorial[units.group] * units.live)
+    return each(world.streams.fighters, runs_of(world.groups, units.group), "poisson",
+                ns.occasion_rate * (0.5 + units.intensity)
+                * world.groups.territorial[units.group] * units.live)
 
 
 def _recruit_occasions(ns, world, units: "Units") -> np.ndarray:

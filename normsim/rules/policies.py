@@ -26,6 +26,8 @@ from scipy.special import expit
 
 from normsim.rules.norms import COMMAND, Units
 from normsim.world.integration import EQUIPMENT, SANCTIONS
+from normsim.world.arrays import at, runs_of
+from normsim.world.batch_streams import each
 
 
 def week(world, recruits_by_unit: np.ndarray, intensity: float) -> None:
@@ -40,7 +42,8 @@ def week(world, recruits_by_unit: np.ndarray, intensity: float) -> None:
     f = s.fighters
     units = cc.tactical
     ug = cc.group[units]
-    these = Units(group=ug, live=g.alive[ug], recruits=recruits_by_unit, intensity=intensity)
+    these = Units(group=ug, live=g.alive[ug], recruits=recruits_by_unit,
+                  intensity=at(intensity, ug))
     rng = world.streams.fighters
     for n, norm in decided:
         ns = getattr(s, norm.key)
@@ -55,6 +58,6 @@ def week(world, recruits_by_unit: np.ndarray, intensity: float) -> None:
                 - (f.order_effect * g.orders[:, n] * g.transmission)[ug]
                 - (f.fear_effect * g.factors[:, n, SANCTIONS] * g.transmission)[ug]
                 - (f.equipment_effect * g.factors[:, n, EQUIPMENT])[ug] - extra)
-        violations = rng.binomial(occasions, expit(odds))
+        violations = each(rng, runs_of(g, ug), "binomial", occasions, expit(odds))
         g.occasions[:, n] = np.bincount(ug, weights=occasions, minlength=g.n)
         g.violations[:, n] = np.bincount(ug, weights=violations, minlength=g.n)

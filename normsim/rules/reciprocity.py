@@ -22,6 +22,7 @@ from typing import Literal
 import numpy as np
 
 from normsim.params import P, Section
+from normsim.world.arrays import column
 
 
 class ReciprocitySettings(Section):
@@ -48,7 +49,7 @@ def value(world, reasons: np.ndarray) -> np.ndarray:
     story of reciprocity (``mirror``: exactly as :meth:`State.value_of_compliance` says)."""
     s, state = world.settings.reciprocity, world.state
     if s.story == "mirror":
-        return reasons * state.value_of_compliance()
-    mirrored = reasons * (state.value_of_compliance() if s.story == "both" else 1.0)
+        return reasons * column(state.value_of_compliance())
+    mirrored = reasons * (column(state.value_of_compliance()) if s.story == "both" else 1.0)
     contrast = s.contrast_value * world.groups.people_war * (1.0 - state.compliance)
     return mirrored + contrast[:, None]

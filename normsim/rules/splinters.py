@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from normsim.world.arrays import clip
+from normsim.world.arrays import clip, runs_of
+from normsim.world.batch_streams import count
 
 from normsim.world.commanders import OPERATIONAL
 from normsim.events import declare
@@ -48,7 +49,8 @@ def candidates(world) -> np.ndarray:
 def week(world) -> list[int]:
     """Let factions break away this week; return the new groups' indices."""
     ops, chance = candidates(world)
-    draws = world.streams.groups.random(len(ops))  # drawn weekly: streams stay in step
+    draws = count(world.streams.groups, runs_of(world.groups, world.commanders.group[ops]),
+                  len(ops), "random")  # drawn weekly: streams stay in step
     leaving = ops[draws < chance]
     new, seen = [], set()
     for j in leaving:  # at most one faction per group per week

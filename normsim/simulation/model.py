@@ -42,6 +42,8 @@ from normsim.engagers import KINDS
 from normsim.events import KINDS as EVENT_KINDS
 from normsim.events import EventKind, declare
 from normsim.world.environment import Environment
+from normsim.world.arrays import runs_of
+from normsim.world.batch_streams import count
 from normsim.world.fighters import FighterCohort
 from normsim.world.groups import EMERGED, ENDED, GroupState
 from normsim.rules.hypotheses import Conditions, modulate
@@ -278,7 +280,8 @@ class NormDiffusionModel(mesa.Model):
         g, cc = self.groups, self.commanders
         rng = self.streams.commanders
         lower = np.flatnonzero(cc.level != STRATEGIC)
-        idx = lower[rng.random(len(lower)) < g.commander_turnover[cc.group[lower]]]
+        drawn = count(rng, runs_of(g, cc.group[lower]), len(lower), "random")
+        idx = lower[drawn < g.commander_turnover[cc.group[lower]]]
         if not len(idx):
             return
         cc.replace(idx, g.doctrine[cc.group[idx]].max(axis=1), rng, g)

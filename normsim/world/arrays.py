@@ -11,3 +11,22 @@ from __future__ import annotations
 import numpy as np
 
 clip = np._core.umath.clip  # noqa: SLF001  (np.clip's ufunc, without its Python wrapper)
+
+
+# -- values of a run, read per group, unit or fighter (the batch engine) -----------------------
+# A run alone holds its environment's and the State's figures as numbers; a batch of runs holds
+# them as one value per group (normsim.simulation.batch_engine). These read either.
+
+def at(x, index):
+    """``x`` (a number, or one value per group) for the groups ``index``."""
+    return x if np.ndim(x) == 0 else x[index]
+
+
+def column(x):
+    """``x`` (a number, or one value per group) against a ``(G, N)`` array."""
+    return x if np.ndim(x) == 0 else x[:, None]
+
+
+def runs_of(groups, index):
+    """The run of each of the groups ``index`` in a batch (None for a run alone)."""
+    return None if groups.run is None else groups.run[index]

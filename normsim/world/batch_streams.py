@@ -74,4 +74,37 @@ def sized(generators: Sequence[np.random.Generator], counts: Sequence[int], meth
     return [getattr(gen, method)(*args, size=int(n)) for gen, n in zip(generators, counts)]
 
 
-__all__ = ["Owners", "draw", "sized"]
+
+
+
+class RunStreams:
+    """One process's stream in a batch: each run's own generator, in the batch's run order."""
+
+    def __init__(self, generators: Sequence[np.random.Generator]):
+        self.generators = list(generators)
+
+
+def each(stream, owner, method: str, *params) -> np.ndarray:
+    """``stream.<method>(*params)``: one draw per element of the parameters (their last axis is
+    the batch's elements, run ``owner[i]``'s for element ``i``). A run alone passes its
+    generator (``owner`` is then not read)."""
+    if isinstance(stream, np.random.Generator):
+        return getattr(stream, method)(*params)
+    return draw(stream.generators, Owners(owner, len(stream.generators)), method, *params)
+
+
+def count(stream, owner, n: int, method: str, *params) -> np.ndarray:
+    """``stream.<method>(*params, size=n)``: ``n`` draws with the same parameters, element ``i``
+    from run ``owner[i]``'s generator (each run draws as many as it has elements, in order)."""
+    if isinstance(stream, np.random.Generator):
+        return getattr(stream, method)(*params, size=n)
+    owners = Owners(owner, len(stream.generators))
+    out = None
+    for r, gen in enumerate(stream.generators):
+        sel = owners.of(r)
+        values = getattr(gen, method)(*params, size=len(owners.where[r]))
+        if out is None:
+            out = np.empty(n, dtype=values.dtype)
+        out[sel] = values
+    return out
+__all__ = ["Owners", "draw", "sized", "RunStreams", "each", "count"]

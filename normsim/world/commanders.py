@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from normsim.world.arrays import clip
+from normsim.world.arrays import clip, runs_of
 
 from normsim.world.people import Dispositions, excess, settle
 
@@ -127,4 +127,4 @@ class CommanderCohort:
         """New commanders take over at ``idx``, keeping ``keep`` of their predecessors' gains."""
         g = self.group[idx]
         self.people.renew(idx, rng, groups.baseline_knowledge[g], groups.baseline_acceptance[g],
-                          keep)
+                          keep, runs_of(groups, g))

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from normsim.world.arrays import clip
+from normsim.world.arrays import at, clip, runs_of
+from normsim.world.batch_streams import count, each
 from scipy.special import expit
 
 from normsim.params import P, Section
@@ -122,6 +123,7 @@ class FighterCohort:
         self.violations = np.zeros((C, self.n), dtype=np.int64)
         self.p = np.zeros((C, self.n))
         self._cell = None  # see _cells
+        self._cell_of = None  # see _cell_group
         self.adjust = None  # (C, units) log-odds from the mechanisms switched on (rules/mechanisms.py)
 
     acceptance = property(lambda self: self.people.acceptance)
@@ -147,7 +149,7 @@ class FighterCohort:
         self.group = self.unit_group[self.unit]
         self.sizes = np.bincount(self.group, minlength=self.n_groups)
         self.contiguous = False
-        self._cell = None
+        self._cell = self._cell_of = None
 
     def drill(self, effect: np.ndarray) -> None:
         """A training cycle: close ``effect[g, norm]`` of each fighter's knowledge gap."""
@@ -163,7 +165,7 @@ class FighterCohort:
         f, g, ug, norms = self.settings, self.groups, self.unit_group, self.norms
         restraint = g.orders[ug][:, norms].T * g.transmission[ug]
         odds = (np.log(f.base_violation / (1.0 - f.base_violation))
-                + f.intensity_effect * (intensity - 0.5)
+                + f.intensity_effect * (at(intensity, ug) - 0.5)
                 + f.contrary_effect * g.contrary_practice[ug]
                 - f.equipment_effect * g.factors[ug][:, norms, 2].T
                 - f.order_effect * restraint
@@ -210,22 +212,28 @@ class FighterCohort:
         # violations are Poisson(rate p) and the respectful encounters Poisson(rate (1 - p)),
         # independent: draw the first per fighter, the second summed per cell (a community,
         # or a community and group once a faction has splintered and two groups share it).
-        rate = f.encounter_rate * (0.5 + intensity)
+        group_rate = f.encounter_rate * (0.5 + intensity)  # (one per group in a batch of runs)
+        rate = at(group_rate, self.group)
+        run = runs_of(g, self.group)  # each fighter's run in a batch (None alone)
         live = None if g.alive.all() else g.alive[self.group]  # groups not in the field meet no one
         self.p = chance = self.violation_chance(self.odds(pressure, intensity))
-        self.violations = rng.poisson(rate * chance if live is None else rate * chance * live)
+        self.violations = each(rng, run, "poisson",
+                               rate * chance if live is None else rate * chance * live)
         K, G = self.n_communities, self.n_groups
         cell, cells, size = self._cells()
         if live is None:
             respect = size - _sum_by(chance, cell, cells)
         else:
             respect = _sum_by(live * (1.0 - chance), cell, cells)
-        respected = rng.poisson(rate * respect)
+        cell_group = self._cell_group()
+        respected = each(rng, runs_of(g, cell_group), "poisson",
+                         at(group_rate, cell_group) * respect)
 
         # sanctions: each violator is disciplined with the chance his chain enforces them
         caught = np.zeros(self.violations.shape, dtype=bool)
         c_idx, f_idx = np.nonzero(self.violations)
-        hit = rng.random(len(f_idx)) < enforcement[c_idx, u[f_idx]]
+        hit = count(rng, None if run is None else run[f_idx], len(f_idx),
+                    "random") < enforcement[c_idx, u[f_idx]]
         caught[c_idx[hit], f_idx[hit]] = True
         self.deterred *= DETERRENCE_RETENTION
         self.deterred[caught] = np.minimum(1.0, self.deterred[caught] + DETERRENCE_PER_SANCTION)
@@ -268,6 +276,14 @@ class FighterCohort:
                 self._cell = (cell, cells, np.bincount(cell, minlength=cells))
         return self._cell
 
+    def _cell_group(self) -> np.ndarray:
+        """Each cell's group (a cell holds one group's fighters; an empty cell: group 0)."""
+        cell, cells, _ = self._cells()
+        if self._cell_of is None:
+            self._cell_of = np.zeros(cells, dtype=np.int64)
+            self._cell_of[cell] = self.group
+        return self._cell_of
+
     def _quiet_week(self, rng: np.random.Generator) -> Conduct:
         recruits = self._turn_over(rng)
         K, G = self.n_communities, self.n_groups
@@ -283,19 +299,22 @@ class FighterCohort:
         """Fighters who leave are replaced in place by recruits from the same community."""
         g = self.groups
         if self.contiguous:
-            leaving = rng.binomial(self.sizes, g.fighter_turnover)
+            leaving = each(rng, g.run, "binomial", self.sizes, g.fighter_turnover)
             total = int(leaving.sum())
             if total == 0:
                 return np.empty(0, dtype=np.int64)
             which = np.repeat(np.arange(self.n_groups), leaving)
             idx = np.unique(self.starts[which]
-                            + (rng.random(total) * self.sizes[which]).astype(np.int64))
+                            + (count(rng, runs_of(g, which), total, "random")
+                               * self.sizes[which]).astype(np.int64))
         else:
-            idx = np.flatnonzero(rng.random(self.n) < g.fighter_turnover[self.group])
+            idx = np.flatnonzero(count(rng, runs_of(g, self.group), self.n, "random")
+                                 < g.fighter_turnover[self.group])
             if len(idx) == 0:
                 return idx
         gi = self.group[idx]
-        self.people.renew(idx, rng, g.baseline_knowledge[gi], g.baseline_acceptance[gi])
+        self.people.renew(idx, rng, g.baseline_knowledge[gi], g.baseline_acceptance[gi],
+                          owner=runs_of(g, gi))
         self.deterred[:, idx] = 0.0
         return idx
 

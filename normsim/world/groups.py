@@ -233,6 +233,8 @@ class GroupState:
 
     def __init__(self, settings: Sequence, n_norms: int, department_isolation: float):
         self.n, self.n_norms = len(settings), n_norms
+        #: each group's run in a batch of runs (normsim.simulation.batch_engine); None alone
+        self.run = None
         for name in PER_GROUP:
             values = [getattr(s, name) for s in settings]
             dtype = (bool if isinstance(values[0], bool) else np.int64 if isinstance(values[0], int)
@@ -274,6 +276,8 @@ class GroupState:
             new = (arr[parent:parent + 1] if array.split == "parent"
                    else np.full_like(arr[:1], array.fill))
             setattr(self, name, np.concatenate([arr, new]))
+        if self.run is not None:  # a faction fights on in its parent's run
+            self.run = np.append(self.run, self.run[parent])
         self.n += 1
         return self.n - 1
 

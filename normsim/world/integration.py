@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from normsim.world.arrays import clip
+from normsim.world.arrays import clip, column
+from normsim.world.batch_streams import count
 
 from normsim.events import declare
 from normsim.params import P, Section
@@ -166,7 +167,7 @@ def week(world, conviction: np.ndarray, instruction: np.ndarray, support=(0.0, 0
     owned_support, imposed_support = support
     conviction = conviction + owned_support
     imposed = s.internalisation.imposed_drive * instruction + imposed_support
-    drive = (conviction + imposed) * (1.0 - INTENSITY_CROWDING * world.environment.intensity)
+    drive = (conviction + imposed) * (1.0 - INTENSITY_CROWDING * column(world.environment.intensity))
     drive = np.where(g.alive[:, None], drive, 0.0)
     before = g.doctrine.copy()
     g.factors = advance(g.factors, drive=drive, structure=g.structure[:, None], growth=i_s.growth,
@@ -177,8 +178,8 @@ def week(world, conviction: np.ndarray, instruction: np.ndarray, support=(0.0, 0
     g.owned = own(g.owned, before, g.doctrine, share)
 
     rng = world.streams.groups
-    hit = rng.random(g.n) < i_s.setback_rate * (0.5 + world.environment.intensity)
-    factor = rng.integers(4, size=g.n)  # both drawn weekly for every group: streams stay in step
+    hit = count(rng, g.run, g.n, "random") < i_s.setback_rate * (0.5 + world.environment.intensity)
+    factor = count(rng, g.run, g.n, "integers", 4)  # both drawn weekly for every group: streams stay in step
     level = g.factors[np.arange(g.n), :, factor].max(axis=1)  # the drawn factor's level
     hit &= g.alive & (level >= SETBACK_FLOOR)  # else there is nothing to lose
     if hit.any():

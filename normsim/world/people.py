@@ -22,9 +22,18 @@ from normsim.world.arrays import clip
 BASELINE_CONCENTRATION = 10.0  # assumption: spread of individual baselines, Beta(mu*10, (1-mu)*10)
 
 
-def draw_baseline(rng: np.random.Generator, mean, n: int) -> np.ndarray:
+def draw_baseline(rng, mean, n: int, owner=None) -> np.ndarray:
     """Individual dispositions around ``mean`` (a number, or one mean per person): Beta with
-    concentration 10; exactly ``mean`` where it is 0 or 1."""
+    concentration 10; exactly ``mean`` where it is 0 or 1. In a batch of runs (``rng`` a
+    :class:`~normsim.world.batch_streams.RunStreams`), person ``i`` belongs to run ``owner[i]``
+    and each run draws its people's as it would alone."""
+    if not isinstance(rng, np.random.Generator):
+        out = np.empty(n)
+        mean = np.broadcast_to(np.asarray(mean, dtype=float), (n,))
+        for r, gen in enumerate(rng.generators):
+            mine = np.flatnonzero(owner == r)
+            out[mine] = draw_baseline(gen, mean[mine], len(mine))
+        return out
     k = BASELINE_CONCENTRATION
     mean = np.asarray(mean, dtype=float)
     if mean.ndim and n and (mean == mean.flat[0]).all():
@@ -71,8 +80,8 @@ class Dispositions:
         self.acceptance = self.origin.copy()
         self.knowledge = self.knowledge_origin.copy()
 
-    def renew(self, idx: np.ndarray, rng: np.random.Generator, knowledge_mean, acceptance_mean,
-              keep=0.0) -> None:
+    def renew(self, idx: np.ndarray, rng, knowledge_mean, acceptance_mean, keep=0.0,
+              owner=None) -> None:
         """New people at ``idx`` (recruits, successors), drawn around the given means; a
         successor keeps ``keep`` (per index) of his predecessor's acceptance and knowledge above
         the new origin (seed 002: the priority "must also remain clear in case of personnel
@@ -81,8 +90,8 @@ class Dispositions:
             return
         keep = np.asarray(keep, dtype=float)  # one value or one per index: it broadcasts
         for n in range(self.origin.shape[0]):
-            origin = draw_baseline(rng, acceptance_mean, len(idx))
-            k_origin = draw_baseline(rng, knowledge_mean, len(idx))
+            origin = draw_baseline(rng, acceptance_mean, len(idx), owner)
+            k_origin = draw_baseline(rng, knowledge_mean, len(idx), owner)
             kept_a = keep * np.maximum(self.acceptance[n, idx] - origin, 0.0)
             kept_k = keep * np.maximum(self.knowledge[n, idx] - k_origin, 0.0)
             self.origin[n, idx] = origin

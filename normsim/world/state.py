@@ -62,12 +62,17 @@ class State(mesa.Agent):
             self.usual_groups = usual_groups
 
     def step(self) -> None:
-        groups, norms = self.model.groups, [n.key for n in self.model.norms]
+        self.respond(self.model.groups, slice(None))
+
+    def respond(self, groups, mine) -> None:
+        """Answer this week's conduct of the groups ``mine`` (all of them, or in a batch of
+        runs this run's)."""
+        norms = [n.key for n in self.model.norms]
         if "civilians" not in norms:
             return
         c = norms.index("civilians")
-        occasions, violations = groups.occasions[:, c], groups.violations[:, c]
-        live = groups.alive & (occasions > 0)
+        occasions, violations = groups.occasions[mine, c], groups.violations[mine, c]
+        live = groups.alive[mine] & (occasions > 0)
         if not live.any():
             return
         now = 1.0 - violations[live].sum() / occasions[live].sum()
