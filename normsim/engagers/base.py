@@ -20,7 +20,8 @@ import numpy as np
 from pydantic import model_validator
 from pydantic_core import PydanticCustomError
 
-from normsim.world.arrays import clip
+from normsim.world.arrays import at, clip
+from normsim.world.batch_streams import count, each_row
 from normsim.events import declare
 from normsim.rules.hypotheses import Conditions, modulate
 from normsim.rules.norms import observability
@@ -274,7 +275,8 @@ class Engager(mesa.Agent):
         week = world.steps
         rec.met[:] = False
         active = self.active(week)
-        draws = world.streams.meetings.random(len(rec.trust))  # drawn weekly: streams in step
+        draws = count(world.streams.meetings, world.groups.run, len(rec.trust),
+                      "random")  # drawn weekly: streams in step
         if self.settings.capacity and active:
             self.choose(world, draws)
         if not active:
@@ -330,7 +332,7 @@ class Engager(mesa.Agent):
     def politicisation(self, world, idx: np.ndarray) -> np.ndarray:
         """H5's politicisation of this engagement with groups ``idx``: its own, what a listing
         adds, and the host state's objection to engaging the group (seed 003)."""
-        own = world.environment.politicisation(self.settings.politicisation)
+        own = at(world.environment.politicisation(self.settings.politicisation), idx)
         return np.minimum(1.0, own + world.groups.objection[idx])
 
     def build_trust(self, world, idx: np.ndarray, bonus=1.0) -> None:
@@ -379,7 +381,8 @@ class Engager(mesa.Agent):
         seen = observability(world.settings, world.norms)
         chance = clip(monitoring * seen, 0.0, 1.0)
         counts = np.where(watched, g.violations, 0).astype(np.int64)
-        found = world.streams.monitoring.binomial(counts, np.broadcast_to(chance, counts.shape))
+        found = each_row(world.streams.monitoring, g.run, "binomial", counts,
+                         np.broadcast_to(chance, counts.shape))
         rec.reported += found
         hit = found.sum(axis=1) > 0
         rec.trust[hit] *= 1.0 - DETECTION_TRUST_LOSS

@@ -22,6 +22,8 @@ from normsim.engagers.base import (Engager, EngagerSettings, Meets, OffersCommit
 from normsim.events import declare
 from normsim.params import P
 from normsim.rules.norms import NORMS
+from normsim.world.arrays import runs_of
+from normsim.world.batch_streams import count
 
 PRACTICAL_SUCCESS = (0.25, 0.5)  # chance to solve the practical problem: a + b * trust
 PRACTICAL_TRUST_GAIN = 0.1  # share of the trust gap closed by solving it
@@ -76,7 +78,8 @@ class Dialogue(Engager):
         information and persuasion (seed 002: "initiating talks with a practical problem with
         a relatively simple solution seems to be an approach that usually promises success")."""
         s, rec = self.settings, self.engagement
-        roll = world.streams.meetings.random(len(idx))  # drawn at every meeting: streams in step
+        roll = count(world.streams.meetings, runs_of(world.groups, idx), len(idx),
+                     "random")  # drawn at every meeting: streams in step
         bonus = np.ones(len(idx))
         if s.practical_first:
             a, b = PRACTICAL_SUCCESS

@@ -48,10 +48,9 @@ class BatchEnvironment:
     def __init__(self, environments: list, groups):
         self.runs, self.groups = environments, groups
 
-    def advance(self, week: int) -> list:
-        for env in self.runs:
-            env.advance(week)  # the events of a run's environment: not kept by this first part
-        return []
+    def advance(self, week: int) -> list[list]:
+        """Each run's environment moves to ``week``; each run's kinds of event."""
+        return [env.advance(week) for env in self.runs]
 
     def _per_group(self, name: str) -> np.ndarray:
         return np.array([getattr(env, name) for env in self.runs])[self.groups.run]
@@ -59,6 +58,9 @@ class BatchEnvironment:
     intensity = property(lambda self: self._per_group("intensity"))
     peace = property(lambda self: self._per_group("peace"))
     listed = property(lambda self: self._per_group("listed"))
+
+    def politicisation(self, own: float) -> np.ndarray:
+        return np.array([env.politicisation(own) for env in self.runs])[self.groups.run]
 
 
 class BatchState:
@@ -91,7 +93,7 @@ def _side_by_side(arrays: list[np.ndarray], owner: np.ndarray) -> np.ndarray:
 class BatchModel(NormDiffusionModel):
     """R runs of ``settings``, one per seed, stepped together (see the module's docstring)."""
 
-    def __init__(self, settings: Scenario, seeds: Sequence[int]):
+    def __init__(self, settings: Scenario, seeds: Sequence[int], outcomes_only: bool = False):
         _check_batchable(settings)
         parts = [NormDiffusionModel(rng=int(s), settings=settings, agents=False) for s in seeds]
         mesa.Model.__init__(self, rng=int(seeds[0]))
@@ -131,43 +133,134 @@ class BatchModel(NormDiffusionModel):
         self.state = BatchState([p.state for p in parts], g)
         self.emulation = np.zeros((g.n, len(self.norms)))
         self._watch = None
-        self.engager_agents, self._engager_set = [], None
         self.record_every = settings.run.record_every
         self._layout = None
         self._twin = None
         self._last_recorded = 0  # week 0 is in each part's records already
-        self.outcomes_only = True
+        self.outcomes_only = outcomes_only
+        #: the runs that left the batch when a faction of theirs broke away
+        self.left: set[int] = set()
+        # where each run's groups and commanders stand in the batch, for its events
+        self._group_local = np.concatenate([np.arange(p.groups.n) for p in parts])
+        self._commander_local = np.empty(cc.n, dtype=np.int64)
+        for r in range(R):
+            mine = owner == r
+            self._commander_local[mine] = np.arange(int(mine.sum()))
+        self.commander_agents = _Agents(self, lambda p: p.commander_agents,
+                                        lambda j: (owner[j], self._commander_local[j]))
+        # one engager object per engager of the scenario serves every run's groups; its
+        # records start as each run's do
+        from normsim.engagers import KINDS  # deferred: normsim.engagers imports this layer's model
+        self.engager_agents = [KINDS[e.kind](self, i, e) for i, e in enumerate(settings.engagers)]
+        self._engager_set = None
+        for i, e in enumerate(self.engager_agents):
+            for name in vars(e.engagement):
+                setattr(e.engagement, name, np.concatenate(
+                    [getattr(p.engager_agents[i].engagement, name) for p in parts]))
 
-    # -- records: each run's rows in its own collector -------------------------------------------
+    # -- records and events: each run's in its own collector ------------------------------------
     def collect(self) -> None:
         if self._last_recorded == self.steps:
             return
         self._last_recorded = self.steps
         g = self.groups
+        if self.outcomes_only:
+            state = records.outcome_state(self)
+        else:
+            if self._layout is None:
+                self._layout = records.Layout(self)
+            state = records.week_state(self, self._layout)
         for r, part in enumerate(self.parts):
             mine = np.flatnonzero(g.run == r)
-            state = {"step": self.steps, "occasions": g.occasions[mine],
-                     "violations": g.violations[mine]}
-            if part._layout is None:
-                part._layout = records.Layout(part)
-            part.datacollector.add_week(state, part._layout)
+            own = {k: _of_run(k, v, mine) for k, v in state.items()}
+            part.datacollector.add_week(own, self._run_layout(r, mine))
+            if not self.outcomes_only:
+                part._totals = records.totals(own)
+                part.datacollector.collect(part)
+
+    def _environment_moves(self, week: int) -> list[tuple]:
+        g = self.groups
+        return [(kind, np.flatnonzero(g.alive & (g.run == r)))
+                for r, kinds in enumerate(self.environment.advance(week)) for kind in kinds]
+
+    def _run_layout(self, r: int, mine: np.ndarray):
+        """Run ``r``'s layout of rows (its own: its groups never change in a batch)."""
+        part = self.parts[r]
+        if part._layout is None:
+            part._layout = records.Layout(part)
+        return part._layout
+
+    def log(self, kind, group: int, **kw) -> None:
+        """An event of group ``group``: logged by its run, under the run's own number for it."""
+        if self.outcomes_only:
+            return
+        part = self.parts[self.groups.run[group]]
+        part.log(kind, int(self._group_local[group]), **kw)
+
+    def _log_each(self, event, groups, agents: list, details: list[str]) -> None:
+        run = self.groups.run[np.asarray(groups, dtype=np.int64)]
+        for r in np.unique(run):
+            pick = np.flatnonzero(run == r)
+            self.parts[r]._log_each(event, [self._group_local[groups[i]] for i in pick],
+                                    [agents[i] for i in pick], [details[i] for i in pick])
+
+    def split(self, parent: int, branch: int) -> int:
+        """A faction of run ``r`` would break away: the run leaves the batch (its rows from here
+        on are not kept; :func:`run_batch` runs it again alone). Splitting it here would change
+        how the batch stores every run's fighters and commanders (no longer group by group),
+        and with it how sums over a group are added up: the last bits of the other runs'
+        figures. Nothing is split; the run's later weeks are discarded."""
+        self.left.add(int(self.groups.run[parent]))
+        return parent
+
+    def records(self) -> list[pd.DataFrame]:
+        """Each run's table (as :meth:`NormDiffusionModel.records`)."""
+        return [part.records() for part in self.parts]
+
+    def events(self) -> list[pd.DataFrame]:
+        return [part.events() for part in self.parts]
 
     def outcomes(self) -> list[pd.DataFrame]:
         """Each run's outcome rows (:data:`normsim.simulation.records.OUTCOME_COLUMNS`)."""
         return [part.twin_records() for part in self.parts]
 
-    def leader_agent(self, group: int):
-        return None  # events are not kept by this first part (log returns at once)
-
     def step(self) -> None:
-        if self.groups.n != len(self.parts) * self.parts[0].groups.n:
-            raise NotImplementedError("a faction broke away in a batch: not handled yet")
+        for part in self.parts:  # what each run's events say is this week
+            part.steps = self.steps
         super().step()
+
+
+class _Agents:
+    """A run's agents looked up by their index in the batch (for events that name them)."""
+
+    def __init__(self, batch, of_part, where):
+        self.batch, self.of_part, self.where = batch, of_part, where
+
+    def __getitem__(self, j):
+        r, local = self.where(j)
+        return self.of_part(self.batch.parts[r])[int(local)]
+
+
+#: where the group axis stands in a recorded week's arrays (0 unless named)
+_GROUP_AXIS = {"fighter_means": 1, "levels": 2}
+#: one value per week in a run alone (one per group in a batch: the run's)
+_PER_WEEK = {"intensity": float, "listed": bool, "peace_process": bool}
+
+
+def _of_run(key: str, value, mine: np.ndarray):
+    """Run ``mine``'s part of a recorded week's ``value``."""
+    if key in _PER_WEEK:
+        return _PER_WEEK[key](value[mine[0]]) if np.ndim(value) else value
+    if not isinstance(value, np.ndarray) or value.ndim == 0:
+        return value
+    return np.take(value, mine, axis=_GROUP_AXIS.get(key, 0))
 
 
 def _check_batchable(settings: Scenario) -> None:
     s = settings
-    why = ([] if not s.engagers else ["engagers"]) + (["a population"] if s.population else [])
+    why = ["a population"] if s.population else []
+    why += [f"an engager with {w}" for e in s.engagers for w in ("a capacity", "a list of groups")
+            if (e.capacity if w == "a capacity" else e.groups)]
     why += [m for m in ("military_value", "presence", "habit", "below_top", "ownership")
             if getattr(getattr(s, m), "enabled", False)]
     if why:
@@ -176,7 +269,7 @@ def _check_batchable(settings: Scenario) -> None:
 
 def run_batch(settings: Scenario, seeds: Sequence[int], steps: int) -> list[pd.DataFrame]:
     """The outcome rows of one run per seed of ``settings``, ``steps`` weeks, run as one batch."""
-    model = BatchModel(settings, seeds)
+    model = BatchModel(settings, seeds, outcomes_only=True)
     for _ in range(steps):
         model.step()
     return model.outcomes()

@@ -216,8 +216,8 @@ class NormDiffusionModel(mesa.Model):
         for kind, which in ((EMERGED, emerged), (ENDED, ended)):
             for i in which:
                 self.log(kind, int(i))
-        for kind in self.environment.advance(week):
-            for i in np.flatnonzero(g.alive):
+        for kind, groups in self._environment_moves(week):
+            for i in groups:
                 self.log(kind, int(i))
         splinters.week(self)  # first: every array this week sees has the new groups
         g = self.groups
@@ -256,6 +256,11 @@ class NormDiffusionModel(mesa.Model):
                               conduct.community_violations.sum(axis=0), conduct.community_recruits)
         if week % self.record_every == 0:
             self.collect()
+
+    def _environment_moves(self, week: int) -> list[tuple]:
+        """The environment moves to ``week``: each kind of event that happened, with the groups
+        it concerns (every group in the field)."""
+        return [(kind, np.flatnonzero(self.groups.alive)) for kind in self.environment.advance(week)]
 
     def _signals(self, week: int) -> Signals:
         s, g = self.settings, self.groups

@@ -93,6 +93,22 @@ def each(stream, owner, method: str, *params) -> np.ndarray:
     return draw(stream.generators, Owners(owner, len(stream.generators)), method, *params)
 
 
+def each_row(stream, owner, method: str, *params) -> np.ndarray:
+    """:func:`each` for parameters whose *first* axis is the batch's elements (one row per
+    group: a run draws its rows in row-major order, as alone)."""
+    if isinstance(stream, np.random.Generator):
+        return getattr(stream, method)(*params)
+    owners = Owners(owner, len(stream.generators))
+    out = None
+    for r, gen in enumerate(stream.generators):
+        sel = owners.of(r)
+        values = getattr(gen, method)(*(p[sel] for p in params))
+        if out is None:
+            out = np.empty(params[0].shape, dtype=values.dtype)
+        out[sel] = values
+    return out
+
+
 def count(stream, owner, n: int, method: str, *params) -> np.ndarray:
     """``stream.<method>(*params, size=n)``: ``n`` draws with the same parameters, element ``i``
     from run ``owner[i]``'s generator (each run draws as many as it has elements, in order)."""
@@ -107,4 +123,4 @@ def count(stream, owner, n: int, method: str, *params) -> np.ndarray:
             out = np.empty(n, dtype=values.dtype)
         out[sel] = values
     return out
-__all__ = ["Owners", "draw", "sized", "RunStreams", "each", "count"]
+__all__ = ["Owners", "draw", "sized", "RunStreams", "each", "each_row", "count"]
