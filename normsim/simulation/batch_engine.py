@@ -33,6 +33,8 @@ import pandas as pd
 from normsim.errors import UserError
 from normsim.settings.schema import Scenario
 from normsim.simulation import records
+from normsim.simulation.counterfactual import (first_active_week, run_with_twin, twin_key_of,
+                                               twin_settings)
 from normsim.simulation.model import NormDiffusionModel
 from normsim.world.batch_streams import RunStreams
 from normsim.world.commanders import CommanderCohort
@@ -170,20 +172,18 @@ class BatchModel(NormDiffusionModel):
             if self._layout is None:
                 self._layout = records.Layout(self)
             state = records.week_state(self, self._layout)
+        G = self.parts[0].groups.n  # a run's groups: a block of G (no faction breaks away)
         for r, part in enumerate(self.parts):
-            mine = np.flatnonzero(g.run == r)
+            mine = slice(r * G, (r + 1) * G)
             own = {k: _of_run(k, v, mine) for k, v in state.items()}
-            part.datacollector.add_week(own, self._run_layout(r, mine))
-            if not self.outcomes_only:
-                part._totals = records.totals(own)
-                part.datacollector.collect(part)
+            part.datacollector.add_week(own, self._run_layout(r))
 
     def _environment_moves(self, week: int) -> list[tuple]:
         g = self.groups
         return [(kind, np.flatnonzero(g.alive & (g.run == r)))
                 for r, kinds in enumerate(self.environment.advance(week)) for kind in kinds]
 
-    def _run_layout(self, r: int, mine: np.ndarray):
+    def _run_layout(self, r: int):
         """Run ``r``'s layout of rows (its own: its groups never change in a batch)."""
         part = self.parts[r]
         if part._layout is None:
@@ -247,32 +247,90 @@ _GROUP_AXIS = {"fighter_means": 1, "levels": 2}
 _PER_WEEK = {"intensity": float, "listed": bool, "peace_process": bool}
 
 
-def _of_run(key: str, value, mine: np.ndarray):
-    """Run ``mine``'s part of a recorded week's ``value``."""
+def _of_run(key: str, value, mine: slice):
+    """The part of a recorded week's ``value`` for the run whose groups are ``mine`` (a view:
+    the week's arrays are the batch's copies already)."""
     if key in _PER_WEEK:
-        return _PER_WEEK[key](value[mine[0]]) if np.ndim(value) else value
+        return _PER_WEEK[key](value[mine.start]) if np.ndim(value) else value
     if not isinstance(value, np.ndarray) or value.ndim == 0:
         return value
-    return np.take(value, mine, axis=_GROUP_AXIS.get(key, 0))
+    axis = _GROUP_AXIS.get(key, 0)
+    return value[(slice(None),) * axis + (mine,)]
 
 
-def _check_batchable(settings: Scenario) -> None:
+def batchable(settings: Scenario) -> str | None:
+    """Why runs of ``settings`` cannot be batched yet (None when they can)."""
     s = settings
     why = ["a population"] if s.population else []
     why += [f"an engager with {w}" for e in s.engagers for w in ("a capacity", "a list of groups")
             if (e.capacity if w == "a capacity" else e.groups)]
-    why += [m for m in ("military_value", "presence", "habit", "below_top", "ownership")
-            if getattr(getattr(s, m), "enabled", False)]
+    why += [m for m in ("military_value", "presence", "habit", "below_top", "ownership",
+                        "splinter_causes") if getattr(getattr(s, m), "enabled", False)]
+    return ", ".join(why) or None
+
+
+def _check_batchable(settings: Scenario) -> None:
+    why = batchable(settings)
     if why:
-        raise UserError(f"the batch engine does not run scenarios with {', '.join(why)} yet")
+        raise UserError(f"the batch engine does not run scenarios with {why} yet")
 
 
 def run_batch(settings: Scenario, seeds: Sequence[int], steps: int) -> list[pd.DataFrame]:
-    """The outcome rows of one run per seed of ``settings``, ``steps`` weeks, run as one batch."""
+    """The outcome rows (:data:`normsim.simulation.records.OUTCOME_COLUMNS`) of one run per seed
+    of ``settings``, ``steps`` weeks: what each run's twin records."""
     model = BatchModel(settings, seeds, outcomes_only=True)
-    for _ in range(steps):
-        model.step()
-    return model.outcomes()
+    model.run_model(steps)
+    rows = model.outcomes()
+    for r in sorted(model.left):  # a faction broke away: the run alone
+        alone = NormDiffusionModel(rng=int(seeds[r]), settings=settings, agents=False)
+        alone.outcomes_only = True
+        alone.run_model(steps)
+        rows[r] = alone.twin_records()
+    return rows
 
 
-__all__ = ["BatchModel", "run_batch"]
+def run_runs(settings: Scenario, seeds: Sequence[int], steps: int, *, twin: bool = False,
+             twins: dict | None = None) -> list[NormDiffusionModel]:
+    """One run of ``settings`` per seed, ``steps`` weeks, as one batch where the scenario allows
+    (:func:`batchable`; else one after another): each a model whose ``records()`` and
+    ``events()`` are those of the run alone, to the bit (``tests/test_batch_engine.py``).
+
+    With ``twin``, each run's twin without engagement is attached
+    (:func:`normsim.simulation.counterfactual.run_with_twin`), the twins run as a batch of
+    their own; ``twins`` (keyed by :func:`~normsim.simulation.counterfactual.twin_key_of`)
+    holds twins already run, and those run here are added to it."""
+    seeds = [int(s) for s in seeds]
+    if len(seeds) < 2 or batchable(settings):
+        return [_alone(settings, seed, steps, twin, twins) for seed in seeds]
+    batch = BatchModel(settings, seeds)
+    batch.run_model(steps)
+    models = batch.parts
+    for r in sorted(batch.left):
+        models[r] = _alone(settings, seeds[r], steps, False, None)
+    if twin:
+        first = first_active_week(settings)
+        if first is None:  # no engager: each run is its own twin
+            for m in models:
+                m.attach_twin(m.records())
+        else:
+            twins = {} if twins is None else twins
+            keys = [twin_key_of(settings, seed, steps) for seed in seeds]
+            missing = [r for r, k in enumerate(keys) if k not in twins]
+            if missing:
+                rows = run_batch(twin_settings(settings), [seeds[r] for r in missing], steps)
+                twins.update({keys[r]: t for r, t in zip(missing, rows)})
+            for m, k in zip(models, keys):
+                m.attach_twin(twins[k])
+    return models
+
+
+def _alone(settings, seed, steps, twin, twins) -> NormDiffusionModel:
+    model = NormDiffusionModel(rng=seed, settings=settings, agents=False)
+    if twin:
+        run_with_twin(model, steps, twins=twins)
+    else:
+        model.run_model(steps)
+    return model
+
+
+__all__ = ["BatchModel", "batchable", "run_batch", "run_runs"]

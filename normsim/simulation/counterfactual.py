@@ -115,8 +115,12 @@ def twin_key(model, steps: int) -> str | None:
     random numbers) -- have the same twin."""
     if model.seed is None:
         return None
-    settings = twin_settings(model.settings).model_dump_json(exclude=UNREAD)
-    return f"{model.seed} {steps} {settings}"
+    return twin_key_of(model.settings, model.seed, steps)
+
+
+def twin_key_of(settings: Scenario, seed: int, steps: int) -> str:
+    """:func:`twin_key` of a run of ``settings`` with ``seed``, run ``steps`` weeks."""
+    return f"{seed} {steps} {twin_settings(settings).model_dump_json(exclude=UNREAD)}"
 
 
 def run_with_twin(model, steps: int | None = None, lasting: bool = False,

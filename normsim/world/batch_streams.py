@@ -32,20 +32,23 @@ class Owners:
         self.owner, self.runs = owner, runs
         if len(owner) and (owner.min() < 0 or owner.max() >= runs):
             raise ValueError(f"owners must lie in 0 .. {runs - 1}")
-        # a stable sort keeps each run's elements in the order they stand
-        order = np.argsort(owner, kind="stable")
-        bounds = np.searchsorted(owner[order], np.arange(runs + 1))
-        self.where = [order[bounds[r]:bounds[r + 1]] for r in range(runs)]
-        self.contiguous = bool(np.all(np.diff(owner) >= 0))
-        self.slices = ([slice(int(bounds[r]), int(bounds[r + 1])) for r in range(runs)]
-                       if self.contiguous else None)
+        self.contiguous = bool(np.all(owner[1:] >= owner[:-1]))
+        if self.contiguous:  # runs one after another (a batch's usual layout): no sort needed
+            bounds = np.searchsorted(owner, np.arange(runs + 1)).tolist()
+            self.slices = [slice(bounds[r], bounds[r + 1]) for r in range(runs)]
+            self.sizes = [bounds[r + 1] - bounds[r] for r in range(runs)]
+        else:  # a stable sort keeps each run's elements in the order they stand
+            order = np.argsort(owner, kind="stable")
+            bounds = np.searchsorted(owner[order], np.arange(runs + 1))
+            self.where = [order[bounds[r]:bounds[r + 1]] for r in range(runs)]
+            self.sizes = [len(w) for w in self.where]
 
     def of(self, r: int):
         """Run ``r``'s elements: a slice when the runs stand one after another, else indices."""
         return self.slices[r] if self.contiguous else self.where[r]
 
     def counts(self) -> np.ndarray:
-        return np.array([len(w) for w in self.where], dtype=np.int64)
+        return np.array(self.sizes, dtype=np.int64)
 
 
 def draw(generators: Sequence[np.random.Generator], owners: Owners, method: str, *args,
@@ -118,7 +121,7 @@ def count(stream, owner, n: int, method: str, *params) -> np.ndarray:
     out = None
     for r, gen in enumerate(stream.generators):
         sel = owners.of(r)
-        values = getattr(gen, method)(*params, size=len(owners.where[r]))
+        values = getattr(gen, method)(*params, size=owners.sizes[r])
         if out is None:
             out = np.empty(n, dtype=values.dtype)
         out[sel] = values

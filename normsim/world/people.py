@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from normsim.world.arrays import clip
+from normsim.world.batch_streams import Owners
 
 BASELINE_CONCENTRATION = 10.0  # assumption: spread of individual baselines, Beta(mu*10, (1-mu)*10)
 
@@ -30,9 +31,10 @@ def draw_baseline(rng, mean, n: int, owner=None) -> np.ndarray:
     if not isinstance(rng, np.random.Generator):
         out = np.empty(n)
         mean = np.broadcast_to(np.asarray(mean, dtype=float), (n,))
+        owners = Owners(owner, len(rng.generators))
         for r, gen in enumerate(rng.generators):
-            mine = np.flatnonzero(owner == r)
-            out[mine] = draw_baseline(gen, mean[mine], len(mine))
+            mine = owners.of(r)
+            out[mine] = draw_baseline(gen, mean[mine], owners.sizes[r])
         return out
     k = BASELINE_CONCENTRATION
     mean = np.asarray(mean, dtype=float)
