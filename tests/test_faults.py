@@ -416,7 +416,11 @@ def _orphan_task_log(exc_type, capfd) -> str:
     logging.disable(logging.NOTSET)
     logger.addHandler(handler)
     try:
-        asyncio.run(leave_one_behind())
+        # in a thread of its own: its event loop is the only one (a browser test may have left
+        # one running in this worker's main thread, where asyncio.run refuses to start)
+        worker = threading.Thread(target=lambda: asyncio.run(leave_one_behind()))
+        worker.start()
+        worker.join()
         gc.collect()
     finally:
         logger.removeHandler(handler)
