@@ -9,7 +9,7 @@ import pytest
 from normsim.settings.scenario import load
 from normsim.settings.scenario import validate
 from normsim.simulation.counterfactual import TWIN_COLUMNS
-from normsim.simulation import counterfactual
+from normsim.simulation import batch_engine, counterfactual
 from normsim.sweeps import batch
 from normsim.sweeps.batch import batch_size, batches, run_batch, run_one
 from normsim.sweeps.engines import run_task, sweep
@@ -52,9 +52,12 @@ def test_a_run_is_the_same_alone_in_a_batch_of_two_and_of_many_in_any_order(tmp_
 
 
 def forks(monkeypatch) -> list:
-    """Count the twins run (each forked from its run) from now on."""
-    made, fork = [], counterfactual.fork_twin
+    """Count the twins run from now on: forked from their run (a run alone), or run as a batch
+    of twins (the batch engine: one per seed)."""
+    made, fork, twins = [], counterfactual.fork_twin, batch_engine.run_batch
     monkeypatch.setattr(counterfactual, "fork_twin", lambda m: made.append(1) or fork(m))
+    monkeypatch.setattr(batch_engine, "run_batch",
+                        lambda s, seeds, steps: made.extend([1] * len(seeds)) or twins(s, seeds, steps))
     return made
 
 
@@ -67,7 +70,8 @@ def test_conditions_that_differ_only_in_their_engager_share_one_twin_and_the_sam
         [(r, c) for r in range(3) for c in range(2)]
     made = forks(monkeypatch)
     shared = list(run_batch(tasks))
-    assert len(made) == 3  # one twin per replicate, not per run
+    assert len(made) == 3  # one twin per replicate, not per run (the first condition's
+    #                        replicates run as a batch, with their twins as another)
     monkeypatch.undo()
     for task, result in zip(tasks, shared):
         same(run_task(task), result)  # each run alone: its own twin
@@ -114,26 +118,28 @@ def test_the_arms_of_one_scenario_per_kind_of_engager_share_their_twin():
         same(run_one(task, scenario), shared)  # as with its own twin
 
 
-def test_a_batch_keeps_a_bounded_number_of_twins(tmp_path, monkeypatch):
+def test_twins_are_kept_for_one_batch_of_at_most_max_batch_runs(tmp_path, monkeypatch):
     p, _ = small_plan(tmp_path, replicates=1)
     task = tasks_of(p)[0]
     # three runs with twins of their own (a group setting differs), then one that differs from
-    # the first only in its engager: its twin is still kept with room for 16, not with room for 2
+    # the first only in its engager: its twin is still kept in a batch of 64, not across two
+    # batches of 2 (a long list of tasks is run in batches: memory stays bounded)
     sizes = [{"group_fighters": n} for n in (30, 31, 32)] + [{"group_fighters": 30,
                                                                "dialogue_principled": 0.5}]
     tasks = [{**task, "run_id": f"r{i}", "params": {**task["params"], **extra}}
              for i, extra in enumerate(sizes)]
-    for kept, twins_run in ((batch.TWINS_KEPT, 3), (2, 4)):
-        monkeypatch.setattr(batch, "TWINS_KEPT", kept)
+    for largest, twins_run in ((batch.MAX_BATCH, 3), (2, 4)):
+        monkeypatch.setattr(batch, "MAX_BATCH", largest)
         made = forks(monkeypatch)
         results = list(run_batch(tasks))
-        assert len(made) == twins_run, kept
+        assert len(made) == twins_run, largest
         same(run_task(tasks[-1]), results[-1])
 
 
 def test_batch_size_feeds_every_slot_and_is_bounded():
     assert batch_size(6, 2) == 1
-    assert batch_size(150, 2) == 8
+    assert batch_size(150, 2) == 19
+    assert batch_size(10_000, 2) == 64
     assert batch_size(40, 2) == 5
     assert batch_size(10_000, 2, largest=3) == 3
     assert [len(b) for b in batches(list(range(7)), 3)] == [3, 3, 1]

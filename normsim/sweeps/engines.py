@@ -166,10 +166,11 @@ def _sweep_locked(plan, store, experiment_text, meta, n_local, client, progress,
                 for run_meta, records, events in results:
                     store.write_run(run_meta, records, events, meta)
                     bar.update(1)
-        elif n_local <= 1 or len(pending) <= 1:  # here, as one batch
-            for result in run_batch(pending):
-                store.write_run(*result, meta)
-                bar.update(1)
+        elif n_local <= 1 or len(pending) <= 1:  # here, batch after batch
+            for tasks in batches(pending, size):
+                for result in run_batch(tasks):
+                    store.write_run(*result, meta)
+                    bar.update(1)
         else:  # local workers write their own runs, so this process stays light
             with LocalPool(n_local) as pool:
                 for done in pool.map(_RunAndStore(store.out, meta), batches(pending, size)):

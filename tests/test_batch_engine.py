@@ -1,0 +1,111 @@
+"""The batch engine (normsim.simulation.batch_engine): runs of one scenario advanced as one array
+program give each run the records and events it has alone, to the bit -- for every shipped
+scenario it runs, in a batch of any size and order, with twins, and when a faction breaks away."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from normsim.errors import UserError
+from normsim.settings.scenario import SCENARIO_DIR, load
+from normsim.simulation.batch_engine import BatchModel, batchable, run_batch, run_runs
+from normsim.simulation.counterfactual import run_with_twin, twin_settings
+from normsim.simulation.model import NormDiffusionModel
+
+SMALL = {"group_fighters": 120, "group_units_per_commander": 2}
+
+
+def alone(settings, seed: int, steps: int, twin: bool = False) -> NormDiffusionModel:
+    model = NormDiffusionModel(rng=seed, settings=settings, agents=False)
+    if twin:
+        run_with_twin(model, steps)
+    else:
+        model.run_model(steps)
+    return model
+
+
+def assert_same(a: NormDiffusionModel, b: NormDiffusionModel) -> None:
+    pd.testing.assert_frame_equal(a.records(), b.records(), check_exact=True)
+    pd.testing.assert_frame_equal(a.events(), b.events(), check_exact=True)
+
+
+SHIPPED = sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+RUN_IN_BATCHES = [n for n in SHIPPED if batchable(load(n)) is None]
+
+
+def test_the_engine_runs_most_shipped_scenarios_and_says_why_not_the_others():
+    assert len(RUN_IN_BATCHES) >= 18, RUN_IN_BATCHES
+    for name in set(SHIPPED) - set(RUN_IN_BATCHES):
+        assert "population" in batchable(load(name)), name
+    with pytest.raises(UserError, match="does not run scenarios with a population"):
+        BatchModel(load("mine_ban"), [1, 2])
+
+
+@pytest.mark.parametrize("name", RUN_IN_BATCHES)
+def test_each_run_of_a_batch_is_the_run_alone_with_its_twin(name):
+    settings = load(name, SMALL)
+    seeds, steps = [3, 41, 7], 130
+    batch = run_runs(settings, seeds, steps, twin=True)
+    for seed, model in zip(seeds, batch):
+        assert_same(alone(settings, seed, steps, twin=True), model)
+    # the runs differ: the batch does not repeat one run
+    assert not batch[0].records()["compliance_rate"].equals(batch[1].records()["compliance_rate"])
+
+
+def test_a_run_is_the_same_in_a_batch_of_one_two_or_five_in_any_order():
+    settings = load("baseline", SMALL)
+    steps = 104
+    five = [11, 12, 13, 14, 15]
+    reference = {seed: alone(settings, seed, steps) for seed in five}
+    for seeds in ([12, 14], five, five[::-1], [13, 13, 11]):
+        model = BatchModel(settings, seeds)
+        model.run_model(steps)
+        assert not model.left
+        for seed, part in zip(seeds, model.parts):
+            assert_same(reference[seed], part)
+
+
+def test_a_run_whose_faction_breaks_away_is_run_alone_and_the_others_stay_exact():
+    # a weak structure and a high splinter rate: factions break away within two years
+    settings = load("baseline", {**SMALL, "group_centralisation": 0.1, "group_splinter_rate": 0.2})
+    seeds, steps = list(range(20, 28)), 104
+    model = BatchModel(settings, seeds)
+    model.run_model(steps)
+    assert model.left and len(model.left) < len(seeds), model.left  # some, not all
+    for r in set(range(len(seeds))) - model.left:
+        assert_same(alone(settings, seeds[r], steps), model.parts[r])
+    runs = run_runs(settings, seeds, steps)
+    for seed, run in zip(seeds, runs):
+        assert_same(alone(settings, seed, steps), run)
+    assert any(run.groups.n > 1 for run in runs)  # a run that splintered, run alone
+
+
+def test_twins_run_as_a_batch_are_the_twins_of_runs_alone():
+    settings = load("engagement_ends", SMALL)
+    seeds, steps = [5, 6, 9], 120
+    rows = run_batch(twin_settings(settings), seeds, steps)
+    for seed, twin in zip(seeds, rows):
+        model = NormDiffusionModel(rng=seed, settings=twin_settings(settings), agents=False)
+        model.outcomes_only = True
+        model.run_model(steps)
+        pd.testing.assert_frame_equal(model.twin_records(), twin, check_exact=True)
+
+
+def test_twins_already_run_are_attached_not_run_again():
+    settings = load("baseline", SMALL)
+    twins: dict = {}
+    first = run_runs(settings, [1, 2], 60, twin=True, twins=twins)
+    assert len(twins) == 2
+    marked = {k: v.assign(compliance_rate=-1.0) for k, v in twins.items()}
+    again = run_runs(settings, [1, 2], 60, twin=True, twins=marked)
+    assert all((m.records()["compliance_counterfactual"] == -1.0).all() for m in again)
+    assert not (first[0].records()["compliance_counterfactual"] == -1.0).any()
+
+
+def test_scenarios_the_engine_does_not_run_are_run_one_after_another_to_the_same_tables():
+    settings = load("mine_ban", {"record_every": 4})
+    seeds, steps = [8, 9], 40
+    for seed, model in zip(seeds, run_runs(settings, seeds, steps, twin=True)):
+        assert_same(alone(settings, seed, steps, twin=True), model)
