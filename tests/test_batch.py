@@ -137,10 +137,10 @@ def test_twins_are_kept_for_one_batch_of_at_most_max_batch_runs(tmp_path, monkey
 
 
 def test_batch_size_feeds_every_slot_and_is_bounded():
-    assert batch_size(6, 2) == 1
-    assert batch_size(150, 2) == 19
+    assert batch_size(6, 2) == 2
+    assert batch_size(150, 2) == 38
     assert batch_size(10_000, 2) == 64
-    assert batch_size(40, 2) == 5
+    assert batch_size(40, 2) == 10
     assert batch_size(10_000, 2, largest=3) == 3
     assert [len(b) for b in batches(list(range(7)), 3)] == [3, 3, 1]
 

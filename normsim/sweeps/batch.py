@@ -42,7 +42,8 @@ from normsim.simulation.model import NormDiffusionModel
 #: runs per batch at most: enough for the batch engine's gain (a batch of 32 default runs costs
 #: about a third of them alone, of 64 little less), few enough that a lost worker loses little
 MAX_BATCH = 64
-BATCHES_PER_SLOT = 4  # batches per worker slot at least, so that slots finish together
+BATCHES_PER_SLOT = 2  # batches per worker slot at least, so that slots finish together (few: the
+#                       batch engine gains with the runs of a condition a batch holds)
 
 
 def run_batch(tasks: Iterable[dict]) -> Iterator[tuple]:
