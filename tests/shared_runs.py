@@ -38,6 +38,7 @@ import pandas as pd
 import normsim
 from normsim.settings.scenario import from_flat, load
 from normsim.settings.schema import Scenario
+from normsim.simulation.batch_engine import batchable, run_runs
 from normsim.simulation.counterfactual import twin_settings, with_twin
 from normsim.simulation.model import NormDiffusionModel
 
@@ -128,6 +129,27 @@ def _stored(key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     return _memory[key]
 
 
+def _run_missing_as_a_batch(settings: Scenario, seeds: list[int], steps: int) -> None:
+    """Compute the runs of ``settings`` not stored yet as one batch of the batch engine
+    (:func:`normsim.simulation.batch_engine.run_runs`: each run's records are those it has
+    alone, to the bit), each then stored under its own key; under a lock on the whole set, so
+    that another worker asking for the same runs waits and reads them."""
+    if len(seeds) < 2 or batchable(settings) is not None:
+        return
+    paths = {s: folder() / f"{run_key(settings, s, steps)}.pkl" for s in seeds}
+    if sum(not p.exists() for p in paths.values()) < 2:
+        return
+    name = hashlib.sha256(f"{run_key(settings, 0, steps)} {seeds}".encode()).hexdigest()[:32]
+    with _locked(folder() / f"batch-{name}.lock"):
+        missing = [s for s, p in paths.items() if not p.exists()]  # another may have run them
+        if len(missing) < 2:
+            return
+        for seed, model in zip(missing, run_runs(settings, missing, steps)):
+            partial = paths[seed].with_suffix(f".{os.getpid()}.part")
+            model.records().to_pickle(partial)
+            os.replace(partial, paths[seed])
+
+
 def settings_of(params: Mapping[str, Any] | None = None,
                 scenario: str | Path | Scenario | None = None) -> Scenario:
     base = scenario if isinstance(scenario, Scenario) or scenario is None else load(scenario)
@@ -140,7 +162,10 @@ def replicates(params: Mapping[str, Any] | None = None, *, n: int | None = None,
     """The records of ``run(params, seed=s, steps=steps, scenario=scenario,
     counterfactual=twin)`` for each seed in ``seeds`` (``range(n)`` by default), shared."""
     settings = settings_of(params, scenario)
-    seeds = range(n) if seeds is None else seeds
+    seeds = [int(s) for s in (range(n) if seeds is None else seeds)]
+    _run_missing_as_a_batch(settings, seeds, steps)
+    if twin:
+        _run_missing_as_a_batch(twin_settings(settings), seeds, steps)
     out = []
     for seed in seeds:
         records = plain_run(settings, int(seed), steps)

@@ -105,3 +105,29 @@ def test_the_fingerprint_reads_every_module_of_the_package(tmp_path):
     (package / "wing" / "new.py").write_text("")  # a module added, even empty
     assert shared_runs.fingerprint_of(package) != edited
     assert shared_runs.code_fingerprint() == shared_runs.fingerprint_of(shared_runs.PACKAGE)
+
+
+def test_a_conditions_missing_replicates_run_once_as_one_batch(store, monkeypatch):
+    """Two workers asking for the same replicates: one runs the missing ones as a batch of the
+    batch engine (one call), the other waits and reads them; each is the run alone."""
+    from normsim.simulation.batch_engine import BatchModel
+
+    batches, original = [], BatchModel.run_model
+
+    def counted(self, steps=None):
+        batches.append(len(self.parts))
+        original(self, steps)
+    monkeypatch.setattr(BatchModel, "run_model", counted)
+    tables = [None, None]
+
+    def worker(i):
+        tables[i] = shared_runs.replicates(SMALL, seeds=[4, 5, 6], steps=WEEKS)
+        shared_runs._memory.clear()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert batches == [3]
+    for seed, a, b in zip([4, 5, 6], *tables):
+        assert a.equals(b) and a.equals(run(SMALL, seed=seed, steps=WEEKS))
