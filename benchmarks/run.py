@@ -13,7 +13,8 @@ Sections (``--only`` takes these names, comma-separated):
   sweeps      runs per minute of ``normsim sweep`` on 1 and 2 local workers and on a 2-worker Dask
               cluster on 127.0.0.1 (child processes, all CPUs); peak memory at few and many runs
   record      share of a full step spent in ``model.collect()`` (data collection)
-  run         wall time of one default run (600 fighters, 520 weeks, build and table included)
+  run         CPU time of one default run (600 fighters, 520 weeks, build and table included),
+              alone and with its twin; and per run in a batch of 32 such runs (the batch engine)
   population  wall time of one run of 200 groups of 300 fighters for 1,040 weeks on one core
               (issue 11's target: 20 s), build, weekly records and table included, in a fresh
               subprocess; its peak memory
@@ -66,7 +67,8 @@ import numpy as np  # noqa: E402
 
 from benchmarks import mechanisms as mechanism_costs, mesa_baseline  # noqa: E402
 from benchmarks.sweeps import EXPERIMENT as SWEEP_EXPERIMENT, measure_sweeps  # noqa: E402
-from benchmarks.whole_runs import ROOT as TREE, measure_calibration, measure_runs, previous_tree  # noqa: E402
+from benchmarks.whole_runs import (ROOT as TREE, measure_batch, measure_calibration,  # noqa: E402
+                                   measure_runs, previous_tree)
 from normsim.simulation.model import NormDiffusionModel  # noqa: E402
 
 SECTIONS = ("step", "peer", "scaling", "memory", "sweeps", "record", "run", "population",
@@ -531,6 +533,8 @@ def main(argv=None) -> int:
     trees = {"current": TREE, **({"previous": previous_tree(args.against)} if args.against else {})}
     default_run = (measure_runs(trees, run_repeats, run_steps, SEED, log) if "run" in only
                    else {})
+    batched = (measure_batch(8 if args.quick else 32, 1 if args.quick else 3, run_steps, SEED, log)
+               if "run" in only else {})
     calibration = (measure_calibration(trees, 2 if args.quick else 12, 1 if args.quick else 2, log)
                    if "calibration" in only else {})
     pop = measure_population(*population, log) if "population" in only else {}
@@ -647,6 +651,15 @@ def main(argv=None) -> int:
             kv["default_run_cpu_s_previous"] = q["default_run_cpu_s"]
             kv["twin_cost_ratio_previous"] = q["twin_cost_ratio"]
             kv["default_run_speedup_vs_previous"] = default_run["speedup"]
+        b, n = batched, batched["size"]
+        speedup = r["default_run_cpu_s"] / b["batch_run_cpu_s"]
+        print(f"   as one batch of {n} runs (the batch engine; medians of {b['rounds']} child "
+              f"processes): CPU time {b['batch_run_cpu_s']:.3f} s a run ({speedup:.2f}x as fast "
+              f"as alone), {b['batch_twin_run_cpu_s']:.3f} s with its twin (the twins as a "
+              f"batch of their own): {b['batch_twin_cost_ratio']:.2f}x")
+        kv[f"batch_run_cpu_s_{n}"] = b["batch_run_cpu_s"]
+        kv[f"batch_speedup_{n}"] = speedup
+        kv[f"batch_twin_cost_ratio_{n}"] = b["batch_twin_cost_ratio"]
         print()
     if "population" in only:
         r = pop

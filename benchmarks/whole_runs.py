@@ -38,6 +38,26 @@ out["fighters"], out["weeks"] = int(model.fighters.n), int(model.steps)
 print(json.dumps(out))
 """
 
+_BATCH_CHILD = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from normsim.settings.scenario import load
+from normsim.simulation.batch_engine import run_runs
+seed, steps, size = int(sys.argv[2]), (int(sys.argv[3]) or None), int(sys.argv[4])
+settings = load("baseline")
+steps = steps or settings.run.steps
+seeds = list(range(seed, seed + size))
+run_runs(settings, seeds[:2], 20)  # warm: first-call costs out of the figures
+out = {}
+for name, twin in (("plain", False), ("twin", True)):
+    c = time.process_time()
+    models = run_runs(settings, seeds, steps, twin=twin)
+    for m in models:
+        m.records()
+    out[name] = (time.process_time() - c) / size
+print(json.dumps(out))
+"""
+
 _CALIBRATION_CHILD = r"""
 import json, os, sys, time
 sys.path.insert(0, sys.argv[1])
@@ -87,6 +107,20 @@ def _child(code: str, *args, all_cpus: bool = False) -> dict:
     if out.returncode:
         raise RuntimeError(out.stderr[-2000:])
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure_batch(size: int, rounds: int, steps: int | None, seed: int, log) -> dict:
+    """CPU time per run of ``size`` default runs (and with their twins) run as one batch of the
+    batch engine (this checkout only: earlier code has no batch engine), median of ``rounds``
+    child processes."""
+    xs = []
+    for r in range(rounds):
+        xs.append(_child(_BATCH_CHILD, ROOT, seed + 1000 * r, steps or 0, size))
+        log(f"  batch of {size}: round {r + 1}/{rounds} (load {os.getloadavg()[0]:.1f})")
+    plain = statistics.median(x["plain"] for x in xs)
+    return {"size": size, "rounds": rounds, "batch_run_cpu_s": plain,
+            "batch_twin_run_cpu_s": statistics.median(x["twin"] for x in xs),
+            "batch_twin_cost_ratio": statistics.median(x["twin"] / x["plain"] for x in xs)}
 
 
 def measure_runs(trees: dict[str, Path], rounds: int, steps: int | None, seed: int, log) -> dict:
