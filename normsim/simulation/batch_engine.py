@@ -30,6 +30,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from normsim.engagers import KINDS
 from normsim.errors import UserError
 from normsim.settings.schema import Scenario
 from normsim.simulation import records
@@ -152,7 +153,6 @@ class BatchModel(NormDiffusionModel):
                                         lambda j: (owner[j], self._commander_local[j]))
         # one engager object per engager of the scenario serves every run's groups; its
         # records start as each run's do
-        from normsim.engagers import KINDS  # deferred: normsim.engagers imports this layer's model
         self.engager_agents = [KINDS[e.kind](self, i, e) for i, e in enumerate(settings.engagers)]
         self._engager_set = None
         for i, e in enumerate(self.engager_agents):
