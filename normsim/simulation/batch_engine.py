@@ -1,25 +1,32 @@
-"""Many runs of one scenario advanced as one array program (the batch engine; first part).
+"""Many runs of one scenario advanced as one array program (the batch engine).
 
 A batch holds R runs of the same settings with different seeds as *more groups* of one model:
 run ``r``'s groups stand one after another in every group array (``groups.run`` says whose each
-group is), and their commanders, fighters and communities follow the same layout a model with
-R x G groups would have. Each weekly process then runs once for the whole batch.
+group is; a faction that breaks away is appended at the end, in its run), and their commanders,
+fighters and communities follow the layout a model with R x G groups would have. Each weekly
+process then runs once for the whole batch: :class:`BatchModel`, :func:`run_runs`.
 
-What keeps each run's table the same as alone, to the bit:
+What keeps each run's table the same as alone, to the bit (``tests/test_batch_engine.py``):
 
 - **Construction is each run's own.** Every run is built alone (``NormDiffusionModel(...,
   agents=False)``), so its dispositions, its environment's first shock and its start are those of
-  a run alone; the batch then takes their arrays side by side.
+  a run alone; the batch then takes their arrays side by side, and each run keeps its model
+  (``BatchModel.parts``) to hold its records and events.
 - **Draws are each run's own.** Every run keeps its six random streams; each draw site draws
   run by run from the run's stream, with the run's parameters, in the order the run alone would
-  (``world.batch_streams``: ``each`` and ``count``).
-- **A run's figures stay a run's.** The environment and the State are per run (here: one value
-  per group, gathered from the group's run); sums and means within a group keep its elements'
-  order; sums across a run's groups (the State's answer) run over that run's groups only.
+  (``world.batch_streams``: ``each``, ``count``, ``each_row``).
+- **A run's figures stay a run's.** The environment and the State are per run (what a process
+  reads is one value per group, gathered from the group's run); the State answers its own run's
+  groups; sums within a group keep its elements' order, and a run that is still stored group by
+  group has its sums made as alone even after another run's faction broke away
+  (``FighterCohort.run_contiguous``, :class:`_KeptLayout`).
+- **Events and agents are each run's own.** An event is logged by the run's model under the
+  run's own numbers for its groups and agents, so ids and texts are those of the run alone.
 
-This first part runs scenarios without engagers, splinters or population emulation, recording
-the outcomes' columns (what a twin records): :func:`run_batch`. Engagers, events and the full
-table come next (docs/performance.md).
+It does not yet run a population (emulation couples a run's groups), an engager with a capacity
+or a list of groups, or a competing mechanism switched on (:func:`batchable`); :func:`run_runs`
+runs those one after another. Runs of a batch share their settings: design points that differ
+run in batches of their own.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from normsim.simulation import records
 from normsim.simulation.counterfactual import (first_active_week, run_with_twin, twin_key_of,
                                                twin_settings)
 from normsim.simulation.model import NormDiffusionModel
+from normsim.world.agents import ArmedGroup, add
 from normsim.world.batch_streams import RunStreams
 from normsim.world.commanders import CommanderCohort
 from normsim.world.communities import CommunityState
@@ -141,8 +149,9 @@ class BatchModel(NormDiffusionModel):
         self._twin = None
         self._last_recorded = 0  # week 0 is in each part's records already
         self.outcomes_only = outcomes_only
-        #: the runs that left the batch when a faction of theirs broke away
-        self.left: set[int] = set()
+        self._run_layouts: list = [None] * R
+        self._first_layout = None
+        fc.run_contiguous = np.ones(R, dtype=bool)
         # where each run's groups and commanders stand in the batch, for its events
         self._group_local = np.concatenate([np.arange(p.groups.n) for p in parts])
         self._commander_local = np.empty(cc.n, dtype=np.int64)
@@ -169,26 +178,45 @@ class BatchModel(NormDiffusionModel):
         if self.outcomes_only:
             state = records.outcome_state(self)
         else:
-            if self._layout is None:
-                self._layout = records.Layout(self)
-            state = records.week_state(self, self._layout)
-        G = self.parts[0].groups.n  # a run's groups: a block of G (no faction breaks away)
+            state = records.week_state(self, self._batch_layout())
+        G = self.parts[0].groups.n  # a run's groups: a block of G, then its factions
+        kept = self.fighters.run_contiguous
         for r, part in enumerate(self.parts):
-            mine = slice(r * G, (r + 1) * G)
+            mine = slice(r * G, (r + 1) * G) if kept[r] else np.flatnonzero(g.run == r)
             own = {k: _of_run(k, v, mine) for k, v in state.items()}
-            part.datacollector.add_week(own, self._run_layout(r))
+            part.datacollector.add_week(own, self._run_layout(r, mine))
 
     def _environment_moves(self, week: int) -> list[tuple]:
         g = self.groups
         return [(kind, np.flatnonzero(g.alive & (g.run == r)))
                 for r, kinds in enumerate(self.environment.advance(week)) for kind in kinds]
 
-    def _run_layout(self, r: int):
-        """Run ``r``'s layout of rows (its own: its groups never change in a batch)."""
-        part = self.parts[r]
-        if part._layout is None:
-            part._layout = records.Layout(part)
-        return part._layout
+    def _run_layout(self, r: int, mine):
+        """Run ``r``'s layout of rows: its own as built, and once one of its factions has
+        broken away, one for its groups now (``mine``, in the batch)."""
+        if self._run_layouts[r] is None:
+            part, g = self.parts[r], self.groups
+            if isinstance(mine, slice):
+                if part._layout is None:
+                    part._layout = records.Layout(part)
+                self._run_layouts[r] = part._layout
+            else:
+                self._run_layouts[r] = records.Layout.rows(len(mine), part.norms, g.type[mine],
+                                                           self.country[mine])
+        return self._run_layouts[r]
+
+    def _batch_layout(self):
+        """The batch's layout of commanders for the week's means; once a run is no longer
+        stored group by group, the runs that still are take their means as alone
+        (:class:`_KeptLayout`)."""
+        if self._layout is None:
+            self._layout = records.Layout(self)
+            if self._first_layout is None:
+                self._first_layout = self._layout
+            kept = self.fighters._kept_groups()
+            if self._layout is not self._first_layout and len(kept):
+                self._layout = _KeptLayout(self, self._first_layout, kept)
+        return self._layout
 
     def log(self, kind, group: int, **kw) -> None:
         """An event of group ``group``: logged by its run, under the run's own number for it."""
@@ -204,14 +232,18 @@ class BatchModel(NormDiffusionModel):
             self.parts[r]._log_each(event, [self._group_local[groups[i]] for i in pick],
                                     [agents[i] for i in pick], [details[i] for i in pick])
 
-    def split(self, parent: int, branch: int) -> int:
-        """A faction of run ``r`` would break away: the run leaves the batch (its rows from here
-        on are not kept; :func:`run_batch` runs it again alone). Splitting it here would change
-        how the batch stores every run's fighters and commanders (no longer group by group),
-        and with it how sums over a group are added up: the last bits of the other runs'
-        figures. Nothing is split; the run's later weeks are discarded."""
-        self.left.add(int(self.groups.run[parent]))
-        return parent
+    def _group_agent_added(self, child: int) -> None:
+        """A faction of run ``r`` broke away (:meth:`NormDiffusionModel.split`): it is the run's
+        next group, with the run's next agent id, as alone. The run is no longer stored group
+        by group; the other runs still are, and their sums over a group are still made as
+        alone (``FighterCohort.run_contiguous``, :class:`_KeptLayout`)."""
+        r = int(self.groups.run[child])
+        part = self.parts[r]
+        local = int(np.count_nonzero(self.groups.run == r)) - 1
+        self._group_local = np.append(self._group_local, local)
+        add(part.group_agents, ArmedGroup, part, local)
+        self.fighters.run_contiguous[r] = False
+        self._run_layouts[r] = None
 
     def records(self) -> list[pd.DataFrame]:
         """Each run's table (as :meth:`NormDiffusionModel.records`)."""
@@ -247,15 +279,32 @@ _GROUP_AXIS = {"fighter_means": 1, "levels": 2}
 _PER_WEEK = {"intensity": float, "listed": bool, "peace_process": bool}
 
 
-def _of_run(key: str, value, mine: slice):
-    """The part of a recorded week's ``value`` for the run whose groups are ``mine`` (a view:
-    the week's arrays are the batch's copies already)."""
+def _of_run(key: str, value, mine):
+    """The part of a recorded week's ``value`` for the run whose groups are ``mine`` (a slice:
+    a view, the week's arrays are the batch's copies already; or indices)."""
     if key in _PER_WEEK:
-        return _PER_WEEK[key](value[mine.start]) if np.ndim(value) else value
+        if not np.ndim(value):
+            return value
+        return _PER_WEEK[key](value[mine.start if isinstance(mine, slice) else mine[0]])
     if not isinstance(value, np.ndarray) or value.ndim == 0:
         return value
     axis = _GROUP_AXIS.get(key, 0)
     return value[(slice(None),) * axis + (mine,)]
+
+
+class _KeptLayout(records.Layout):
+    """The batch's layout after a run's faction broke away: each command level's means of the
+    runs still stored group by group are taken as alone (over their segments of the cohort, as
+    the first layout took them); the others' as a run with a faction takes them."""
+
+    def __init__(self, model, first: records.Layout, kept: np.ndarray):
+        super().__init__(model)
+        self.first, self.kept = first, kept
+
+    def by_levels(self, values: np.ndarray) -> np.ndarray:
+        means = super().by_levels(values)
+        means[..., self.kept] = self.first.by_levels(values)[..., self.kept]
+        return means
 
 
 def batchable(settings: Scenario) -> str | None:
@@ -280,13 +329,7 @@ def run_batch(settings: Scenario, seeds: Sequence[int], steps: int) -> list[pd.D
     of ``settings``, ``steps`` weeks: what each run's twin records."""
     model = BatchModel(settings, seeds, outcomes_only=True)
     model.run_model(steps)
-    rows = model.outcomes()
-    for r in sorted(model.left):  # a faction broke away: the run alone
-        alone = NormDiffusionModel(rng=int(seeds[r]), settings=settings, agents=False)
-        alone.outcomes_only = True
-        alone.run_model(steps)
-        rows[r] = alone.twin_records()
-    return rows
+    return model.outcomes()
 
 
 def run_runs(settings: Scenario, seeds: Sequence[int], steps: int, *, twin: bool = False,
@@ -305,8 +348,6 @@ def run_runs(settings: Scenario, seeds: Sequence[int], steps: int, *, twin: bool
     batch = BatchModel(settings, seeds)
     batch.run_model(steps)
     models = batch.parts
-    for r in sorted(batch.left):
-        models[r] = _alone(settings, seeds[r], steps, False, None)
     if twin:
         first = first_active_week(settings)
         if first is None:  # no engager: each run is its own twin

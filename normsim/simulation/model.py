@@ -173,9 +173,12 @@ class NormDiffusionModel(mesa.Model):
         for e in self.engager_agents:
             e.engagement.grow()
             e.engagement.engaged[child] = e.takes_new_groups
-        add(self.group_agents, ArmedGroup, self, child)
+        self._group_agent_added(child)
         self._layout = None  # the records' layout changed
         return child
+
+    def _group_agent_added(self, child: int) -> None:
+        add(self.group_agents, ArmedGroup, self, child)
 
     def change_conditions(self, values: dict, origin: str = "change of conditions") -> list[str]:
         """Change parameters (flat or dotted names -> values) from this week on; the week, the

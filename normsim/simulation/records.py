@@ -73,11 +73,7 @@ class Layout:
     def __init__(self, model):
         g, cc = model.groups, model.commanders
         G, N = g.n, g.n_norms
-        self.G, self.N = G, N
-        self.group = np.repeat(np.arange(G), N)
-        self.norm = np.tile(np.array([n.key for n in model.norms], dtype=object), G)
-        self.type = self.rep(np.where(g.type == "", UNTYPED, g.type))
-        self.country = self.rep(model.country)
+        self._rows(G, model.norms, g.type, model.country)
         self.levels = []
         for sl in cc.at_level:  # each level is ordered by group (contiguous until a splinter)
             groups = cc.group[sl]
@@ -97,6 +93,23 @@ class Layout:
         self.cell = cc.level.astype(np.int64) * G + cc.group
         self._bins = {}
         self.fighter_norms = np.isin(np.arange(N), model.fighters.norms)
+
+    def _rows(self, G: int, norms, types: np.ndarray, country: np.ndarray) -> None:
+        """Which rows belong to which group and norm, and each row's type and country."""
+        N = len(norms)
+        self.G, self.N = G, N
+        self.group = np.repeat(np.arange(G), N)
+        self.norm = np.tile(np.array([n.key for n in norms], dtype=object), G)
+        self.type = self.rep(np.where(types == "", UNTYPED, types))
+        self.country = self.rep(country)
+
+    @classmethod
+    def rows(cls, G: int, norms, types: np.ndarray, country: np.ndarray) -> Layout:
+        """A layout of rows only (what :func:`columns` reads) for ``G`` groups of these types
+        and countries: a run's rows in a batch of runs (normsim.simulation.batch_engine)."""
+        layout = cls.__new__(cls)
+        layout._rows(G, norms, types, country)
+        return layout
 
     def rep(self, x) -> np.ndarray:
         """One value per group -> one per (group, norm) (along the last axis)."""

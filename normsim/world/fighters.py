@@ -101,6 +101,9 @@ class FighterCohort:
         self.sizes = sizes
         self.starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
         self.contiguous = True  # stored group by group (until a faction splinters)
+        #: in a batch of runs (normsim.simulation.batch_engine), whether each run is still
+        #: stored group by group (None alone)
+        self.run_contiguous = None
         self.group = np.repeat(np.arange(G), sizes)
         within = np.arange(self.n) - self.starts[self.group]
         units = commanders.tactical
@@ -139,7 +142,19 @@ class FighterCohort:
         """Mean of per-fighter values within each group: ``(C, n)`` -> ``(C, G)``."""
         if self.contiguous:
             return np.add.reduceat(values, self.starts, axis=-1) / self.sizes
-        return _sum_by(values, self.group, self.n_groups) / np.maximum(self.sizes, 1)
+        means = _sum_by(values, self.group, self.n_groups) / np.maximum(self.sizes, 1)
+        kept = self._kept_groups()
+        if len(kept):  # a batch's runs still stored group by group: summed as alone
+            means[..., kept] = np.add.reduceat(values, self.starts, axis=-1)[..., kept] \
+                / self.sizes[kept]
+        return means
+
+    def _kept_groups(self) -> np.ndarray:
+        """In a batch of runs, the groups of the runs still stored group by group (none of
+        whose factions broke away): their sums are made as a run alone makes them."""
+        if self.run_contiguous is None:
+            return np.empty(0, dtype=np.int64)
+        return np.flatnonzero(self.run_contiguous[self.groups.run[:len(self.starts)]])
 
     def regroup(self, commanders) -> None:
         """After a splinter: fighters follow their unit's commander into his new group (they are
@@ -307,6 +322,10 @@ class FighterCohort:
             idx = np.unique(self.starts[which]
                             + (count(rng, runs_of(g, which), total, "random")
                                * self.sizes[which]).astype(np.int64))
+        elif len(kept := self._kept_groups()):
+            idx = self._turn_over_mixed(rng, kept)
+            if len(idx) == 0:
+                return idx
         else:
             idx = np.flatnonzero(count(rng, runs_of(g, self.group), self.n, "random")
                                  < g.fighter_turnover[self.group])
@@ -317,6 +336,21 @@ class FighterCohort:
                           owner=runs_of(g, gi))
         self.deterred[:, idx] = 0.0
         return idx
+
+
+    def _turn_over_mixed(self, rng, kept: np.ndarray) -> np.ndarray:
+        """Who leaves in a batch where some runs are stored group by group (``kept``: their
+        groups) and others not: each run draws as it would alone, the first kind by group, the
+        second by fighter."""
+        g = self.groups
+        leaving = each(rng, g.run[kept], "binomial", self.sizes[kept], g.fighter_turnover[kept])
+        which = np.repeat(kept, leaving)
+        stayed = np.unique(self.starts[which] + (count(rng, g.run[which], len(which), "random")
+                                                 * self.sizes[which]).astype(np.int64))
+        others = np.flatnonzero(~self.run_contiguous[g.run[self.group]])
+        drawn = count(rng, g.run[self.group[others]], len(others), "random")
+        moved = others[drawn < g.fighter_turnover[self.group[others]]]
+        return np.sort(np.concatenate([stayed, moved]))
 
 
 def _sum_by(values: np.ndarray, index: np.ndarray, n: int) -> np.ndarray:
