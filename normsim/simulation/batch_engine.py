@@ -150,6 +150,9 @@ class BatchModel(NormDiffusionModel):
         self._last_recorded = 0  # week 0 is in each part's records already
         self.outcomes_only = outcomes_only
         self._run_layouts: list = [None] * R
+        self._weeks = _BatchWeeks()  # the batch's recorded weeks, kept once
+        self._open: list = [None] * R  # each run's open segment of them
+        self._groups_seen = g.n
         self._first_layout = None
         fc.run_contiguous = np.ones(R, dtype=bool)
         # where each run's groups and commanders stand in the batch, for its events
@@ -179,12 +182,19 @@ class BatchModel(NormDiffusionModel):
             state = records.outcome_state(self)
         else:
             state = records.week_state(self, self._batch_layout())
+        self._weeks.add(state)
         G = self.parts[0].groups.n  # a run's groups: a block of G, then its factions
         kept = self.fighters.run_contiguous
+        grown = g.n != self._groups_seen  # a faction broke away: the batch's arrays grew
+        self._groups_seen = g.n
         for r, part in enumerate(self.parts):
+            if not grown and self._open[r] is not None:
+                continue  # the run's weeks go on in its open segment
             mine = slice(r * G, (r + 1) * G) if kept[r] else np.flatnonzero(g.run == r)
-            own = {k: _of_run(k, v, mine) for k, v in state.items()}
-            part.datacollector.add_week(own, self._run_layout(r, mine))
+            if self._open[r] is not None:  # weeks of another shape start here
+                self._open[r].close(len(self._weeks) - 1)
+            self._open[r] = _RunWeeks(self._weeks, mine, len(self._weeks) - 1)
+            part.datacollector.add_weeks(self._open[r], self._run_layout(r, mine))
 
     def _environment_moves(self, week: int) -> list[tuple]:
         g = self.groups
@@ -279,17 +289,54 @@ _GROUP_AXIS = {"fighter_means": 1, "levels": 2}
 _PER_WEEK = {"intensity": float, "listed": bool, "peace_process": bool}
 
 
-def _of_run(key: str, value, mine):
-    """The part of a recorded week's ``value`` for the run whose groups are ``mine`` (a slice:
-    a view, the week's arrays are the batch's copies already; or indices)."""
-    if key in _PER_WEEK:
-        if not np.ndim(value):
-            return value
-        return _PER_WEEK[key](value[mine.start if isinstance(mine, slice) else mine[0]])
-    if not isinstance(value, np.ndarray) or value.ndim == 0:
-        return value
-    axis = _GROUP_AXIS.get(key, 0)
-    return value[(slice(None),) * axis + (mine,)]
+class _BatchWeeks:
+    """The batch's recorded weeks; each state array stacked over a range of weeks once, for
+    every run that reads it."""
+
+    def __init__(self):
+        self.states: list[dict] = []
+        self._stacks: dict = {}
+
+    def __len__(self) -> int:
+        return len(self.states)
+
+    def add(self, state: dict) -> None:
+        self.states.append(state)
+        self._stacks.clear()
+
+    def stacked(self, key: str, first: int, last: int) -> np.ndarray:
+        if (key, first, last) not in self._stacks:
+            self._stacks[key, first, last] = np.stack([w[key] for w in self.states[first:last]])
+        return self._stacks[key, first, last]
+
+
+class _RunWeeks(records.Weeks):
+    """A run's recorded weeks in a batch (from ``first`` on, until closed): its groups' part
+    (``mine``) of the batch's weeks."""
+
+    def __init__(self, weeks: _BatchWeeks, mine, first: int):
+        self.weeks, self.mine, self.first, self.last = weeks, mine, first, None
+
+    def close(self, last: int) -> None:
+        self.last = last
+
+    def _range(self) -> tuple[int, int]:
+        return self.first, len(self.weeks) if self.last is None else self.last
+
+    def __len__(self) -> int:
+        first, last = self._range()
+        return last - first
+
+    def stacked(self, key: str) -> np.ndarray:
+        axis = 1 + _GROUP_AXIS.get(key, 0)  # after the weeks' axis
+        return self.weeks.stacked(key, *self._range())[(slice(None),) * axis + (self.mine,)]
+
+    def each(self, key: str) -> np.ndarray:
+        values = self.weeks.stacked(key, *self._range())
+        if key not in _PER_WEEK or values.ndim == 1:
+            return values
+        first = self.mine.start if isinstance(self.mine, slice) else self.mine[0]
+        return values[:, first].astype(_PER_WEEK[key])
 
 
 class _KeptLayout(records.Layout):

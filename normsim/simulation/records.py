@@ -214,7 +214,23 @@ _PER_WEEK = ("intensity", "listed", "peace_process")
 _FIGHTER_MEANS = ("knowledge", "acceptance", "fear", "internalised")
 
 
-def columns(layout: Layout, weeks: list[dict], names: list[str]) -> dict[str, np.ndarray]:
+class Weeks:
+    """Recorded weeks that are not a list of states: what :func:`columns` reads of them is each
+    state array stacked over the weeks (``stacked``) and each one-per-week value (``each``).
+    A batch of runs keeps its weeks once and gives each run its part
+    (:mod:`normsim.simulation.batch_engine`)."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def stacked(self, key: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def each(self, key: str) -> np.ndarray:
+        raise NotImplementedError
+
+
+def columns(layout: Layout, weeks: list[dict] | Weeks, names: list[str]) -> dict[str, np.ndarray]:
     """The rows of recorded ``weeks`` (states from :func:`week_state` or :func:`outcome_state`
     under one ``layout``) as columns ``names``: weeks outer, then groups, then norms."""
     W, rows = len(weeks), layout.G * layout.N
@@ -223,13 +239,17 @@ def columns(layout: Layout, weeks: list[dict], names: list[str]) -> dict[str, np
 
     def stacked(key):  # each state array over the weeks, stacked once
         if key not in stacks:
-            stacks[key] = np.stack([w[key] for w in weeks])
+            stacks[key] = (weeks.stacked(key) if isinstance(weeks, Weeks)
+                           else np.stack([w[key] for w in weeks]))
         return stacks[key]
+
+    def each(key):  # one value per week
+        return weeks.each(key) if isinstance(weeks, Weeks) else np.array([w[key] for w in weeks])
 
     out = {}
     for name in names:
         if name == "step":
-            out[name] = np.repeat(np.array([w["step"] for w in weeks]), rows)
+            out[name] = np.repeat(each("step"), rows)
         elif name in ("group", "norm", "type", "country"):
             out[name] = np.tile(getattr(layout, name), W)
         elif name == "compliance_rate":
@@ -241,7 +261,7 @@ def columns(layout: Layout, weeks: list[dict], names: list[str]) -> dict[str, np
         elif name in _PER_ROW:
             out[name] = stacked(name).reshape(-1)
         elif name in _PER_WEEK:
-            out[name] = np.repeat(np.array([w[name] for w in weeks]), rows)
+            out[name] = np.repeat(each(name), rows)
         elif name == "stage_name":
             out[name] = STAGE_NAMES[stacked("stage").reshape(-1)]
         elif name in FACTORS:
@@ -278,6 +298,10 @@ class Collector(mesa.DataCollector):
             self._segments.append((layout, []))
         self._segments[-1][1].append(state)
 
+    def add_weeks(self, weeks: Weeks, layout: Layout) -> None:
+        """Keep recorded weeks held elsewhere (:class:`Weeks`: a run's in a batch of runs)."""
+        self._segments.append((layout, weeks))
+
     def add_table_rows(self, table_name: str, columns: dict[str, list]) -> None:
         """Add several rows at once to one of Mesa's tables (``events``): ``columns`` holds a
         list per column of the table, all of one length (what ``add_table_row`` does row by
@@ -292,7 +316,8 @@ class Collector(mesa.DataCollector):
     def frame(self, names: list[str]) -> pd.DataFrame:
         """The groups table's columns ``names`` as recorded so far."""
         # whole weeks only, even while another thread steps the model
-        parts = [columns(layout, list(weeks), names) for layout, weeks in list(self._segments)]
+        parts = [columns(layout, weeks if isinstance(weeks, Weeks) else list(weeks), names)
+                 for layout, weeks in list(self._segments)]
         return pd.DataFrame({name: (np.concatenate([p[name] for p in parts]) if parts
                                     else np.empty(0)) for name in names})
 

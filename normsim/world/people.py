@@ -32,6 +32,11 @@ def draw_baseline(rng, mean, n: int, owner=None) -> np.ndarray:
         out = np.empty(n)
         mean = np.broadcast_to(np.asarray(mean, dtype=float), (n,))
         owners = Owners(owner, len(rng.generators))
+        if n and (mean == mean[0]).all():  # one mean for every run: each run's scalar draw
+            mean = mean[0]
+            for r, gen in enumerate(rng.generators):
+                out[owners.of(r)] = draw_baseline(gen, mean, owners.sizes[r])
+            return out
         for r, gen in enumerate(rng.generators):
             mine = owners.of(r)
             out[mine] = draw_baseline(gen, mean[mine], owners.sizes[r])
