@@ -59,11 +59,12 @@ def draw(generators: Sequence[np.random.Generator], owners: Owners, method: str,
     broadcast together (last axis: the batch's elements)."""
     arrays = [np.asarray(a) for a in args]
     shape = np.broadcast_shapes(*(a.shape for a in arrays if a.ndim), (len(owners.owner),))
+    full = [np.broadcast_to(a, shape) if a.ndim else a.item() for a in arrays]
     out = None
     for r, gen in enumerate(generators):
         sel = owners.of(r)
-        part = [np.broadcast_to(a, shape)[..., sel] if a.ndim else a.item() for a in arrays]
-        values = getattr(gen, method)(*part)
+        values = getattr(gen, method)(*(a[..., sel] if isinstance(a, np.ndarray) else a
+                                        for a in full))
         if out is None:
             out = np.empty(shape, dtype=dtype or values.dtype)
         out[..., sel] = values
