@@ -107,3 +107,28 @@ def test_scenarios_the_engine_does_not_run_are_run_one_after_another_to_the_same
     seeds, steps = [8, 9], 40
     for seed, model in zip(seeds, run_runs(settings, seeds, steps, twin=True)):
         assert_same(alone(settings, seed, steps, twin=True), model)
+
+
+def test_large_runs_are_batched_by_the_fighters_a_batch_holds(monkeypatch):
+    """A batch's memory is its runs' together: at most BATCH_FIGHTERS fighters a batch, so
+    large runs run in smaller batches (one alone when a run is that large), same tables."""
+    from normsim.simulation import batch_engine
+
+    settings = load("baseline", SMALL)  # 120 fighters a run
+    assert batch_engine.size_of_batches(settings) == batch_engine.BATCH_FIGHTERS // 120
+    monkeypatch.setattr(batch_engine, "BATCH_FIGHTERS", 250)  # two runs a batch
+    made, original = [], BatchModel.__init__
+
+    def counted(self, settings, seeds, outcomes_only=False):
+        made.append(len(seeds))
+        original(self, settings, seeds, outcomes_only)
+    monkeypatch.setattr(BatchModel, "__init__", counted)
+    seeds = [1, 2, 3, 4, 5]
+    runs = run_runs(settings, seeds, 30)
+    assert made == [2, 2, 1]
+    for seed, model in zip(seeds, runs):
+        assert_same(alone(settings, seed, 30), model)
+    monkeypatch.setattr(batch_engine, "BATCH_FIGHTERS", 100)  # a run is larger: each alone
+    made.clear()
+    run_runs(settings, seeds[:2], 30)
+    assert made == []

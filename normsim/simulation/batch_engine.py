@@ -113,7 +113,7 @@ class BatchModel(NormDiffusionModel):
         R, first = len(parts), parts[0]
         self.streams = RandomStreams(*(RunStreams([getattr(p.streams, f) for p in parts])
                                        for f in RandomStreams.__dataclass_fields__))
-        group_settings = [s.group] * s.group.count if (s := settings) else None
+        group_settings = [settings.group] * settings.group.count
         g = self.groups = GroupState(group_settings * R, len(self.norms),
                                      settings.integration.department_isolation)
         g.run = np.repeat(np.arange(R), first.groups.n)
@@ -371,12 +371,32 @@ def _check_batchable(settings: Scenario) -> None:
         raise UserError(f"the batch engine does not run scenarios with {why} yet")
 
 
+#: fighters a batch holds at most (its runs' together): large runs gain little from a batch,
+#: and a batch's memory is its runs' together
+BATCH_FIGHTERS = 100_000
+
+
+def size_of_batches(settings: Scenario) -> int:
+    """How many runs of ``settings`` one batch holds: :data:`BATCH_FIGHTERS` fighters at most
+    (a default run has 600: 166 runs), one at least."""
+    return max(1, BATCH_FIGHTERS // max(1, settings.group.fighters * settings.group.count))
+
+
+def _in_batches(settings: Scenario, seeds: list[int]) -> list[list[int]]:
+    size = size_of_batches(settings)
+    return [seeds[i:i + size] for i in range(0, len(seeds), size)]
+
+
 def run_batch(settings: Scenario, seeds: Sequence[int], steps: int) -> list[pd.DataFrame]:
     """The outcome rows (:data:`normsim.simulation.records.OUTCOME_COLUMNS`) of one run per seed
-    of ``settings``, ``steps`` weeks: what each run's twin records."""
-    model = BatchModel(settings, seeds, outcomes_only=True)
-    model.run_model(steps)
-    return model.outcomes()
+    of ``settings``, ``steps`` weeks: what each run's twin records (in batches of
+    :func:`size_of_batches` runs)."""
+    rows = []
+    for chunk in _in_batches(settings, [int(s) for s in seeds]):
+        model = BatchModel(settings, chunk, outcomes_only=True)
+        model.run_model(steps)
+        rows += model.outcomes()
+    return rows
 
 
 def run_runs(settings: Scenario, seeds: Sequence[int], steps: int, *, twin: bool = False,
@@ -390,11 +410,13 @@ def run_runs(settings: Scenario, seeds: Sequence[int], steps: int, *, twin: bool
     their own; ``twins`` (keyed by :func:`~normsim.simulation.counterfactual.twin_key_of`)
     holds twins already run, and those run here are added to it."""
     seeds = [int(s) for s in seeds]
-    if len(seeds) < 2 or batchable(settings):
+    if len(seeds) < 2 or batchable(settings) or size_of_batches(settings) < 2:
         return [_alone(settings, seed, steps, twin, twins) for seed in seeds]
-    batch = BatchModel(settings, seeds)
-    batch.run_model(steps)
-    models = batch.parts
+    models = []
+    for chunk in _in_batches(settings, seeds):
+        batch = BatchModel(settings, chunk)
+        batch.run_model(steps)
+        models += batch.parts
     if twin:
         first = first_active_week(settings)
         if first is None:  # no engager: each run is its own twin
@@ -421,4 +443,5 @@ def _alone(settings, seed, steps, twin, twins) -> NormDiffusionModel:
     return model
 
 
-__all__ = ["BatchModel", "batchable", "run_batch", "run_runs"]
+__all__ = ["BatchModel", "batchable", "run_batch", "run_runs", "size_of_batches",
+           "BATCH_FIGHTERS"]
