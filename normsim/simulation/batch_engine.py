@@ -23,6 +23,10 @@ What keeps each run's table the same as alone, to the bit (``tests/test_batch_en
 - **Events and agents are each run's own.** An event is logged by the run's model under the
   run's own numbers for its groups and agents, so ids and texts are those of the run alone.
 
+Each run keeps its tables and its events; not Mesa's model reporters (``datacollector``'s model
+variables hold only the first week): read the tables. A batch holds at most
+:data:`BATCH_FIGHTERS` fighters.
+
 It does not yet run a population (emulation couples a run's groups), an engager with a capacity
 or a list of groups, or a competing mechanism switched on (:func:`batchable`); :func:`run_runs`
 runs those one after another. Runs of a batch share their settings: design points that differ
