@@ -11,19 +11,15 @@ import pytest
 from normsim.errors import UserError
 from normsim.settings.scenario import SCENARIO_DIR, load
 from normsim.simulation.batch_engine import BatchModel, batchable, run_batch, run_runs
-from normsim.simulation.counterfactual import run_with_twin, twin_settings
+from normsim.simulation.counterfactual import twin_settings
 from normsim.simulation.model import NormDiffusionModel
+from normsim.simulation.run import run_model
 
 SMALL = {"group_fighters": 120, "group_units_per_commander": 2}
 
 
 def alone(settings, seed: int, steps: int, twin: bool = False) -> NormDiffusionModel:
-    model = NormDiffusionModel(rng=seed, settings=settings, agents=False)
-    if twin:
-        run_with_twin(model, steps)
-    else:
-        model.run_model(steps)
-    return model
+    return run_model(scenario=settings, seed=seed, steps=steps, counterfactual=twin, agents=False)
 
 
 def assert_same(a: NormDiffusionModel, b: NormDiffusionModel) -> None:

@@ -48,6 +48,7 @@ from normsim.simulation import records
 from normsim.simulation.counterfactual import (first_active_week, run_with_twin, twin_key_of,
                                                twin_settings)
 from normsim.simulation.model import NormDiffusionModel
+from normsim.simulation.run import run_model
 from normsim.world.agents import ArmedGroup, add
 from normsim.world.batch_streams import RunStreams
 from normsim.world.commanders import CommanderCohort
@@ -439,11 +440,11 @@ def run_runs(settings: Scenario, seeds: Sequence[int], steps: int, *, twin: bool
 
 
 def _alone(settings, seed, steps, twin, twins) -> NormDiffusionModel:
+    if not twin or twins is None:  # the one-run entry point, tables only
+        return run_model(scenario=settings, seed=seed, steps=steps, counterfactual=twin,
+                         agents=False)
     model = NormDiffusionModel(rng=seed, settings=settings, agents=False)
-    if twin:
-        run_with_twin(model, steps, twins=twins)
-    else:
-        model.run_model(steps)
+    run_with_twin(model, steps, twins=twins)  # (run_model keeps no twins across runs)
     return model
 
 
