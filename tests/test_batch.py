@@ -54,9 +54,9 @@ def test_a_run_is_the_same_alone_in_a_batch_of_two_and_of_many_in_any_order(tmp_
 def forks(monkeypatch) -> list:
     """Count the twins run from now on: forked from their run (a run alone), or run as a batch
     of twins (the batch engine: one per seed)."""
-    made, fork, twins = [], counterfactual.fork_twin, batch_engine.run_batch
+    made, fork, twins = [], counterfactual.fork_twin, batch_engine.run_outcomes
     monkeypatch.setattr(counterfactual, "fork_twin", lambda m: made.append(1) or fork(m))
-    monkeypatch.setattr(batch_engine, "run_batch",
+    monkeypatch.setattr(batch_engine, "run_outcomes",
                         lambda s, seeds, steps: made.extend([1] * len(seeds)) or twins(s, seeds, steps))
     return made
 

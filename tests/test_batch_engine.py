@@ -10,7 +10,7 @@ import pytest
 
 from normsim.errors import UserError
 from normsim.settings.scenario import SCENARIO_DIR, load
-from normsim.simulation.batch_engine import BatchModel, batchable, run_batch, run_runs
+from normsim.simulation.batch_engine import BatchModel, batchable, run_outcomes, run_runs
 from normsim.simulation.counterfactual import twin_settings
 from normsim.simulation.model import NormDiffusionModel
 from normsim.simulation.run import run_model
@@ -79,7 +79,7 @@ def test_runs_whose_factions_break_away_stay_exact_and_so_do_the_others():
 def test_twins_run_as_a_batch_are_the_twins_of_runs_alone():
     settings = load("engagement_ends", SMALL)
     seeds, steps = [5, 6, 9], 120
-    rows = run_batch(twin_settings(settings), seeds, steps)
+    rows = run_outcomes(twin_settings(settings), seeds, steps)
     for seed, twin in zip(seeds, rows):
         model = NormDiffusionModel(rng=seed, settings=twin_settings(settings), agents=False)
         model.outcomes_only = True

@@ -19,7 +19,7 @@ What keeps each run's table the same as alone, to the bit (``tests/test_batch_en
   reads is one value per group, gathered from the group's run); the State answers its own run's
   groups; sums within a group keep its elements' order, and a run that is still stored group by
   group has its sums made as alone even after another run's faction broke away
-  (``FighterCohort.run_contiguous``, :class:`_KeptLayout`).
+  (``FighterCohort.run_contiguous``, ``batch_records.KeptLayout``).
 - **Events and agents are each run's own.** An event is logged by the run's model under the
   run's own numbers for its groups and agents, so ids and texts are those of the run alone.
 
@@ -45,6 +45,7 @@ from normsim.engagers import KINDS
 from normsim.errors import UserError
 from normsim.settings.schema import Scenario
 from normsim.simulation import records
+from normsim.simulation.batch_records import BatchWeeks, KeptLayout, RunWeeks
 from normsim.simulation.counterfactual import (first_active_week, run_with_twin, twin_key_of,
                                                twin_settings)
 from normsim.simulation.model import NormDiffusionModel
@@ -53,48 +54,11 @@ from normsim.world.agents import ArmedGroup, add
 from normsim.world.batch_streams import RunStreams
 from normsim.world.commanders import CommanderCohort
 from normsim.world.communities import CommunityState
+from normsim.world.environment import RunEnvironments
 from normsim.world.fighters import FighterCohort
 from normsim.world.groups import GroupState
+from normsim.world.state import RunStates
 from normsim.world.view import RandomStreams
-
-
-class BatchEnvironment:
-    """The runs' environments; what a process reads is one value per group, from its run."""
-
-    def __init__(self, environments: list, groups):
-        self.runs, self.groups = environments, groups
-
-    def advance(self, week: int) -> list[list]:
-        """Each run's environment moves to ``week``; each run's kinds of event."""
-        return [env.advance(week) for env in self.runs]
-
-    def _per_group(self, name: str) -> np.ndarray:
-        return np.array([getattr(env, name) for env in self.runs])[self.groups.run]
-
-    intensity = property(lambda self: self._per_group("intensity"))
-    peace = property(lambda self: self._per_group("peace"))
-    listed = property(lambda self: self._per_group("listed"))
-
-    def politicisation(self, own: float) -> np.ndarray:
-        return np.array([env.politicisation(own) for env in self.runs])[self.groups.run]
-
-
-class BatchState:
-    """The runs' State agents: each answers its own run's groups."""
-
-    def __init__(self, states: list, groups):
-        self.runs, self.groups = states, groups
-
-    def step(self) -> None:
-        for r, state in enumerate(self.runs):
-            state.respond(self.groups, np.flatnonzero(self.groups.run == r))
-
-    def value_of_compliance(self) -> np.ndarray:
-        return np.array([s.value_of_compliance() for s in self.runs])[self.groups.run]
-
-    @property
-    def compliance(self) -> np.ndarray:
-        return np.array([s.compliance for s in self.runs])[self.groups.run]
 
 
 def _side_by_side(arrays: list[np.ndarray], owner: np.ndarray) -> np.ndarray:
@@ -145,8 +109,8 @@ class BatchModel(NormDiffusionModel):
         for name in ("origin", "knowledge_origin", "baseline", "acceptance", "knowledge"):
             setattr(fc.people, name, np.concatenate([getattr(p.fighters.people, name)
                                                      for p in parts], axis=-1))
-        self.environment = BatchEnvironment([p.environment for p in parts], g)
-        self.state = BatchState([p.state for p in parts], g)
+        self.environment = RunEnvironments([p.environment for p in parts], g)
+        self.state = RunStates([p.state for p in parts], g)
         self.emulation = np.zeros((g.n, len(self.norms)))
         self._watch = None
         self.record_every = settings.run.record_every
@@ -155,7 +119,7 @@ class BatchModel(NormDiffusionModel):
         self._last_recorded = 0  # week 0 is in each part's records already
         self.outcomes_only = outcomes_only
         self._run_layouts: list = [None] * R
-        self._weeks = _BatchWeeks()  # the batch's recorded weeks, kept once
+        self._weeks = BatchWeeks()  # the batch's recorded weeks, kept once
         self._open: list = [None] * R  # each run's open segment of them
         self._groups_seen = g.n
         self._first_layout = None
@@ -198,7 +162,7 @@ class BatchModel(NormDiffusionModel):
             mine = slice(r * G, (r + 1) * G) if kept[r] else np.flatnonzero(g.run == r)
             if self._open[r] is not None:  # weeks of another shape start here
                 self._open[r].close(len(self._weeks) - 1)
-            self._open[r] = _RunWeeks(self._weeks, mine, len(self._weeks) - 1)
+            self._open[r] = RunWeeks(self._weeks, mine, len(self._weeks) - 1)
             part.datacollector.add_weeks(self._open[r], self._run_layout(r, mine))
 
     def _environment_moves(self, week: int) -> list[tuple]:
@@ -223,14 +187,14 @@ class BatchModel(NormDiffusionModel):
     def _batch_layout(self):
         """The batch's layout of commanders for the week's means; once a run is no longer
         stored group by group, the runs that still are take their means as alone
-        (:class:`_KeptLayout`)."""
+        (:class:`~normsim.simulation.batch_records.KeptLayout`)."""
         if self._layout is None:
             self._layout = records.Layout(self)
             if self._first_layout is None:
                 self._first_layout = self._layout
             kept = self.fighters._kept_groups()
             if self._layout is not self._first_layout and len(kept):
-                self._layout = _KeptLayout(self, self._first_layout, kept)
+                self._layout = KeptLayout(self, self._first_layout, kept)
         return self._layout
 
     def log(self, kind, group: int, **kw) -> None:
@@ -251,7 +215,7 @@ class BatchModel(NormDiffusionModel):
         """A faction of run ``r`` broke away (:meth:`NormDiffusionModel.split`): it is the run's
         next group, with the run's next agent id, as alone. The run is no longer stored group
         by group; the other runs still are, and their sums over a group are still made as
-        alone (``FighterCohort.run_contiguous``, :class:`_KeptLayout`)."""
+        alone (``FighterCohort.run_contiguous``, ``batch_records.KeptLayout``)."""
         r = int(self.groups.run[child])
         part = self.parts[r]
         local = int(np.count_nonzero(self.groups.run == r)) - 1
@@ -288,77 +252,6 @@ class _Agents:
         return self.of_part(self.batch.parts[r])[int(local)]
 
 
-#: where the group axis stands in a recorded week's arrays (0 unless named)
-_GROUP_AXIS = {"fighter_means": 1, "levels": 2}
-#: one value per week in a run alone (one per group in a batch: the run's)
-_PER_WEEK = {"intensity": float, "listed": bool, "peace_process": bool}
-
-
-class _BatchWeeks:
-    """The batch's recorded weeks; each state array stacked over a range of weeks once, for
-    every run that reads it."""
-
-    def __init__(self):
-        self.states: list[dict] = []
-        self._stacks: dict = {}
-
-    def __len__(self) -> int:
-        return len(self.states)
-
-    def add(self, state: dict) -> None:
-        self.states.append(state)
-        self._stacks.clear()
-
-    def stacked(self, key: str, first: int, last: int) -> np.ndarray:
-        if (key, first, last) not in self._stacks:
-            self._stacks[key, first, last] = np.stack([w[key] for w in self.states[first:last]])
-        return self._stacks[key, first, last]
-
-
-class _RunWeeks(records.Weeks):
-    """A run's recorded weeks in a batch (from ``first`` on, until closed): its groups' part
-    (``mine``) of the batch's weeks."""
-
-    def __init__(self, weeks: _BatchWeeks, mine, first: int):
-        self.weeks, self.mine, self.first, self.last = weeks, mine, first, None
-
-    def close(self, last: int) -> None:
-        self.last = last
-
-    def _range(self) -> tuple[int, int]:
-        return self.first, len(self.weeks) if self.last is None else self.last
-
-    def __len__(self) -> int:
-        first, last = self._range()
-        return last - first
-
-    def stacked(self, key: str) -> np.ndarray:
-        axis = 1 + _GROUP_AXIS.get(key, 0)  # after the weeks' axis
-        return self.weeks.stacked(key, *self._range())[(slice(None),) * axis + (self.mine,)]
-
-    def each(self, key: str) -> np.ndarray:
-        values = self.weeks.stacked(key, *self._range())
-        if key not in _PER_WEEK or values.ndim == 1:
-            return values
-        first = self.mine.start if isinstance(self.mine, slice) else self.mine[0]
-        return values[:, first].astype(_PER_WEEK[key])
-
-
-class _KeptLayout(records.Layout):
-    """The batch's layout after a run's faction broke away: each command level's means of the
-    runs still stored group by group are taken as alone (over their segments of the cohort, as
-    the first layout took them); the others' as a run with a faction takes them."""
-
-    def __init__(self, model, first: records.Layout, kept: np.ndarray):
-        super().__init__(model)
-        self.first, self.kept = first, kept
-
-    def by_levels(self, values: np.ndarray) -> np.ndarray:
-        means = super().by_levels(values)
-        means[..., self.kept] = self.first.by_levels(values)[..., self.kept]
-        return means
-
-
 def batchable(settings: Scenario) -> str | None:
     """Why runs of ``settings`` cannot be batched yet (None when they can)."""
     s = settings
@@ -392,7 +285,7 @@ def _in_batches(settings: Scenario, seeds: list[int]) -> list[list[int]]:
     return [seeds[i:i + size] for i in range(0, len(seeds), size)]
 
 
-def run_batch(settings: Scenario, seeds: Sequence[int], steps: int) -> list[pd.DataFrame]:
+def run_outcomes(settings: Scenario, seeds: Sequence[int], steps: int) -> list[pd.DataFrame]:
     """The outcome rows (:data:`normsim.simulation.records.OUTCOME_COLUMNS`) of one run per seed
     of ``settings``, ``steps`` weeks: what each run's twin records (in batches of
     :func:`size_of_batches` runs)."""
@@ -432,7 +325,7 @@ def run_runs(settings: Scenario, seeds: Sequence[int], steps: int, *, twin: bool
             keys = [twin_key_of(settings, seed, steps) for seed in seeds]
             missing = [r for r, k in enumerate(keys) if k not in twins]
             if missing:
-                rows = run_batch(twin_settings(settings), [seeds[r] for r in missing], steps)
+                rows = run_outcomes(twin_settings(settings), [seeds[r] for r in missing], steps)
                 twins.update({keys[r]: t for r, t in zip(missing, rows)})
             for m, k in zip(models, keys):
                 m.attach_twin(twins[k])
@@ -448,5 +341,5 @@ def _alone(settings, seed, steps, twin, twins) -> NormDiffusionModel:
     return model
 
 
-__all__ = ["BatchModel", "batchable", "run_batch", "run_runs", "size_of_batches",
+__all__ = ["BatchModel", "batchable", "run_outcomes", "run_runs", "size_of_batches",
            "BATCH_FIGHTERS"]

@@ -209,8 +209,11 @@ _PER_GROUP = ("alive", "sanctions_enforced", "fighters", "trust", "meetings",
 #: columns that are one value per (group, norm), kept under their own name
 _PER_ROW = ("occasions", "violations", "internalised_strategic", "emphasis_strategic",
             "instruction", "leverage", "owned_doctrine", "commitments", "committed", "stage")
-#: columns that are one value per week, for every row
-_PER_WEEK = ("intensity", "listed", "peace_process")
+#: columns that are one value per week, for every row, and their type (a run alone records them
+#: as numbers; a batch of runs as one value per group, its run's)
+PER_WEEK = {"intensity": float, "listed": bool, "peace_process": bool}
+#: where the group axis stands in a recorded week's arrays (:func:`week_state`; 0 unless named)
+GROUP_AXIS = {"fighter_means": 1, "levels": 2}
 _FIGHTER_MEANS = ("knowledge", "acceptance", "fear", "internalised")
 
 
@@ -260,7 +263,7 @@ def columns(layout: Layout, weeks: list[dict] | Weeks, names: list[str]) -> dict
             out[name] = layout.rep(stacked(name)).reshape(-1)
         elif name in _PER_ROW:
             out[name] = stacked(name).reshape(-1)
-        elif name in _PER_WEEK:
+        elif name in PER_WEEK:
             out[name] = np.repeat(each(name), rows)
         elif name == "stage_name":
             out[name] = STAGE_NAMES[stacked("stage").reshape(-1)]

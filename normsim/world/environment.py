@@ -146,3 +146,25 @@ class Environment:
     def politicisation(self, own: float) -> float:
         """A persuader's own politicisation plus what a listing adds (H5), capped at 1."""
         return min(1.0, own + (self.settings.listing_politicisation if self.listed else 0.0))
+
+
+class RunEnvironments:
+    """The environments of a batch of runs (normsim.simulation.batch_engine): each run's own;
+    what a process reads is one value per group, from the group's run (``groups.run``)."""
+
+    def __init__(self, environments: list[Environment], groups):
+        self.runs, self.groups = environments, groups
+
+    def advance(self, week: int) -> list[list]:
+        """Each run's environment moves to ``week``; each run's kinds of event."""
+        return [env.advance(week) for env in self.runs]
+
+    def _per_group(self, name: str) -> np.ndarray:
+        return np.array([getattr(env, name) for env in self.runs])[self.groups.run]
+
+    intensity = property(lambda self: self._per_group("intensity"))
+    peace = property(lambda self: self._per_group("peace"))
+    listed = property(lambda self: self._per_group("listed"))
+
+    def politicisation(self, own: float) -> np.ndarray:
+        return np.array([env.politicisation(own) for env in self.runs])[self.groups.run]

@@ -84,3 +84,22 @@ class State(mesa.Agent):
         """The multiplier on a group's instrumental reasons to comply."""
         s = self.settings
         return 1.0 - s.reciprocity + 2.0 * s.reciprocity * self.compliance
+
+
+class RunStates:
+    """The State of each run of a batch (normsim.simulation.batch_engine): each answers its own
+    run's groups; what a process reads is one value per group, from the group's run."""
+
+    def __init__(self, states: list[State], groups):
+        self.runs, self.groups = states, groups
+
+    def step(self) -> None:
+        for r, state in enumerate(self.runs):
+            state.respond(self.groups, np.flatnonzero(self.groups.run == r))
+
+    def value_of_compliance(self) -> np.ndarray:
+        return np.array([s.value_of_compliance() for s in self.runs])[self.groups.run]
+
+    @property
+    def compliance(self) -> np.ndarray:
+        return np.array([s.compliance for s in self.runs])[self.groups.run]
