@@ -29,7 +29,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto --durations=40
 
 ## test-fast: the everyday loop: every test except the statistical, multi-process and browser
-## ones (the marks are registered in pyproject.toml; 1,545 of the 1,809 tests; 1,483 of them
+## ones (the marks are registered in pyproject.toml; 1,546 of the 1,810 tests; 1,483 of them
 ## took 2 min 45 s on 2 free cores)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto --durations=10 -m "not statistical and not multiprocess and not browser"

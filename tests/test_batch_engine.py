@@ -128,3 +128,24 @@ def test_large_runs_are_batched_by_the_fighters_a_batch_holds(monkeypatch):
     made.clear()
     run_runs(settings, seeds[:2], 30)
     assert made == []
+
+
+def test_a_runs_weeks_are_its_part_of_the_batchs_weeks_typed_as_alone():
+    """batch_records: each array is stacked over the weeks once; a run reads its groups' part,
+    its one-per-week values as a run alone records them, and a closed segment ends where it
+    was closed."""
+    from normsim.simulation.batch_records import BatchWeeks, RunWeeks
+
+    weeks = BatchWeeks()
+    for step in range(3):  # two runs of two groups; intensity is one value per group
+        weeks.add({"step": step, "occasions": np.arange(4.0)[:, None] + 10 * step,
+                   "fighter_means": np.full((2, 4, 1), float(step)),
+                   "intensity": np.array([0.1, 0.1, 0.7, 0.7]) + step})
+    second = RunWeeks(weeks, slice(2, 4), 0)
+    assert second.stacked("occasions")[:, :, 0].tolist() == [[2, 3], [12, 13], [22, 23]]
+    assert second.stacked("fighter_means").shape == (3, 2, 2, 1)  # its groups on axis 2
+    assert second.each("intensity").tolist() == [0.7, 1.7, 2.7]
+    assert second.each("step").tolist() == [0, 1, 2]
+    first = RunWeeks(weeks, np.array([0, 1]), 1)
+    first.close(2)
+    assert len(first) == 1 and first.each("step").tolist() == [1]
